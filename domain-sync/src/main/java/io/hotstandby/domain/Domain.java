@@ -1,0 +1,62 @@
+package io.hotstandby.domain;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One parsed and validated domain file: the servers of the domain, the hot-standby settings and
+ * the projects the runtime runs. Immutable; a new version of the file is a new {@code Domain}.
+ *
+ * @param file the absolute path the domain was read from; relative paths inside resolve against
+ *     its folder
+ * @param name the domain's name
+ * @param version monotonic version number written in the file; a newer file has a higher number
+ * @param sha256 lower-case hex SHA-256 of the file's bytes
+ * @param secret the shared secret that authenticates REC heartbeats (never empty)
+ * @param servers every server declared in the domain, in file order
+ * @param hotStandby the redundancy settings
+ * @param projects the projects the runtime loads, resolved to absolute paths
+ */
+public record Domain(
+    Path file,
+    String name,
+    long version,
+    String sha256,
+    byte[] secret,
+    List<ServerSpec> servers,
+    HotStandbySpec hotStandby,
+    List<Path> projects) {
+
+  public Domain {
+    servers = List.copyOf(servers);
+    projects = List.copyOf(projects);
+    secret = secret.clone();
+  }
+
+  /** The server with this name, if the domain declares one. */
+  public Optional<ServerSpec> server(String serverName) {
+    return servers.stream().filter(s -> s.name().equals(serverName)).findFirst();
+  }
+
+  /** Every server other than {@code serverName}. */
+  public List<ServerSpec> peersOf(String serverName) {
+    return servers.stream().filter(s -> !s.name().equals(serverName)).toList();
+  }
+
+  /** The role the domain gives a server: main, backup, or neither. */
+  public DomainRole roleOf(String serverName) {
+    if (serverName.equals(hotStandby.main())) {
+      return DomainRole.MAIN;
+    }
+    if (serverName.equals(hotStandby.backup())) {
+      return DomainRole.BACKUP;
+    }
+    return DomainRole.NONE;
+  }
+
+  @Override
+  public byte[] secret() {
+    return secret.clone();
+  }
+}

@@ -1,0 +1,32 @@
+package io.hotstandby.domain;
+
+import java.nio.file.Path;
+
+/**
+ * A domain file that cannot be used. The message is one line naming the file, the element or
+ * attribute and the problem, e.g. {@code demo.dom: hotStandby/@backup: unknown server 'gamma'}.
+ */
+public class DomainFileException extends Exception {
+  private final Path file;
+  private final String field;
+
+  public DomainFileException(Path file, String field, String problem) {
+    super(file + ": " + field + ": " + problem);
+    this.file = file;
+    this.field = field;
+  }
+
+  public DomainFileException(Path file, String field, String problem, Throwable cause) {
+    super(file + ": " + field + ": " + problem, cause);
+    this.file = file;
+    this.field = field;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public String field() {
+    return field;
+  }
+}

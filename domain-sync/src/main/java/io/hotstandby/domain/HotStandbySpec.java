@@ -1,0 +1,36 @@
+package io.hotstandby.domain;
+
+import java.util.List;
+
+/**
+ * The hot-standby section of a domain file.
+ *
+ * @param enabled false runs the main alone with no failover
+ * @param main the server that takes the active role when both start together
+ * @param backup the server that stands by
+ * @param heartbeatMs interval between REC heartbeats on each path
+ * @param failoverTimeoutMs silence on every path after which the active counts as lost
+ * @param integrity third addresses (e.g. the PLC network) a standby must reach before it takes over
+ * @param activateBackupOnLocalFailure switch over when the active reports worse health than the
+ *     standby
+ * @param returnToMain whether the main takes the role back after it returns
+ * @param returnStableMs with automatic return, how long the main must be a healthy standby first
+ */
+public record HotStandbySpec(
+    boolean enabled,
+    String main,
+    String backup,
+    int heartbeatMs,
+    int failoverTimeoutMs,
+    List<IntegrityAddress> integrity,
+    boolean activateBackupOnLocalFailure,
+    ReturnPolicy returnToMain,
+    long returnStableMs) {
+
+  public static final int DEFAULT_HEARTBEAT_MS = 100;
+  public static final int DEFAULT_FAILOVER_TIMEOUT_MS = 500;
+
+  public HotStandbySpec {
+    integrity = List.copyOf(integrity);
+  }
+}
