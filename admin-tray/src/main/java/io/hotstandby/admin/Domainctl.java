@@ -1,0 +1,105 @@
+package io.hotstandby.admin;
+
+import io.hotstandby.domain.Domain;
+import io.hotstandby.domain.DomainFileException;
+import io.hotstandby.domain.DomainFileReader;
+import io.hotstandby.domain.ServerSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code domainctl}: watch and switch a domain from any workstation. Exit codes scripts rely on:
+ * 0 the domain has exactly one ACTIVE (status) or the request succeeded; 1 it has not, or the
+ * request was refused; 2 a usage or connection error.
+ */
+@Command(
+    name = "domainctl",
+    mixinStandardHelpOptions = true,
+    version = "domainctl",
+    description = "Watches and switches a hot-standby domain over OPC UA.",
+    subcommands = {StatusCommand.class, ActivateCommand.class})
+public final class Domainctl {
+  public static final int OK = 0;
+  public static final int NOT_OK = 1;
+  public static final int USAGE = 2;
+
+  @Option(
+      names = "--endpoint",
+      scope = ScopeType.INHERIT,
+      description = "one server's OPC UA endpoint, e.g. opc.tcp://127.0.0.1:4851/hotstandby")
+  String endpoint;
+
+  @Option(
+      names = "--domain",
+      scope = ScopeType.INHERIT,
+      description = "a domain file: every server it declares is asked")
+  Path domainFile;
+
+  @Option(
+      names = "--timeout",
+      scope = ScopeType.INHERIT,
+      defaultValue = "5",
+      description = "seconds to wait for each server (default: ${DEFAULT-VALUE})")
+  int timeoutSeconds;
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command with the given output streams and returns its exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Domainctl());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          err.println("domainctl: " + e.getMessage());
+          return USAGE;
+        });
+    cli.setExitCodeExceptionMapper(e -> USAGE);
+    return cli.execute(args);
+  }
+
+  Duration timeout() {
+    return Duration.ofSeconds(timeoutSeconds);
+  }
+
+  /** The servers to ask: the one endpoint, or every server of the domain file. */
+  List<Target> targets() throws UsageException {
+    if ((endpoint == null) == (domainFile == null)) {
+      throw new UsageException("give exactly one of --endpoint URL or --domain FILE");
+    }
+    List<Target> list = new ArrayList<>();
+    if (endpoint != null) {
+      list.add(new Target(null, endpoint));
+      return list;
+    }
+    Domain domain;
+    try {
+      domain = DomainFileReader.read(domainFile.toAbsolutePath());
+    } catch (DomainFileException e) {
+      throw new UsageException(e.getMessage());
+    }
+    for (ServerSpec s : domain.servers()) {
+      list.add(new Target(s.name(), s.opcUaUrl()));
+    }
+    return list;
+  }
+
+  /** A server to ask: its name when known from the domain file, and its endpoint URL. */
+  record Target(String name, String endpoint) {}
+
+  /** Bad arguments or a domain file that cannot be read. */
+  static final class UsageException extends Exception {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.hotstandby.server;
+
+import io.hotstandby.domain.Domain;
+import io.hotstandby.domain.DomainRole;
+import io.hotstandby.domain.ReturnPolicy;
+import io.hotstandby.rec.IntegrityCheck;
+import io.hotstandby.runtime.ApplicationRuntime;
+import io.hotstandby.server.role.RoleContext;
+
+/** The facts the role machine decides on, read from the domain, the integrity check and runtime. */
+final class ServerContext implements RoleContext {
+  private static final long INTEGRITY_MAX_AGE_MS = 1000;
+
+  private final String self;
+  private final String productVersion;
+  private final IntegrityCheck integrity;
+  private final ApplicationRuntime runtime;
+  private volatile Domain domain;
+
+  ServerContext(
+      Domain domain,
+      String self,
+      String productVersion,
+      IntegrityCheck integrity,
+      ApplicationRuntime runtime) {
+    this.domain = domain;
+    this.self = self;
+    this.productVersion = productVersion;
+    this.integrity = integrity;
+    this.runtime = runtime;
+  }
+
+  Domain domain() {
+    return domain;
+  }
+
+  @Override
+  public String self() {
+    return self;
+  }
+
+  @Override
+  public DomainRole domainRole() {
+    return domain.roleOf(self);
+  }
+
+  @Override
+  public String partner() {
+    return switch (domainRole()) {
+      case MAIN -> domain.hotStandby().backup();
+      case BACKUP -> domain.hotStandby().main();
+      case NONE -> "";
+    };
+  }
+
+  @Override
+  public boolean maintenance() {
+    return domain.server(self).orElseThrow().maintenance();
+  }
+
+  @Override
+  public boolean hotStandbyEnabled() {
+    return domain.hotStandby().enabled();
+  }
+
+  @Override
+  public boolean integrityPasses() {
+    return integrity.passes(INTEGRITY_MAX_AGE_MS);
+  }
+
+  @Override
+  public boolean integrityConfigured() {
+    return integrity.configured();
+  }
+
+  @Override
+  public boolean runtimeReady() {
+    return runtime.ready();
+  }
+
+  @Override
+  public int health() {
+    return runtime.health();
+  }
+
+  @Override
+  public long domainVersion() {
+    return domain.version();
+  }
+
+  @Override
+  public String productVersion() {
+    return productVersion;
+  }
+
+  @Override
+  public boolean activateBackupOnLocalFailure() {
+    return domain.hotStandby().activateBackupOnLocalFailure();
+  }
+
+  @Override
+  public boolean automaticReturn() {
+    return domain.hotStandby().returnToMain() == ReturnPolicy.AUTOMATIC;
+  }
+
+  @Override
+  public long returnStableMillis() {
+    return domain.hotStandby().returnStableMs();
+  }
+
+  @Override
+  public long failoverTimeoutMillis() {
+    return domain.hotStandby().failoverTimeoutMs();
+  }
+}

@@ -1,0 +1,112 @@
+package io.hotstandby.server;
+
+import io.hotstandby.domain.Domain;
+import io.hotstandby.domain.DomainFileException;
+import io.hotstandby.domain.DomainFileReader;
+import io.hotstandby.runtime.ProjectFilesRuntime;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code domain-server --domain FILE --server NAME [--data-dir DIR]}: one server, foreground. */
+@Command(
+    name = "domain-server",
+    mixinStandardHelpOptions = true,
+    versionProvider = ServerMain.Version.class,
+    description = "Runs one server of a hot-standby domain in the foreground; SIGTERM stops it.")
+public final class ServerMain implements Callable<Integer> {
+
+  @Option(names = "--domain", required = true, description = "the domain file (.dom)")
+  Path domainFile;
+
+  @Option(names = "--server", required = true, description = "this server's name in the domain")
+  String server;
+
+  @Option(
+      names = "--data-dir",
+      description = "where the term, logs, event log and certificates live (default: data/NAME)")
+  Path dataDir;
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new ServerMain());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          System.err.println("domain-server: " + e.getMessage());
+          return StartupException.CONFIG;
+        });
+    System.exit(cli.execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path data = (dataDir != null ? dataDir : Path.of("data", server)).toAbsolutePath();
+    Files.createDirectories(data);
+    // Logback reads this when the first logger is made, so it must be set before any logging.
+    System.setProperty("hotstandby.logDir", data.resolve("logs").toString());
+    System.setProperty("hotstandby.server", server);
+    DomainServer ds;
+    try (FileLock lock = lockDataDir(data)) {
+      Domain domain = readDomain();
+      ds = new DomainServer(domain, server, data, ProductVersion.current(), new ProjectFilesRuntime());
+      Runtime.getRuntime().addShutdownHook(new Thread(ds::close, "shutdown"));
+      try {
+        ds.start();
+      } catch (StartupException e) {
+        System.err.println("domain-server: " + e.getMessage());
+        ds.close();
+        return e.exitCode();
+      }
+      System.out.println(
+          "domain-server " + server + " running (pid " + ProcessHandle.current().pid() + ", endpoint "
+              + domain.server(server).orElseThrow().opcUaUrl() + ")");
+      ds.awaitStopped();
+      return 0;
+    } catch (StartupException e) {
+      System.err.println("domain-server: " + e.getMessage());
+      return e.exitCode();
+    }
+  }
+
+  private Domain readDomain() throws StartupException {
+    Domain domain;
+    try {
+      domain = DomainFileReader.read(domainFile.toAbsolutePath());
+    } catch (DomainFileException e) {
+      throw new StartupException(StartupException.CONFIG, e.getMessage(), e);
+    }
+    if (domain.server(server).isEmpty()) {
+      throw new StartupException(
+          StartupException.CONFIG,
+          domain.file() + ": servers/server: unknown server '" + server + "' (the domain has "
+              + String.join(", ", domain.servers().stream().map(s -> s.name()).toList()) + ")");
+    }
+    return domain;
+  }
+
+  private static FileLock lockDataDir(Path data) throws StartupException, IOException {
+    FileChannel ch =
+        FileChannel.open(data.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = ch.tryLock();
+    if (lock == null) {
+      ch.close();
+      throw new StartupException(
+          StartupException.RESOURCE, data + ": data-dir: in use by another domain-server process");
+    }
+    return lock;
+  }
+
+  /** Reports the product version for {@code --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"domain-server " + ProductVersion.current()};
+    }
+  }
+}

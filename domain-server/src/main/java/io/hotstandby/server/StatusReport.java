@@ -1,0 +1,126 @@
+package io.hotstandby.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hotstandby.domain.Domain;
+import io.hotstandby.domain.ServerSpec;
+import io.hotstandby.rec.Heartbeat;
+import io.hotstandby.rec.PathStatus;
+import io.hotstandby.rec.PeerView;
+import io.hotstandby.rec.RecLink;
+import io.hotstandby.runtime.ApplicationRuntime;
+import io.hotstandby.server.cluster.ClusterMember;
+import io.hotstandby.server.opcua.AdminStatus;
+import io.hotstandby.server.role.RoleSnapshot;
+
+/**
+ * One server's status as operators' tools read it: the JSON document of {@code StatusJson} (what
+ * {@code domainctl status --json} prints for this server) and the admin namespace's variables.
+ */
+final class StatusReport {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Domain domain;
+  private final String self;
+  private final String productVersion;
+  private final RoleSnapshot role;
+  private final int serviceLevel;
+  private final ApplicationRuntime runtime;
+  private final RecLink rec;
+  private final ClusterMember cluster;
+
+  StatusReport(
+      Domain domain,
+      String self,
+      String productVersion,
+      RoleSnapshot role,
+      int serviceLevel,
+      ApplicationRuntime runtime,
+      RecLink rec,
+      ClusterMember cluster) {
+    this.domain = domain;
+    this.self = self;
+    this.productVersion = productVersion;
+    this.role = role;
+    this.serviceLevel = serviceLevel;
+    this.runtime = runtime;
+    this.rec = rec;
+    this.cluster = cluster;
+  }
+
+  ObjectNode json() {
+    ServerSpec me = domain.server(self).orElseThrow();
+    ObjectNode o = JSON.createObjectNode();
+    o.put("name", self);
+    o.put("domain", domain.name());
+    o.put("endpoint", me.opcUaUrl());
+    o.put("pid", ProcessHandle.current().pid());
+    o.put("state", role.state().name());
+    o.put("term", role.term());
+    o.put("serviceLevel", serviceLevel);
+    o.put("health", runtime.health());
+    o.put("runtimeReady", runtime.ready());
+    o.put("writesSuspended", role.writesSuspended());
+    o.put("domainRole", domain.roleOf(self).name());
+    o.put("domainVersion", domain.version());
+    o.put("domainSha256", domain.sha256());
+    o.put("productVersion", productVersion);
+    o.put("takeoverRequest", role.takeoverRequest());
+    o.put("handoverTo", role.handoverTo());
+    o.put("clusterMembers", cluster == null ? 0 : cluster.memberCount());
+    o.put("recDroppedDatagrams", rec.droppedDatagrams());
+    o.set("links", links());
+    return o;
+  }
+
+  private ArrayNode links() {
+    ArrayNode peers = JSON.createArrayNode();
+    for (PeerView p : rec.peers().values()) {
+      ObjectNode peer = peers.addObject();
+      peer.put("peer", p.name());
+      peer.put("liveness", p.liveness().name());
+      Heartbeat hb = p.last();
+      peer.put("state", hb == null ? "UNKNOWN" : hb.state().name());
+      peer.put("term", hb == null ? 0 : hb.term());
+      peer.put("domainVersion", hb == null ? 0 : hb.domainVersion());
+      peer.put("productVersion", hb == null ? "" : hb.productVersion());
+      ArrayNode paths = peer.putArray("paths");
+      for (PathStatus ps : p.paths().values()) {
+        ObjectNode path = paths.addObject();
+        path.put("path", ps.path());
+        path.put("up", ps.up());
+        if (Double.isNaN(ps.rttMillis())) {
+          path.putNull("rttMs");
+        } else {
+          path.put("rttMs", Math.round(ps.rttMillis() * 1000) / 1000.0);
+        }
+        path.put("lastSeen", ps.lastSeen() == null ? null : ps.lastSeen().toString());
+        path.put("received", ps.received());
+      }
+    }
+    return peers;
+  }
+
+  AdminStatus adminStatus() {
+    ObjectNode j = json();
+    return new AdminStatus(
+        domain.name(),
+        domain.version(),
+        domain.sha256(),
+        domain.hotStandby().main(),
+        domain.hotStandby().backup(),
+        self,
+        role.state().name(),
+        role.term(),
+        serviceLevel,
+        runtime.health(),
+        runtime.ready(),
+        productVersion,
+        domain.version(),
+        ProcessHandle.current().pid(),
+        j.get("links").toString(),
+        j.get("links").toString(),
+        j.toString());
+  }
+}

@@ -1,0 +1,76 @@
+package io.hotstandby.server.events;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hotstandby.server.role.RoleNotice.Weight;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's event log: one JSON object a line ({@code time}, {@code weight}, {@code server},
+ * {@code component}, {@code message} and optional details), appended and flushed as it happens so
+ * an operator, a tool or a test can read what the server did and when.
+ */
+public final class EventLog implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger("events");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String server;
+  private final OutputStream out;
+
+  public EventLog(Path file, String server) {
+    this.server = server;
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open event log " + file, e);
+    }
+  }
+
+  /** Records one event; details are added as extra JSON fields (numbers stay numbers). */
+  public synchronized void record(
+      Weight weight, String component, String message, Map<String, Object> details) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("time", Instant.now().toString());
+    line.put("epochMillis", System.currentTimeMillis());
+    line.put("weight", weight.name());
+    line.put("server", server);
+    line.put("component", component);
+    line.put("message", message);
+    details.forEach((k, v) -> line.set(k, JSON.valueToTree(v)));
+    switch (weight) {
+      case ERROR -> log.error("[{}] {}", component, message);
+      case WARNING -> log.warn("[{}] {}", component, message);
+      default -> log.info("[{}] {}", component, message);
+    }
+    try {
+      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      log.error("cannot write the event log: {}", e.toString());
+    }
+  }
+
+  public void record(Weight weight, String component, String message) {
+    record(weight, component, message, Map.of());
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      out.close();
+    } catch (IOException e) {
+      log.warn("closing the event log: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package io.hotstandby.server.role;
+
+import java.util.List;
+
+/**
+ * What handling one event produced.
+ *
+ * @param transitions changes of state, in order (usually none or one)
+ * @param notices event-log entries that are not changes of state
+ * @param unmet for an activation request, every unmet precondition; empty when accepted
+ */
+public record Outcome(List<Transition> transitions, List<RoleNotice> notices, List<String> unmet) {
+
+  public Outcome {
+    transitions = List.copyOf(transitions);
+    notices = List.copyOf(notices);
+    unmet = List.copyOf(unmet);
+  }
+}

@@ -1,0 +1,55 @@
+package io.hotstandby.server.role;
+
+import io.hotstandby.domain.DomainRole;
+
+/**
+ * What the role machine asks of the world around it when it decides. Implemented by the server
+ * process from the domain file, the integrity check and the runtime; by plain fields in tests.
+ */
+public interface RoleContext {
+
+  /** This server's name. */
+  String self();
+
+  /** Whether the domain names this server main, backup, or neither. */
+  DomainRole domainRole();
+
+  /** The other of main and backup, or "" when the domain has no partner for this server. */
+  String partner();
+
+  /** Whether the domain file sets this server to maintenance. */
+  boolean maintenance();
+
+  /** Whether hot standby is enabled in the domain. */
+  boolean hotStandbyEnabled();
+
+  /** Whether the integrity check passes (true when no integrity address is configured). */
+  boolean integrityPasses();
+
+  /** Whether integrity addresses are configured at all. */
+  boolean integrityConfigured();
+
+  /** Whether the local runtime is loaded and could run. */
+  boolean runtimeReady();
+
+  /** The local failure weight; 0 is healthy. */
+  int health();
+
+  /** The version of the domain file this server runs. */
+  long domainVersion();
+
+  /** This server's product version. */
+  String productVersion();
+
+  /** Whether the domain allows switching over when the active is less healthy than the standby. */
+  boolean activateBackupOnLocalFailure();
+
+  /** Whether the main takes the role back automatically after a stable period. */
+  boolean automaticReturn();
+
+  /** With automatic return, how long the main must stand by, healthy, first. */
+  long returnStableMillis();
+
+  /** The failover timeout of the domain, in milliseconds. */
+  long failoverTimeoutMillis();
+}

@@ -1,0 +1,61 @@
+package io.hotstandby.server.role;
+
+import io.hotstandby.rec.ServerState;
+
+/** Something that happened to a server that may change its state. Each event is a small record. */
+public sealed interface RoleEvent {
+
+  /** The process has started and its services are up. */
+  record Started() implements RoleEvent {}
+
+  /** The join window after start has passed: the server has heard whoever is out there. */
+  record JoinWindowElapsed() implements RoleEvent {}
+
+  /** A periodic evaluation; timers (switchover deadlines, stable periods) are checked here. */
+  record Tick() implements RoleEvent {}
+
+  /**
+   * A valid heartbeat from the partner (the other of main and backup).
+   *
+   * @param peer the partner's name
+   * @param state the state it announces
+   * @param term its term
+   * @param activeSinceMillis wall-clock time it became active, 0 if not active
+   * @param health its failure weight
+   * @param runtimeReady whether its runtime could run
+   * @param domainVersion the domain file version it runs
+   * @param productVersion its product version
+   * @param takeoverRequest the server it asks to hand over to it, or ""
+   * @param handoverTo the server it has released the active role to, or ""
+   */
+  record PeerHeard(
+      String peer,
+      ServerState state,
+      long term,
+      long activeSinceMillis,
+      int health,
+      boolean runtimeReady,
+      long domainVersion,
+      String productVersion,
+      String takeoverRequest,
+      String handoverTo)
+      implements RoleEvent {}
+
+  /**
+   * The partner is gone: no heartbeat on any path for the failover timeout, a crash seen by the
+   * cluster while heartbeats were already missing, or a graceful stop it announced.
+   *
+   * @param peer the partner's name
+   * @param cause a short text for the event log, e.g. "lost on all paths for 512 ms"
+   */
+  record PeerLost(String peer, String cause) implements RoleEvent {}
+
+  /** The heartbeat schedule of this process ran late (SIGSTOP, GC pause, frozen VM). */
+  record Paused(long lateMillis) implements RoleEvent {}
+
+  /** An operator asked this server to become active. */
+  record ActivateRequested(String user) implements RoleEvent {}
+
+  /** The process is shutting down. */
+  record Shutdown() implements RoleEvent {}
+}

@@ -1,0 +1,231 @@
+package io.hotstandby.server.kit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hotstandby.admin.client.AdminClient;
+import io.hotstandby.admin.client.AdminClientException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One real {@code domain-server} process started from the distribution, with the operations a
+ * failure test needs: crash ({@link #kill}), freeze and thaw (SIGSTOP/SIGCONT), graceful stop,
+ * restart.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String name;
+  private final List<String> command;
+  private final Map<String, String> env;
+  private final Path dir;
+  private final Path dataDir;
+  private final String endpoint;
+  private Process process;
+  private AdminClient client;
+  private int starts;
+
+  ServerProcess(
+      String name,
+      List<String> command,
+      Map<String, String> env,
+      Path dir,
+      Path dataDir,
+      String endpoint) {
+    this.name = name;
+    this.command = command;
+    this.env = env;
+    this.dir = dir;
+    this.dataDir = dataDir;
+    this.endpoint = endpoint;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String endpoint() {
+    return endpoint;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Starts the process; its console goes to {@code console-N.log} in the server's folder. */
+  public synchronized ServerProcess start() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException(name + " is already running");
+    }
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(dir.resolve("console-" + ++starts + ".log").toFile());
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name, e);
+    }
+    return this;
+  }
+
+  public synchronized long pid() {
+    return process.pid();
+  }
+
+  public synchronized boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  /** Waits for the process to end and returns its exit code, or -1 if it is still running. */
+  public int awaitExit(long seconds) throws InterruptedException {
+    Process p;
+    synchronized (this) {
+      p = process;
+    }
+    return p.waitFor(seconds, TimeUnit.SECONDS) ? p.exitValue() : -1;
+  }
+
+  /** Crashes the server: SIGKILL, no shutdown of any kind. */
+  public void kill() throws InterruptedException {
+    dropClient();
+    Process p;
+    synchronized (this) {
+      p = process;
+    }
+    p.destroyForcibly();
+    p.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Freezes the server like a hung machine: SIGSTOP. */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** Lets a frozen server run again: SIGCONT. */
+  public void thaw() {
+    signal("CONT");
+  }
+
+  /** Stops the server gracefully (SIGTERM) and waits for it to exit. */
+  public void stop() throws InterruptedException {
+    dropClient();
+    Process p;
+    synchronized (this) {
+      p = process;
+    }
+    p.destroy();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+  }
+
+  /** Starts the server again after a kill or stop, with the same data directory. */
+  public ServerProcess restart() {
+    return start();
+  }
+
+  private void signal(String sig) {
+    try {
+      Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid())).start();
+      if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + sig + " " + pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Every line of the server's event log so far. */
+  public List<JsonNode> events() {
+    Path file = dataDir.resolve("events.jsonl");
+    List<JsonNode> list = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return list;
+    }
+    try {
+      for (String line : Files.readAllLines(file)) {
+        if (!line.isBlank()) {
+          try {
+            list.add(JSON.readTree(line));
+          } catch (IOException e) {
+            // a line being written right now; the next read sees it whole
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return list;
+  }
+
+  /** The state the event log last recorded a change to, or "STARTING". */
+  public String loggedState() {
+    String state = "STARTING";
+    for (JsonNode e : events()) {
+      if (e.has("to")) {
+        state = e.get("to").asText();
+      }
+    }
+    return state;
+  }
+
+  /** The server's status document, read over OPC UA as domainctl reads it. */
+  public JsonNode status() throws AdminClientException {
+    try {
+      return JSON.readTree(client().statusJson());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (AdminClientException | RuntimeException e) {
+      dropClient();
+      throw e;
+    }
+  }
+
+  /** The server's state over OPC UA, or "UNREACHABLE". */
+  public String state() {
+    try {
+      return status().path("state").asText();
+    } catch (AdminClientException | RuntimeException e) {
+      return "UNREACHABLE";
+    }
+  }
+
+  /** A connected admin client, made on first use and after a failure. */
+  public synchronized AdminClient client() throws AdminClientException {
+    if (client == null) {
+      client = AdminClient.connect(endpoint, Timing.seconds(5));
+    }
+    return client;
+  }
+
+  private synchronized void dropClient() {
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    dropClient();
+    if (process != null && process.isAlive()) {
+      thaw();
+      process.destroyForcibly();
+      try {
+        process.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package io.hotstandby.server.kit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A domain of real {@code domain-server} processes on loopback, made for one test class: free
+ * ports, a folder per server holding its own copy of the domain file and its data directory, and
+ * a {@link UdpRelay} in front of every REC port so a test can cut and restore any path.
+ *
+ * <pre>{@code
+ * try (TestDomain d = TestDomain.builder().servers("alpha", "beta").build().startAll()) {
+ *   d.awaitState("alpha", "ACTIVE");
+ *   d.server("alpha").kill();
+ * }
+ * }</pre>
+ */
+public final class TestDomain implements AutoCloseable {
+  public static final List<String> PATHS = List.of("lan", "cable");
+
+  private final Builder b;
+  private final Path root;
+  private final Map<String, ServerProcess> servers = new LinkedHashMap<>();
+  private final Map<String, Map<String, UdpRelay>> relays = new LinkedHashMap<>();
+  private final Map<String, Ports> ports = new LinkedHashMap<>();
+
+  /** The ports of one server: TCP for Hazelcast and OPC UA, per path UDP bind and relay. */
+  record Ports(int hazelcast, int opcUa, Map<String, int[]> rec) {}
+
+  private TestDomain(Builder b) throws IOException {
+    this.b = b;
+    Path base = Path.of(System.getProperty("hotstandby.dist", "target/dist")).getParent();
+    Files.createDirectories(base.resolve("it"));
+    this.root = Files.createTempDirectory(base.resolve("it"), b.name + "-");
+    FreePorts free = new FreePorts();
+    for (String s : b.servers) {
+      Map<String, int[]> rec = new LinkedHashMap<>();
+      for (String p : PATHS) {
+        rec.put(p, new int[] {free.next(), free.next()});
+      }
+      ports.put(s, new Ports(free.next(), free.next(), rec));
+    }
+    for (String s : b.servers) {
+      Map<String, UdpRelay> byPath = new LinkedHashMap<>();
+      for (String p : PATHS) {
+        int[] pair = ports.get(s).rec().get(p);
+        byPath.put(p, new UdpRelay(pair[1], pair[0], s + "-" + p));
+      }
+      relays.put(s, byPath);
+      writeServerFolder(s, b.version);
+      servers.put(s, process(s));
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private ServerProcess process(String s) {
+    Path dist = Path.of(System.getProperty("hotstandby.dist", "target/dist")).toAbsolutePath();
+    Path dir = root.resolve(s);
+    List<String> cmd =
+        List.of(
+            dist.resolve("bin/domain-server").toString(),
+            "--domain",
+            domainFile(s).toString(),
+            "--server",
+            s,
+            "--data-dir",
+            dir.resolve("data").toString());
+    String opts =
+        "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 " + b.jvmOptions.getOrDefault(s, "");
+    String endpoint = "opc.tcp://127.0.0.1:" + ports.get(s).opcUa() + "/hotstandby";
+    return new ServerProcess(
+        s, cmd, Map.of("DOMAIN_SERVER_OPTS", opts), dir, dir.resolve("data"), endpoint);
+  }
+
+  /** The domain file of server {@code s} (each server has its own copy, as on real machines). */
+  public Path domainFile(String s) {
+    return root.resolve(s).resolve("domain").resolve(b.name + ".dom");
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** Writes the domain file (and secret) into server {@code s}'s folder, at {@code version}. */
+  public void writeServerFolder(String s, long version) throws IOException {
+    Path dir = domainFile(s).getParent();
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(b.name + ".secret"), b.secret + "\n");
+    Files.writeString(domainFile(s), domainXml(version), StandardCharsets.UTF_8);
+  }
+
+  /** The domain file's text; every server's copy is the same. */
+  public String domainXml(long version) {
+    StringBuilder x = new StringBuilder();
+    x.append("<domain name=\"").append(b.name).append("\" version=\"").append(version).append("\">\n");
+    x.append("  <secret file=\"").append(b.name).append(".secret\"/>\n  <servers>\n");
+    for (String s : b.servers) {
+      Ports p = ports.get(s);
+      x.append("    <server name=\"").append(s).append("\" host=\"127.0.0.1\" maintenance=\"")
+          .append(b.maintenance.contains(s)).append("\">\n");
+      x.append("      <hazelcast port=\"").append(p.hazelcast()).append("\"/>\n");
+      x.append("      <opcua port=\"").append(p.opcUa()).append("\"/>\n");
+      for (String path : PATHS) {
+        int[] pair = p.rec().get(path);
+        x.append("      <rec path=\"").append(path).append("\" host=\"127.0.0.1\" port=\"")
+            .append(pair[1]).append("\" bind=\"127.0.0.1\" bindPort=\"").append(pair[0])
+            .append("\"/>\n");
+      }
+      x.append("    </server>\n");
+    }
+    x.append("  </servers>\n");
+    x.append("  <hotStandby enabled=\"true\" main=\"").append(b.main).append("\" backup=\"")
+        .append(b.backup).append("\" heartbeatMs=\"").append(b.heartbeatMs)
+        .append("\" failoverTimeoutMs=\"").append(b.failoverTimeoutMs)
+        .append("\" returnToMain=\"").append(b.returnToMain).append("\">\n");
+    for (int port : b.integrityPorts) {
+      x.append("    <integrity host=\"127.0.0.1\" port=\"").append(port).append("\"/>\n");
+    }
+    x.append("  </hotStandby>\n</domain>\n");
+    return x.toString();
+  }
+
+  public ServerProcess server(String name) {
+    ServerProcess p = servers.get(name);
+    if (p == null) {
+      throw new IllegalArgumentException("no server " + name + " in the test domain");
+    }
+    return p;
+  }
+
+  public List<ServerProcess> servers() {
+    return new ArrayList<>(servers.values());
+  }
+
+  /** Starts every server at once. */
+  public TestDomain startAll() {
+    servers.values().forEach(ServerProcess::start);
+    return this;
+  }
+
+  /** Waits until the event log of {@code server} shows it entered {@code state} last. */
+  public void awaitState(String server, String state) {
+    org.awaitility.Awaitility.await(server + " " + state)
+        .atMost(Timing.seconds(60))
+        .pollInterval(java.time.Duration.ofMillis(50))
+        .until(() -> server(server).loggedState().equals(state));
+  }
+
+  /** The relay in front of {@code server}'s REC port on {@code path}. */
+  public UdpRelay relay(String server, String path) {
+    return relays.get(server).get(path);
+  }
+
+  /** Cuts every REC path into and out of both servers. */
+  public void cutRec(String a, String c) {
+    for (String p : PATHS) {
+      relay(a, p).cut();
+      relay(c, p).cut();
+    }
+  }
+
+  /** Restores every REC path of both servers. */
+  public void healRec(String a, String c) {
+    for (String p : PATHS) {
+      relay(a, p).restore();
+      relay(c, p).restore();
+    }
+  }
+
+  @Override
+  public void close() {
+    servers.values().forEach(ServerProcess::close);
+    relays.values().forEach(m -> m.values().forEach(UdpRelay::close));
+  }
+
+  /** Builds a test domain; defaults: alpha main, beta backup, 100 ms heartbeats, 500 ms timeout. */
+  public static final class Builder {
+    private String name = "it";
+    private List<String> servers = List.of("alpha", "beta");
+    private String main = "alpha";
+    private String backup = "beta";
+    private final Set<String> maintenance = new TreeSet<>();
+    private final List<Integer> integrityPorts = new ArrayList<>();
+    private final Map<String, String> jvmOptions = new LinkedHashMap<>();
+    private int heartbeatMs = 100;
+    private int failoverTimeoutMs = 500;
+    private String returnToMain = "manual";
+    private long version = 1;
+    private String secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+    public Builder name(String n) {
+      this.name = n;
+      return this;
+    }
+
+    public Builder servers(String... names) {
+      this.servers = List.of(names);
+      return this;
+    }
+
+    public Builder main(String m) {
+      this.main = m;
+      return this;
+    }
+
+    public Builder backup(String s) {
+      this.backup = s;
+      return this;
+    }
+
+    public Builder maintenance(String s) {
+      maintenance.add(s);
+      return this;
+    }
+
+    public Builder integrityPort(int port) {
+      integrityPorts.add(port);
+      return this;
+    }
+
+    public Builder jvmOptions(String server, String options) {
+      jvmOptions.put(server, options);
+      return this;
+    }
+
+    public Builder heartbeatMs(int ms) {
+      this.heartbeatMs = ms;
+      return this;
+    }
+
+    public Builder failoverTimeoutMs(int ms) {
+      this.failoverTimeoutMs = ms;
+      return this;
+    }
+
+    public Builder returnToMain(String policy) {
+      this.returnToMain = policy;
+      return this;
+    }
+
+    public TestDomain build() {
+      try {
+        return new TestDomain(this);
+      } catch (SocketException e) {
+        throw new UncheckedIOException("cannot open a REC relay", e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,508 @@
+package io.hotstandby.server.role;
+
+import static io.hotstandby.rec.ServerState.ACTIVE;
+import static io.hotstandby.rec.ServerState.INACTIVE;
+import static io.hotstandby.rec.ServerState.MAINTENANCE;
+import static io.hotstandby.rec.ServerState.STANDBY;
+import static io.hotstandby.rec.ServerState.STARTING;
+import static io.hotstandby.rec.ServerState.STOPPED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hotstandby.domain.DomainRole;
+import io.hotstandby.rec.ServerState;
+import io.hotstandby.server.role.RoleEvent.ActivateRequested;
+import io.hotstandby.server.role.RoleEvent.JoinWindowElapsed;
+import io.hotstandby.server.role.RoleEvent.PeerHeard;
+import io.hotstandby.server.role.RoleEvent.PeerLost;
+import io.hotstandby.server.role.RoleEvent.Shutdown;
+import io.hotstandby.server.role.RoleEvent.Started;
+import io.hotstandby.server.role.RoleEvent.Tick;
+import io.hotstandby.server.role.RoleNotice.Weight;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RoleMachineTest {
+
+  /** Everything the machine asks about, as plain fields a test sets. */
+  static final class World implements RoleContext {
+    String self = "alpha";
+    String partner = "beta";
+    DomainRole role = DomainRole.MAIN;
+    boolean maintenance;
+    boolean enabled = true;
+    boolean integrityConfigured;
+    boolean integrityPasses = true;
+    boolean runtimeReady = true;
+    int health;
+    long domainVersion = 1;
+    String productVersion = "1.0";
+    boolean activateBackupOnLocalFailure;
+    boolean automaticReturn;
+    long returnStableMillis = 10_000;
+    long now = 1_000_000;
+
+    @Override
+    public String self() {
+      return self;
+    }
+
+    @Override
+    public DomainRole domainRole() {
+      return role;
+    }
+
+    @Override
+    public String partner() {
+      return partner;
+    }
+
+    @Override
+    public boolean maintenance() {
+      return maintenance;
+    }
+
+    @Override
+    public boolean hotStandbyEnabled() {
+      return enabled;
+    }
+
+    @Override
+    public boolean integrityPasses() {
+      return integrityPasses;
+    }
+
+    @Override
+    public boolean integrityConfigured() {
+      return integrityConfigured;
+    }
+
+    @Override
+    public boolean runtimeReady() {
+      return runtimeReady;
+    }
+
+    @Override
+    public int health() {
+      return health;
+    }
+
+    @Override
+    public long domainVersion() {
+      return domainVersion;
+    }
+
+    @Override
+    public String productVersion() {
+      return productVersion;
+    }
+
+    @Override
+    public boolean activateBackupOnLocalFailure() {
+      return activateBackupOnLocalFailure;
+    }
+
+    @Override
+    public boolean automaticReturn() {
+      return automaticReturn;
+    }
+
+    @Override
+    public long returnStableMillis() {
+      return returnStableMillis;
+    }
+
+    @Override
+    public long failoverTimeoutMillis() {
+      return 500;
+    }
+  }
+
+  static final class MemoryTerms implements TermStore {
+    long stored;
+    boolean failing;
+
+    @Override
+    public long load() {
+      return stored;
+    }
+
+    @Override
+    public void store(long term) throws IOException {
+      if (failing) {
+        throw new IOException("disk full");
+      }
+      stored = term;
+    }
+  }
+
+  final World world = new World();
+  final MemoryTerms terms = new MemoryTerms();
+  final List<Transition> history = new ArrayList<>();
+  final List<RoleNotice> notices = new ArrayList<>();
+  RoleMachine machine;
+
+  RoleMachine machine() {
+    machine = new RoleMachine(world, terms, () -> world.now);
+    return machine;
+  }
+
+  Outcome feed(RoleEvent e) {
+    Outcome o = machine.handle(e);
+    history.addAll(o.transitions());
+    notices.addAll(o.notices());
+    return o;
+  }
+
+  void advance(long millis) {
+    world.now += millis;
+  }
+
+  PeerHeard peer(ServerState state, long term) {
+    return new PeerHeard(
+        world.partner,
+        state,
+        term,
+        state == ACTIVE ? world.now - 1000 : 0,
+        0,
+        true,
+        world.domainVersion,
+        world.productVersion,
+        "",
+        "");
+  }
+
+  PeerHeard peerAsking(String takeoverRequest) {
+    return new PeerHeard(world.partner, STANDBY, 0, 0, 0, true, 1, "1.0", takeoverRequest, "");
+  }
+
+  PeerHeard peerHandingOver(long term) {
+    return new PeerHeard(world.partner, STANDBY, term, 0, 0, true, 1, "1.0", "", world.self);
+  }
+
+  List<String> path() {
+    List<String> p = new ArrayList<>();
+    for (Transition t : history) {
+      p.add(t.from() + "->" + t.to() + "@" + t.term());
+    }
+    return p;
+  }
+
+  /** Starts a machine and takes it through the join window to ACTIVE (main) or STANDBY. */
+  void startAs(DomainRole role, ServerState partnerState, long partnerTerm) {
+    world.role = role;
+    machine();
+    feed(new Started());
+    feed(peer(partnerState, partnerTerm));
+    advance(1000);
+    feed(new JoinWindowElapsed());
+  }
+
+  @Test
+  void mainAndBackupStartingTogetherMakeTheMainActive() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1");
+    assertThat(terms.stored).isEqualTo(1);
+    assertThat(history.get(0).reason()).contains("main takes the active role");
+  }
+
+  @Test
+  void backupStartingWithMainUpStandsBy() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, STARTING, 0);
+    assertThat(path()).containsExactly("STARTING->STANDBY@0");
+  }
+
+  @Test
+  void aServerThatHearsAnActiveWhileJoiningStandsByAtOnce() {
+    world.role = DomainRole.MAIN;
+    terms.stored = 4;
+    machine();
+    feed(new Started());
+    feed(peer(ACTIVE, 6));
+    assertThat(path()).containsExactly("STARTING->STANDBY@4");
+    advance(1000);
+    feed(new JoinWindowElapsed());
+    feed(new Tick());
+    assertThat(machine.state()).isEqualTo(STANDBY);
+  }
+
+  @Test
+  void aLoneServerTakesTheRoleAfterTheJoinWindowOnlyIfIntegrityPasses() {
+    world.integrityConfigured = true;
+    world.integrityPasses = false;
+    machine();
+    feed(new Started());
+    advance(1000);
+    feed(new JoinWindowElapsed());
+    assertThat(path()).containsExactly("STARTING->STANDBY@0");
+    assertThat(notices).anyMatch(n -> n.message().contains("no integrity address is reachable"));
+    world.integrityPasses = true;
+    advance(600);
+    feed(new Tick());
+    assertThat(path()).containsExactly("STARTING->STANDBY@0", "STANDBY->ACTIVE@1");
+  }
+
+  @Test
+  void maintenanceAndInactiveAreDecidedAtStart() {
+    world.maintenance = true;
+    machine();
+    feed(new Started());
+    assertThat(machine.state()).isEqualTo(MAINTENANCE);
+    Outcome refused = feed(new ActivateRequested("op"));
+    assertThat(refused.unmet()).containsExactly("server is in MAINTENANCE in the domain file");
+
+    world.maintenance = false;
+    world.role = DomainRole.NONE;
+    machine();
+    feed(new Started());
+    assertThat(machine.state()).isEqualTo(INACTIVE);
+  }
+
+  @Test
+  void standbyTakesOverWithTheNextTermWhenTheActiveIsLost() {
+    world.self = "beta";
+    world.partner = "alpha";
+    terms.stored = 6;
+    startAs(DomainRole.BACKUP, ACTIVE, 7);
+    feed(new PeerLost("alpha", "lost on all paths for 512 ms"));
+    assertThat(path()).containsExactly("STARTING->STANDBY@6", "STANDBY->ACTIVE@8");
+    assertThat(history.get(1).message())
+        .isEqualTo(
+            "state changed from STANDBY to ACTIVE (term 8): active alpha lost on all paths for 512 ms");
+    assertThat(terms.stored).isEqualTo(8);
+  }
+
+  @Test
+  void standbyDoesNotTakeOverWhenTheIntegrityCheckFails() {
+    world.self = "beta";
+    world.partner = "alpha";
+    world.integrityConfigured = true;
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    world.integrityPasses = false;
+    feed(new PeerLost("alpha", "lost on all paths for 500 ms"));
+    advance(2000);
+    feed(new Tick());
+    assertThat(machine.state()).isEqualTo(STANDBY);
+    assertThat(notices).anyMatch(n -> n.weight() == Weight.WARNING);
+  }
+
+  @Test
+  void aTermThatCannotBeStoredIsNeverAnnounced() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    terms.failing = true;
+    feed(new PeerLost("alpha", "lost"));
+    assertThat(machine.state()).isEqualTo(STANDBY);
+    assertThat(notices).anyMatch(n -> n.weight() == Weight.ERROR && n.message().contains("term"));
+  }
+
+  @Test
+  void anActiveThatSeesAHigherTermStepsDownAndReportsTheDualActiveLength() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    advance(5000);
+    PeerHeard other = new PeerHeard("beta", ACTIVE, 2, world.now - 3000, 0, true, 1, "1.0", "", "");
+    feed(other);
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1");
+    RoleNotice dual = notices.stream().filter(n -> n.weight() == Weight.ERROR).findFirst().get();
+    assertThat(dual.durationMillis()).isEqualTo(3000);
+    assertThat(dual.message()).startsWith("dual active for 3000 ms");
+  }
+
+  @Test
+  void withEqualTermsTheMainKeepsTheRoleAndTheBackupYields() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(peer(ACTIVE, 1));
+    assertThat(machine.state()).isEqualTo(ACTIVE);
+
+    history.clear();
+    world.self = "beta";
+    world.partner = "alpha";
+    world.role = DomainRole.BACKUP;
+    machine();
+    feed(new Started());
+    advance(1000);
+    feed(new JoinWindowElapsed());
+    assertThat(machine.state()).isEqualTo(ACTIVE);
+    feed(peer(ACTIVE, machine.term()));
+    assertThat(machine.state()).isEqualTo(STANDBY);
+  }
+
+  @Test
+  void aPausedActiveSuspendsWritesAndCountsDualActiveOnlyFromItsResume() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(new Tick());
+    advance(3000); // frozen by SIGSTOP: no events at all
+    PeerHeard taken = new PeerHeard("beta", ACTIVE, 2, world.now - 2400, 0, true, 1, "1.0", "", "");
+    feed(taken);
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1");
+    assertThat(notices).anyMatch(n -> n.message().startsWith("process paused for 3000 ms"));
+    RoleNotice dual = notices.stream().filter(n -> n.weight() == Weight.ERROR).findFirst().get();
+    assertThat(dual.durationMillis()).isZero();
+  }
+
+  @Test
+  void aPausedActiveThatHearsNobodyResumesWritesAfterAFullTimeout() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(new Tick());
+    advance(2000);
+    feed(new Tick());
+    assertThat(machine.snapshot().writesSuspended()).isTrue();
+    advance(501);
+    feed(new Tick());
+    assertThat(machine.snapshot().writesSuspended()).isFalse();
+    assertThat(machine.state()).isEqualTo(ACTIVE);
+  }
+
+  @Test
+  void anIsolatedActiveStepsDown() {
+    world.integrityConfigured = true;
+    startAs(DomainRole.MAIN, STARTING, 0);
+    world.integrityPasses = false;
+    feed(new PeerLost("beta", "lost on all paths for 500 ms"));
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1");
+    assertThat(history.get(1).reason()).startsWith("isolated");
+  }
+
+  @Test
+  void anActiveThatLosesItsStandbyButReachesTheIntegrityAddressStaysActive() {
+    world.integrityConfigured = true;
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(new PeerLost("beta", "lost on all paths for 500 ms"));
+    assertThat(machine.state()).isEqualTo(ACTIVE);
+    assertThat(notices)
+        .anyMatch(n -> n.message().equals("standby beta lost on all paths for 500 ms"));
+  }
+
+  @Test
+  void manualActivationListsEveryUnmetPreconditionAndChangesNothing() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    world.runtimeReady = false;
+    feed(new PeerHeard("alpha", ACTIVE, 3, 1, 0, true, 2, "1.1", "", ""));
+    Outcome o = feed(new ActivateRequested("operator"));
+    assertThat(o.unmet())
+        .containsExactly(
+            "domain versions differ (here 1, alpha 2)",
+            "product versions differ (here 1.0, alpha 1.1)",
+            "the runtime of beta is not ready");
+    assertThat(machine.snapshot().takeoverRequest()).isEmpty();
+    assertThat(machine.state()).isEqualTo(STANDBY);
+
+    feed(new PeerLost("alpha", "stopped"));
+    world.runtimeReady = true;
+    world.integrityConfigured = true;
+    world.integrityPasses = false;
+    o = feed(new ActivateRequested("operator"));
+    assertThat(o.unmet()).containsExactly("peer alpha is not reachable on any REC path");
+  }
+
+  @Test
+  void plannedSwitchoverSwapsRolesThroughTheHeartbeats() {
+    // The standby's side.
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    Outcome o = feed(new ActivateRequested("operator"));
+    assertThat(o.unmet()).isEmpty();
+    assertThat(machine.snapshot().takeoverRequest()).isEqualTo("alpha");
+    feed(peerHandingOver(3));
+    assertThat(path()).containsExactly("STARTING->STANDBY@0", "STANDBY->ACTIVE@4");
+    assertThat(machine.snapshot().takeoverRequest()).isEmpty();
+
+    // The active's side.
+    history.clear();
+    world.self = "alpha";
+    world.partner = "beta";
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(peerAsking("alpha"));
+    assertThat(path()).containsExactly("STARTING->ACTIVE@5", "ACTIVE->STANDBY@5");
+    assertThat(machine.snapshot().handoverTo()).isEqualTo("beta");
+    feed(peer(ACTIVE, 6));
+    feed(new Tick());
+    assertThat(machine.snapshot().handoverTo()).isEmpty();
+    assertThat(notices).anyMatch(n -> n.message().equals("switchover to beta completed"));
+  }
+
+  @Test
+  void aSwitchoverTheActiveNeverAnswersIsAbortedWithNothingChanged() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    feed(new ActivateRequested("operator"));
+    advance(2100);
+    feed(peer(ACTIVE, 3));
+    feed(new Tick());
+    assertThat(machine.state()).isEqualTo(STANDBY);
+    assertThat(machine.snapshot().takeoverRequest()).isEmpty();
+    assertThat(notices).anyMatch(n -> n.message().startsWith("switchover aborted"));
+  }
+
+  @Test
+  void aHandoverTheStandbyNeverTakesIsRolledBack() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(peerAsking("alpha"));
+    assertThat(machine.state()).isEqualTo(STANDBY);
+    advance(2100);
+    feed(new Tick());
+    assertThat(path())
+        .containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1", "STANDBY->ACTIVE@2");
+    assertThat(history.get(2).reason()).contains("aborted");
+  }
+
+  @Test
+  void theMainTakesTheRoleBackOnlyWhenReturnIsAutomatic() {
+    world.returnStableMillis = 10_000;
+    startAs(DomainRole.MAIN, ACTIVE, 8);
+    advance(20_000);
+    feed(peer(ACTIVE, 8));
+    feed(new Tick());
+    assertThat(machine.snapshot().takeoverRequest()).isEmpty();
+
+    world.automaticReturn = true;
+    feed(new Tick());
+    assertThat(machine.snapshot().takeoverRequest()).isEqualTo("beta");
+  }
+
+  @Test
+  void aWorseActiveHandsOverWhenTheDomainAllowsIt() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(peer(STANDBY, 0));
+    world.health = 50;
+    feed(new Tick());
+    assertThat(machine.state()).isEqualTo(ACTIVE);
+
+    world.activateBackupOnLocalFailure = true;
+    feed(new Tick());
+    assertThat(machine.state()).isEqualTo(STANDBY);
+    assertThat(machine.snapshot().handoverTo()).isEqualTo("beta");
+  }
+
+  @Test
+  void theMainOfTwoStandbysTakesTheRoleAfterAQuietTimeout() {
+    startAs(DomainRole.MAIN, ACTIVE, 2);
+    feed(new PeerLost("beta", "lost"));
+    assertThat(machine.state()).isEqualTo(ACTIVE);
+    feed(peer(ACTIVE, 5)); // beta came back with a higher term: alpha yields
+    assertThat(machine.state()).isEqualTo(STANDBY);
+    feed(peer(STANDBY, 5)); // and then beta itself stepped down
+    advance(600);
+    feed(peer(STANDBY, 5));
+    feed(new Tick());
+    assertThat(machine.state()).isEqualTo(ACTIVE);
+    assertThat(machine.term()).isEqualTo(6);
+  }
+
+  @Test
+  void shutdownStopsFromAnyState() {
+    machine();
+    feed(new Started());
+    feed(new Shutdown());
+    assertThat(machine.state()).isEqualTo(STOPPED);
+    assertThat(feed(new Tick()).transitions()).isEmpty();
+  }
+}
