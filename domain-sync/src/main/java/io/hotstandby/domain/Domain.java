@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One parsed and validated domain file: the servers of the domain, the hot-standby settings and
- * the projects the runtime runs. Immutable; a new version of the file is a new {@code Domain}.
+ * One parsed and validated domain file: the servers of the domain, the hot-standby settings and the
+ * projects the runtime runs. Immutable; a new version of the file is a new {@code Domain}.
  *
- * @param file the absolute path the domain was read from; relative paths inside resolve against
- *     its folder
+ * @param file the absolute path the domain was read from; relative paths inside resolve against its
+ *     folder
  * @param name the domain's name
  * @param version monotonic version number written in the file; a newer file has a higher number
  * @param sha256 lower-case hex SHA-256 of the file's bytes

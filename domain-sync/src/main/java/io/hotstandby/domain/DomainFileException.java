@@ -11,15 +11,20 @@ public class DomainFileException extends Exception {
   private final String field;
 
   public DomainFileException(Path file, String field, String problem) {
-    super(file + ": " + field + ": " + problem);
+    super(message(file, field, problem));
     this.file = file;
     this.field = field;
   }
 
   public DomainFileException(Path file, String field, String problem, Throwable cause) {
-    super(file + ": " + field + ": " + problem, cause);
+    super(message(file, field, problem), cause);
     this.file = file;
     this.field = field;
+  }
+
+  // Values from the file (names, parser messages) may hold line breaks; logs need one line.
+  private static String message(Path file, String field, String problem) {
+    return (file + ": " + field + ": " + problem).replaceAll("\\p{Cntrl}+", " ");
   }
 
   public Path file() {

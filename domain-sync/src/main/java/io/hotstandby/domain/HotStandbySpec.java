@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param enabled false runs the main alone with no failover
  * @param main the server that takes the active role when both start together
- * @param backup the server that stands by
+ * @param backup the server that stands by; {@code null} only when hot standby is disabled and the
+ *     file names no backup
  * @param heartbeatMs interval between REC heartbeats on each path
  * @param failoverTimeoutMs silence on every path after which the active counts as lost
  * @param integrity third addresses (e.g. the PLC network) a standby must reach before it takes over
@@ -29,6 +30,7 @@ public record HotStandbySpec(
 
   public static final int DEFAULT_HEARTBEAT_MS = 100;
   public static final int DEFAULT_FAILOVER_TIMEOUT_MS = 500;
+  public static final long DEFAULT_RETURN_STABLE_MS = 60_000;
 
   public HotStandbySpec {
     integrity = List.copyOf(integrity);

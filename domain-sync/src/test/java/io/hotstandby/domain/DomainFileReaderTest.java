@@ -1,0 +1,179 @@
+package io.hotstandby.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DomainFileReaderTest {
+  static final String FULL =
+      """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <domain name="plant-1" version="42">
+        <secret file="keys/plant.secret"/>
+        <servers>
+          <server name="alpha" host="10.0.0.1" maintenance="true">
+            <hazelcast port="5701"/>
+            <opcua port="4840"/>
+            <rec path="lan" host="10.0.0.1" port="7101"/>
+            <rec path="cable" host="192.168.9.1" port="7102" bind="0.0.0.0" bindPort="17102"/>
+          </server>
+          <server name="beta" host="10.0.0.2">
+            <hazelcast port="5701"/>
+            <opcua port="4840"/>
+            <rec path="lan" port="7101"/>
+          </server>
+        </servers>
+        <hotStandby enabled="true" main="alpha" backup="beta" heartbeatMs="50"
+                    failoverTimeoutMs="300" activateBackupOnLocalFailure="true"
+                    returnToMain="automatic" returnStableMs="120000">
+          <integrity host="10.0.1.10" port="502"/>
+          <integrity host="10.0.1.11" port="102"/>
+        </hotStandby>
+        <projects>
+          <project file="plant.prj"/>
+          <project file="../shared/alarms.prj"/>
+        </projects>
+      </domain>
+      """;
+
+  @TempDir Path dir;
+
+  @Test
+  void readsEveryField() throws Exception {
+    Path file = dir.resolve("conf/plant.dom");
+    Files.createDirectories(file.getParent().resolve("keys"));
+    Files.writeString(file.getParent().resolve("keys/plant.secret"), "s3cret-key\n");
+    Files.writeString(file, FULL);
+
+    Path relative = Path.of("").toAbsolutePath().relativize(file);
+
+    Domain d = DomainFileReader.read(relative);
+
+    assertThat(relative.isAbsolute()).isFalse();
+    assertThat(d.file()).isEqualTo(file).isAbsolute();
+    assertThat(d.name()).isEqualTo("plant-1");
+    assertThat(d.version()).isEqualTo(42);
+    assertThat(d.sha256()).isEqualTo(Sha256.hex(Files.readAllBytes(file))).hasSize(64);
+    assertThat(new String(d.secret(), StandardCharsets.UTF_8)).isEqualTo("s3cret-key");
+    assertThat(d.servers())
+        .containsExactly(
+            new ServerSpec(
+                "alpha",
+                "10.0.0.1",
+                5701,
+                4840,
+                true,
+                List.of(
+                    new RecEndpoint("lan", "10.0.0.1", 7101, "10.0.0.1", 7101),
+                    new RecEndpoint("cable", "0.0.0.0", 17102, "192.168.9.1", 7102))),
+            new ServerSpec(
+                "beta",
+                "10.0.0.2",
+                5701,
+                4840,
+                false,
+                List.of(new RecEndpoint("lan", "10.0.0.2", 7101, "10.0.0.2", 7101))));
+    assertThat(d.hotStandby())
+        .isEqualTo(
+            new HotStandbySpec(
+                true,
+                "alpha",
+                "beta",
+                50,
+                300,
+                List.of(
+                    new IntegrityAddress("10.0.1.10", 502), new IntegrityAddress("10.0.1.11", 102)),
+                true,
+                ReturnPolicy.AUTOMATIC,
+                120_000));
+    assertThat(d.projects())
+        .containsExactly(dir.resolve("conf/plant.prj"), dir.resolve("shared/alarms.prj"));
+    assertThat(d.roleOf("beta")).isEqualTo(DomainRole.BACKUP);
+  }
+
+  @Test
+  void appliesDefaults() throws Exception {
+    Path file = dir.resolve("min.dom");
+    Files.writeString(
+        file,
+        """
+        <domain name="min" version="1">
+          <secret>inline-secret</secret>
+          <servers>
+            <server name="a" host="h1"><hazelcast port="1"/><opcua port="2"/>
+              <rec path="lan" port="3"/></server>
+            <server name="b" host="h2"><hazelcast port="1"/><opcua port="2"/>
+              <rec path="lan" port="3"/></server>
+          </servers>
+          <hotStandby main="a" backup="b"/>
+        </domain>
+        """);
+
+    Domain d = DomainFileReader.read(file);
+
+    assertThat(d.servers().get(0).maintenance()).isFalse();
+    assertThat(d.hotStandby())
+        .isEqualTo(
+            new HotStandbySpec(
+                true, "a", "b", 100, 500, List.of(), false, ReturnPolicy.MANUAL, 60_000));
+    assertThat(new String(d.secret(), StandardCharsets.UTF_8)).isEqualTo("inline-secret");
+    assertThat(d.projects()).isEmpty();
+  }
+
+  @Test
+  void singleServerWithoutHotStandbyNeedsNoBackup() throws Exception {
+    Path file = dir.resolve("solo.dom");
+    Files.writeString(
+        file,
+        """
+        <domain name="solo" version="1">
+          <secret>x</secret>
+          <servers>
+            <server name="a" host="h1"><hazelcast port="1"/><opcua port="2"/>
+              <rec path="lan" port="3"/></server>
+          </servers>
+          <hotStandby enabled="false" main="a"/>
+        </domain>
+        """);
+
+    Domain d = DomainFileReader.read(file);
+
+    assertThat(d.hotStandby().enabled()).isFalse();
+    assertThat(d.hotStandby().backup()).isNull();
+    assertThat(d.roleOf("a")).isEqualTo(DomainRole.MAIN);
+  }
+
+  @Test
+  void parsesBytesNotYetOnDisk() throws Exception {
+    Path file = dir.resolve("conf/next.dom");
+    Files.createDirectories(file.getParent().resolve("keys"));
+    Files.writeString(file.getParent().resolve("keys/plant.secret"), "k");
+    byte[] content = FULL.getBytes(StandardCharsets.UTF_8);
+
+    Domain d = DomainFileReader.parse(file, content);
+
+    assertThat(Files.exists(file)).isFalse();
+    assertThat(d.sha256()).isEqualTo(Sha256.hex(content));
+    assertThat(d.projects()).first().isEqualTo(dir.resolve("conf/plant.prj"));
+  }
+
+  @Test
+  void missingFileIsReported() {
+    Path file = dir.resolve("nope.dom");
+    assertThatThrownBy(() -> DomainFileReader.read(file))
+        .isInstanceOf(DomainFileException.class)
+        .hasMessage(file + ": file: not found");
+  }
+
+  @Test
+  void sha256OfKnownInput() {
+    assertThat(Sha256.hex("abc".getBytes(StandardCharsets.US_ASCII)))
+        .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  }
+}

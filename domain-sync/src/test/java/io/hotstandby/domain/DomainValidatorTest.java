@@ -1,0 +1,79 @@
+package io.hotstandby.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DomainValidatorTest {
+  static final Path FILE = Path.of("/etc/hotstandby/demo.dom");
+
+  static ServerSpec server(String name, int tcp, int udp, String... paths) {
+    List<RecEndpoint> rec =
+        java.util.Arrays.stream(paths)
+            .map(p -> new RecEndpoint(p, "10.0.0.1", udp, "10.0.0.1", udp))
+            .toList();
+    return new ServerSpec(name, "10.0.0.1", tcp, tcp + 1, false, rec);
+  }
+
+  static Domain domain(HotStandbySpec hs, ServerSpec... servers) {
+    return new Domain(
+        FILE, "demo", 1, "00", new byte[] {1}, List.of(servers), hs, List.of(Path.of("/p.prj")));
+  }
+
+  static HotStandbySpec hs(String main, String backup) {
+    return new HotStandbySpec(
+        true, main, backup, 100, 500, List.of(), false, ReturnPolicy.MANUAL, 0);
+  }
+
+  @Test
+  void validDomainHasNoProblems() {
+    assertThat(
+            DomainValidator.validate(
+                domain(
+                    hs("a", "b"), server("a", 5701, 7101, "lan"), server("b", 5711, 7111, "lan"))))
+        .isEmpty();
+  }
+
+  @Test
+  void tcpAndUdpMayShareAPortNumber() {
+    assertThat(
+            DomainValidator.validate(
+                domain(
+                    hs("a", "b"), server("a", 7000, 7000, "lan"), server("b", 7010, 7010, "lan"))))
+        .isEmpty();
+  }
+
+  @Test
+  void reportsEveryProblemNotOnlyTheFirst() {
+    Domain d =
+        new Domain(
+            FILE,
+            "",
+            0,
+            "00",
+            new byte[0],
+            List.of(server("a", 5701, 7101, "lan"), server("b", 5701, 7101, "cable")),
+            new HotStandbySpec(
+                true, "a", "c", 5, 5, List.of(new IntegrityAddress("plc", 0)), false, null, -1),
+            List.of());
+
+    assertThat(DomainValidator.validate(d))
+        .extracting(DomainFileException::field)
+        .containsExactly(
+            "@name",
+            "@version",
+            "secret",
+            "servers/server[@name='b']/hazelcast/@port",
+            "servers/server[@name='b']/opcua/@port",
+            "servers/server[@name='b']/rec[@path='cable']/@bindPort",
+            "hotStandby/@backup",
+            "hotStandby/@heartbeatMs",
+            "hotStandby/@failoverTimeoutMs",
+            "hotStandby/@returnStableMs",
+            "hotStandby/integrity[1]/@port");
+    assertThat(DomainValidator.validate(d))
+        .allSatisfy(e -> assertThat(e.getMessage()).startsWith(FILE + ": ").doesNotContain("\n"));
+  }
+}

@@ -1,0 +1,278 @@
+package io.hotstandby.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each row edits a valid domain file into a broken one and names the field and problem the reader
+ * must report. {@code {dir}} in an expected problem stands for the file's folder.
+ */
+class MalformedDomainFileTest {
+  static final String VALID =
+      """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <domain name="demo" version="3">
+        <secret file="base.secret"/>
+        <servers>
+          <server name="alpha" host="127.0.0.1" maintenance="false">
+            <hazelcast port="5701"/>
+            <opcua port="4840"/>
+            <rec path="lan" port="7101"/>
+            <rec path="cable" port="7102" bind="127.0.0.1" bindPort="17102"/>
+          </server>
+          <server name="beta" host="127.0.0.1">
+            <hazelcast port="5702"/>
+            <opcua port="4841"/>
+            <rec path="lan" port="7201"/>
+            <rec path="cable" port="7202"/>
+          </server>
+        </servers>
+        <hotStandby main="alpha" backup="beta" heartbeatMs="100" failoverTimeoutMs="500">
+          <integrity host="127.0.0.1" port="502"/>
+        </hotStandby>
+        <projects>
+          <project file="plant.prj"/>
+        </projects>
+      </domain>
+      """;
+
+  static final String ALPHA = "servers/server[@name='alpha']";
+  static final String BETA = "servers/server[@name='beta']";
+
+  @TempDir Path dir;
+  Path file;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    file = dir.resolve("demo.dom");
+    Files.writeString(dir.resolve("base.secret"), "0123456789abcdef\n");
+    Files.writeString(dir.resolve("empty.secret"), " \n");
+  }
+
+  static Stream<Arguments> malformed() {
+    return Stream.of(
+        row("xml", "line 25, column 1: XML document structures must", "</domain>", ""),
+        row("xml", "DOCTYPE is disallowed", "<domain name", "<!DOCTYPE domain []><domain name"),
+        row(
+            "domian",
+            "root element must be <domain>",
+            "<domain ",
+            "<domian ",
+            "/domain>",
+            "/domian>"),
+        row(
+            "@owner",
+            "unknown attribute (allowed: name, version)",
+            "version=\"3\"",
+            "version=\"3\" owner=\"x\""),
+        row(
+            "comment",
+            "unknown element (allowed: hotStandby, projects, secret, servers)",
+            "<projects>",
+            "<comment/><projects>"),
+        row(
+            ALPHA + "/opcau",
+            "unknown element (allowed: hazelcast, opcua, rec)",
+            "<opcua port=\"4840\"/>",
+            "<opcau port=\"4840\"/>"),
+        row(
+            ALPHA + "/@maintainance",
+            "unknown attribute (allowed: host, maintenance, name)",
+            "maintenance=",
+            "maintainance="),
+        row(
+            ALPHA + "/rec[@path='lan']/@bindport",
+            "unknown attribute",
+            "port=\"7101\"",
+            "port=\"7101\" bindport=\"1\""),
+        row("servers", "unexpected text", "</servers>", "oops</servers>"),
+        row(
+            "hotStandby",
+            "element may appear only once, found 2",
+            "<projects>",
+            "<hotStandby main=\"alpha\"/><projects>"),
+        row(ALPHA + "/hazelcast", "required element missing", "<hazelcast port=\"5701\"/>", ""),
+        row(
+            ALPHA + "/@host",
+            "required attribute missing",
+            "name=\"alpha\" host=\"127.0.0.1\"",
+            "name=\"alpha\""),
+        row(
+            BETA + "/@host",
+            "must not be empty",
+            "name=\"beta\" host=\"127.0.0.1\"",
+            "name=\"beta\" host=\" \""),
+        row("@version", "required attribute missing", " version=\"3\"", ""),
+        row("@version", "not a whole number: 'three'", "version=\"3\"", "version=\"three\""),
+        row("@version", "must be a positive number, not 0", "version=\"3\"", "version=\"0\""),
+        row("@name", "'my demo' is not a simple name", "name=\"demo\"", "name=\"my demo\""),
+        row(
+            "hotStandby/@heartbeatMs",
+            "not a whole number: '1OO'",
+            "heartbeatMs=\"100\"",
+            "heartbeatMs=\"1OO\""),
+        row(
+            ALPHA + "/hazelcast/@port",
+            "number out of range: '99999999999'",
+            "5701",
+            "99999999999"),
+        row(ALPHA + "/hazelcast/@port", "port 70000 is outside 1..65535", "5701", "70000"),
+        row(ALPHA + "/rec[@path='cable']/@bindPort", "port 0 is outside 1..65535", "17102", "0"),
+        row(
+            "hotStandby/integrity[1]/@port",
+            "port 65536 is outside 1..65535",
+            "\"502\"",
+            "\"65536\""),
+        row(
+            ALPHA + "/@maintenance",
+            "not true or false: 'yes'",
+            "maintenance=\"false\"",
+            "maintenance=\"yes\""),
+        row(
+            "hotStandby/@returnToMain",
+            "must be manual or automatic, not 'auto'",
+            "failoverTimeoutMs=\"500\"",
+            "failoverTimeoutMs=\"500\" returnToMain=\"auto\""),
+        row(
+            "secret/@file",
+            "secret file {dir}/missing.secret not found",
+            "base.secret",
+            "missing.secret"),
+        row(
+            "secret/@file",
+            "secret file {dir}/empty.secret is empty",
+            "base.secret",
+            "empty.secret"),
+        row("secret", "empty: give the secret", "<secret file=\"base.secret\"/>", "<secret/>"),
+        row(
+            "secret",
+            "give the secret as text or in @file, not both",
+            "<secret file=\"base.secret\"/>",
+            "<secret file=\"base.secret\">x</secret>"),
+        row(
+            "servers",
+            "at least one server is required",
+            "<server name=\"alpha\"",
+            "<!--<server name=\"alpha\"",
+            "</servers>",
+            "--></servers>"),
+        row(
+            "servers/server[2]/@name",
+            "duplicate server name 'alpha'",
+            "name=\"beta\"",
+            "name=\"alpha\"",
+            "backup=\"beta\"",
+            "backup=\"alpha\""),
+        row(
+            BETA + "/opcua/@port",
+            "TCP 127.0.0.1:5701 is already used by " + ALPHA + "/hazelcast/@port",
+            "4841",
+            "5701"),
+        row(
+            BETA + "/rec[@path='lan']/@bindPort",
+            "UDP 127.0.0.1:7101 is already used by " + ALPHA + "/rec[@path='lan']/@bindPort",
+            "7201",
+            "7101"),
+        row(
+            ALPHA + "/rec[@path='lan']/@path",
+            "duplicate REC path 'lan'",
+            "path=\"cable\" port=\"7102\"",
+            "path=\"lan\" port=\"7102\""),
+        row(
+            BETA + "/rec",
+            "at least one REC path is required",
+            "<rec path=\"lan\" port=\"7201\"/>",
+            "",
+            "<rec path=\"cable\" port=\"7202\"/>",
+            ""),
+        row("hotStandby/@main", "unknown server 'gamma'", "main=\"alpha\"", "main=\"gamma\""),
+        row(
+            "hotStandby/@backup",
+            "must differ from main 'alpha'",
+            "backup=\"beta\"",
+            "backup=\"alpha\""),
+        row("hotStandby/@backup", "required when hot standby is enabled", " backup=\"beta\"", ""),
+        row(
+            "hotStandby/@backup",
+            "main 'alpha' and backup 'beta' share no REC path",
+            "path=\"lan\" port=\"7201\"",
+            "path=\"wifi\" port=\"7201\"",
+            "path=\"cable\" port=\"7202\"",
+            "path=\"radio\" port=\"7202\""),
+        row(
+            "hotStandby/@heartbeatMs",
+            "5 is outside 10..10000",
+            "heartbeatMs=\"100\"",
+            "heartbeatMs=\"5\""),
+        row(
+            "hotStandby/@failoverTimeoutMs",
+            "150 is outside 200..60000",
+            "failoverTimeoutMs=\"500\"",
+            "failoverTimeoutMs=\"150\""),
+        row(
+            "hotStandby/@failoverTimeoutMs",
+            "60001 is outside 200..60000",
+            "failoverTimeoutMs=\"500\"",
+            "failoverTimeoutMs=\"60001\""),
+        row(
+            "projects/project[2]/@file",
+            "required attribute missing",
+            "</projects>",
+            "<project/></projects>"),
+        row(
+            "projects/project[2]/@file",
+            "duplicate project {dir}/plant.prj",
+            "</projects>",
+            "<project file=\"./plant.prj\"/></projects>"));
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("malformed")
+  void reportsFieldAndProblemOnOneLine(String field, String problem, String content)
+      throws Exception {
+    Files.writeString(file, content);
+    String expectedProblem = problem.replace("{dir}", dir.toString());
+
+    assertThatThrownBy(() -> DomainFileReader.read(file))
+        .isInstanceOfSatisfying(
+            DomainFileException.class,
+            e -> {
+              assertThat(e.file()).isEqualTo(file);
+              assertThat(e.field()).isEqualTo(field);
+              assertThat(e.getMessage())
+                  .startsWith(file + ": " + field + ": ")
+                  .contains(expectedProblem)
+                  .doesNotContain("\n")
+                  .doesNotContain("\r");
+            });
+  }
+
+  @Test
+  void validFileOfTheTableParses() throws Exception {
+    Files.writeString(file, VALID);
+    assertThat(DomainFileReader.read(file).servers()).hasSize(2);
+  }
+
+  /** A row: expected field and problem, then pairs of text to find once and replace. */
+  static Arguments row(String field, String problem, String... edits) {
+    String content = VALID;
+    for (int i = 0; i < edits.length; i += 2) {
+      int at = content.indexOf(edits[i]);
+      if (at < 0 || content.indexOf(edits[i], at + 1) >= 0) {
+        throw new IllegalArgumentException("not exactly once in VALID: " + edits[i]);
+      }
+      content = content.replace(edits[i], edits[i + 1]);
+    }
+    return Arguments.of(field, problem, content);
+  }
+}
