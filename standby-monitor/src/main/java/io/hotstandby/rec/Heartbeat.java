@@ -20,8 +20,8 @@ package io.hotstandby.rec;
  * @param handoverTo non-empty when the sender (an active) has released the role to the named
  *     standby
  * @param sentAtNanos sender's monotonic clock at sending, echoed back to measure round trips
- * @param echoNanos the {@code sentAtNanos} of the last heartbeat the sender heard from the
- *     receiver on this path, 0 if none
+ * @param echoNanos the {@code sentAtNanos} of the last heartbeat the sender heard from the receiver
+ *     on this path, 0 if none
  * @param echoHoldNanos how long the sender held that echo before sending it back
  */
 public record Heartbeat(

@@ -1,0 +1,274 @@
+package io.hotstandby.rec;
+
+import java.nio.BufferOverflowException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The wire format of a {@link Heartbeat}, authenticated with the domain's secret. Thread-safe.
+ *
+ * <pre>
+ * "HSR1"   magic, 4 bytes
+ * 1        format version, 1 byte
+ * domain, server                       strings
+ * bootId, seq                          int64
+ * state                                1 byte (code, see WIRE_STATES)
+ * term, activeSinceMillis              int64
+ * health                               int32
+ * runtimeReady                         1 byte, 0 or 1
+ * domainVersion, mirrorSeq             int64
+ * productVersion, takeoverRequest, handoverTo   strings
+ * sentAtNanos, echoNanos, echoHoldNanos         int64
+ * HMAC-SHA256 over every byte before it, 32 bytes
+ * </pre>
+ *
+ * Integers are big-endian; a string is one unsigned length byte and that many bytes of UTF-8. A
+ * datagram is at most {@value #MAX_DATAGRAM} bytes.
+ */
+public final class HeartbeatCodec {
+  /** Largest datagram sent or accepted. */
+  public static final int MAX_DATAGRAM = 1024;
+
+  /** Largest string, in UTF-8 bytes. */
+  public static final int MAX_STRING_BYTES = 255;
+
+  static final byte[] MAGIC = {'H', 'S', 'R', '1'};
+  static final byte VERSION = 1;
+  static final int MAC_LENGTH = 32;
+  private static final int HEADER = MAGIC.length + 1;
+  private static final int STRINGS = 6;
+  private static final int FIXED_FIELDS = 9 * Long.BYTES + Integer.BYTES + 2;
+
+  /** The shortest possible datagram: every string empty. */
+  static final int MIN_DATAGRAM = HEADER + STRINGS + FIXED_FIELDS + MAC_LENGTH;
+
+  /**
+   * State codes on the wire are positions in this list, written out rather than taken from {@code
+   * ServerState.ordinal()} so that reordering the enum cannot silently change the protocol.
+   */
+  private static final List<ServerState> WIRE_STATES =
+      List.of(
+          ServerState.STARTING,
+          ServerState.MAINTENANCE,
+          ServerState.INACTIVE,
+          ServerState.STANDBY,
+          ServerState.ACTIVE,
+          ServerState.STOPPED);
+
+  static {
+    if (WIRE_STATES.size() != ServerState.values().length) {
+      throw new ExceptionInInitializerError("a ServerState has no wire code");
+    }
+  }
+
+  private final String domain;
+  private final SecretKeySpec key;
+  // Mac objects are not thread-safe; the link encodes and decodes on several threads.
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+
+  /**
+   * @param domain the domain's name: heartbeats of another domain are refused
+   * @param secret the domain's secret, the HMAC key (copied)
+   */
+  public HeartbeatCodec(String domain, byte[] secret) {
+    this.domain = Objects.requireNonNull(domain, "domain");
+    Objects.requireNonNull(secret, "secret");
+    if (secret.length == 0) {
+      throw new IllegalArgumentException("the domain secret is empty");
+    }
+    this.key = new SecretKeySpec(Arrays.copyOf(secret, secret.length), "HmacSHA256");
+    newMac(); // fail now, not on the first datagram
+  }
+
+  private Mac newMac() {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Encodes and signs a heartbeat.
+   *
+   * @throws IllegalArgumentException if it is of another domain, a string is null or longer than
+   *     {@value #MAX_STRING_BYTES} bytes, or the whole exceeds {@value #MAX_DATAGRAM} bytes
+   */
+  public byte[] encode(Heartbeat hb) {
+    if (!domain.equals(hb.domain())) {
+      throw new IllegalArgumentException("heartbeat of domain '" + hb.domain() + "'");
+    }
+    ByteBuffer out = ByteBuffer.allocate(MAX_DATAGRAM);
+    try {
+      out.put(MAGIC).put(VERSION);
+      putString(out, "domain", hb.domain());
+      putString(out, "server", hb.server());
+      out.putLong(hb.bootId()).putLong(hb.seq());
+      if (hb.state() == null) {
+        throw new IllegalArgumentException("state is null");
+      }
+      out.put((byte) WIRE_STATES.indexOf(hb.state()));
+      out.putLong(hb.term()).putLong(hb.activeSinceMillis()).putInt(hb.health());
+      out.put((byte) (hb.runtimeReady() ? 1 : 0));
+      out.putLong(hb.domainVersion()).putLong(hb.mirrorSeq());
+      putString(out, "productVersion", hb.productVersion());
+      putString(out, "takeoverRequest", hb.takeoverRequest());
+      putString(out, "handoverTo", hb.handoverTo());
+      out.putLong(hb.sentAtNanos()).putLong(hb.echoNanos()).putLong(hb.echoHoldNanos());
+      out.put(macs.get().doFinal(Arrays.copyOf(out.array(), out.position())));
+    } catch (BufferOverflowException e) {
+      throw new IllegalArgumentException("heartbeat longer than " + MAX_DATAGRAM + " bytes");
+    }
+    return Arrays.copyOf(out.array(), out.position());
+  }
+
+  private static void putString(ByteBuffer out, String field, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(field + " is null");
+    }
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > MAX_STRING_BYTES) {
+      throw new IllegalArgumentException(
+          field + " is " + bytes.length + " bytes of UTF-8, max " + MAX_STRING_BYTES);
+    }
+    out.put((byte) bytes.length).put(bytes);
+  }
+
+  /**
+   * Checks and decodes the first {@code len} bytes of {@code buf}. The MAC is checked before any
+   * field is parsed, so unauthenticated input never reaches the field parser.
+   *
+   * @throws MalformedHeartbeatException with a one-line reason if it is not a valid heartbeat of
+   *     this domain signed with this secret
+   */
+  public Heartbeat decode(byte[] buf, int len) throws MalformedHeartbeatException {
+    Objects.checkFromIndexSize(0, len, buf.length);
+    if (len > MAX_DATAGRAM) {
+      throw new MalformedHeartbeatException("too long: " + len + " bytes, max " + MAX_DATAGRAM);
+    }
+    if (len < MAGIC.length || !Arrays.equals(buf, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      throw new MalformedHeartbeatException("bad magic");
+    }
+    if (len < HEADER) {
+      throw new MalformedHeartbeatException("truncated: " + len + " bytes");
+    }
+    if (buf[MAGIC.length] != VERSION) {
+      throw new MalformedHeartbeatException(
+          "unsupported version " + Byte.toUnsignedInt(buf[MAGIC.length]));
+    }
+    if (len < MIN_DATAGRAM) {
+      throw new MalformedHeartbeatException(
+          "truncated: " + len + " bytes, at least " + MIN_DATAGRAM);
+    }
+    int body = len - MAC_LENGTH;
+    Mac mac = macs.get();
+    mac.update(buf, 0, body);
+    byte[] expected = mac.doFinal();
+    byte[] actual = Arrays.copyOfRange(buf, body, len);
+    if (!MessageDigest.isEqual(expected, actual)) {
+      throw new MalformedHeartbeatException("bad MAC: wrong secret, tampered or truncated");
+    }
+    Heartbeat hb = parse(ByteBuffer.wrap(buf, HEADER, body - HEADER));
+    if (!domain.equals(hb.domain())) {
+      throw new MalformedHeartbeatException("wrong domain '" + printable(hb.domain()) + "'");
+    }
+    return hb;
+  }
+
+  private static Heartbeat parse(ByteBuffer in) throws MalformedHeartbeatException {
+    try {
+      String domain = getString(in);
+      String server = getString(in);
+      long bootId = in.getLong();
+      long seq = in.getLong();
+      ServerState state = getState(in);
+      long term = in.getLong();
+      long activeSince = in.getLong();
+      int health = in.getInt();
+      boolean ready = getBoolean(in);
+      long domainVersion = in.getLong();
+      long mirrorSeq = in.getLong();
+      String productVersion = getString(in);
+      String takeover = getString(in);
+      String handover = getString(in);
+      long sentAt = in.getLong();
+      long echo = in.getLong();
+      long hold = in.getLong();
+      if (in.hasRemaining()) {
+        throw new MalformedHeartbeatException("corrupt: " + in.remaining() + " trailing bytes");
+      }
+      return new Heartbeat(
+          domain,
+          server,
+          bootId,
+          seq,
+          state,
+          term,
+          activeSince,
+          health,
+          ready,
+          domainVersion,
+          mirrorSeq,
+          productVersion,
+          takeover,
+          handover,
+          sentAt,
+          echo,
+          hold);
+    } catch (BufferUnderflowException e) {
+      throw new MalformedHeartbeatException("corrupt: fields overrun the datagram");
+    }
+  }
+
+  private static String getString(ByteBuffer in) throws MalformedHeartbeatException {
+    int n = Byte.toUnsignedInt(in.get());
+    if (n > in.remaining()) {
+      throw new BufferUnderflowException();
+    }
+    ByteBuffer slice = in.slice(in.position(), n);
+    in.position(in.position() + n);
+    try {
+      // newDecoder() reports malformed input instead of replacing it.
+      return StandardCharsets.UTF_8.newDecoder().decode(slice).toString();
+    } catch (CharacterCodingException e) {
+      throw new MalformedHeartbeatException("corrupt: invalid UTF-8 in a string");
+    }
+  }
+
+  private static ServerState getState(ByteBuffer in) throws MalformedHeartbeatException {
+    int code = Byte.toUnsignedInt(in.get());
+    if (code >= WIRE_STATES.size()) {
+      throw new MalformedHeartbeatException("corrupt: unknown state code " + code);
+    }
+    return WIRE_STATES.get(code);
+  }
+
+  private static boolean getBoolean(ByteBuffer in) throws MalformedHeartbeatException {
+    byte b = in.get();
+    if (b != 0 && b != 1) {
+      throw new MalformedHeartbeatException("corrupt: runtimeReady byte " + b);
+    }
+    return b == 1;
+  }
+
+  /** A peer-supplied string made safe for a one-line log message. */
+  static String printable(String s) {
+    StringBuilder sb = new StringBuilder(Math.min(s.length(), 64));
+    for (int i = 0; i < s.length() && i < 64; i++) {
+      char c = s.charAt(i);
+      sb.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return s.length() > 64 ? sb + "..." : sb.toString();
+  }
+}

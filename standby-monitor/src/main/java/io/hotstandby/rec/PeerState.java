@@ -1,0 +1,122 @@
+package io.hotstandby.rec;
+
+import io.hotstandby.rec.PeerView.Liveness;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the link knows about one peer: its last heartbeat, liveness, paths and the sequence numbers
+ * that guard against replays. Not thread-safe: {@link PeerTable} guards it.
+ */
+final class PeerState {
+  /** Earlier boots remembered with their highest sequence number, to refuse their replays. */
+  private static final int REMEMBERED_BOOTS = 8;
+
+  final String name;
+  final Map<String, PathState> paths = new LinkedHashMap<>();
+
+  Liveness liveness = Liveness.UNKNOWN;
+  private Heartbeat last;
+  private long lastSeenNanos;
+
+  /** Reference for the loss timeout: the last arrival, or the end of a local pause. */
+  private long lossRefNanos;
+
+  private boolean hasBoot;
+  private long bootId;
+  private long maxSeq;
+  private final Map<Long, Long> earlierBoots =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+          return size() > REMEMBERED_BOOTS;
+        }
+      };
+
+  PeerState(String name, Map<String, InetSocketAddress> targets) {
+    this.name = name;
+    targets.forEach((path, target) -> paths.put(path, new PathState(path, target)));
+  }
+
+  /**
+   * Checks a heartbeat's boot and sequence number and, if fresh, records them.
+   *
+   * <p>The sender gives each round one sequence number and sends it on every path, so the copy on
+   * the slower path carries the number just seen on the faster one: a heartbeat is fresh if its
+   * number is above the last on its own path and not below the highest on any path. A replay of an
+   * earlier round on another path is thus refused as well. A new boot starts afresh; a boot seen
+   * before resumes above its remembered highest number, so replaying an earlier run's heartbeats
+   * cannot push aside the current one.
+   *
+   * @return null if accepted, else why not
+   */
+  String admit(Heartbeat hb, PathState path) {
+    long seq = hb.seq();
+    if (hasBoot && hb.bootId() == bootId) {
+      if (seq <= path.lastSeq || seq < maxSeq) {
+        return "replayed or out-of-order heartbeat of "
+            + name
+            + " (seq "
+            + seq
+            + ", last "
+            + Math.max(path.lastSeq, maxSeq)
+            + ")";
+      }
+    } else {
+      Long floor = earlierBoots.get(hb.bootId());
+      if (floor != null && seq <= floor) {
+        return "replayed heartbeat of an earlier boot of " + name;
+      }
+      switchBoot(hb.bootId(), floor == null ? Long.MIN_VALUE : floor);
+    }
+    path.lastSeq = seq;
+    maxSeq = Math.max(maxSeq, seq);
+    return null;
+  }
+
+  private void switchBoot(long newBoot, long floor) {
+    earlierBoots.remove(newBoot);
+    if (hasBoot) {
+      earlierBoots.put(bootId, maxSeq);
+    }
+    hasBoot = true;
+    bootId = newBoot;
+    maxSeq = floor;
+    paths.values().forEach(p -> p.lastSeq = floor);
+  }
+
+  void heard(Heartbeat hb, long now) {
+    last = hb;
+    lastSeenNanos = now;
+    lossRefNanos = now;
+  }
+
+  /**
+   * The liveness the peer's silence calls for. Suspicion counts the real silence; loss counts from
+   * {@link #lossRefNanos}, which a local pause may have moved forward.
+   */
+  Liveness due(long now, long suspectNanos, long timeoutNanos) {
+    if (liveness == Liveness.UNKNOWN) {
+      return Liveness.UNKNOWN;
+    }
+    if (now - lossRefNanos > timeoutNanos) {
+      return Liveness.LOST;
+    }
+    return now - lastSeenNanos > suspectNanos ? Liveness.SUSPECT : Liveness.ALIVE;
+  }
+
+  /** After a local pause: the peer's silence during it is not held against it. */
+  void resume(long now, long beforePause, long timeoutNanos) {
+    if (liveness == Liveness.ALIVE || liveness == Liveness.SUSPECT) {
+      lossRefNanos = now;
+    }
+    paths.values().forEach(p -> p.resume(now, beforePause, timeoutNanos));
+  }
+
+  PeerView view(long now, long timeoutNanos) {
+    Map<String, PathStatus> statuses = new LinkedHashMap<>();
+    paths.forEach((n, p) -> statuses.put(n, p.status(now, timeoutNanos)));
+    return new PeerView(name, last, liveness, last == null ? 0 : lastSeenNanos, statuses);
+  }
+}

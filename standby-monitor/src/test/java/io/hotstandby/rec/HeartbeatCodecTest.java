@@ -1,0 +1,218 @@
+package io.hotstandby.rec;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+class HeartbeatCodecTest {
+  private static final byte[] SECRET = "correct horse battery staple".getBytes(UTF_8);
+  private final HeartbeatCodec codec = new HeartbeatCodec("plant", SECRET);
+
+  static Heartbeat sample(String domain, String server, long bootId, long seq) {
+    return new Heartbeat(
+        domain,
+        server,
+        bootId,
+        seq,
+        ServerState.STANDBY,
+        7,
+        1_700_000_000_000L,
+        3,
+        true,
+        42,
+        123_456,
+        "1.4.0-é✓",
+        "",
+        "srv-ü",
+        987_654_321L,
+        -5L,
+        1_000L);
+  }
+
+  @Test
+  void roundTripKeepsEveryField() throws Exception {
+    Heartbeat hb = sample("plant", "srv-a", 0x1234_5678_9abcL, 99);
+    byte[] bytes = codec.encode(hb);
+
+    assertThat(bytes.length).isLessThanOrEqualTo(HeartbeatCodec.MAX_DATAGRAM);
+    assertThat(Arrays.copyOf(bytes, 5)).isEqualTo(new byte[] {'H', 'S', 'R', '1', 1});
+    assertThat(codec.decode(bytes, bytes.length)).isEqualTo(hb);
+  }
+
+  @Test
+  void roundTripOfEveryStateAndExtremeValues() throws Exception {
+    for (ServerState state : ServerState.values()) {
+      Heartbeat hb =
+          new Heartbeat(
+              "plant",
+              "s",
+              Long.MIN_VALUE,
+              Long.MAX_VALUE,
+              state,
+              -1,
+              0,
+              Integer.MIN_VALUE,
+              false,
+              Long.MAX_VALUE,
+              Long.MIN_VALUE,
+              "",
+              "x".repeat(255),
+              "",
+              0,
+              0,
+              0);
+      byte[] bytes = codec.encode(hb);
+      assertThat(codec.decode(bytes, bytes.length)).isEqualTo(hb);
+    }
+  }
+
+  @Test
+  void decodesOnlyTheGivenLength() throws Exception {
+    Heartbeat hb = sample("plant", "srv-a", 1, 1);
+    byte[] bytes = codec.encode(hb);
+    byte[] padded = Arrays.copyOf(bytes, bytes.length + 100);
+    assertThat(codec.decode(padded, bytes.length)).isEqualTo(hb);
+  }
+
+  @Test
+  void everyFlippedBitIsDetected() {
+    byte[] good = codec.encode(sample("plant", "srv-a", 1, 1));
+    for (int i = 0; i < good.length; i++) {
+      for (int bit = 0; bit < 8; bit++) {
+        byte[] bad = good.clone();
+        bad[i] ^= (byte) (1 << bit);
+        String expected = i < 4 ? "bad magic" : i == 4 ? "unsupported version" : "bad MAC";
+        assertThatThrownBy(() -> codec.decode(bad, bad.length))
+            .isInstanceOf(MalformedHeartbeatException.class)
+            .hasMessageStartingWith(expected);
+      }
+    }
+  }
+
+  @Test
+  void everyTruncationIsDetected() {
+    byte[] good = codec.encode(sample("plant", "srv-a", 1, 1));
+    for (int len = 0; len < good.length; len++) {
+      int n = len;
+      assertThatThrownBy(() -> codec.decode(good, n))
+          .isInstanceOf(MalformedHeartbeatException.class);
+    }
+    assertThatThrownBy(() -> codec.decode(good, 4)).hasMessageStartingWith("truncated");
+    assertThatThrownBy(() -> codec.decode(good, 60)).hasMessageStartingWith("truncated");
+    assertThatThrownBy(() -> codec.decode(good, good.length - 1)).hasMessageStartingWith("bad MAC");
+  }
+
+  @Test
+  void wrongSecretIsABadMac() {
+    byte[] bytes =
+        new HeartbeatCodec("plant", "other".getBytes(UTF_8)).encode(sample("plant", "a", 1, 1));
+    assertThatThrownBy(() -> codec.decode(bytes, bytes.length))
+        .isInstanceOf(MalformedHeartbeatException.class)
+        .hasMessageStartingWith("bad MAC");
+  }
+
+  @Test
+  void otherDomainWithTheSameSecretIsRefused() {
+    byte[] bytes = new HeartbeatCodec("lab", SECRET).encode(sample("lab", "a", 1, 1));
+    assertThatThrownBy(() -> codec.decode(bytes, bytes.length))
+        .isInstanceOf(MalformedHeartbeatException.class)
+        .hasMessage("wrong domain 'lab'");
+  }
+
+  @Test
+  void otherMagicAndVersionsAreRefused() {
+    byte[] bytes = codec.encode(sample("plant", "a", 1, 1));
+    byte[] v2 = bytes.clone();
+    v2[4] = 2;
+    assertThatThrownBy(() -> codec.decode(v2, v2.length)).hasMessage("unsupported version 2");
+    byte[] http = "GET / HTTP/1.1\r\n\r\n".getBytes(UTF_8);
+    assertThatThrownBy(() -> codec.decode(http, http.length)).hasMessage("bad magic");
+    byte[] big = Arrays.copyOf(bytes, HeartbeatCodec.MAX_DATAGRAM + 1);
+    assertThatThrownBy(() -> codec.decode(big, big.length)).hasMessageStartingWith("too long");
+  }
+
+  @Test
+  void authenticatedGarbageFailsOnlyWithTheCheckedException() throws Exception {
+    // A peer that holds the secret but sends nonsense must not crash the parser either.
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SECRET, "HmacSHA256"));
+    Random random = new Random(42);
+    int decoded = 0;
+    for (int i = 0; i < 5_000; i++) {
+      int bodyLen = random.nextInt(HeartbeatCodec.MAX_DATAGRAM - 5 - 32 + 1);
+      ByteBuffer buf = ByteBuffer.allocate(5 + bodyLen + 32);
+      buf.put("HSR1".getBytes(UTF_8)).put((byte) 1);
+      byte[] body = new byte[bodyLen];
+      random.nextBytes(body);
+      if (bodyLen > 0 && random.nextBoolean()) {
+        body[0] = (byte) "plant".length(); // gets past the first string more often
+      }
+      buf.put(body);
+      buf.put(mac.doFinal(Arrays.copyOf(buf.array(), buf.position())));
+      try {
+        codec.decode(buf.array(), buf.capacity());
+        decoded++;
+      } catch (MalformedHeartbeatException e) {
+        assertThat(e.getMessage()).doesNotContain("\n").isNotBlank();
+      }
+    }
+    assertThat(decoded).isLessThan(5_000);
+  }
+
+  @Test
+  void encodeRefusesWhatTheWireCannotCarry() {
+    assertThatThrownBy(() -> codec.encode(sample("lab", "a", 1, 1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    Heartbeat longString =
+        new Heartbeat(
+            "plant",
+            "a",
+            1,
+            1,
+            ServerState.ACTIVE,
+            1,
+            0,
+            0,
+            true,
+            1,
+            1,
+            "v".repeat(256),
+            "",
+            "",
+            0,
+            0,
+            0);
+    assertThatThrownBy(() -> codec.encode(longString))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("productVersion");
+    String max = "w".repeat(255);
+    Heartbeat tooBig =
+        new Heartbeat(
+            "plant", max, 1, 1, ServerState.ACTIVE, 1, 0, 0, true, 1, 1, max, max, max, 0, 0, 0);
+    assertThatThrownBy(() -> codec.encode(tooBig))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("longer than 1024");
+    assertThatThrownBy(() -> new HeartbeatCodec("plant", new byte[0]))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void localStatusNormalisesStrings() {
+    LocalStatus s = new LocalStatus(ServerState.ACTIVE, 1, 2, 0, true, 3, 4, null, null, null);
+    assertThat(s.productVersion()).isEmpty();
+    assertThat(s.takeoverRequest()).isEmpty();
+    assertThat(LocalStatus.starting("1.0").state()).isEqualTo(ServerState.STARTING);
+    Heartbeat hb = s.toHeartbeat("plant", "a", 1, 2, 3, 4, 5);
+    assertThat(LocalStatus.of(hb)).isEqualTo(s);
+    assertThatThrownBy(
+            () -> new LocalStatus(ServerState.ACTIVE, 1, 2, 0, true, 3, 4, "é".repeat(128), "", ""))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

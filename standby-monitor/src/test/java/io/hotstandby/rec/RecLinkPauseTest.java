@@ -1,0 +1,93 @@
+package io.hotstandby.rec;
+
+import static io.hotstandby.rec.LinkFixture.DOMAIN;
+import static io.hotstandby.rec.LinkFixture.SECRET;
+import static io.hotstandby.rec.LinkFixture.builder;
+import static io.hotstandby.rec.PeerView.Liveness.ALIVE;
+import static io.hotstandby.rec.PeerView.Liveness.LOST;
+import static io.hotstandby.rec.PeerView.Liveness.SUSPECT;
+import static io.hotstandby.rec.TestNet.freeUdp;
+import static io.hotstandby.rec.TestNet.patience;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A frozen process (SIGSTOP, long GC) is simulated by moving the link's clock forward: to the link,
+ * its scheduler ran seconds late.
+ */
+class RecLinkPauseTest {
+  private final LinkFixture fx = new LinkFixture();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    fx.close();
+  }
+
+  @Test
+  void afterAPauseAPeerGetsAFullTimeoutBeforeItIsLost() throws Exception {
+    InetSocketAddress aLan = freeUdp();
+    AtomicLong offset = new AtomicLong();
+    AtomicReference<RecLink> link = new AtomicReference<>();
+    AtomicReference<PeerView> seenAtPause = new AtomicReference<>();
+    RecordingListener events =
+        new RecordingListener() {
+          @Override
+          public void onPause(long lateMillis) {
+            seenAtPause.set(link.get().peer("b"));
+            super.onPause(lateMillis);
+          }
+        };
+    RecLink a =
+        fx.start(
+            builder("a", Map.of("lan", aLan), Map.of("b", Map.of("lan", freeUdp())), events)
+                .nanoClock(() -> System.nanoTime() + offset.get()));
+    link.set(a);
+    FakePeer b = fx.track(new FakePeer(DOMAIN, SECRET));
+    b.send(b.heartbeat("b", 1, 1, 1), aLan);
+    await().atMost(patience(5)).until(() -> a.peer("b").liveness() == ALIVE);
+
+    offset.addAndGet(TimeUnit.SECONDS.toNanos(3)); // the freeze: three seconds gone at once
+
+    await().atMost(patience(5)).until(() -> !events.pauses.isEmpty());
+    assertThat(events.pauses.get(0)).isBetween(2_500L, 3_500L);
+    assertThat(seenAtPause.get().liveness()).isNotEqualTo(LOST);
+    assertThat(seenAtPause.get().paths().get("lan").up()).isTrue();
+
+    // Nothing more arrives, so the peer is lost: one full timeout after the pause, not at once.
+    await().atMost(patience(5)).until(() -> a.peer("b").liveness() == LOST);
+    long lostAfterPauseMs =
+        TimeUnit.NANOSECONDS.toMillis(
+            events.firstChangeTo("b", LOST) - events.pausesAtNanos.get(0));
+    assertThat(lostAfterPauseMs).isGreaterThanOrEqualTo(LinkFixture.TIMEOUT_MS - 100);
+    assertThat(events.transitionsOf("b")).containsExactly(ALIVE, SUSPECT, LOST);
+    assertThat(a.peer("b").paths().get("lan").up()).isFalse();
+  }
+
+  @Test
+  void aPeerLostBeforeThePauseStaysLost() throws Exception {
+    InetSocketAddress aLan = freeUdp();
+    AtomicLong offset = new AtomicLong();
+    RecordingListener events = new RecordingListener();
+    RecLink a =
+        fx.start(
+            builder("a", Map.of("lan", aLan), Map.of("b", Map.of("lan", freeUdp())), events)
+                .nanoClock(() -> System.nanoTime() + offset.get()));
+    FakePeer b = fx.track(new FakePeer(DOMAIN, SECRET));
+    b.send(b.heartbeat("b", 1, 1, 1), aLan);
+    await().atMost(patience(5)).until(() -> a.peer("b").liveness() == LOST);
+
+    offset.addAndGet(TimeUnit.SECONDS.toNanos(3));
+
+    await().atMost(patience(5)).until(() -> !events.pauses.isEmpty());
+    assertThat(a.peer("b").liveness()).isEqualTo(LOST);
+    assertThat(events.transitionsOf("b")).containsExactly(ALIVE, SUSPECT, LOST);
+  }
+}
