@@ -10,8 +10,8 @@ final class DomainView {
   private DomainView() {}
 
   /**
-   * How many servers are ACTIVE: those that say so themselves, and, for servers that could not
-   * be asked, those their live peers see announcing ACTIVE.
+   * How many servers are ACTIVE: those that say so themselves, and, for servers that could not be
+   * asked, those their live peers see announcing ACTIVE.
    */
   static long activeCount(List<ServerStatus> statuses) {
     Set<String> active = new HashSet<>();
@@ -49,7 +49,17 @@ final class DomainView {
     for (ServerStatus s : statuses) {
       JsonNode j = s.status();
       if (j == null) {
-        b.append(String.format(format, s.name(), "UNREACHABLE", "-", "-", "-", "-", s.error(), s.target().endpoint()));
+        b.append(
+            String.format(
+                format,
+                s.name(),
+                "UNREACHABLE",
+                "-",
+                "-",
+                "-",
+                "-",
+                s.error(),
+                s.target().endpoint()));
         continue;
       }
       b.append(
@@ -75,7 +85,9 @@ final class DomainView {
       }
       b.append(peer.path("peer").asText()).append(' ').append(peer.path("liveness").asText());
       for (JsonNode path : peer.path("paths")) {
-        b.append(' ').append(path.path("path").asText()).append(path.path("up").asBoolean() ? ":up" : ":down");
+        b.append(' ')
+            .append(path.path("path").asText())
+            .append(path.path("up").asBoolean() ? ":up" : ":down");
         if (path.hasNonNull("rttMs")) {
           b.append(String.format("(%.1fms)", path.path("rttMs").asDouble()));
         }

@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code domainctl}: watch and switch a domain from any workstation. Exit codes scripts rely on:
- * 0 the domain has exactly one ACTIVE (status) or the request succeeded; 1 it has not, or the
- * request was refused; 2 a usage or connection error.
+ * {@code domainctl}: watch and switch a domain from any workstation. Exit codes scripts rely on: 0
+ * the domain has exactly one ACTIVE (status) or the request succeeded; 1 it has not, or the request
+ * was refused; 2 a usage or connection error.
  */
 @Command(
     name = "domainctl",

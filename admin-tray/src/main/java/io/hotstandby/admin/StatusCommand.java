@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code domainctl status [--json]}: each server's state, term, ServiceLevel and links. */
 @Command(name = "status", description = "Shows every server's state, term, ServiceLevel and links.")

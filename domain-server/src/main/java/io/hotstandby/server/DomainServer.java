@@ -17,6 +17,8 @@ import io.hotstandby.server.cluster.ClusterMember;
 import io.hotstandby.server.events.EventLog;
 import io.hotstandby.server.opcua.ActivateResult;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
+import io.hotstandby.server.opcua.OpcUaEndpointConfig;
+import io.hotstandby.server.opcua.OpcUaEndpointException;
 import io.hotstandby.server.role.FileTermStore;
 import io.hotstandby.server.role.Outcome;
 import io.hotstandby.server.role.RoleEvent;
@@ -47,14 +49,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One domain server process: the REC link, the integrity check, the runtime, the OPC UA endpoint
- * and the Hazelcast member, composed around the role machine. Every role event runs on one
- * thread ("role"), so the machine sees events in order and needs no locks; what it decides is
- * applied there too: term stored, runtime activated or deactivated, new state announced at once.
+ * and the Hazelcast member, composed around the role machine. Every role event runs on one thread
+ * ("role"), so the machine sees events in order and needs no locks; what it decides is applied
+ * there too: term stored, runtime activated or deactivated, new state announced at once.
  */
 public final class DomainServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DomainServer.class);
   private static final long TICK_MS = 25;
   private static final long PUBLISH_MS = 250;
+
   /** A cluster removal followed this soon by missing heartbeats is a crash. */
   private static final long CRASH_CORRELATION_MS = 2000;
 
@@ -80,11 +83,7 @@ public final class DomainServer implements AutoCloseable {
   private volatile boolean closed;
 
   public DomainServer(
-      Domain domain,
-      String self,
-      Path dataDir,
-      String productVersion,
-      ApplicationRuntime runtime) {
+      Domain domain, String self, Path dataDir, String productVersion, ApplicationRuntime runtime) {
     this.domain = domain;
     this.self = self;
     this.dataDir = dataDir;
@@ -108,17 +107,28 @@ public final class DomainServer implements AutoCloseable {
     events.record(
         Weight.NOTICE,
         "server",
-        "starting " + self + " of domain " + domain.name() + " (domain version "
-            + domain.version() + ", product " + productVersion + ", pid "
-            + ProcessHandle.current().pid() + ")");
+        "starting "
+            + self
+            + " of domain "
+            + domain.name()
+            + " (domain version "
+            + domain.version()
+            + ", product "
+            + productVersion
+            + ", pid "
+            + ProcessHandle.current().pid()
+            + ")");
     loadRuntime();
     integrity = new IntegrityCheck(integrityAddresses(), 200);
     integrity.start(250);
     context = new ServerContext(domain, self, productVersion, integrity, runtime);
     try {
-      machine = new RoleMachine(context, new FileTermStore(dataDir.resolve("term")), System::currentTimeMillis);
+      machine =
+          new RoleMachine(
+              context, new FileTermStore(dataDir.resolve("term")), System::currentTimeMillis);
     } catch (RuntimeException e) {
-      throw new StartupException(StartupException.CONFIG, dataDir.resolve("term") + ": " + e.getMessage(), e);
+      throw new StartupException(
+          StartupException.CONFIG, dataDir.resolve("term") + ": " + e.getMessage(), e);
     }
     snapshot = machine.snapshot();
     rec = buildRecLink(me);
@@ -127,13 +137,41 @@ public final class DomainServer implements AutoCloseable {
     } catch (IOException e) {
       throw new StartupException(StartupException.RESOURCE, e.getMessage(), e);
     }
-    opcUa = OpcUaEndpoints.start(domain, me, dataDir, productVersion, this::activateFromOperator);
+    opcUa = startOpcUa(me);
     CompletableFuture.runAsync(this::startCluster, operatorThread);
     roleThread.execute(() -> handle(new RoleEvent.Started()));
     long joinWindow = 2L * domain.hotStandby().failoverTimeoutMs();
-    roleThread.schedule(() -> handle(new RoleEvent.JoinWindowElapsed()), joinWindow, TimeUnit.MILLISECONDS);
-    roleThread.scheduleAtFixedRate(() -> handle(new RoleEvent.Tick()), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    roleThread.schedule(
+        () -> handle(new RoleEvent.JoinWindowElapsed()), joinWindow, TimeUnit.MILLISECONDS);
+    roleThread.scheduleAtFixedRate(
+        () -> handle(new RoleEvent.Tick()), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     roleThread.scheduleAtFixedRate(this::publish, 0, PUBLISH_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private OpcUaEndpoint startOpcUa(ServerSpec me) throws StartupException {
+    List<String> uris =
+        domain.servers().stream()
+            .map(s -> OpcUaEndpointConfig.applicationUri(domain.name(), s.name()))
+            .toList();
+    OpcUaEndpoint endpoint =
+        new OpcUaEndpoint(
+            new OpcUaEndpointConfig(
+                me.host(),
+                me.opcUaPort(),
+                domain.name(),
+                self,
+                "Hot-standby domain server",
+                productVersion,
+                dataDir.resolve("pki"),
+                uris,
+                () -> activateFromOperator("operator"),
+                null));
+    try {
+      endpoint.start();
+    } catch (OpcUaEndpointException e) {
+      throw new StartupException(StartupException.RESOURCE, e.getMessage(), e);
+    }
+    return endpoint;
   }
 
   private void loadRuntime() throws StartupException {
@@ -181,13 +219,21 @@ public final class DomainServer implements AutoCloseable {
 
   private void startCluster() {
     try {
-      cluster = ClusterMember.start(domain, self, name -> roleThread.execute(() -> clusterRemoved(name)));
-      events.record(Weight.NOTICE, "cluster", "cluster member up with " + cluster.memberCount() + " member(s)");
+      cluster =
+          ClusterMember.start(domain, self, name -> roleThread.execute(() -> clusterRemoved(name)));
+      events.record(
+          Weight.NOTICE,
+          "cluster",
+          "cluster member up with " + cluster.memberCount() + " member(s)");
     } catch (RuntimeException e) {
       ServerSpec me = domain.server(self).orElseThrow();
       String msg =
-          "hazelcast: cannot start the cluster member on " + me.host() + ":" + me.hazelcastPort()
-              + ": " + e.getMessage();
+          "hazelcast: cannot start the cluster member on "
+              + me.host()
+              + ":"
+              + me.hazelcastPort()
+              + ": "
+              + e.getMessage();
       events.record(Weight.ERROR, "cluster", msg);
       System.err.println(self + ": " + msg);
       if (!closed) {
@@ -236,13 +282,18 @@ public final class DomainServer implements AutoCloseable {
   }
 
   private void livenessChanged(PeerView peer, PeerView.Liveness from, PeerView.Liveness to) {
-    long silent = peer.lastSeenNanos() == 0 ? 0 : (System.nanoTime() - peer.lastSeenNanos()) / 1_000_000;
+    long silent =
+        peer.lastSeenNanos() == 0 ? 0 : (System.nanoTime() - peer.lastSeenNanos()) / 1_000_000;
     switch (to) {
-      case LOST -> handle(new RoleEvent.PeerLost(peer.name(), "lost on all paths for " + silent + " ms"));
+      case LOST ->
+          handle(new RoleEvent.PeerLost(peer.name(), "lost on all paths for " + silent + " ms"));
       case SUSPECT -> {
         Long removed = clusterRemovedAt.get(peer.name());
         if (removed != null && System.currentTimeMillis() - removed < CRASH_CORRELATION_MS) {
-          handle(new RoleEvent.PeerLost(peer.name(), "crashed: cluster member removed and heartbeats missing for " + silent + " ms"));
+          handle(
+              new RoleEvent.PeerLost(
+                  peer.name(),
+                  "crashed: cluster member removed and heartbeats missing for " + silent + " ms"));
         }
       }
       case ALIVE -> {
@@ -261,12 +312,15 @@ public final class DomainServer implements AutoCloseable {
       return;
     }
     if (peer.liveness() == PeerView.Liveness.SUSPECT) {
-      handle(new RoleEvent.PeerLost(name, "crashed: cluster member removed and heartbeats missing"));
+      handle(
+          new RoleEvent.PeerLost(name, "crashed: cluster member removed and heartbeats missing"));
     } else {
       clusterRemovedAt.put(name, System.currentTimeMillis());
       if (peer.liveness() == PeerView.Liveness.ALIVE) {
         events.record(
-            Weight.WARNING, "cluster", "cluster member " + name + " removed while its heartbeats still arrive");
+            Weight.WARNING,
+            "cluster",
+            "cluster member " + name + " removed while its heartbeats still arrive");
       }
     }
   }
@@ -357,14 +411,17 @@ public final class DomainServer implements AutoCloseable {
       if (!o.unmet().isEmpty()) {
         return new ActivateResult(false, "refused: " + String.join("; ", o.unmet()));
       }
-      long deadline = System.currentTimeMillis() + 3L * Math.max(2000, 4L * domain.hotStandby().failoverTimeoutMs());
+      long deadline =
+          System.currentTimeMillis()
+              + 3L * Math.max(2000, 4L * domain.hotStandby().failoverTimeoutMs());
       while (System.currentTimeMillis() < deadline) {
         RoleSnapshot s = snapshot;
         if (s.state() == ServerState.ACTIVE) {
           return new ActivateResult(true, self + " is now ACTIVE (term " + s.term() + ")");
         }
         if (s.takeoverRequest().isEmpty()) {
-          return new ActivateResult(false, "switchover aborted: the active did not hand over; nothing changed");
+          return new ActivateResult(
+              false, "switchover aborted: the active did not hand over; nothing changed");
         }
         CompletableFuture<Void> next = new CompletableFuture<>();
         synchronized (stateWaiters) {
@@ -402,7 +459,8 @@ public final class DomainServer implements AutoCloseable {
     }
     try {
       RoleSnapshot s = snapshot;
-      int level = ServiceLevels.of(s.state(), runtime.ready(), runtime.health(), s.writesSuspended());
+      int level =
+          ServiceLevels.of(s.state(), runtime.ready(), runtime.health(), s.writesSuspended());
       StatusReport report =
           new StatusReport(domain, self, productVersion, s, level, runtime, rec, cluster);
       opcUa.setServiceLevel(level);

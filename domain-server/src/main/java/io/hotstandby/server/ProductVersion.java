@@ -14,7 +14,8 @@ public final class ProductVersion {
     if (override != null && !override.isBlank()) {
       return override;
     }
-    try (InputStream in = ProductVersion.class.getResourceAsStream("/hotstandby-version.properties")) {
+    try (InputStream in =
+        ProductVersion.class.getResourceAsStream("/hotstandby-version.properties")) {
       Properties p = new Properties();
       if (in != null) {
         p.load(in);

@@ -54,7 +54,9 @@ public final class ServerMain implements Callable<Integer> {
     DomainServer ds;
     try (FileLock lock = lockDataDir(data)) {
       Domain domain = readDomain();
-      ds = new DomainServer(domain, server, data, ProductVersion.current(), new ProjectFilesRuntime());
+      ds =
+          new DomainServer(
+              domain, server, data, ProductVersion.current(), new ProjectFilesRuntime());
       Runtime.getRuntime().addShutdownHook(new Thread(ds::close, "shutdown"));
       try {
         ds.start();
@@ -64,8 +66,13 @@ public final class ServerMain implements Callable<Integer> {
         return e.exitCode();
       }
       System.out.println(
-          "domain-server " + server + " running (pid " + ProcessHandle.current().pid() + ", endpoint "
-              + domain.server(server).orElseThrow().opcUaUrl() + ")");
+          "domain-server "
+              + server
+              + " running (pid "
+              + ProcessHandle.current().pid()
+              + ", endpoint "
+              + domain.server(server).orElseThrow().opcUaUrl()
+              + ")");
       ds.awaitStopped();
       return 0;
     } catch (StartupException e) {
@@ -84,15 +91,20 @@ public final class ServerMain implements Callable<Integer> {
     if (domain.server(server).isEmpty()) {
       throw new StartupException(
           StartupException.CONFIG,
-          domain.file() + ": servers/server: unknown server '" + server + "' (the domain has "
-              + String.join(", ", domain.servers().stream().map(s -> s.name()).toList()) + ")");
+          domain.file()
+              + ": servers/server: unknown server '"
+              + server
+              + "' (the domain has "
+              + String.join(", ", domain.servers().stream().map(s -> s.name()).toList())
+              + ")");
     }
     return domain;
   }
 
   private static FileLock lockDataDir(Path data) throws StartupException, IOException {
     FileChannel ch =
-        FileChannel.open(data.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel.open(
+            data.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock = ch.tryLock();
     if (lock == null) {
       ch.close();

@@ -1,8 +1,8 @@
 package io.hotstandby.server;
 
 /**
- * A server that cannot start: bad domain file, unknown server, port in use, data directory in
- * use. The message is one line for the operator; the exit code tells scripts which kind.
+ * A server that cannot start: bad domain file, unknown server, port in use, data directory in use.
+ * The message is one line for the operator; the exit code tells scripts which kind.
  */
 public final class StartupException extends Exception {
   /** Exit code for bad input: arguments, domain file, unknown server. */

@@ -102,6 +102,18 @@ final class StatusReport {
     return peers;
   }
 
+  /** Each peer's state as this server sees it, without the per-path details. */
+  private static ArrayNode peers(ArrayNode links) {
+    ArrayNode peers = JSON.createArrayNode();
+    for (var link : links) {
+      ObjectNode p = peers.addObject();
+      for (String field : new String[] {"peer", "liveness", "state", "term"}) {
+        p.set(field, link.get(field));
+      }
+    }
+    return peers;
+  }
+
   AdminStatus adminStatus() {
     ObjectNode j = json();
     return new AdminStatus(
@@ -120,7 +132,7 @@ final class StatusReport {
         domain.version(),
         ProcessHandle.current().pid(),
         j.get("links").toString(),
-        j.get("links").toString(),
+        peers((ArrayNode) j.get("links")).toString(),
         j.toString());
   }
 }

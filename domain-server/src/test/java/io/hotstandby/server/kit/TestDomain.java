@@ -15,8 +15,8 @@ import java.util.TreeSet;
 
 /**
  * A domain of real {@code domain-server} processes on loopback, made for one test class: free
- * ports, a folder per server holding its own copy of the domain file and its data directory, and
- * a {@link UdpRelay} in front of every REC port so a test can cut and restore any path.
+ * ports, a folder per server holding its own copy of the domain file and its data directory, and a
+ * {@link UdpRelay} in front of every REC port so a test can cut and restore any path.
  *
  * <pre>{@code
  * try (TestDomain d = TestDomain.builder().servers("alpha", "beta").build().startAll()) {
@@ -66,20 +66,30 @@ public final class TestDomain implements AutoCloseable {
     return new Builder();
   }
 
+  /** The path of a launcher in the distribution under test, e.g. {@code domainctl}. */
+  public static String distBin(String launcher) {
+    return Path.of(System.getProperty("hotstandby.dist", "target/dist"), "bin", launcher)
+        .toAbsolutePath()
+        .toString();
+  }
+
   private ServerProcess process(String s) {
-    Path dist = Path.of(System.getProperty("hotstandby.dist", "target/dist")).toAbsolutePath();
     Path dir = root.resolve(s);
     List<String> cmd =
         List.of(
-            dist.resolve("bin/domain-server").toString(),
+            distBin("domain-server"),
             "--domain",
             domainFile(s).toString(),
             "--server",
             s,
             "--data-dir",
             dir.resolve("data").toString());
-    String opts =
-        "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 " + b.jvmOptions.getOrDefault(s, "");
+    // Tests trade peak speed for a light start on a small machine; benchmarks use the defaults.
+    String base =
+        b.defaultJvm
+            ? "-Xmx512m -XX:+UseG1GC "
+            : "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 ";
+    String opts = base + b.jvmOptions.getOrDefault(s, "");
     String endpoint = "opc.tcp://127.0.0.1:" + ports.get(s).opcUa() + "/hotstandby";
     return new ServerProcess(
         s, cmd, Map.of("DOMAIN_SERVER_OPTS", opts), dir, dir.resolve("data"), endpoint);
@@ -105,27 +115,45 @@ public final class TestDomain implements AutoCloseable {
   /** The domain file's text; every server's copy is the same. */
   public String domainXml(long version) {
     StringBuilder x = new StringBuilder();
-    x.append("<domain name=\"").append(b.name).append("\" version=\"").append(version).append("\">\n");
+    x.append("<domain name=\"")
+        .append(b.name)
+        .append("\" version=\"")
+        .append(version)
+        .append("\">\n");
     x.append("  <secret file=\"").append(b.name).append(".secret\"/>\n  <servers>\n");
     for (String s : b.servers) {
       Ports p = ports.get(s);
-      x.append("    <server name=\"").append(s).append("\" host=\"127.0.0.1\" maintenance=\"")
-          .append(b.maintenance.contains(s)).append("\">\n");
+      x.append("    <server name=\"")
+          .append(s)
+          .append("\" host=\"127.0.0.1\" maintenance=\"")
+          .append(b.maintenance.contains(s))
+          .append("\">\n");
       x.append("      <hazelcast port=\"").append(p.hazelcast()).append("\"/>\n");
       x.append("      <opcua port=\"").append(p.opcUa()).append("\"/>\n");
       for (String path : PATHS) {
         int[] pair = p.rec().get(path);
-        x.append("      <rec path=\"").append(path).append("\" host=\"127.0.0.1\" port=\"")
-            .append(pair[1]).append("\" bind=\"127.0.0.1\" bindPort=\"").append(pair[0])
+        x.append("      <rec path=\"")
+            .append(path)
+            .append("\" host=\"127.0.0.1\" port=\"")
+            .append(pair[1])
+            .append("\" bind=\"127.0.0.1\" bindPort=\"")
+            .append(pair[0])
             .append("\"/>\n");
       }
       x.append("    </server>\n");
     }
     x.append("  </servers>\n");
-    x.append("  <hotStandby enabled=\"true\" main=\"").append(b.main).append("\" backup=\"")
-        .append(b.backup).append("\" heartbeatMs=\"").append(b.heartbeatMs)
-        .append("\" failoverTimeoutMs=\"").append(b.failoverTimeoutMs)
-        .append("\" returnToMain=\"").append(b.returnToMain).append("\">\n");
+    x.append("  <hotStandby enabled=\"true\" main=\"")
+        .append(b.main)
+        .append("\" backup=\"")
+        .append(b.backup)
+        .append("\" heartbeatMs=\"")
+        .append(b.heartbeatMs)
+        .append("\" failoverTimeoutMs=\"")
+        .append(b.failoverTimeoutMs)
+        .append("\" returnToMain=\"")
+        .append(b.returnToMain)
+        .append("\">\n");
     for (int port : b.integrityPorts) {
       x.append("    <integrity host=\"127.0.0.1\" port=\"").append(port).append("\"/>\n");
     }
@@ -198,6 +226,7 @@ public final class TestDomain implements AutoCloseable {
     private int heartbeatMs = 100;
     private int failoverTimeoutMs = 500;
     private String returnToMain = "manual";
+    private boolean defaultJvm;
     private long version = 1;
     private String secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
@@ -233,6 +262,12 @@ public final class TestDomain implements AutoCloseable {
 
     public Builder jvmOptions(String server, String options) {
       jvmOptions.put(server, options);
+      return this;
+    }
+
+    /** Runs the servers with the launcher's default JVM options, as in production. */
+    public Builder defaultJvmOptions() {
+      this.defaultJvm = true;
       return this;
     }
 

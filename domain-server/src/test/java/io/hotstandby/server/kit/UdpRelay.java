@@ -9,9 +9,9 @@ import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A one-way UDP relay on loopback that the kit puts in front of a server's REC port, so a test
- * can cut and restore one REC path the way a pulled cable would: datagrams are dropped while cut.
- * It can also inject any bytes at the server, as a peer speaking garbage would.
+ * A one-way UDP relay on loopback that the kit puts in front of a server's REC port, so a test can
+ * cut and restore one REC path the way a pulled cable would: datagrams are dropped while cut. It
+ * can also inject any bytes at the server, as a peer speaking garbage would.
  */
 public final class UdpRelay implements AutoCloseable {
   private final DatagramSocket socket;

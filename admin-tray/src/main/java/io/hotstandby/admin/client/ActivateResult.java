@@ -1,0 +1,9 @@
+package io.hotstandby.admin.client;
+
+/**
+ * What a server answered to {@code Server/Activate}.
+ *
+ * @param accepted whether the server accepted the request
+ * @param message one line for the operator
+ */
+public record ActivateResult(boolean accepted, String message) {}

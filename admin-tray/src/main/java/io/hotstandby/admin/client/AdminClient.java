@@ -1,0 +1,330 @@
+package io.hotstandby.admin.client;
+
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.RedundancySupport;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
+import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
+import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
+import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
+
+/**
+ * An OPC UA client of one domain server for operators' tools ({@code domainctl}, the tray): reads
+ * the standard redundancy information and the admin namespace {@value #ADMIN_NAMESPACE_URI}, calls
+ * {@code Server/Activate} and watches {@code ServiceLevel}.
+ *
+ * <p>Connects to the endpoint without security, anonymously. Every call waits at most the timeout
+ * given to {@link #connect} (method calls at least {@link #MIN_CALL_TIMEOUT}) and reports a failure
+ * as an {@link AdminClientException} with a one-line message.
+ */
+public final class AdminClient implements AutoCloseable {
+  /** The admin namespace the domain server publishes. */
+  public static final String ADMIN_NAMESPACE_URI = "urn:hotstandby:admin";
+
+  /** A switchover takes seconds; the server bounds its answer at ~5 s. */
+  public static final Duration MIN_CALL_TIMEOUT = Duration.ofSeconds(10);
+
+  // String NodeIds of the admin namespace, as the domain server defines them.
+  private static final String STATUS_JSON = "Server.StatusJson";
+  private static final String SERVER_OBJECT = "Server";
+  private static final String ACTIVATE_METHOD = "Server.Activate";
+
+  private final OpcUaClient client;
+  private final String endpointUrl;
+  private final long timeoutMs;
+
+  private AdminClient(OpcUaClient client, String endpointUrl, long timeoutMs) {
+    this.client = client;
+    this.endpointUrl = endpointUrl;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /**
+   * Connects to the server at {@code endpointUrl} (e.g. {@code opc.tcp://host:4851/hotstandby}) and
+   * opens a session.
+   *
+   * @param timeout the longest the whole connection, and later each read, may take
+   * @throws AdminClientException naming the URL and the cause, e.g. "connection refused"
+   */
+  public static AdminClient connect(String endpointUrl, Duration timeout)
+      throws AdminClientException {
+    Objects.requireNonNull(endpointUrl, "endpointUrl");
+    long timeoutMs = Math.max(1, timeout.toMillis());
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    OpcUaClient client = null;
+    try {
+      List<EndpointDescription> endpoints =
+          await(
+              DiscoveryClient.getEndpoints(endpointUrl, t -> t.setConnectTimeout(uint(timeoutMs))),
+              deadline);
+      EndpointDescription endpoint =
+          endpoints.stream()
+              .filter(AdminClient::isAnonymousWithoutSecurity)
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AdminClientException(
+                          "cannot connect to "
+                              + endpointUrl
+                              + ": the server offers no endpoint without security for anonymous"
+                              + " users"));
+      // The server announces its own idea of its host name, which may not resolve from here.
+      endpoint =
+          EndpointUtil.updateUrl(
+              endpoint, EndpointUtil.getHost(endpointUrl), EndpointUtil.getPort(endpointUrl));
+      OpcUaClientConfig config =
+          OpcUaClientConfig.builder()
+              .setEndpoint(endpoint)
+              .setApplicationName(LocalizedText.english("hotstandby admin client"))
+              .setApplicationUri("urn:hotstandby:admin-client")
+              .setRequestTimeout(uint(Math.max(timeoutMs, MIN_CALL_TIMEOUT.toMillis())))
+              .build();
+      client = OpcUaClient.create(config, t -> t.setConnectTimeout(uint(timeoutMs)));
+      await(client.connectAsync(), deadline);
+      return new AdminClient(client, endpointUrl, timeoutMs);
+    } catch (AdminClientException e) {
+      disconnectQuietly(client);
+      throw e;
+    } catch (Exception e) {
+      // A client whose first connect failed keeps retrying in the background unless told off.
+      disconnectQuietly(client);
+      throw new AdminClientException(
+          "cannot connect to " + endpointUrl + ": " + describe(e, timeoutMs), e);
+    }
+  }
+
+  /** The URL this client was given. */
+  public String endpointUrl() {
+    return endpointUrl;
+  }
+
+  /** The server's whole status as one JSON document ({@code Server.StatusJson}). */
+  public String statusJson() throws AdminClientException {
+    return (String) read(adminNode(STATUS_JSON), "StatusJson");
+  }
+
+  /** The standard {@code Server/ServiceLevel}, 0..255. */
+  public int serviceLevel() throws AdminClientException {
+    return ((Number) read(NodeIds.Server_ServiceLevel, "ServiceLevel")).intValue();
+  }
+
+  /** The standard {@code RedundancySupport}, e.g. "Hot" or "None". */
+  public String redundancySupport() throws AdminClientException {
+    Object value = read(NodeIds.Server_ServerRedundancy_RedundancySupport, "RedundancySupport");
+    int code = ((Number) value).intValue();
+    RedundancySupport support = RedundancySupport.from(code);
+    return support != null ? support.name() : String.valueOf(code);
+  }
+
+  /** The standard {@code ServerUriArray}: the application URIs of all servers of the domain. */
+  public List<String> serverUriArray() throws AdminClientException {
+    Object value = read(NodeIds.Server_ServerRedundancy_ServerUriArray, "ServerUriArray");
+    return value == null ? List.of() : Arrays.asList((String[]) value);
+  }
+
+  /** Asks the server to become active; waits up to {@link #MIN_CALL_TIMEOUT} or the timeout. */
+  public ActivateResult activate() throws AdminClientException {
+    var request =
+        new CallMethodRequest(adminNode(SERVER_OBJECT), adminNode(ACTIVATE_METHOD), new Variant[0]);
+    long waitMs = Math.max(timeoutMs, MIN_CALL_TIMEOUT.toMillis());
+    CallMethodResult result;
+    try {
+      result = await(client.callAsync(List.of(request)), deadlineIn(waitMs)).getResults()[0];
+    } catch (Exception e) {
+      throw failure("cannot call Activate on", e, waitMs);
+    }
+    if (result.getStatusCode().isBad()) {
+      throw new AdminClientException(
+          "Activate on " + endpointUrl + " failed: " + statusName(result.getStatusCode()));
+    }
+    Variant[] out = result.getOutputArguments();
+    if (out == null
+        || out.length < 2
+        || !(out[0].value() instanceof Boolean accepted)
+        || !(out[1].value() instanceof String message)) {
+      throw new AdminClientException(
+          "Activate on " + endpointUrl + " answered without Accepted and Message");
+    }
+    return new ActivateResult(accepted, message);
+  }
+
+  /**
+   * Watches {@code Server/ServiceLevel}: {@code listener} gets the current value, then every change
+   * the server samples (sampling interval = publishing interval). Close the returned handle to
+   * stop; closing the client stops it too.
+   */
+  public AutoCloseable subscribeServiceLevel(double publishingMs, IntConsumer listener)
+      throws AdminClientException {
+    var subscription = new OpcUaSubscription(client, publishingMs);
+    try {
+      subscription.create();
+      var item = OpcUaMonitoredItem.newDataItem(NodeIds.Server_ServiceLevel);
+      item.setSamplingInterval(publishingMs);
+      // Room for several samples per publish, so no change is dropped between two publishes.
+      item.setQueueSize(uint(10));
+      item.setDataValueListener(
+          (i, value) -> {
+            if (value.value().value() instanceof Number n) {
+              listener.accept(n.intValue());
+            }
+          });
+      subscription.addMonitoredItem(item);
+      subscription.synchronizeMonitoredItems();
+    } catch (Exception e) {
+      subscription.deleteAsync();
+      throw failure("cannot subscribe to ServiceLevel on", e, timeoutMs);
+    }
+    return () -> subscription.deleteAsync();
+  }
+
+  /** Closes the session and the connection; waits at most the timeout. */
+  @Override
+  public void close() {
+    try {
+      client.disconnectAsync().get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // Nothing to do: the connection is going away either way.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Object read(NodeId nodeId, String name) throws AdminClientException {
+    DataValue value;
+    try {
+      value =
+          await(
+                  client.readValuesAsync(0.0, TimestampsToReturn.Neither, List.of(nodeId)),
+                  deadlineIn(timeoutMs))
+              .get(0);
+    } catch (Exception e) {
+      throw failure("cannot read " + name + " from", e, timeoutMs);
+    }
+    if (value.statusCode() != null && value.statusCode().isBad()) {
+      throw new AdminClientException(
+          "cannot read " + name + " from " + endpointUrl + ": " + statusName(value.statusCode()));
+    }
+    return value.value().value();
+  }
+
+  private NodeId adminNode(String id) throws AdminClientException {
+    UShort index = client.getNamespaceTable().getIndex(ADMIN_NAMESPACE_URI);
+    if (index == null) {
+      try {
+        // The session reads the table once at connect; a server may register it later.
+        index =
+            await(client.readNamespaceTableAsync(), deadlineIn(timeoutMs))
+                .getIndex(ADMIN_NAMESPACE_URI);
+      } catch (Exception e) {
+        throw failure("cannot read the namespace table of", e, timeoutMs);
+      }
+    }
+    if (index == null) {
+      throw new AdminClientException(
+          endpointUrl + " is not a domain server: no namespace " + ADMIN_NAMESPACE_URI);
+    }
+    return new NodeId(index, id);
+  }
+
+  private AdminClientException failure(String what, Exception e, long waitMs) {
+    return new AdminClientException(what + " " + endpointUrl + ": " + describe(e, waitMs), e);
+  }
+
+  private static boolean isAnonymousWithoutSecurity(EndpointDescription e) {
+    UserTokenPolicy[] policies = e.getUserIdentityTokens();
+    return SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri())
+        && policies != null
+        && Stream.of(policies).anyMatch(p -> p.getTokenType() == UserTokenType.Anonymous);
+  }
+
+  private static long deadlineIn(long ms) {
+    return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+  }
+
+  private static <T> T await(Future<T> future, long deadlineNanos)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    long left = Math.max(0, deadlineNanos - System.nanoTime());
+    try {
+      return future.get(left, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(false);
+      throw e;
+    }
+  }
+
+  private static void disconnectQuietly(OpcUaClient client) {
+    if (client != null) {
+      client.disconnectAsync();
+    }
+  }
+
+  /** One line for an operator: "connection refused", "no answer within 2000 ms", a status. */
+  static String describe(Throwable e, long waitMs) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException) {
+        return "no answer within " + waitMs + " ms";
+      }
+      if (t instanceof ConnectException && t.getMessage() != null) {
+        // Netty appends ": /host:port", which the caller's message already names.
+        return lowerFirst(t.getMessage().split(": /")[0]);
+      }
+      if (t instanceof UnknownHostException) {
+        return "unknown host " + t.getMessage();
+      }
+    }
+    Optional<StatusCode> status = UaException.extractStatusCode(e);
+    if (status.isPresent()) {
+      return statusName(status.get());
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() != null ? lowerFirst(root.getMessage()) : root.toString();
+  }
+
+  private static String statusName(StatusCode code) {
+    return StatusCodes.lookup(code.getValue())
+        .map(s -> s[0] + (s.length > 1 && !s[1].isEmpty() ? " (" + s[1] + ")" : ""))
+        .orElse(code.toString());
+  }
+
+  private static String lowerFirst(String s) {
+    return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+  }
+}

@@ -1,0 +1,315 @@
+package io.hotstandby.server.opcua;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.util.HostnameUtil;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.RedundancySupport;
+import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OPC UA server of one domain-server process, at {@code opc.tcp://host:port/hotstandby}.
+ *
+ * <p>It announces standard non-transparent redundancy ({@code RedundancySupport=Hot}, {@code
+ * ServerUriArray} = all servers of the domain) and a live {@code ServiceLevel}, and serves the
+ * admin namespace {@code urn:hotstandby:admin} (see {@link #publish}). Endpoints: SecurityPolicy
+ * None and Basic256Sha256/SignAndEncrypt, both with anonymous access for now.
+ *
+ * <p>{@link #setServiceLevel} and {@link #publish} may be called from any thread, before or after
+ * {@link #start}; values given before start are in place when the port opens.
+ */
+public final class OpcUaEndpoint implements AutoCloseable {
+  /** The ServiceLevel until {@link #setServiceLevel} says otherwise: 1, "no data" (starting). */
+  public static final int INITIAL_SERVICE_LEVEL = 1;
+
+  private static final Logger log = LoggerFactory.getLogger(OpcUaEndpoint.class);
+
+  private final OpcUaEndpointConfig config;
+  private final String host;
+  private final ExecutorService activateExecutor;
+
+  // Guards the values and the Milo nodes they are written to, so the last caller wins.
+  private final Object valueLock = new Object();
+  private int serviceLevel = INITIAL_SERVICE_LEVEL;
+  private AdminStatus status;
+  private StandardRedundancy redundancy;
+  private AdminNamespace admin;
+
+  // Guarded by this.
+  private boolean started;
+  private boolean closed;
+  private OpcUaServer server;
+  private ApplicationPki pki;
+
+  public OpcUaEndpoint(OpcUaEndpointConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.host = advertisedHost(config.bindHost());
+    this.activateExecutor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              // Activate may block for seconds: never on a Milo thread, one at a time.
+              Thread t = new Thread(r, "opcua-activate");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** The URL clients connect to. */
+  public String endpointUrl() {
+    return "opc.tcp://" + host + ":" + config.port() + OpcUaEndpointConfig.PATH;
+  }
+
+  /**
+   * Builds the address space and opens the port; returns once clients can connect.
+   *
+   * @throws OpcUaEndpointException if the port cannot be bound (in use, address not local) or the
+   *     application certificate cannot be made; the message names the cause
+   */
+  public synchronized void start() throws OpcUaEndpointException {
+    if (closed) {
+      throw new IllegalStateException("OPC UA endpoint is closed");
+    }
+    if (started) {
+      throw new IllegalStateException("OPC UA endpoint already started");
+    }
+    started = true;
+    // Fails fast, before Milo loads its nodes, and without Milo's stack trace for a busy port.
+    String busy = bindFailure();
+    if (busy != null) {
+      close();
+      throw new OpcUaEndpointException(cannotListen(busy), null);
+    }
+    try {
+      pki =
+          ApplicationPki.open(
+              config.pkiDir(),
+              config.applicationUri(),
+              config.productName() + " " + config.domain() + "/" + config.server(),
+              certificateHosts());
+    } catch (Exception e) {
+      close();
+      throw new OpcUaEndpointException(
+          "cannot create the OPC UA application certificate in " + config.pkiDir() + ": " + e, e);
+    }
+    try {
+      createServer();
+      server.startup().get();
+    } catch (ExecutionException | InterruptedException | RuntimeException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      // Someone took the port since the check above, or Milo failed otherwise.
+      String reason = bindFailure();
+      close();
+      throw new OpcUaEndpointException(cannotListen(reason != null ? reason : e.toString()), e);
+    }
+    log.info("OPC UA endpoint {} ({}) listening", endpointUrl(), config.applicationUri());
+  }
+
+  private void createServer() {
+    server =
+        new OpcUaServer(
+            serverConfig(),
+            profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
+    // The constructor has loaded the standard nodes; the port is not open yet.
+    var newRedundancy =
+        StandardRedundancy.install(server, RedundancySupport.Hot, config.serverUris());
+    var newAdmin = new AdminNamespace(server, this::activate);
+    newAdmin.startup();
+    synchronized (valueLock) {
+      newRedundancy.setServiceLevel(serviceLevel);
+      if (status != null) {
+        newAdmin.publish(status);
+      }
+      redundancy = newRedundancy;
+      admin = newAdmin;
+    }
+  }
+
+  private String cannotListen(String reason) {
+    return "cannot listen for OPC UA on " + config.bindHost() + ":" + config.port() + ": " + reason;
+  }
+
+  /** Sets the standard {@code Server/ServiceLevel} (0..255); subscribed clients see it. */
+  public void setServiceLevel(int level) {
+    if (level < 0 || level > 255) {
+      throw new IllegalArgumentException("ServiceLevel must be 0..255, not " + level);
+    }
+    synchronized (valueLock) {
+      serviceLevel = level;
+      if (redundancy != null) {
+        redundancy.setServiceLevel(level);
+      }
+    }
+  }
+
+  /** The ServiceLevel last set. */
+  public int serviceLevel() {
+    synchronized (valueLock) {
+      return serviceLevel;
+    }
+  }
+
+  /**
+   * Shows {@code status} in the admin namespace; subscribed clients see the variables that changed.
+   * Does not touch the standard ServiceLevel: call {@link #setServiceLevel} for that.
+   */
+  public void publish(AdminStatus status) {
+    Objects.requireNonNull(status, "status");
+    synchronized (valueLock) {
+      this.status = status;
+      if (admin != null) {
+        admin.publish(status);
+      }
+    }
+  }
+
+  /** Closes the port and releases the server; harmless when called again or before start. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    AdminNamespace oldAdmin;
+    synchronized (valueLock) {
+      oldAdmin = admin;
+      admin = null;
+      redundancy = null;
+    }
+    if (server != null) {
+      try {
+        server.shutdown().get(5, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("OPC UA server did not shut down cleanly: {}", e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (oldAdmin != null) {
+      oldAdmin.shutdown();
+    }
+    if (pki != null) {
+      try {
+        pki.close();
+      } catch (IOException e) {
+        log.warn("cannot close the OPC UA trust list: {}", e.toString());
+      }
+    }
+    activateExecutor.shutdownNow();
+  }
+
+  private OpcUaServerConfig serverConfig() {
+    String productUri = "urn:hotstandby:domain-server";
+    return OpcUaServerConfig.builder()
+        .setApplicationUri(config.applicationUri())
+        .setApplicationName(
+            LocalizedText.english(
+                config.productName() + " " + config.domain() + "/" + config.server()))
+        .setProductUri(productUri)
+        .setBuildInfo(
+            new BuildInfo(
+                productUri,
+                "hotstandby",
+                config.productName(),
+                config.productVersion(),
+                "",
+                DateTime.now()))
+        .setEndpoints(endpoints())
+        .setCertificateManager(pki.certificateManager())
+        .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
+        .build();
+  }
+
+  private Set<EndpointConfig> endpoints() {
+    EndpointConfig.Builder base =
+        EndpointConfig.newBuilder()
+            .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+            .setBindAddress(config.bindHost())
+            .setBindPort(config.port())
+            .setHostname(host)
+            .setPath(OpcUaEndpointConfig.PATH)
+            .setCertificate(pki.certificate())
+            .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS);
+    // None first: clients that take the first endpoint get the one anonymous readers use.
+    return new LinkedHashSet<>(
+        List.of(
+            base.copy()
+                .setSecurityPolicy(SecurityPolicy.None)
+                .setSecurityMode(MessageSecurityMode.None)
+                .build(),
+            base.copy()
+                .setSecurityPolicy(SecurityPolicy.Basic256Sha256)
+                .setSecurityMode(MessageSecurityMode.SignAndEncrypt)
+                .build()));
+  }
+
+  private ActivateResult activate() {
+    long timeoutMs = config.activateTimeout().toMillis();
+    try {
+      Future<ActivateResult> f = activateExecutor.submit(config.activateHandler()::activate);
+      ActivateResult result = f.get(timeoutMs, TimeUnit.MILLISECONDS);
+      return result != null ? result : new ActivateResult(false, "activation gave no answer");
+    } catch (TimeoutException e) {
+      // Not cancelled: a switchover half done must finish or roll back on its own.
+      return new ActivateResult(
+          false, "no answer within " + timeoutMs + " ms; the activation may still complete");
+    } catch (ExecutionException e) {
+      log.warn("Activate failed", e.getCause());
+      return new ActivateResult(false, "activation failed: " + e.getCause());
+    } catch (RejectedExecutionException e) {
+      return new ActivateResult(false, "the server is shutting down");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new ActivateResult(false, "interrupted");
+    }
+  }
+
+  // Milo only logs why a bind failed; binding the address ourselves tells why. Null: bindable.
+  private String bindFailure() {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true); // as Netty's listening socket, so TIME_WAIT does not count
+      probe.bind(new InetSocketAddress(config.bindHost(), config.port()));
+      return null;
+    } catch (IOException e) {
+      String m = e.getMessage();
+      return m == null ? e.toString() : m.substring(0, 1).toLowerCase() + m.substring(1);
+    }
+  }
+
+  private Set<String> certificateHosts() {
+    var hosts = new LinkedHashSet<String>();
+    hosts.add(host);
+    hosts.add(HostnameUtil.getHostname());
+    return hosts;
+  }
+
+  private static String advertisedHost(String bindHost) {
+    boolean wildcard = bindHost.isEmpty() || bindHost.equals("0.0.0.0") || bindHost.equals("::");
+    return wildcard ? HostnameUtil.getHostname() : bindHost;
+  }
+}
