@@ -16,6 +16,7 @@ fi
 
 servers=(alpha beta)
 pids=()
+reported=()
 stop_all() {
   trap - INT TERM EXIT
   echo
@@ -63,5 +64,20 @@ Watch and switch it from another terminal:
 Event logs: $work/<server>/data/events.jsonl   Logs: $work/<server>/data/logs/
 Press Ctrl-C to stop both servers.
 TXT
-wait -n "${pids[@]}" || true
-echo "A server exited; see $work/*/console.log"
+# A killed server does not stop the demo: the other one carries on, as in a plant.
+while :; do
+  running=0
+  for i in "${!pids[@]}"; do
+    if kill -0 "${pids[$i]}" 2>/dev/null; then
+      running=$((running + 1))
+    elif [ -z "${reported[$i]:-}" ]; then
+      reported[$i]=1
+      s=${servers[$i]}
+      echo "Server $s (pid ${pids[$i]}) has exited. Start it again from another terminal with:"
+      echo "  $dist/bin/domain-server --domain $work/$s/domain/demo.dom --server $s --data-dir $work/$s/data"
+    fi
+  done
+  [ "$running" -gt 0 ] || break
+  sleep 1
+done
+echo "Both demo servers have exited."

@@ -64,7 +64,10 @@ public final class Domainctl {
           return USAGE;
         });
     cli.setExitCodeExceptionMapper(e -> USAGE);
-    return cli.execute(args);
+    int exit = cli.execute(args);
+    out.flush();
+    err.flush();
+    return exit;
   }
 
   Duration timeout() {

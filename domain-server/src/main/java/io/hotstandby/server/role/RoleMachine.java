@@ -115,6 +115,10 @@ public final class RoleMachine {
     long now = clock.getAsLong();
     detectPause(now);
     lastEventAt = now;
+    if (event instanceof PeerLost l && l.peer().equals(ctx.partner()) && !partnerAlive) {
+      // Already known to be gone (a crash seen first, then the REC timeout): nothing new.
+      return new Outcome(transitions, notices, unmet);
+    }
     track(event, now);
     Function<RoleEvent, Decision> rule = table.getOrDefault(state, Map.of()).get(event.getClass());
     if (rule != null) {
