@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hotstandby.server.kit.Ctl;
 import io.hotstandby.server.kit.TestDomain;
 import io.hotstandby.server.kit.Timing;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,13 +105,16 @@ class DomainFormationIT {
     Random random = new Random(42);
     byte[] buf = new byte[1500];
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    for (int i = 0; i < 20_000 && System.nanoTime() < deadline; i++) {
-      int len = 1 + random.nextInt(buf.length);
-      random.nextBytes(buf);
-      if (i % 3 == 0) {
-        System.arraycopy("HSR1".getBytes(), 0, buf, 0, 4);
+    try (DatagramSocket flood = new DatagramSocket()) {
+      for (int i = 0; i < 20_000 && System.nanoTime() < deadline; i++) {
+        int len = 1 + random.nextInt(buf.length);
+        random.nextBytes(buf);
+        if (i % 3 == 0) {
+          System.arraycopy("HSR1".getBytes(), 0, buf, 0, 4);
+        }
+        int port = domain.recPort(i % 2 == 0 ? "alpha" : "beta", i % 4 < 2 ? "lan" : "cable");
+        flood.send(new DatagramPacket(buf, len, InetAddress.getLoopbackAddress(), port));
       }
-      domain.relay(i % 2 == 0 ? "alpha" : "beta", i % 4 < 2 ? "lan" : "cable").inject(buf, len);
     }
     await()
         .atMost(Timing.seconds(20))

@@ -54,9 +54,15 @@ public final class TestDomain implements AutoCloseable {
       Map<String, UdpRelay> byPath = new LinkedHashMap<>();
       for (String p : PATHS) {
         int[] pair = ports.get(s).rec().get(p);
-        byPath.put(p, new UdpRelay(pair[1], pair[0], s + "-" + p));
+        if (b.relays) {
+          byPath.put(p, new UdpRelay(pair[1], pair[0], s + "-" + p));
+        } else {
+          pair[1] = pair[0];
+        }
       }
       relays.put(s, byPath);
+    }
+    for (String s : b.servers) {
       writeServerFolder(s, b.version);
       servers.put(s, process(s));
     }
@@ -187,9 +193,37 @@ public final class TestDomain implements AutoCloseable {
         .until(() -> server(server).loggedState().equals(state));
   }
 
-  /** The relay in front of {@code server}'s REC port on {@code path}. */
+  /** The relay in front of {@code server}'s REC port on {@code path} (built with relays). */
   public UdpRelay relay(String server, String path) {
-    return relays.get(server).get(path);
+    UdpRelay r = relays.get(server).get(path);
+    if (r == null) {
+      throw new IllegalStateException("the test domain was built without REC relays");
+    }
+    return r;
+  }
+
+  /** The UDP port {@code server} receives REC heartbeats on for {@code path}. */
+  public int recPort(String server, String path) {
+    return ports.get(server).rec().get(path)[0];
+  }
+
+  /** Waits until every running server's cluster member sees {@code members} members. */
+  public void awaitCluster(int members) {
+    org.awaitility.Awaitility.await("cluster of " + members)
+        .atMost(Timing.seconds(60))
+        .pollInterval(java.time.Duration.ofMillis(200))
+        .until(
+            () ->
+                servers.values().stream()
+                    .filter(ServerProcess::alive)
+                    .allMatch(
+                        s -> {
+                          try {
+                            return s.status().path("clusterMembers").asInt() == members;
+                          } catch (Exception e) {
+                            return false;
+                          }
+                        }));
   }
 
   /** Cuts every REC path into and out of both servers. */
@@ -227,6 +261,7 @@ public final class TestDomain implements AutoCloseable {
     private int failoverTimeoutMs = 500;
     private String returnToMain = "manual";
     private boolean defaultJvm;
+    private boolean relays;
     private long version = 1;
     private String secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
@@ -262,6 +297,15 @@ public final class TestDomain implements AutoCloseable {
 
     public Builder jvmOptions(String server, String options) {
       jvmOptions.put(server, options);
+      return this;
+    }
+
+    /**
+     * Puts a {@link UdpRelay} in front of every REC port, so tests can cut paths. The relays run in
+     * the test's JVM: a stall there looks like a network fault to the servers.
+     */
+    public Builder relays() {
+      this.relays = true;
       return this;
     }
 
