@@ -124,8 +124,15 @@ class PartitionIT {
           .anyMatch(e -> e.path("message").asText().contains("no integrity address is reachable"));
       assertThat(active.events()).anyMatch(e -> e.path("message").asText().contains("isolated"));
     } finally {
-      integrity = listen(integrityPort);
+      // Links first: with both servers standing by and hearing each other, the main is the one
+      // to take the role when the integrity address comes back.
       domain.healRec("alpha", "beta");
+      await()
+          .atMost(Timing.seconds(10))
+          .until(
+              () ->
+                  standby.status().path("links").get(0).path("liveness").asText().equals("ALIVE"));
+      integrity = listen(integrityPort);
     }
     await("the main takes the role again once the domain is whole")
         .atMost(Timing.seconds(30))
