@@ -40,6 +40,11 @@ final class ActivateCommand implements Callable<Integer> {
       err.println("domainctl: " + e.getMessage());
       return Domainctl.USAGE;
     }
+    if (target == null) {
+      // The domain answered, but has nobody to switch to: a state, not a usage error.
+      err.println("domainctl: no STANDBY server to activate in the domain");
+      return Domainctl.NOT_OK;
+    }
     try (AdminClient client = AdminClient.connect(target.endpoint(), parent.timeout())) {
       ActivateResult result = client.activate();
       (result.accepted() ? out : err).println(result.message());
@@ -50,6 +55,7 @@ final class ActivateCommand implements Callable<Integer> {
     }
   }
 
+  /** The server to activate, or null when the domain answered but has no standby. */
   private Target choose(List<Target> targets) throws UsageException {
     if (targets.size() == 1) {
       Target only = targets.get(0);
@@ -64,13 +70,15 @@ final class ActivateCommand implements Callable<Integer> {
           .findFirst()
           .orElseThrow(() -> new UsageException("unknown server '" + server + "' in the domain"));
     }
+    List<ServerStatus> statuses =
+        targets.stream().map(t -> ServerStatus.ask(t, parent.timeout())).toList();
+    if (statuses.stream().noneMatch(ServerStatus::reachable)) {
+      throw new UsageException(
+          "no server of the domain answered: "
+              + String.join("; ", statuses.stream().map(ServerStatus::error).toList()));
+    }
     Optional<ServerStatus> standby =
-        targets.stream()
-            .map(t -> ServerStatus.ask(t, parent.timeout()))
-            .filter(s -> "STANDBY".equals(s.state()))
-            .findFirst();
-    return standby
-        .map(ServerStatus::target)
-        .orElseThrow(() -> new UsageException("no STANDBY server to activate in the domain"));
+        statuses.stream().filter(s -> "STANDBY".equals(s.state())).findFirst();
+    return standby.map(ServerStatus::target).orElse(null);
   }
 }

@@ -1,6 +1,7 @@
 package io.hotstandby.server;
 
 import io.hotstandby.domain.Domain;
+import io.hotstandby.domain.DomainRole;
 import io.hotstandby.domain.IntegrityAddress;
 import io.hotstandby.domain.RecEndpoint;
 import io.hotstandby.domain.ServerSpec;
@@ -30,7 +31,9 @@ import io.hotstandby.server.role.ServiceLevels;
 import io.hotstandby.server.role.Transition;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -125,27 +128,66 @@ public final class DomainServer implements AutoCloseable {
     try {
       machine =
           new RoleMachine(
-              context, new FileTermStore(dataDir.resolve("term")), System::currentTimeMillis);
+              context,
+              new FileTermStore(dataDir.resolve("term")),
+              System::currentTimeMillis,
+              System::nanoTime);
     } catch (RuntimeException e) {
-      throw new StartupException(
-          StartupException.CONFIG, dataDir.resolve("term") + ": " + e.getMessage(), e);
+      String cause = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+      throw new StartupException(StartupException.RESOURCE, cause, e);
     }
     snapshot = machine.snapshot();
+    checkClusterPortFree(me);
     rec = buildRecLink(me);
+    // Decide what the domain alone decides (maintenance, inactive) before any peer is heard.
+    try {
+      roleThread.submit(() -> handle(new RoleEvent.Started())).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new StartupException(StartupException.RESOURCE, "role machine: " + e, e);
+    }
     try {
       rec.start();
     } catch (IOException e) {
-      throw new StartupException(StartupException.RESOURCE, e.getMessage(), e);
+      throw new StartupException(
+          StartupException.RESOURCE, domain.file() + ": rec: " + e.getMessage(), e);
     }
     opcUa = startOpcUa(me);
     CompletableFuture.runAsync(this::startCluster, operatorThread);
-    roleThread.execute(() -> handle(new RoleEvent.Started()));
-    long joinWindow = 2L * domain.hotStandby().failoverTimeoutMs();
     roleThread.schedule(
-        () -> handle(new RoleEvent.JoinWindowElapsed()), joinWindow, TimeUnit.MILLISECONDS);
-    roleThread.scheduleAtFixedRate(
+        () -> handle(new RoleEvent.JoinWindowElapsed()), joinWindowMillis(), TimeUnit.MILLISECONDS);
+    // Fixed delay, not fixed rate: after a pause the ticks must not pile up ahead of REC events.
+    roleThread.scheduleWithFixedDelay(
         () -> handle(new RoleEvent.Tick()), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
-    roleThread.scheduleAtFixedRate(this::publish, 0, PUBLISH_MS, TimeUnit.MILLISECONDS);
+    roleThread.scheduleWithFixedDelay(this::publish, 0, PUBLISH_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * How long a starting server listens before it may claim the role: two failover timeouts for the
+   * main, four for the backup, so that when both start together the main takes the role.
+   */
+  private long joinWindowMillis() {
+    long timeout = domain.hotStandby().failoverTimeoutMs();
+    return domain.roleOf(self) == DomainRole.BACKUP ? 4 * timeout : 2 * timeout;
+  }
+
+  /** Fails the start with a one-line error rather than stopping later from the cluster thread. */
+  private void checkClusterPortFree(ServerSpec me) throws StartupException {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(me.host(), me.hazelcastPort()));
+    } catch (IOException e) {
+      throw new StartupException(
+          StartupException.RESOURCE,
+          domain.file()
+              + ": servers/server[@name='"
+              + self
+              + "']/hazelcast/@port: cannot bind "
+              + me.host()
+              + ":"
+              + me.hazelcastPort()
+              + ": "
+              + e.getMessage());
+    }
   }
 
   private OpcUaEndpoint startOpcUa(ServerSpec me) throws StartupException {
@@ -165,7 +207,7 @@ public final class DomainServer implements AutoCloseable {
                 dataDir.resolve("pki"),
                 uris,
                 () -> activateFromOperator("operator"),
-                null));
+                Duration.ofMillis(swapTimeoutMillis() + 3000)));
     try {
       endpoint.start();
     } catch (OpcUaEndpointException e) {
@@ -235,9 +277,10 @@ public final class DomainServer implements AutoCloseable {
               + ": "
               + e.getMessage();
       events.record(Weight.ERROR, "cluster", msg);
-      System.err.println(self + ": " + msg);
+      System.err.println("domain-server: " + msg);
       if (!closed) {
-        Runtime.getRuntime().halt(StartupException.RESOURCE);
+        // exit (not halt) from a fresh thread: the shutdown hook then announces STOPPED.
+        new Thread(() -> System.exit(StartupException.RESOURCE), "exit").start();
       }
     }
   }
@@ -278,7 +321,8 @@ public final class DomainServer implements AutoCloseable {
             hb.domainVersion(),
             hb.productVersion(),
             hb.takeoverRequest(),
-            hb.handoverTo()));
+            hb.handoverTo(),
+            hb.echoNanos()));
   }
 
   private void livenessChanged(PeerView peer, PeerView.Liveness from, PeerView.Liveness to) {
@@ -289,7 +333,10 @@ public final class DomainServer implements AutoCloseable {
           handle(new RoleEvent.PeerLost(peer.name(), "lost on all paths for " + silent + " ms"));
       case SUSPECT -> {
         Long removed = clusterRemovedAt.get(peer.name());
-        if (removed != null && System.currentTimeMillis() - removed < CRASH_CORRELATION_MS) {
+        // A crash only if nothing was heard since the cluster removed it, and that was recent.
+        if (removed != null
+            && peer.lastSeenNanos() - removed < 0
+            && System.nanoTime() - removed < CRASH_CORRELATION_MS * 1_000_000) {
           handle(
               new RoleEvent.PeerLost(
                   peer.name(),
@@ -315,7 +362,7 @@ public final class DomainServer implements AutoCloseable {
       handle(
           new RoleEvent.PeerLost(name, "crashed: cluster member removed and heartbeats missing"));
     } else {
-      clusterRemovedAt.put(name, System.currentTimeMillis());
+      clusterRemovedAt.put(name, System.nanoTime());
       if (peer.liveness() == PeerView.Liveness.ALIVE) {
         events.record(
             Weight.WARNING,
@@ -330,14 +377,13 @@ public final class DomainServer implements AutoCloseable {
     if (machine == null) {
       return;
     }
-    Outcome outcome;
     try {
-      outcome = machine.handle(event);
-    } catch (RuntimeException e) {
-      log.error("role machine failed on {}", event, e);
-      return;
+      apply(machine.handle(event));
+    } catch (Throwable t) {
+      // Never let a failure cancel the periodic tick or vanish into a future.
+      log.error("role event {} failed", event, t);
+      events.record(Weight.ERROR, "role", "handling " + event + " failed: " + t);
     }
-    apply(outcome);
   }
 
   private void apply(Outcome outcome) {
@@ -365,6 +411,9 @@ public final class DomainServer implements AutoCloseable {
     snapshot = now;
     if (now.writesSuspended() != before.writesSuspended()) {
       runtime.suspendWrites(now.writesSuspended());
+    }
+    if (rec == null) {
+      return;
     }
     rec.setStatus(localStatus(now));
     if (!now.equals(before)) {
@@ -402,18 +451,20 @@ public final class DomainServer implements AutoCloseable {
           synchronized (stateWaiters) {
             stateWaiters.add(changed);
           }
-          Outcome o = machine.handle(new RoleEvent.ActivateRequested(user));
-          apply(o);
-          asked.complete(o);
+          try {
+            Outcome o = machine.handle(new RoleEvent.ActivateRequested(user));
+            apply(o);
+            asked.complete(o);
+          } catch (Throwable t) {
+            asked.completeExceptionally(t);
+          }
         });
     try {
       Outcome o = asked.get(5, TimeUnit.SECONDS);
       if (!o.unmet().isEmpty()) {
         return new ActivateResult(false, "refused: " + String.join("; ", o.unmet()));
       }
-      long deadline =
-          System.currentTimeMillis()
-              + 3L * Math.max(2000, 4L * domain.hotStandby().failoverTimeoutMs());
+      long deadline = System.currentTimeMillis() + swapTimeoutMillis() + 1000;
       while (System.currentTimeMillis() < deadline) {
         RoleSnapshot s = snapshot;
         if (s.state() == ServerState.ACTIVE) {
@@ -440,6 +491,11 @@ public final class DomainServer implements AutoCloseable {
     } catch (Exception e) {
       return new ActivateResult(false, "failed: " + e.getMessage());
     }
+  }
+
+  /** As the role machine bounds a switchover: max(2 s, 4 × failover timeout). */
+  private long swapTimeoutMillis() {
+    return Math.max(2000, 4L * domain.hotStandby().failoverTimeoutMs());
   }
 
   private void completeWaiters() {

@@ -4,12 +4,12 @@ import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainRole;
 import io.hotstandby.domain.ReturnPolicy;
 import io.hotstandby.rec.IntegrityCheck;
+import io.hotstandby.rec.IntegrityResult;
 import io.hotstandby.runtime.ApplicationRuntime;
 import io.hotstandby.server.role.RoleContext;
 
 /** The facts the role machine decides on, read from the domain, the integrity check and runtime. */
 final class ServerContext implements RoleContext {
-  private static final long INTEGRITY_MAX_AGE_MS = 1000;
 
   private final String self;
   private final String productVersion;
@@ -63,9 +63,17 @@ final class ServerContext implements RoleContext {
     return domain.hotStandby().enabled();
   }
 
+  /**
+   * Reads the background check's latest result and never blocks the role thread. A result older
+   * than the failover timeout counts as failing: a slow check means connects are timing out.
+   */
   @Override
   public boolean integrityPasses() {
-    return integrity.passes(INTEGRITY_MAX_AGE_MS);
+    if (!integrity.configured()) {
+      return true;
+    }
+    IntegrityResult r = integrity.latest();
+    return r != null && r.ageMillis() <= failoverTimeoutMillis() && r.anyReachable();
   }
 
   @Override

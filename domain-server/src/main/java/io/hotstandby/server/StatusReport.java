@@ -68,10 +68,18 @@ final class StatusReport {
     o.put("productVersion", productVersion);
     o.put("takeoverRequest", role.takeoverRequest());
     o.put("handoverTo", role.handoverTo());
-    o.put("clusterMembers", cluster == null ? 0 : cluster.memberCount());
+    o.put("clusterMembers", clusterMembers());
     o.put("recDroppedDatagrams", rec.droppedDatagrams());
     o.set("links", links());
     return o;
+  }
+
+  private int clusterMembers() {
+    try {
+      return cluster == null ? 0 : cluster.memberCount();
+    } catch (RuntimeException e) {
+      return 0; // the member has shut down; the status must still be published
+    }
   }
 
   private ArrayNode links() {

@@ -27,6 +27,9 @@ public sealed interface RoleEvent {
    * @param productVersion its product version
    * @param takeoverRequest the server it asks to hand over to it, or ""
    * @param handoverTo the server it has released the active role to, or ""
+   * @param echoNanos our own monotonic send time that this heartbeat echoes back, 0 if none: a
+   *     heartbeat echoing a send made after a pause is the peer's current view, not a stale one
+   *     left in a socket buffer while this process was frozen
    */
   record PeerHeard(
       String peer,
@@ -38,7 +41,8 @@ public sealed interface RoleEvent {
       long domainVersion,
       String productVersion,
       String takeoverRequest,
-      String handoverTo)
+      String handoverTo,
+      long echoNanos)
       implements RoleEvent {}
 
   /**

@@ -43,6 +43,7 @@ public final class RoleMachine {
   private final RoleContext ctx;
   private final TermStore terms;
   private final LongSupplier clock;
+  private final LongSupplier nanoClock;
   private final Map<ServerState, Map<Class<? extends RoleEvent>, Function<RoleEvent, Decision>>>
       table = new EnumMap<>(ServerState.class);
 
@@ -60,6 +61,7 @@ public final class RoleMachine {
   private long handoverDeadline;
   private boolean writesSuspended;
   private long resumedAt;
+  private long resumedAtNanos;
   private long lastEventAt;
   private String lastRefusal = "";
 
@@ -67,10 +69,16 @@ public final class RoleMachine {
   private final List<RoleNotice> notices = new ArrayList<>();
   private final List<String> unmet = new ArrayList<>();
 
-  public RoleMachine(RoleContext ctx, TermStore terms, LongSupplier clockMillis) {
+  /**
+   * @param clockMillis wall-clock milliseconds (for activeSince and timers)
+   * @param nanoClock the monotonic clock the REC link stamps heartbeats with (for echoes)
+   */
+  public RoleMachine(
+      RoleContext ctx, TermStore terms, LongSupplier clockMillis, LongSupplier nanoClock) {
     this.ctx = ctx;
     this.terms = terms;
     this.clock = clockMillis;
+    this.nanoClock = nanoClock;
     try {
       this.term = terms.load();
     } catch (IOException e) {
@@ -222,7 +230,15 @@ public final class RoleMachine {
     return null;
   }
 
+  /** Maintenance, inactive or hot standby disabled: decided by the domain, before any peer. */
+  private boolean decidedByDomain() {
+    return ctx.maintenance() || ctx.domainRole() == DomainRole.NONE || !ctx.hotStandbyEnabled();
+  }
+
   private Decision joinIfActiveFound(PeerHeard p) {
+    if (decidedByDomain()) {
+      return onStart();
+    }
     if (p.peer().equals(ctx.partner()) && p.state() == ACTIVE) {
       return new Decision(STANDBY, "active " + p.peer() + " found (term " + p.term() + ")");
     }
@@ -230,10 +246,13 @@ public final class RoleMachine {
   }
 
   private Decision afterJoinWindow() {
+    if (decidedByDomain()) {
+      return onStart();
+    }
     if (partnerAlive && partner.state() == ACTIVE) {
       return joinIfActiveFound(partner);
     }
-    if (partnerCouldBeActive()) {
+    if (partnerCouldBeActive() && partner.runtimeReady()) {
       return ctx.domainRole() == DomainRole.MAIN
           ? tryActivate("both servers are up; the main takes the active role", true)
           : new Decision(STANDBY, "main " + partner.peer() + " is up and takes the active role");
@@ -295,7 +314,8 @@ public final class RoleMachine {
       }
       return null;
     }
-    if (nobodyActiveFor(now) && (!partnerCouldBeActive() || mainFacingStandby())) {
+    if (nobodyActiveFor(now)
+        && (!partnerCouldBeActive() || mainFacingStandby() || partnerCannotRun())) {
       return tryActivate("no active server in the domain", true);
     }
     if (ctx.automaticReturn()
@@ -372,9 +392,10 @@ public final class RoleMachine {
       return null;
     }
     long now = clock.getAsLong();
-    if (writesSuspended) {
+    if (writesSuspended && p.echoNanos() >= resumedAtNanos) {
       writesSuspended = false;
-      notices.add(RoleNotice.notice("device writes resumed: heard " + p.peer()));
+      notices.add(
+          RoleNotice.notice("device writes resumed: heard " + p.peer() + "'s current view"));
     }
     if (p.state() == ACTIVE) {
       boolean yield = p.term() > term || (p.term() == term && ctx.domainRole() != DomainRole.MAIN);
@@ -436,6 +457,9 @@ public final class RoleMachine {
 
   private Decision activeTick() {
     long now = clock.getAsLong();
+    if (!partnerAlive && ctx.integrityConfigured() && !ctx.integrityPasses()) {
+      return new Decision(STANDBY, "isolated: no peer heard and no integrity address reachable");
+    }
     if (writesSuspended && now - resumedAt > ctx.failoverTimeoutMillis()) {
       writesSuspended = false;
       notices.add(
@@ -470,6 +494,7 @@ public final class RoleMachine {
     }
     writesSuspended = true;
     resumedAt = clock.getAsLong();
+    resumedAtNanos = nanoClock.getAsLong();
     return null;
   }
 
@@ -497,6 +522,11 @@ public final class RoleMachine {
     return partnerAlive
         && partner != null
         && (partner.state() == STARTING || partner.state() == STANDBY || partner.state() == ACTIVE);
+  }
+
+  /** The partner stands by but could not take the role: its runtime is not ready. */
+  private boolean partnerCannotRun() {
+    return partner.state() == STANDBY && !partner.runtimeReady();
   }
 
   private boolean mainFacingStandby() {

@@ -46,24 +46,11 @@ class FailoverIT {
 
   @BeforeEach
   void findRoles() {
-    await("one ACTIVE and one STANDBY")
-        .atMost(Timing.seconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () -> {
-              List<String> states =
-                  domain.servers().stream().map(ServerProcess::loggedState).toList();
-              return states.contains("ACTIVE") && states.contains("STANDBY");
-            });
     // A crash is seen fastest once the cluster has formed; failures before that are REC-only.
     domain.awaitCluster(2);
-    for (ServerProcess s : domain.servers()) {
-      if (s.loggedState().equals("ACTIVE")) {
-        active = s;
-      } else {
-        standby = s;
-      }
-    }
+    TestDomain.Roles roles = domain.awaitRoles();
+    active = roles.active();
+    standby = roles.standby();
   }
 
   long term(ServerProcess s) throws Exception {
@@ -118,11 +105,7 @@ class FailoverIT {
     domain.awaitState(active.name(), "STANDBY");
     JsonNode stepDown = lastTransition(active, "STANDBY");
     assertThat(stepDown.path("message").asText()).contains("higher term " + (term + 1));
-    JsonNode dual =
-        active.events().stream()
-            .filter(e -> e.path("message").asText().startsWith("dual active for"))
-            .reduce((a, b) -> b)
-            .orElseThrow();
+    JsonNode dual = active.lastEvent("dual active for");
     assertThat(dual.path("weight").asText()).isEqualTo("ERROR");
     // Both claimed ACTIVE only from the thaw until the thawed server heard the new term.
     assertThat(dual.path("durationMs").asLong()).isLessThanOrEqualTo(FAILOVER_TIMEOUT_MS);

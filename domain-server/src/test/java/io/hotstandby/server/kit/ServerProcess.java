@@ -30,6 +30,7 @@ public final class ServerProcess implements AutoCloseable {
   private Process process;
   private AdminClient client;
   private int starts;
+  private volatile int eventsBeforeThisRun;
 
   ServerProcess(
       String name,
@@ -63,6 +64,7 @@ public final class ServerProcess implements AutoCloseable {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is already running");
     }
+    eventsBeforeThisRun = events().size();
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
@@ -168,15 +170,36 @@ public final class ServerProcess implements AutoCloseable {
     return list;
   }
 
-  /** The state the event log last recorded a change to, or "STARTING". */
+  /**
+   * The state the event log last recorded a change to in the current run, or "STARTING"; a server
+   * that is not running is "DEAD", so no wait passes on a previous run's last line.
+   */
   public String loggedState() {
+    if (!alive()) {
+      return "DEAD";
+    }
     String state = "STARTING";
-    for (JsonNode e : events()) {
+    List<JsonNode> all = events();
+    for (JsonNode e : all.subList(Math.min(eventsBeforeThisRun, all.size()), all.size())) {
       if (e.has("to")) {
         state = e.get("to").asText();
       }
     }
     return state;
+  }
+
+  /** The last event whose message starts with {@code prefix}; fails if there is none. */
+  public JsonNode lastEvent(String prefix) {
+    JsonNode found = null;
+    for (JsonNode e : events()) {
+      if (e.path("message").asText().startsWith(prefix)) {
+        found = e;
+      }
+    }
+    if (found == null) {
+      throw new AssertionError(name + " logged no event starting with '" + prefix + "'");
+    }
+    return found;
   }
 
   /** The server's status document, read over OPC UA as domainctl reads it. */
@@ -219,8 +242,7 @@ public final class ServerProcess implements AutoCloseable {
   public synchronized void close() {
     dropClient();
     if (process != null && process.isAlive()) {
-      thaw();
-      process.destroyForcibly();
+      process.destroyForcibly(); // SIGKILL ends a stopped process too
       try {
         process.waitFor(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

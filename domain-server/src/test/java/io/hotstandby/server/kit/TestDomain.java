@@ -190,7 +190,14 @@ public final class TestDomain implements AutoCloseable {
     org.awaitility.Awaitility.await(server + " " + state)
         .atMost(Timing.seconds(60))
         .pollInterval(java.time.Duration.ofMillis(50))
-        .until(() -> server(server).loggedState().equals(state));
+        .until(
+            () -> {
+              String now = server(server).loggedState();
+              if (now.equals("DEAD")) {
+                throw new AssertionError(server + " is not running; see " + root.resolve(server));
+              }
+              return now.equals(state);
+            });
   }
 
   /** The relay in front of {@code server}'s REC port on {@code path} (built with relays). */
@@ -242,9 +249,42 @@ public final class TestDomain implements AutoCloseable {
     }
   }
 
+  /** Waits until one server is ACTIVE and another STANDBY, as seen over OPC UA. */
+  public Roles awaitRoles() {
+    org.awaitility.Awaitility.await("one ACTIVE and one STANDBY")
+        .atMost(Timing.seconds(60))
+        .pollInterval(java.time.Duration.ofMillis(100))
+        .until(
+            () ->
+                servers.values().stream()
+                    .map(ServerProcess::state)
+                    .sorted()
+                    .toList()
+                    .equals(List.of("ACTIVE", "STANDBY")));
+    ServerProcess active = null;
+    ServerProcess standby = null;
+    for (ServerProcess s : servers.values()) {
+      if (s.state().equals("ACTIVE")) {
+        active = s;
+      } else {
+        standby = s;
+      }
+    }
+    return new Roles(active, standby);
+  }
+
+  /** Who holds which role at one moment. */
+  public record Roles(ServerProcess active, ServerProcess standby) {}
+
   @Override
   public void close() {
-    servers.values().forEach(ServerProcess::close);
+    for (ServerProcess s : servers.values()) {
+      try {
+        s.close();
+      } catch (RuntimeException e) {
+        // close the others anyway
+      }
+    }
     relays.values().forEach(m -> m.values().forEach(UdpRelay::close));
   }
 

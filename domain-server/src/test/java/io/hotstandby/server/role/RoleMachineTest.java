@@ -144,7 +144,7 @@ class RoleMachineTest {
   RoleMachine machine;
 
   RoleMachine machine() {
-    machine = new RoleMachine(world, terms, () -> world.now);
+    machine = new RoleMachine(world, terms, () -> world.now, () -> world.now * 1_000_000);
     return machine;
   }
 
@@ -178,15 +178,28 @@ class RoleMachineTest {
         world.domainVersion,
         world.productVersion,
         "",
-        "");
+        "",
+        world.now * 1_000_000);
   }
 
   PeerHeard peerAsking(String takeoverRequest) {
-    return new PeerHeard(world.partner, STANDBY, 0, 0, 0, true, 1, "1.0", takeoverRequest, "");
+    return new PeerHeard(
+        world.partner,
+        STANDBY,
+        0,
+        0,
+        0,
+        true,
+        1,
+        "1.0",
+        takeoverRequest,
+        "",
+        world.now * 1_000_000);
   }
 
   PeerHeard peerHandingOver(long term) {
-    return new PeerHeard(world.partner, STANDBY, term, 0, 0, true, 1, "1.0", "", world.self);
+    return new PeerHeard(
+        world.partner, STANDBY, term, 0, 0, true, 1, "1.0", "", world.self, world.now * 1_000_000);
   }
 
   List<String> path() {
@@ -312,7 +325,9 @@ class RoleMachineTest {
   void anActiveThatSeesAHigherTermStepsDownAndReportsTheDualActiveLength() {
     startAs(DomainRole.MAIN, STARTING, 0);
     runFor(5000);
-    PeerHeard other = new PeerHeard("beta", ACTIVE, 2, world.now - 3000, 0, true, 1, "1.0", "", "");
+    PeerHeard other =
+        new PeerHeard(
+            "beta", ACTIVE, 2, world.now - 3000, 0, true, 1, "1.0", "", "", world.now * 1_000_000);
     feed(other);
     assertThat(path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1");
     RoleNotice dual = notices.stream().filter(n -> n.weight() == Weight.ERROR).findFirst().get();
@@ -344,7 +359,9 @@ class RoleMachineTest {
     startAs(DomainRole.MAIN, STARTING, 0);
     feed(new Tick());
     advance(3000); // frozen by SIGSTOP: no events at all
-    PeerHeard taken = new PeerHeard("beta", ACTIVE, 2, world.now - 2400, 0, true, 1, "1.0", "", "");
+    PeerHeard taken =
+        new PeerHeard(
+            "beta", ACTIVE, 2, world.now - 2400, 0, true, 1, "1.0", "", "", world.now * 1_000_000);
     feed(taken);
     assertThat(path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1");
     assertThat(notices).anyMatch(n -> n.message().startsWith("process paused for 3000 ms"));
@@ -390,7 +407,7 @@ class RoleMachineTest {
     world.partner = "alpha";
     startAs(DomainRole.BACKUP, ACTIVE, 3);
     world.runtimeReady = false;
-    feed(new PeerHeard("alpha", ACTIVE, 3, 1, 0, true, 2, "1.1", "", ""));
+    feed(new PeerHeard("alpha", ACTIVE, 3, 1, 0, true, 2, "1.1", "", "", world.now * 1_000_000));
     Outcome o = feed(new ActivateRequested("operator"));
     assertThat(o.unmet())
         .containsExactly(
@@ -511,5 +528,56 @@ class RoleMachineTest {
     feed(new Shutdown());
     assertThat(machine.state()).isEqualTo(STOPPED);
     assertThat(feed(new Tick()).transitions()).isEmpty();
+  }
+
+  @Test
+  void aServerInMaintenanceNeverStandsByEvenIfItHearsAnActiveFirst() {
+    world.self = "beta";
+    world.partner = "alpha";
+    world.role = DomainRole.BACKUP;
+    world.maintenance = true;
+    machine();
+    feed(peer(ACTIVE, 3));
+    assertThat(machine.state()).isEqualTo(MAINTENANCE);
+  }
+
+  @Test
+  void theBackupTakesTheRoleWhenTheMainsRuntimeCannotRun() {
+    world.self = "beta";
+    world.partner = "alpha";
+    world.role = DomainRole.BACKUP;
+    machine();
+    feed(new Started());
+    PeerHeard mainNotReady =
+        new PeerHeard("alpha", STANDBY, 0, 0, 0, false, 1, "1.0", "", "", world.now * 1_000_000);
+    feed(mainNotReady);
+    advance(2000);
+    feed(new JoinWindowElapsed());
+    assertThat(machine.state()).isEqualTo(ACTIVE);
+  }
+
+  @Test
+  void aStaleHeartbeatFromBeforeAPauseDoesNotResumeWrites() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(new Tick());
+    long beforePause = world.now * 1_000_000;
+    advance(3000);
+    feed(new Tick());
+    assertThat(machine.snapshot().writesSuspended()).isTrue();
+    feed(new PeerHeard("beta", STANDBY, 0, 0, 0, true, 1, "1.0", "", "", beforePause));
+    assertThat(machine.snapshot().writesSuspended()).isTrue();
+    feed(peer(STANDBY, 0));
+    assertThat(machine.snapshot().writesSuspended()).isFalse();
+  }
+
+  @Test
+  void anActiveThatLosesTheIntegrityAddressAfterItsPeerStepsDown() {
+    world.integrityConfigured = true;
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(new PeerLost("beta", "lost on all paths for 500 ms"));
+    assertThat(machine.state()).isEqualTo(ACTIVE);
+    world.integrityPasses = false;
+    runFor(50);
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1");
   }
 }
