@@ -16,8 +16,8 @@ public sealed interface AlarmSpec permits AlarmSpec.Analog, AlarmSpec.Digital {
   String message();
 
   /**
-   * Limits on a numeric tag; any limit may be null (not used). An active limit clears only when
-   * the value is back inside it by more than the deadband.
+   * Limits on a numeric tag; any limit may be null (not used). An active limit clears only when the
+   * value is back inside it by more than the deadband.
    */
   record Analog(
       String name,
