@@ -138,7 +138,8 @@ public final class DomainFileReader {
             "failoverTimeoutMs",
             "activateBackupOnLocalFailure",
             "returnToMain",
-            "returnStableMs"),
+            "returnStableMs",
+            "standbyMode"),
         Set.of("integrity"),
         false);
     boolean enabled = e.boolAttr("enabled", true);
@@ -155,7 +156,25 @@ public final class DomainFileReader {
       integrity.add(new IntegrityAddress(i.requiredAttr("host"), i.requiredInt("port")));
     }
     return new HotStandbySpec(
-        enabled, main, backup, heartbeat, timeout, integrity, onLocalFailure, returnToMain, stable);
+        enabled,
+        main,
+        backup,
+        heartbeat,
+        timeout,
+        integrity,
+        onLocalFailure,
+        returnToMain,
+        stable,
+        standbyMode(e));
+  }
+
+  private static StandbyMode standbyMode(XmlElement e) throws DomainFileException {
+    String raw = e.attr("standbyMode").orElse("warm").strip();
+    return switch (raw) {
+      case "warm" -> StandbyMode.WARM;
+      case "cold" -> StandbyMode.COLD;
+      default -> throw e.error(e.field("standbyMode"), "must be warm or cold, not '" + raw + "'");
+    };
   }
 
   private static ReturnPolicy returnPolicy(XmlElement e) throws DomainFileException {

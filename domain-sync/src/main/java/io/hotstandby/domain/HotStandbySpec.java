@@ -16,6 +16,8 @@ import java.util.List;
  *     standby
  * @param returnToMain whether the main takes the role back after it returns
  * @param returnStableMs with automatic return, how long the main must be a healthy standby first
+ * @param standbyMode whether the standby's drivers stay connected (warm) or start on takeover
+ *     (cold)
  */
 public record HotStandbySpec(
     boolean enabled,
@@ -26,7 +28,8 @@ public record HotStandbySpec(
     List<IntegrityAddress> integrity,
     boolean activateBackupOnLocalFailure,
     ReturnPolicy returnToMain,
-    long returnStableMs) {
+    long returnStableMs,
+    StandbyMode standbyMode) {
 
   public static final int DEFAULT_HEARTBEAT_MS = 100;
   public static final int DEFAULT_FAILOVER_TIMEOUT_MS = 500;

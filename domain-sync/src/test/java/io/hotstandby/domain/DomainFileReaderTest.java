@@ -31,7 +31,7 @@ class DomainFileReaderTest {
         </servers>
         <hotStandby enabled="true" main="alpha" backup="beta" heartbeatMs="50"
                     failoverTimeoutMs="300" activateBackupOnLocalFailure="true"
-                    returnToMain="automatic" returnStableMs="120000">
+                    returnToMain="automatic" returnStableMs="120000" standbyMode="cold">
           <integrity host="10.0.1.10" port="502"/>
           <integrity host="10.0.1.11" port="102"/>
         </hotStandby>
@@ -91,7 +91,8 @@ class DomainFileReaderTest {
                     new IntegrityAddress("10.0.1.10", 502), new IntegrityAddress("10.0.1.11", 102)),
                 true,
                 ReturnPolicy.AUTOMATIC,
-                120_000));
+                120_000,
+                StandbyMode.COLD));
     assertThat(d.projects())
         .containsExactly(dir.resolve("conf/plant.prj"), dir.resolve("shared/alarms.prj"));
     assertThat(d.roleOf("beta")).isEqualTo(DomainRole.BACKUP);
@@ -121,7 +122,16 @@ class DomainFileReaderTest {
     assertThat(d.hotStandby())
         .isEqualTo(
             new HotStandbySpec(
-                true, "a", "b", 100, 500, List.of(), false, ReturnPolicy.MANUAL, 60_000));
+                true,
+                "a",
+                "b",
+                100,
+                500,
+                List.of(),
+                false,
+                ReturnPolicy.MANUAL,
+                60_000,
+                StandbyMode.WARM));
     assertThat(new String(d.secret(), StandardCharsets.UTF_8)).isEqualTo("inline-secret");
     assertThat(d.projects()).isEmpty();
   }

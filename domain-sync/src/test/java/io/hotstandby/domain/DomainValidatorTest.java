@@ -24,7 +24,7 @@ class DomainValidatorTest {
 
   static HotStandbySpec hs(String main, String backup) {
     return new HotStandbySpec(
-        true, main, backup, 100, 500, List.of(), false, ReturnPolicy.MANUAL, 0);
+        true, main, backup, 100, 500, List.of(), false, ReturnPolicy.MANUAL, 0, StandbyMode.WARM);
   }
 
   @Test
@@ -56,7 +56,16 @@ class DomainValidatorTest {
             new byte[0],
             List.of(server("a", 5701, 7101, "lan"), server("b", 5701, 7101, "cable")),
             new HotStandbySpec(
-                true, "a", "c", 5, 5, List.of(new IntegrityAddress("plc", 0)), false, null, -1),
+                true,
+                "a",
+                "c",
+                5,
+                5,
+                List.of(new IntegrityAddress("plc", 0)),
+                false,
+                null,
+                -1,
+                StandbyMode.WARM),
             List.of());
 
     assertThat(DomainValidator.validate(d))

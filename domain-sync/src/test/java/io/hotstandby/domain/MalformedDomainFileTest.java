@@ -225,6 +225,11 @@ class MalformedDomainFileTest {
             "failoverTimeoutMs=\"500\"",
             "failoverTimeoutMs=\"60001\""),
         row(
+            "hotStandby/@standbyMode",
+            "must be warm or cold, not 'hot'",
+            "failoverTimeoutMs=\"500\"",
+            "failoverTimeoutMs=\"500\" standbyMode=\"hot\""),
+        row(
             "projects/project[2]/@file",
             "required attribute missing",
             "</projects>",
