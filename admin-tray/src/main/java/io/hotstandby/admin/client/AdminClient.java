@@ -52,6 +52,9 @@ public final class AdminClient implements AutoCloseable {
   /** The admin namespace the domain server publishes. */
   public static final String ADMIN_NAMESPACE_URI = "urn:hotstandby:admin";
 
+  /** The namespace of the application's tags and alarms. */
+  public static final String APPLICATION_NAMESPACE_URI = "urn:hotstandby:application";
+
   /** A switchover takes seconds; the server bounds its answer at ~5 s. */
   public static final Duration MIN_CALL_TIMEOUT = Duration.ofSeconds(10);
 
@@ -238,21 +241,70 @@ public final class AdminClient implements AutoCloseable {
     return value.value().value();
   }
 
+  /**
+   * Reads a tag of the application namespace, e.g. {@code Tank1.Level}: its value and the name of
+   * its status ("Good", "Bad_…", "Uncertain_…").
+   */
+  public TagReading readTag(String path) throws AdminClientException {
+    NodeId node = nodeIn(APPLICATION_NAMESPACE_URI, path);
+    DataValue value;
+    try {
+      value =
+          await(
+                  client.readValuesAsync(0.0, TimestampsToReturn.Both, List.of(node)),
+                  deadlineIn(timeoutMs))
+              .get(0);
+    } catch (Exception e) {
+      throw failure("cannot read " + path + " from", e, timeoutMs);
+    }
+    StatusCode code = value.statusCode() == null ? StatusCode.GOOD : value.statusCode();
+    return new TagReading(value.value().value(), statusName(code), code.isGood());
+  }
+
+  /**
+   * Writes a tag of the application namespace and returns the server's status name: "Good" when the
+   * write was accepted, else why not (a standby refuses every write).
+   */
+  public String writeTag(String path, Object value) throws AdminClientException {
+    NodeId node = nodeIn(APPLICATION_NAMESPACE_URI, path);
+    try {
+      StatusCode code =
+          await(
+                  client.writeValuesAsync(
+                      List.of(node), List.of(new DataValue(new Variant(value), null, null))),
+                  deadlineIn(Math.max(timeoutMs, MIN_CALL_TIMEOUT.toMillis())))
+              .get(0);
+      return code.isGood() ? "Good" : statusName(code);
+    } catch (Exception e) {
+      throw failure("cannot write " + path + " to", e, timeoutMs);
+    }
+  }
+
+  /**
+   * A tag as read over OPC UA.
+   *
+   * @param value the value, or null
+   * @param status the status code's name, e.g. "Good" or "Bad_NoCommunication"
+   * @param good whether the status is Good
+   */
+  public record TagReading(Object value, String status, boolean good) {}
+
   private NodeId adminNode(String id) throws AdminClientException {
-    UShort index = client.getNamespaceTable().getIndex(ADMIN_NAMESPACE_URI);
+    return nodeIn(ADMIN_NAMESPACE_URI, id);
+  }
+
+  private NodeId nodeIn(String uri, String id) throws AdminClientException {
+    UShort index = client.getNamespaceTable().getIndex(uri);
     if (index == null) {
       try {
         // The session reads the table once at connect; a server may register it later.
-        index =
-            await(client.readNamespaceTableAsync(), deadlineIn(timeoutMs))
-                .getIndex(ADMIN_NAMESPACE_URI);
+        index = await(client.readNamespaceTableAsync(), deadlineIn(timeoutMs)).getIndex(uri);
       } catch (Exception e) {
         throw failure("cannot read the namespace table of", e, timeoutMs);
       }
     }
     if (index == null) {
-      throw new AdminClientException(
-          endpointUrl + " is not a domain server: no namespace " + ADMIN_NAMESPACE_URI);
+      throw new AdminClientException(endpointUrl + " has no namespace " + uri);
     }
     return new NodeId(index, id);
   }

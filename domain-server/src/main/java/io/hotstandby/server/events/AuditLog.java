@@ -1,0 +1,67 @@
+package io.hotstandby.server.events;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's audit log: who did what, where, with which parameters and with what result, one
+ * JSON object a line ({@code time}, {@code server}, {@code user}, {@code action}, {@code target},
+ * {@code value}, {@code result}), appended and flushed as it happens.
+ */
+public final class AuditLog implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger("audit");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String server;
+  private final OutputStream out;
+
+  public AuditLog(Path file, String server) {
+    this.server = server;
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      this.out =
+          Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open audit log " + file, e);
+    }
+  }
+
+  /** Records one operator action and its outcome. */
+  public synchronized void record(
+      String user, String action, String target, Object value, String result) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("time", Instant.now().toString());
+    line.put("server", server);
+    line.put("user", user);
+    line.put("action", action);
+    line.put("target", target);
+    line.set("value", JSON.valueToTree(value));
+    line.put("result", result);
+    log.info("{} {} {}={} -> {}", user, action, target, value, result);
+    try {
+      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      log.error("cannot write the audit log: {}", e.toString());
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      out.close();
+    } catch (IOException e) {
+      log.warn("closing the audit log: {}", e.toString());
+    }
+  }
+}
