@@ -12,7 +12,11 @@ import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.rec.RecListener;
 import io.hotstandby.rec.ServerState;
-import io.hotstandby.runtime.ApplicationRuntime;
+import io.hotstandby.runtime.ProjectRuntime;
+import io.hotstandby.runtime.StandbyMode;
+import io.hotstandby.runtime.driver.DefaultDrivers;
+import io.hotstandby.server.events.AuditLog;
+import java.time.Clock;
 import io.hotstandby.runtime.RuntimeLoadException;
 import io.hotstandby.server.cluster.ClusterMember;
 import io.hotstandby.server.events.EventLog;
@@ -68,7 +72,8 @@ public final class DomainServer implements AutoCloseable {
   private final String self;
   private final Path dataDir;
   private final String productVersion;
-  private final ApplicationRuntime runtime;
+    private final ProjectRuntime runtime;
+  private final AuditLog audit;
   private final EventLog events;
   private final ScheduledExecutorService roleThread;
   private final ExecutorService operatorThread;
@@ -86,13 +91,23 @@ public final class DomainServer implements AutoCloseable {
   private volatile boolean closed;
 
   public DomainServer(
-      Domain domain, String self, Path dataDir, String productVersion, ApplicationRuntime runtime) {
+            Domain domain, String self, Path dataDir, String productVersion) {
     this.domain = domain;
     this.self = self;
     this.dataDir = dataDir;
     this.productVersion = productVersion;
-    this.runtime = runtime;
-    this.events = new EventLog(dataDir.resolve("events.jsonl"), self);
+        this.events = new EventLog(dataDir.resolve("events.jsonl"), self);
+    this.audit = new AuditLog(dataDir.resolve("audit.jsonl"), self);
+    this.runtime =
+        new ProjectRuntime(
+            domain.hotStandby().standbyMode() == io.hotstandby.domain.StandbyMode.COLD
+                ? StandbyMode.COLD
+                : StandbyMode.WARM,
+            new DefaultDrivers(),
+            r -> audit.record(r.user(), r.action(), r.target(), r.value(), r.result()),
+            Clock.systemUTC());
+    runtime.addHealthListener(
+        e -> events.record(e.up() ? Weight.NOTICE : Weight.WARNING, "runtime", e.text()));
     this.roleThread =
         Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "role-" + self));
     this.operatorThread = Executors.newCachedThreadPool(r -> daemon(r, "operator-" + self));
@@ -220,7 +235,8 @@ public final class DomainServer implements AutoCloseable {
     try {
       runtime.load(domain.projects());
     } catch (RuntimeLoadException e) {
-      events.record(Weight.ERROR, "runtime", "runtime not ready: " + e.getMessage());
+            events.record(Weight.ERROR, "runtime", "runtime not ready: " + e.getMessage());
+      System.err.println("domain-server: runtime not ready: " + e.getMessage());
     }
   }
 
@@ -554,7 +570,8 @@ public final class DomainServer implements AutoCloseable {
     closeQuietly(opcUa);
     closeQuietly(rec);
     closeQuietly(integrity);
-    closeQuietly(runtime);
+        closeQuietly(runtime);
+    audit.close();
     operatorThread.shutdownNow();
     events.close();
     stopped.countDown();

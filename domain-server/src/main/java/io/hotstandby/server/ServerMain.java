@@ -3,7 +3,6 @@ package io.hotstandby.server;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.DomainFileReader;
-import io.hotstandby.runtime.ProjectFilesRuntime;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -56,7 +55,7 @@ public final class ServerMain implements Callable<Integer> {
       Domain domain = readDomain();
       ds =
           new DomainServer(
-              domain, server, data, ProductVersion.current(), new ProjectFilesRuntime());
+              domain, server, data, ProductVersion.current());
       Runtime.getRuntime().addShutdownHook(new Thread(ds::close, "shutdown"));
       try {
         ds.start();

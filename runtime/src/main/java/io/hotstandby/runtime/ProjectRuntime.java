@@ -1,0 +1,389 @@
+package io.hotstandby.runtime;
+
+import io.hotstandby.runtime.alarms.AckResult;
+import io.hotstandby.runtime.alarms.AlarmListener;
+import io.hotstandby.runtime.alarms.AlarmState;
+import io.hotstandby.runtime.driver.DefaultDrivers;
+import io.hotstandby.runtime.driver.Driver;
+import io.hotstandby.runtime.project.DriverSpec;
+import io.hotstandby.runtime.project.Project;
+import io.hotstandby.runtime.project.ProjectFileReader;
+import io.hotstandby.runtime.project.TagSpec;
+import io.hotstandby.runtime.tags.TagListener;
+import io.hotstandby.runtime.tags.TagValue;
+import io.hotstandby.runtime.tags.TypedValues;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The application runtime: the projects' tags, drivers and alarms, driven through the {@link
+ * ApplicationRuntime} life cycle by the domain server.
+ *
+ * <ul>
+ *   <li>{@link #load}: reads and checks every project, builds the tag database and alarm engine and
+ *       creates the drivers; in {@link StandbyMode#WARM} it starts them (read only). A project that
+ *       cannot be loaded changes nothing: a first load leaves the runtime not ready with nothing
+ *       started, a reload keeps the previous projects running.
+ *   <li>{@link #activate}: starts the drivers (if not running), accepts writes and evaluates the
+ *       alarms, at once against the current values. {@link #deactivate}: refuses writes and stops
+ *       evaluating; in {@link StandbyMode#COLD} it also stops the drivers.
+ *   <li>{@link #write} and {@link #acknowledge} are refused unless active (and, for writes, not
+ *       suspended after a pause); every attempt goes to the {@link AuditSink}.
+ *   <li>{@link #health}: the sum of the failure weights of the started drivers whose device is
+ *       unreachable; {@link #addHealthListener} hears each connection loss and recovery.
+ * </ul>
+ *
+ * <p>Listeners added here survive a reload.
+ */
+public final class ProjectRuntime implements ApplicationRuntime {
+  private static final Logger log = LoggerFactory.getLogger(ProjectRuntime.class);
+
+  /** How long a driver may take to answer a write before it counts as failed. */
+  public static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final StandbyMode mode;
+  private final Function<DriverSpec, Driver> driverFactory;
+  private final AuditSink audit;
+  private final Clock clock;
+  private final Object loading = new Object();
+  private final List<TagListener> tagListeners = new CopyOnWriteArrayList<>();
+  private final List<AlarmListener> alarmListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<HealthEvent>> healthListeners = new CopyOnWriteArrayList<>();
+  private final TagListener tagForwarder = this::tagChanged;
+  private final AlarmListener alarmForwarder = this::alarmChanged;
+  private volatile LoadedRuntime loaded;
+  private volatile boolean active;
+  private volatile boolean writesSuspended;
+  private volatile boolean closed;
+
+  /** A runtime with the built-in drivers, no audit and the system clock. */
+  public ProjectRuntime(StandbyMode mode) {
+    this(mode, new DefaultDrivers());
+  }
+
+  /** A runtime making its drivers with {@code driverFactory}, no audit and the system clock. */
+  public ProjectRuntime(StandbyMode mode, Function<DriverSpec, Driver> driverFactory) {
+    this(mode, driverFactory, AuditSink.none(), Clock.systemUTC());
+  }
+
+  /**
+   * A runtime making its drivers with {@code driverFactory}, recording operator actions to {@code
+   * audit} and reading time from {@code clock}.
+   */
+  public ProjectRuntime(
+      StandbyMode mode, Function<DriverSpec, Driver> driverFactory, AuditSink audit, Clock clock) {
+    this.mode = mode;
+    this.driverFactory = driverFactory;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** How this runtime behaves on a standby. */
+  public StandbyMode mode() {
+    return mode;
+  }
+
+  @Override
+  public void load(List<Path> projects) throws RuntimeLoadException {
+    synchronized (loading) {
+      List<Project> read = new ArrayList<>();
+      for (Path p : projects) {
+        read.add(ProjectFileReader.read(p));
+      }
+      LoadedRuntime next =
+          LoadedRuntime.build(
+              MergedProjects.merge(read), driverFactory, this::healthChanged, clock);
+      next.tags.addListener(tagForwarder);
+      next.alarms.addListener(alarmForwarder);
+      synchronized (this) {
+        if (closed) {
+          next.close();
+          throw new RuntimeLoadException("the runtime is closed");
+        }
+        LoadedRuntime old = loaded;
+        loaded = next;
+        if (old != null) {
+          old.tags.removeListener(tagForwarder);
+          old.alarms.removeListener(alarmForwarder);
+          old.close();
+        }
+        if (mode == StandbyMode.WARM || active) {
+          next.startDrivers();
+        }
+        if (active) {
+          enableAlarms(next);
+        }
+      }
+      log.info(
+          "runtime loaded {} project(s): {} tags, {} alarms ({} standby)",
+          read.size(),
+          next.tags.tags().size(),
+          next.alarms.snapshot().size(),
+          mode);
+    }
+  }
+
+  @Override
+  public synchronized void activate() {
+    if (closed) {
+      return;
+    }
+    active = true;
+    LoadedRuntime l = loaded;
+    if (l != null) {
+      l.startDrivers();
+      enableAlarms(l);
+    }
+  }
+
+  private static void enableAlarms(LoadedRuntime l) {
+    l.alarms.enable(path -> l.tags.read(path).orElse(null));
+  }
+
+  @Override
+  public synchronized void deactivate() {
+    active = false;
+    LoadedRuntime l = loaded;
+    if (l != null) {
+      l.alarms.disable();
+      if (mode == StandbyMode.COLD) {
+        l.stopDrivers();
+      }
+    }
+  }
+
+  @Override
+  public void suspendWrites(boolean suspended) {
+    writesSuspended = suspended;
+  }
+
+  @Override
+  public boolean ready() {
+    return loaded != null && !closed;
+  }
+
+  /** Whether the runtime is active (alarms evaluated); writes may still be suspended. */
+  @Override
+  public boolean active() {
+    return active;
+  }
+
+  /** Whether operators' writes are accepted now: active and not suspended. */
+  public boolean writesAllowed() {
+    return active && !writesSuspended;
+  }
+
+  @Override
+  public int health() {
+    LoadedRuntime l = loaded;
+    return l == null ? 0 : l.health();
+  }
+
+  /** Every tag of the loaded projects, in declaration order; empty before a load. */
+  public List<TagSpec> tags() {
+    LoadedRuntime l = loaded;
+    return l == null ? List.of() : l.tags.tags();
+  }
+
+  /** The current value of the tag at {@code path}; empty when there is no such tag. */
+  public Optional<TagValue> read(String path) {
+    LoadedRuntime l = loaded;
+    return l == null ? Optional.empty() : l.tags.read(path);
+  }
+
+  /** The current value of every tag (for mirroring), in declaration order. */
+  public Map<String, TagValue> tagSnapshot() {
+    LoadedRuntime l = loaded;
+    return l == null ? Map.of() : l.tags.snapshot();
+  }
+
+  /** The state of every alarm, in declaration order; empty before a load. */
+  public List<AlarmState> alarms() {
+    LoadedRuntime l = loaded;
+    return l == null ? List.of() : l.alarms.snapshot();
+  }
+
+  /**
+   * Writes {@code value} for {@code user} to the tag at {@code path}: a memory tag is set at once,
+   * a driver tag is written to its device. Refused (never throws) unless the runtime is active, its
+   * writes are not suspended, the tag exists and is writable and the value fits its type. The
+   * result, accepted or not, is recorded to the audit sink.
+   */
+  public CompletableFuture<WriteResult> write(String path, Object value, String user) {
+    Instant time = clock.instant();
+    CompletableFuture<WriteResult> result;
+    try {
+      result = attemptWrite(path, value);
+    } catch (RuntimeException e) {
+      log.warn("write to {} failed", path, e);
+      result = CompletableFuture.completedFuture(WriteResult.failed(e.toString()));
+    }
+    return result.whenComplete(
+        (r, e) -> record(new AuditRecord(time, user, "write", path, value, r.ok(), r.status())));
+  }
+
+  private CompletableFuture<WriteResult> attemptWrite(String path, Object value) {
+    LoadedRuntime l = loaded;
+    Optional<TagSpec> found = l == null ? Optional.empty() : l.tags.spec(path);
+    String refusal = null;
+    if (!active) {
+      refusal = "this server is not ACTIVE";
+    } else if (writesSuspended) {
+      refusal = "writes suspended after a pause";
+    } else if (found.isEmpty()) {
+      refusal = "unknown tag " + path;
+    } else if (!found.get().writable()) {
+      refusal = "tag " + path + " is not writable";
+    }
+    if (refusal != null) {
+      return CompletableFuture.completedFuture(WriteResult.refused(refusal));
+    }
+    TagSpec tag = found.get();
+    Object typed;
+    try {
+      typed = TypedValues.convert(tag.type(), value);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.completedFuture(
+          WriteResult.refused("tag " + path + ": " + e.getMessage()));
+    }
+    Optional<DriverSlot> driver = l.driverOf(path);
+    if (driver.isEmpty()) {
+      l.tags.set(path, typed);
+      return CompletableFuture.completedFuture(WriteResult.written());
+    }
+    return driver
+        .get()
+        .write(tag, typed)
+        .orTimeout(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((ok, e) -> e == null ? WriteResult.written() : failure(driver.get(), e));
+  }
+
+  private static WriteResult failure(DriverSlot driver, Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof TimeoutException) {
+      return WriteResult.failed(
+          "no answer from driver "
+              + driver.label()
+              + " within "
+              + WRITE_TIMEOUT.toSeconds()
+              + " s");
+    }
+    String message = cause.getMessage();
+    return WriteResult.failed(message == null ? cause.toString() : message);
+  }
+
+  /**
+   * Acknowledges the alarm {@code name} for {@code user}; refused unless the runtime is active.
+   * Recorded to the audit sink either way.
+   */
+  public AckResult acknowledge(String name, String user, String comment) {
+    Instant time = clock.instant();
+    LoadedRuntime l = loaded;
+    AckResult r;
+    if (!active) {
+      r = AckResult.NOT_ACTIVE;
+    } else if (l == null) {
+      r = AckResult.UNKNOWN_ALARM;
+    } else {
+      r = l.alarms.acknowledge(name, user, comment);
+    }
+    record(new AuditRecord(time, user, "acknowledge", name, comment, r.ok(), r.text()));
+    return r;
+  }
+
+  private void record(AuditRecord r) {
+    try {
+      audit.record(r);
+    } catch (RuntimeException e) {
+      log.error("cannot record {}: {}", r, e.toString());
+    }
+  }
+
+  /** Adds a listener told about every published tag change (also after a reload). */
+  public void addTagListener(TagListener listener) {
+    tagListeners.add(listener);
+  }
+
+  /** Removes a tag listener. */
+  public void removeTagListener(TagListener listener) {
+    tagListeners.remove(listener);
+  }
+
+  /** Adds a listener told about every change of an alarm's state (also after a reload). */
+  public void addAlarmListener(AlarmListener listener) {
+    alarmListeners.add(listener);
+  }
+
+  /** Removes an alarm listener. */
+  public void removeAlarmListener(AlarmListener listener) {
+    alarmListeners.remove(listener);
+  }
+
+  /**
+   * Adds a listener told when a driver's connection goes down or comes back, for the server's event
+   * log ({@link HealthEvent#text()}). Called on the driver's thread; must not block.
+   */
+  public void addHealthListener(Consumer<HealthEvent> listener) {
+    healthListeners.add(listener);
+  }
+
+  /** Removes a health listener. */
+  public void removeHealthListener(Consumer<HealthEvent> listener) {
+    healthListeners.remove(listener);
+  }
+
+  private void tagChanged(String path, TagValue value) {
+    for (TagListener l : tagListeners) {
+      try {
+        l.changed(path, value);
+      } catch (RuntimeException e) {
+        log.warn("tag listener failed", e);
+      }
+    }
+  }
+
+  private void alarmChanged(AlarmState state) {
+    for (AlarmListener l : alarmListeners) {
+      try {
+        l.changed(state);
+      } catch (RuntimeException e) {
+        log.warn("alarm listener failed", e);
+      }
+    }
+  }
+
+  private void healthChanged(HealthEvent event) {
+    for (Consumer<HealthEvent> l : healthListeners) {
+      try {
+        l.accept(event);
+      } catch (RuntimeException e) {
+        log.warn("health listener failed", e);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    active = false;
+    LoadedRuntime l = loaded;
+    if (l != null) {
+      l.close();
+    }
+  }
+}
