@@ -17,15 +17,29 @@ fi
 servers=(alpha beta)
 pids=()
 reported=()
+plant_pid=""
 stop_all() {
   trap - INT TERM EXIT
   echo
   echo "Stopping the demo domain..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$plant_pid" ]; then kill -TERM "$plant_pid" 2>/dev/null || true; wait "$plant_pid" 2>/dev/null || true; fi
   echo "Stopped. Logs and event logs are in $work."
 }
 trap stop_all INT TERM EXIT
+
+# The plant's PLC stand-in, which the project's "plc" driver reads and writes.
+mkdir -p "$work/plant"
+"$dist/bin/plant-simulator" --port 4860 --pki "$work/plant/pki" >"$work/plant/console.log" 2>&1 &
+plant_pid=$!
+for _ in $(seq 1 60); do
+  grep -q "listening on" "$work/plant/console.log" 2>/dev/null && break
+  if ! kill -0 "$plant_pid" 2>/dev/null; then
+    echo "The plant simulator exited:"; cat "$work/plant/console.log"; exit 1
+  fi
+  sleep 0.5
+done
 
 for s in "${servers[@]}"; do
   mkdir -p "$work/$s/domain" "$work/$s/data"
@@ -52,8 +66,13 @@ $ctl status || true
 cat <<TXT
 
 The demo domain is running:
-  alpha (main)    pid ${pids[0]}   opc.tcp://127.0.0.1:4851/hotstandby
-  beta  (backup)  pid ${pids[1]}   opc.tcp://127.0.0.1:4852/hotstandby
+  alpha (main)      pid ${pids[0]}   opc.tcp://127.0.0.1:4851/hotstandby
+  beta  (backup)    pid ${pids[1]}   opc.tcp://127.0.0.1:4852/hotstandby
+  plant simulator   pid $plant_pid   opc.tcp://127.0.0.1:4860/plant
+
+An HMI (any OPC UA client) connected to either server finds the plant's tags under
+Objects/Application (namespace urn:hotstandby:application) and its alarms under Alarms;
+only the ACTIVE server accepts writes.
 
 Watch and switch it from another terminal:
   $ctl status

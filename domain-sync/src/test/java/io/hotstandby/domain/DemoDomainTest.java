@@ -25,7 +25,7 @@ class DemoDomainTest {
     assertThat(d.hotStandby().main()).isEqualTo("alpha");
     assertThat(d.hotStandby().backup()).isEqualTo("beta");
     assertThat(d.hotStandby().integrity()).isEmpty();
-    // The demo plant's project arrives with the application runtime.
-    assertThat(d.projects()).isEmpty();
+    assertThat(d.projects())
+        .containsExactly(file.toAbsolutePath().normalize().resolveSibling("plant.prj"));
   }
 }

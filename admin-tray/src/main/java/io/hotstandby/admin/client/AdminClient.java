@@ -246,7 +246,13 @@ public final class AdminClient implements AutoCloseable {
    * its status ("Good", "Bad_…", "Uncertain_…").
    */
   public TagReading readTag(String path) throws AdminClientException {
-    NodeId node = nodeIn(APPLICATION_NAMESPACE_URI, path);
+    return readNode(APPLICATION_NAMESPACE_URI, path);
+  }
+
+  /** Reads the value of the node with string id {@code id} in the namespace {@code uri}. */
+  public TagReading readNode(String uri, String id) throws AdminClientException {
+    String path = id;
+    NodeId node = nodeIn(uri, id);
     DataValue value;
     try {
       value =
