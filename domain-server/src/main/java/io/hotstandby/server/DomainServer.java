@@ -13,12 +13,11 @@ import io.hotstandby.rec.RecLink;
 import io.hotstandby.rec.RecListener;
 import io.hotstandby.rec.ServerState;
 import io.hotstandby.runtime.ProjectRuntime;
+import io.hotstandby.runtime.RuntimeLoadException;
 import io.hotstandby.runtime.StandbyMode;
 import io.hotstandby.runtime.driver.DefaultDrivers;
-import io.hotstandby.server.events.AuditLog;
-import java.time.Clock;
-import io.hotstandby.runtime.RuntimeLoadException;
 import io.hotstandby.server.cluster.ClusterMember;
+import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
 import io.hotstandby.server.opcua.ActivateResult;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
@@ -37,6 +36,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,7 +72,7 @@ public final class DomainServer implements AutoCloseable {
   private final String self;
   private final Path dataDir;
   private final String productVersion;
-    private final ProjectRuntime runtime;
+  private final ProjectRuntime runtime;
   private final AuditLog audit;
   private final EventLog events;
   private final ScheduledExecutorService roleThread;
@@ -90,13 +90,12 @@ public final class DomainServer implements AutoCloseable {
   private volatile RoleSnapshot snapshot;
   private volatile boolean closed;
 
-  public DomainServer(
-            Domain domain, String self, Path dataDir, String productVersion) {
+  public DomainServer(Domain domain, String self, Path dataDir, String productVersion) {
     this.domain = domain;
     this.self = self;
     this.dataDir = dataDir;
     this.productVersion = productVersion;
-        this.events = new EventLog(dataDir.resolve("events.jsonl"), self);
+    this.events = new EventLog(dataDir.resolve("events.jsonl"), self);
     this.audit = new AuditLog(dataDir.resolve("audit.jsonl"), self);
     this.runtime =
         new ProjectRuntime(
@@ -223,6 +222,9 @@ public final class DomainServer implements AutoCloseable {
                 uris,
                 () -> activateFromOperator("operator"),
                 Duration.ofMillis(swapTimeoutMillis() + 3000)));
+    if (runtime.ready()) {
+      endpoint.registerApplication(new RuntimeApplicationView(runtime));
+    }
     try {
       endpoint.start();
     } catch (OpcUaEndpointException e) {
@@ -235,7 +237,7 @@ public final class DomainServer implements AutoCloseable {
     try {
       runtime.load(domain.projects());
     } catch (RuntimeLoadException e) {
-            events.record(Weight.ERROR, "runtime", "runtime not ready: " + e.getMessage());
+      events.record(Weight.ERROR, "runtime", "runtime not ready: " + e.getMessage());
       System.err.println("domain-server: runtime not ready: " + e.getMessage());
     }
   }
@@ -570,7 +572,7 @@ public final class DomainServer implements AutoCloseable {
     closeQuietly(opcUa);
     closeQuietly(rec);
     closeQuietly(integrity);
-        closeQuietly(runtime);
+    closeQuietly(runtime);
     audit.close();
     operatorThread.shutdownNow();
     events.close();

@@ -53,9 +53,7 @@ public final class ServerMain implements Callable<Integer> {
     DomainServer ds;
     try (FileLock lock = lockDataDir(data)) {
       Domain domain = readDomain();
-      ds =
-          new DomainServer(
-              domain, server, data, ProductVersion.current());
+      ds = new DomainServer(domain, server, data, ProductVersion.current());
       Runtime.getRuntime().addShutdownHook(new Thread(ds::close, "shutdown"));
       try {
         ds.start();

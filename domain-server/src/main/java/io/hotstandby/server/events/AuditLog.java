@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's audit log: who did what, where, with which parameters and with what result, one
- * JSON object a line ({@code time}, {@code server}, {@code user}, {@code action}, {@code target},
- * {@code value}, {@code result}), appended and flushed as it happens.
+ * The server's audit log: who did what, where, with which parameters and with what result, one JSON
+ * object a line ({@code time}, {@code server}, {@code user}, {@code action}, {@code target}, {@code
+ * value}, {@code result}), appended and flushed as it happens.
  */
 public final class AuditLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("audit");
@@ -29,8 +29,7 @@ public final class AuditLog implements AutoCloseable {
     this.server = server;
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      this.out =
-          Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open audit log " + file, e);
     }

@@ -1,8 +1,11 @@
 package io.hotstandby.server.opcua;
 
+import io.hotstandby.server.opcua.app.ApplicationNamespace;
+import io.hotstandby.server.opcua.app.ApplicationView;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -36,8 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It announces standard non-transparent redundancy ({@code RedundancySupport=Hot}, {@code
  * ServerUriArray} = all servers of the domain) and a live {@code ServiceLevel}, and serves the
- * admin namespace {@code urn:hotstandby:admin} (see {@link #publish}). Endpoints: SecurityPolicy
- * None and Basic256Sha256/SignAndEncrypt, both with anonymous access for now.
+ * admin namespace {@code urn:hotstandby:admin} (see {@link #publish}) and, once {@link
+ * #registerApplication} gave it the runtime, the application namespace {@code
+ * urn:hotstandby:application} ({@link ApplicationNamespace}). Endpoints: SecurityPolicy None and
+ * Basic256Sha256/SignAndEncrypt, both with anonymous access for now.
  *
  * <p>{@link #setServiceLevel} and {@link #publish} may be called from any thread, before or after
  * {@link #start}; values given before start are in place when the port opens.
@@ -64,6 +69,9 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private boolean closed;
   private OpcUaServer server;
   private ApplicationPki pki;
+  private ApplicationView application;
+  private Duration applicationWriteTimeout;
+  private ApplicationNamespace applicationNamespace;
 
   public OpcUaEndpoint(OpcUaEndpointConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -148,6 +156,57 @@ public final class OpcUaEndpoint implements AutoCloseable {
       redundancy = newRedundancy;
       admin = newAdmin;
     }
+    if (application != null) {
+      startApplication();
+    }
+  }
+
+  /**
+   * Serves the runtime's tags and alarms in the application namespace {@code
+   * urn:hotstandby:application}; client writes wait up to {@link
+   * ApplicationNamespace#DEFAULT_WRITE_TIMEOUT} for the runtime. See {@link
+   * #registerApplication(ApplicationView, Duration)}.
+   */
+  public void registerApplication(ApplicationView view) {
+    registerApplication(view, ApplicationNamespace.DEFAULT_WRITE_TIMEOUT);
+  }
+
+  /**
+   * Serves the runtime's tags and alarms in the application namespace {@code
+   * urn:hotstandby:application}: the namespace is built from {@code view} when {@link #start} runs,
+   * before the port opens, with the tags and alarms {@code view} lists then. Once only, before
+   * start.
+   *
+   * @param writeTimeout how long a client's write waits for {@link ApplicationView#write}
+   * @throws IllegalStateException if an application is already registered, or the endpoint was
+   *     started or closed
+   */
+  public synchronized void registerApplication(ApplicationView view, Duration writeTimeout) {
+    Objects.requireNonNull(view, "view");
+    Objects.requireNonNull(writeTimeout, "writeTimeout");
+    if (started || closed) {
+      throw new IllegalStateException("register the application before the endpoint starts");
+    }
+    if (application != null) {
+      throw new IllegalStateException("an application is already registered");
+    }
+    application = view;
+    applicationWriteTimeout = writeTimeout;
+  }
+
+  // A faulty view must not take the endpoint (admin namespace, redundancy) down with it.
+  private void startApplication() {
+    ApplicationNamespace namespace = null;
+    try {
+      namespace = new ApplicationNamespace(server, application, applicationWriteTimeout);
+      namespace.startup();
+      applicationNamespace = namespace;
+    } catch (RuntimeException e) {
+      log.error("OPC UA application namespace not served", e);
+      if (namespace != null) {
+        namespace.shutdown();
+      }
+    }
   }
 
   private String cannotListen(String reason) {
@@ -212,6 +271,10 @@ public final class OpcUaEndpoint implements AutoCloseable {
     }
     if (oldAdmin != null) {
       oldAdmin.shutdown();
+    }
+    if (applicationNamespace != null) {
+      applicationNamespace.shutdown();
+      applicationNamespace = null;
     }
     if (pki != null) {
       try {

@@ -1,0 +1,658 @@
+package io.hotstandby.server.opcua.app;
+
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
+
+import io.hotstandby.runtime.project.TagSpec;
+import io.hotstandby.runtime.tags.TagValue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.eclipse.milo.opcua.sdk.core.AccessLevel;
+import org.eclipse.milo.opcua.sdk.core.Reference;
+import org.eclipse.milo.opcua.sdk.core.ValueRanks;
+import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.items.DataItem;
+import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
+import org.eclipse.milo.opcua.sdk.server.methods.AbstractMethodInvocationHandler;
+import org.eclipse.milo.opcua.sdk.server.model.variables.AnalogUnitType;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.filters.AttributeFilters;
+import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
+import org.eclipse.milo.opcua.stack.core.AttributeId;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DiagnosticInfo;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.structured.Argument;
+import org.eclipse.milo.opcua.stack.core.types.structured.EUInformation;
+import org.eclipse.milo.opcua.stack.core.types.structured.WriteValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The application namespace ({@value #URI}): the runtime's tags and alarms, seen through an {@link
+ * ApplicationView}.
+ *
+ * <p>Address space (string NodeIds; clients may hard-code them):
+ *
+ * <ul>
+ *   <li>{@code Objects/Application} (folder {@code Application}); below it one folder per dotted
+ *       part of a tag path and the tag's variable: {@code Tank1.Level} is the variable {@code
+ *       Level} (NodeId {@code Tank1.Level}) in the folder {@code Tank1} (NodeId {@code Tank1}).
+ *       DataType Boolean/Int32/Int64/Double/String from the tag type, an EngineeringUnits property
+ *       when the tag has a unit, Value with the tag's quality (Good/Uncertain/Bad) and the
+ *       runtime's source and server timestamps, updated on every change the view reports.
+ *   <li>{@code Objects/Application/Alarms} (folder {@code Alarms}) with the method {@code
+ *       Alarms.Acknowledge(Name, Comment) -> (Ok, Status)} and one object per alarm ({@code
+ *       Alarms.<name>}) with the variables Active, Acknowledged, Severity (UInt16), Message, Limit
+ *       and Tag ({@code Alarms.<name>.Active} ...).
+ * </ul>
+ *
+ * <p>Tags whose first path part is {@code Application} or {@code Alarms}, or whose path clashes
+ * with another tag's folder, are left out with a warning in the log.
+ *
+ * <p>Writes: a write to a writable tag's Value goes to {@link ApplicationView#write} with the
+ * session's user name (or {@code anonymous}); the client's Write call waits for the outcome up to
+ * the write timeout and gets Good, or a Bad status chosen from the outcome's text (a standby's
+ * {@code refused: this server is not ACTIVE} is Bad_InvalidState), with the text as the operation's
+ * DiagnosticInfo AdditionalInfo. A read-only tag or alarm variable answers Bad_NotWritable; a value
+ * of another type Bad_TypeMismatch; no outcome in time Bad_Timeout (the write may still complete).
+ *
+ * <p>Alarms & Conditions events are not produced: the alarm state is in plain variables.
+ */
+public final class ApplicationNamespace extends ManagedNamespaceWithLifecycle {
+  public static final String URI = "urn:hotstandby:application";
+
+  /** How long a client's write waits for the runtime's outcome unless told otherwise. */
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(5);
+
+  static final String ROOT = "Application";
+  static final String ALARMS = "Alarms";
+
+  private static final Logger log = LoggerFactory.getLogger(ApplicationNamespace.class);
+
+  // Values change only when the view reports; sampling faster than this buys nothing.
+  private static final double MIN_SAMPLING_MS = 50.0;
+
+  /*
+   * Milo's access check answers Bad_UserAccessDenied, before the node's AccessLevel is looked at,
+   * whenever UserAccessLevel lacks CurrentWrite. Users are not restricted yet (there are no roles),
+   * so UserAccessLevel grants read and write and the node's AccessLevel alone decides: a read-only
+   * tag then answers Bad_NotWritable, as OPC UA asks. Once sessions have roles, UserAccessLevel
+   * should become per-session (an AttributeFilter), and a viewer gets Bad_UserAccessDenied.
+   */
+  private static final AccessLevel[] USER_ACCESS = {
+    AccessLevel.CurrentRead, AccessLevel.CurrentWrite
+  };
+
+  private record Tag(TagSpec spec, UaVariableNode node) {}
+
+  private record AlarmVar(String name, NodeId type, Function<AlarmView, Object> get) {}
+
+  private static final List<AlarmVar> ALARM_VARS =
+      List.of(
+          new AlarmVar("Active", NodeIds.Boolean, AlarmView::active),
+          new AlarmVar("Acknowledged", NodeIds.Boolean, AlarmView::acknowledged),
+          new AlarmVar(
+              "Severity", NodeIds.UInt16, a -> ushort(Math.max(0, Math.min(65535, a.severity())))),
+          new AlarmVar("Message", NodeIds.String, a -> text(a.message())),
+          new AlarmVar("Limit", NodeIds.String, a -> text(a.limit())),
+          new AlarmVar("Tag", NodeIds.String, a -> text(a.tag())));
+
+  private final ApplicationView view;
+  private final Duration writeTimeout;
+  private final SubscriptionModel subscriptionModel;
+
+  // Filled once while holding buildLock, only read afterwards.
+  private final Map<String, Tag> tagsByPath = new ConcurrentHashMap<>();
+  private final Map<NodeId, Tag> tagsByNode = new ConcurrentHashMap<>();
+  private final Map<String, List<UaVariableNode>> alarmsByName = new ConcurrentHashMap<>();
+
+  // Changes reported before the nodes exist; guarded by buildLock, used until built.
+  private final Object buildLock = new Object();
+  private final Map<String, TagValue> earlyTags = new HashMap<>();
+  private final Map<String, AlarmView> earlyAlarms = new HashMap<>();
+  private volatile boolean built;
+  private volatile boolean closed;
+
+  /** A namespace whose writes wait up to {@link #DEFAULT_WRITE_TIMEOUT}; see {@link #startup}. */
+  public ApplicationNamespace(OpcUaServer server, ApplicationView view) {
+    this(server, view, DEFAULT_WRITE_TIMEOUT);
+  }
+
+  /**
+   * The namespace is registered with {@code server} now; its nodes are built from {@code view} and
+   * its listeners added when {@link #startup} is called.
+   *
+   * @param writeTimeout how long a client's write waits for {@link ApplicationView#write}
+   */
+  public ApplicationNamespace(OpcUaServer server, ApplicationView view, Duration writeTimeout) {
+    super(server, URI);
+    this.view = Objects.requireNonNull(view, "view");
+    this.writeTimeout = Objects.requireNonNull(writeTimeout, "writeTimeout");
+    subscriptionModel = new SubscriptionModel(server, this);
+    getLifecycleManager().addLifecycle(subscriptionModel);
+    getLifecycleManager().addStartupTask(this::build);
+    getLifecycleManager().addShutdownTask(() -> closed = true);
+  }
+
+  // region building
+
+  private void build() {
+    // Listen first, then read: a change reported before the nodes exist is kept (the latest per
+    // tag) and shown instead of the value read, so nothing between reading and listening is lost.
+    // The view is never called while buildLock is held: a runtime that notifies under its own lock
+    // must not wait for us while we wait for it.
+    view.addTagListener(this::onTagChange);
+    view.addAlarmListener(this::onAlarmChange);
+    List<TagSpec> specs = listSafely("tags", view::tags);
+    Map<String, TagValue> values = new HashMap<>();
+    for (TagSpec spec : specs) {
+      if (spec != null && spec.path() != null) {
+        values.put(spec.path(), readSafely(spec.path()));
+      }
+    }
+    List<AlarmView> alarmViews = listSafely("alarms", view::alarms);
+    synchronized (buildLock) {
+      try {
+        values.putAll(earlyTags);
+        alarmViews =
+            alarmViews.stream()
+                .map(
+                    a ->
+                        a != null && earlyAlarms.containsKey(a.name())
+                            ? earlyAlarms.get(a.name())
+                            : a)
+                .toList();
+        UaFolderNode root = folder(ROOT, ROOT);
+        root.addReference(
+            new Reference(
+                root.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
+        // Created before the tags so that a tag folder cannot take its NodeId.
+        UaFolderNode alarms = folder(ALARMS, ALARMS);
+        Map<String, UaFolderNode> folders = new HashMap<>();
+        for (TagSpec spec : specs) {
+          if (spec != null) {
+            addTag(root, folders, spec, values.get(spec.path()));
+          }
+        }
+        root.addOrganizes(alarms);
+        addAcknowledgeMethod(alarms);
+        for (AlarmView alarm : alarmViews) {
+          if (alarm != null) {
+            addAlarm(alarms, alarm);
+          }
+        }
+        log.info(
+            "OPC UA application namespace: {} tags, {} alarms",
+            tagsByPath.size(),
+            alarmsByName.size());
+      } finally {
+        built = true;
+        earlyTags.clear();
+        earlyAlarms.clear();
+      }
+    }
+  }
+
+  private <T> List<T> listSafely(String what, Supplier<List<T>> get) {
+    try {
+      List<T> list = get.get();
+      return list == null ? List.of() : new ArrayList<>(list);
+    } catch (RuntimeException e) {
+      log.error("OPC UA application namespace: cannot list the {}: {}", what, e.toString());
+      return List.of();
+    }
+  }
+
+  private void addTag(
+      UaFolderNode root, Map<String, UaFolderNode> folders, TagSpec spec, TagValue value) {
+    String path = spec.path();
+    String problem = tagProblem(spec, folders);
+    if (problem != null) {
+      log.warn("OPC UA application namespace: tag {} left out: {}", path, problem);
+      return;
+    }
+    String[] parts = path.split("\\.", -1);
+    UaFolderNode parent = root;
+    StringBuilder prefix = new StringBuilder();
+    for (int i = 0; i < parts.length - 1; i++) {
+      if (i > 0) {
+        prefix.append('.');
+      }
+      prefix.append(parts[i]);
+      String id = prefix.toString();
+      UaFolderNode folder = folders.get(id);
+      if (folder == null) {
+        folder = folder(id, parts[i]);
+        parent.addOrganizes(folder);
+        folders.put(id, folder);
+      }
+      parent = folder;
+    }
+    String name = parts[parts.length - 1];
+    DataValue initial = AppMapping.toDataValue(spec.type(), value);
+    UaVariableNode node =
+        new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+            .setNodeId(newNodeId(path))
+            .setBrowseName(newQualifiedName(name))
+            .setDisplayName(LocalizedText.english(name))
+            .setDataType(AppMapping.dataType(spec.type()))
+            .setValueRank(ValueRanks.Scalar)
+            .setTypeDefinition(NodeIds.BaseDataVariableType)
+            .setAccessLevel(spec.writable() ? AccessLevel.READ_WRITE : AccessLevel.READ_ONLY)
+            .setUserAccessLevel(USER_ACCESS)
+            .setMinimumSamplingInterval(MIN_SAMPLING_MS)
+            .setValue(initial)
+            .build();
+    // Milo stamps a stored value's ServerTimestamp with the time of the read; the runtime's own
+    // server time (when it received the value) is kept instead.
+    var current = new AtomicReference<>(initial);
+    node.getFilterChain()
+        .addLast(AttributeFilters.getSetValue(ctx -> current.get(), (ctx, v) -> current.set(v)));
+    getNodeManager().addNode(node);
+    parent.addOrganizes(node);
+    if (spec.unit() != null && !spec.unit().isBlank()) {
+      // No UNECE code is known for a free-text unit: unitId -1, namespace empty.
+      node.setProperty(
+          AnalogUnitType.ENGINEERING_UNITS,
+          new EUInformation(
+              "", -1, LocalizedText.english(spec.unit()), LocalizedText.english(spec.unit())));
+    }
+    Tag tag = new Tag(spec, node);
+    tagsByPath.put(path, tag);
+    tagsByNode.put(node.getNodeId(), tag);
+  }
+
+  /** Why the tag cannot be shown, or null. */
+  private String tagProblem(TagSpec spec, Map<String, UaFolderNode> folders) {
+    String path = spec.path();
+    if (path == null || path.isEmpty()) {
+      return "no path";
+    }
+    if (spec.type() == null) {
+      return "no type";
+    }
+    String[] parts = path.split("\\.", -1);
+    for (String part : parts) {
+      if (part.isEmpty()) {
+        return "empty part in the path";
+      }
+    }
+    if (parts[0].equals(ROOT) || parts[0].equals(ALARMS)) {
+      return "'" + parts[0] + "' is reserved at the top of the application namespace";
+    }
+    String prefix = "";
+    for (int i = 0; i < parts.length - 1; i++) {
+      prefix = i == 0 ? parts[0] : prefix + "." + parts[i];
+      if (!folders.containsKey(prefix) && getNodeManager().containsNode(newNodeId(prefix))) {
+        return "'" + prefix + "' is a tag, not a folder";
+      }
+    }
+    if (folders.containsKey(path)) {
+      return "it is also the folder of other tags";
+    }
+    if (getNodeManager().containsNode(newNodeId(path))) {
+      return "declared twice";
+    }
+    return null;
+  }
+
+  private TagValue readSafely(String path) {
+    try {
+      return view.read(path);
+    } catch (RuntimeException e) {
+      log.warn("OPC UA application namespace: cannot read tag {}: {}", path, e.toString());
+      return null;
+    }
+  }
+
+  private void addAlarm(UaFolderNode alarms, AlarmView alarm) {
+    if (alarm.name() == null || alarm.name().isEmpty()) {
+      log.warn("OPC UA application namespace: an alarm without a name left out");
+      return;
+    }
+    String objectId = ALARMS + "." + alarm.name();
+    boolean clash =
+        alarmsByName.containsKey(alarm.name())
+            || getNodeManager().containsNode(newNodeId(objectId))
+            || ALARM_VARS.stream()
+                .anyMatch(v -> getNodeManager().containsNode(newNodeId(objectId + "." + v.name())));
+    if (clash) {
+      log.warn(
+          "OPC UA application namespace: alarm '{}' left out: declared twice, or its NodeIds clash"
+              + " with another alarm's",
+          alarm.name());
+      return;
+    }
+    UaObjectNode object =
+        new UaObjectNode.UaObjectNodeBuilder(getNodeContext())
+            .setNodeId(newNodeId(objectId))
+            .setBrowseName(newQualifiedName(alarm.name()))
+            .setDisplayName(LocalizedText.english(alarm.name()))
+            .setDescription(LocalizedText.english(text(alarm.message())))
+            .setTypeDefinition(NodeIds.BaseObjectType)
+            .build();
+    getNodeManager().addNode(object);
+    alarms.addOrganizes(object);
+    List<UaVariableNode> vars = new ArrayList<>(ALARM_VARS.size());
+    for (AlarmVar v : ALARM_VARS) {
+      UaVariableNode node =
+          new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+              .setNodeId(newNodeId(objectId + "." + v.name()))
+              .setBrowseName(newQualifiedName(v.name()))
+              .setDisplayName(LocalizedText.english(v.name()))
+              .setDataType(v.type())
+              .setValueRank(ValueRanks.Scalar)
+              .setTypeDefinition(NodeIds.BaseDataVariableType)
+              .setAccessLevel(AccessLevel.READ_ONLY)
+              .setUserAccessLevel(USER_ACCESS)
+              .setMinimumSamplingInterval(MIN_SAMPLING_MS)
+              .setValue(new DataValue(new Variant(v.get().apply(alarm))))
+              .build();
+      getNodeManager().addNode(node);
+      object.addComponent(node);
+      vars.add(node);
+    }
+    alarmsByName.put(alarm.name(), List.copyOf(vars));
+  }
+
+  private void addAcknowledgeMethod(UaFolderNode alarms) {
+    UaMethodNode method =
+        UaMethodNode.builder(getNodeContext())
+            .setNodeId(newNodeId(ALARMS + ".Acknowledge"))
+            .setBrowseName(newQualifiedName("Acknowledge"))
+            .setDisplayName(LocalizedText.english("Acknowledge"))
+            .setDescription(LocalizedText.english("Acknowledge an alarm by its name."))
+            .build();
+    var handler = new AcknowledgeMethod(method, view);
+    method.setInputArguments(handler.getInputArguments());
+    method.setOutputArguments(handler.getOutputArguments());
+    method.setInvocationHandler(handler);
+    getNodeManager().addNode(method);
+    alarms.addComponent(method);
+  }
+
+  private UaFolderNode folder(String id, String name) {
+    UaFolderNode folder =
+        new UaFolderNode(
+            getNodeContext(), newNodeId(id), newQualifiedName(name), LocalizedText.english(name));
+    getNodeManager().addNode(folder);
+    return folder;
+  }
+
+  private static String text(String s) {
+    return s == null ? "" : s;
+  }
+
+  // endregion
+
+  // region live updates
+
+  private void onTagChange(String path, TagValue value) {
+    if (!built) {
+      synchronized (buildLock) {
+        if (!built) {
+          earlyTags.put(path, value);
+          return;
+        }
+      }
+    }
+    try {
+      Tag tag = closed || path == null ? null : tagsByPath.get(path);
+      if (tag != null) {
+        tag.node().setValue(AppMapping.toDataValue(tag.spec().type(), value));
+      }
+    } catch (RuntimeException e) {
+      log.warn("OPC UA application namespace: cannot show tag {}: {}", path, e.toString());
+    }
+  }
+
+  private void onAlarmChange(AlarmView alarm) {
+    if (alarm == null) {
+      return;
+    }
+    if (!built) {
+      synchronized (buildLock) {
+        if (!built) {
+          earlyAlarms.put(alarm.name(), alarm);
+          return;
+        }
+      }
+    }
+    try {
+      List<UaVariableNode> vars =
+          closed || alarm.name() == null ? null : alarmsByName.get(alarm.name());
+      if (vars == null) {
+        return;
+      }
+      for (int i = 0; i < vars.size(); i++) {
+        Object value = ALARM_VARS.get(i).get().apply(alarm);
+        UaVariableNode node = vars.get(i);
+        if (!Objects.equals(node.getValue().value().value(), value)) {
+          node.setValue(new DataValue(new Variant(value)));
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("OPC UA application namespace: cannot show alarm {}: {}", alarm, e.toString());
+    }
+  }
+
+  // endregion
+
+  // region writes
+
+  /**
+   * Tag Value writes go to the view, all of one request at once, and wait together for their
+   * outcomes up to the write timeout; anything else is Milo's ordinary write (which refuses every
+   * other write here with Bad_NotWritable).
+   */
+  @Override
+  public List<StatusCode> write(WriteContext context, List<WriteValue> writeValues) {
+    StatusCode[] results = new StatusCode[writeValues.size()];
+    List<Integer> others = new ArrayList<>();
+    Map<Integer, CompletableFuture<WriteOutcome>> pending = new HashMap<>();
+    String user = null;
+    for (int i = 0; i < writeValues.size(); i++) {
+      WriteValue wv = writeValues.get(i);
+      Tag tag = tagsByNode.get(wv.getNodeId());
+      if (tag == null || !AttributeId.Value.uid().equals(wv.getAttributeId())) {
+        others.add(i);
+        continue;
+      }
+      if (wv.getIndexRange() != null && !wv.getIndexRange().isEmpty()) {
+        results[i] = new StatusCode(StatusCodes.Bad_IndexRangeInvalid);
+        continue;
+      }
+      if (!tag.spec().writable()) {
+        results[i] = new StatusCode(StatusCodes.Bad_NotWritable);
+        continue;
+      }
+      DataValue written = wv.getValue();
+      Object value =
+          written == null
+              ? null
+              : AppMapping.fromClient(tag.spec().type(), written.value().value());
+      if (value == null) {
+        results[i] = new StatusCode(StatusCodes.Bad_TypeMismatch);
+        continue;
+      }
+      if (user == null) {
+        user = AppMapping.user(context.getSession());
+      }
+      pending.put(i, startWrite(tag.spec().path(), value, user));
+    }
+    if (!others.isEmpty()) {
+      List<StatusCode> r = super.write(context, others.stream().map(writeValues::get).toList());
+      for (int j = 0; j < others.size(); j++) {
+        results[others.get(j)] = r.get(j);
+      }
+    }
+    long deadline = System.nanoTime() + writeTimeout.toNanos();
+    pending.forEach(
+        (i, future) -> {
+          WriteValue wv = writeValues.get(i);
+          String path = tagsByNode.get(wv.getNodeId()).spec().path();
+          Finished f = await(path, future, deadline);
+          results[i] = f.status();
+          if (f.text() != null) {
+            context
+                .getDiagnosticsContext()
+                .getDiagnosticsMap()
+                .put(wv, new DiagnosticInfo(-1, -1, -1, -1, f.text(), null, null));
+          }
+        });
+    return List.of(results);
+  }
+
+  private CompletableFuture<WriteOutcome> startWrite(String path, Object value, String user) {
+    try {
+      CompletableFuture<WriteOutcome> f = view.write(path, value, user);
+      return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("no answer"));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** A write's status code and, when it was not Good, the text for the client's diagnostics. */
+  private record Finished(StatusCode status, String text) {}
+
+  private Finished await(String path, CompletableFuture<WriteOutcome> future, long deadline) {
+    try {
+      long left = Math.max(0, deadline - System.nanoTime());
+      WriteOutcome outcome = future.get(left, TimeUnit.NANOSECONDS);
+      StatusCode status = AppMapping.statusOf(outcome);
+      if (status.isGood()) {
+        return new Finished(status, null);
+      }
+      return new Finished(status, outcome != null ? outcome.status() : "no outcome");
+    } catch (TimeoutException e) {
+      // Not cancelled: the runtime decides; the client learns it from the value.
+      String text = "no answer within " + writeTimeout.toMillis() + " ms; the write may complete";
+      log.warn("OPC UA write of {}: {}", path, text);
+      return new Finished(new StatusCode(StatusCodes.Bad_Timeout), text);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      log.warn("OPC UA write of {} failed", path, cause);
+      return new Finished(
+          new StatusCode(StatusCodes.Bad_CommunicationError), "failed: " + cause.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Finished(new StatusCode(StatusCodes.Bad_UnexpectedError), "interrupted");
+    }
+  }
+
+  // endregion
+
+  // region subscriptions
+
+  @Override
+  public void onDataItemsCreated(List<DataItem> dataItems) {
+    subscriptionModel.onDataItemsCreated(dataItems);
+  }
+
+  @Override
+  public void onDataItemsModified(List<DataItem> dataItems) {
+    subscriptionModel.onDataItemsModified(dataItems);
+  }
+
+  @Override
+  public void onDataItemsDeleted(List<DataItem> dataItems) {
+    subscriptionModel.onDataItemsDeleted(dataItems);
+  }
+
+  @Override
+  public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
+    subscriptionModel.onMonitoringModeChanged(monitoredItems);
+  }
+
+  // endregion
+
+  private static final class AcknowledgeMethod extends AbstractMethodInvocationHandler {
+    private static final Argument NAME =
+        new Argument(
+            "Name",
+            NodeIds.String,
+            ValueRanks.Scalar,
+            null,
+            LocalizedText.english("The alarm's name."));
+    private static final Argument COMMENT =
+        new Argument(
+            "Comment",
+            NodeIds.String,
+            ValueRanks.Scalar,
+            null,
+            LocalizedText.english("Why, for the audit log; may be empty."));
+    private static final Argument OK =
+        new Argument(
+            "Ok",
+            NodeIds.Boolean,
+            ValueRanks.Scalar,
+            null,
+            LocalizedText.english("Whether the acknowledgement was taken."));
+    private static final Argument STATUS =
+        new Argument(
+            "Status",
+            NodeIds.String,
+            ValueRanks.Scalar,
+            null,
+            LocalizedText.english("acknowledged, or why not, in one line."));
+
+    private final ApplicationView view;
+
+    AcknowledgeMethod(UaMethodNode node, ApplicationView view) {
+      super(node);
+      this.view = view;
+    }
+
+    @Override
+    public Argument[] getInputArguments() {
+      return new Argument[] {NAME, COMMENT};
+    }
+
+    @Override
+    public Argument[] getOutputArguments() {
+      return new Argument[] {OK, STATUS};
+    }
+
+    @Override
+    protected Variant[] invoke(InvocationContext context, Variant[] inputs) {
+      String name = (String) inputs[0].value();
+      String comment = inputs[1].value() instanceof String s ? s : "";
+      WriteOutcome outcome;
+      if (name == null || name.isEmpty()) {
+        outcome = WriteOutcome.refused("no alarm name");
+      } else {
+        try {
+          outcome = view.acknowledge(name, AppMapping.user(context.getSession()), comment);
+        } catch (RuntimeException e) {
+          log.warn("OPC UA acknowledgement of alarm {} failed", name, e);
+          outcome = WriteOutcome.failed(String.valueOf(e.getMessage()));
+        }
+        if (outcome == null) {
+          outcome = WriteOutcome.failed("no answer");
+        }
+      }
+      return new Variant[] {new Variant(outcome.ok()), new Variant(outcome.status())};
+    }
+  }
+}
