@@ -4,6 +4,8 @@ import io.hotstandby.runtime.project.AlarmSpec;
 import io.hotstandby.runtime.project.DataType;
 import io.hotstandby.runtime.project.DriverSpec;
 import io.hotstandby.runtime.project.Project;
+import io.hotstandby.runtime.project.ProjectFileException;
+import io.hotstandby.runtime.project.ProjectValidator;
 import io.hotstandby.runtime.project.TagSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +37,11 @@ record MergedProjects(List<TagSpec> tags, List<AlarmSpec> alarms, List<DriverPla
   record DriverPlan(String label, Path file, DriverSpec spec, List<TagSpec> tags) {}
 
   static MergedProjects merge(List<Project> projects) throws RuntimeLoadException {
+    // The validator names file, element and problem the same way for one project or several.
+    List<ProjectFileException> problems = ProjectValidator.validate(projects);
+    if (!problems.isEmpty()) {
+      throw problems.get(0);
+    }
     Map<String, Path> tagFiles = new LinkedHashMap<>();
     List<TagSpec> tags = new ArrayList<>();
     for (Project p : projects) {

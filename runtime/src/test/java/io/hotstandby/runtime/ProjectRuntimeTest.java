@@ -318,7 +318,8 @@ class ProjectRuntimeTest {
     Path b = file("b.prj", PLANT.replace("name=\"plant\"", "name=\"other\""));
     assertThatThrownBy(() -> runtime.load(List.of(a, b)))
         .isInstanceOf(RuntimeLoadException.class)
-        .hasMessageContaining("b.prj: tag Tank.Level: already declared in")
+        .hasMessageContaining(
+            "b.prj: tags/folder[@name='Tank']/tag[@name='Level']/@name: tag path 'Tank.Level' is already declared in")
         .hasMessageContaining("a.prj");
     assertThat(runtime.ready()).isFalse();
     assertThat(created).isEmpty();
@@ -340,7 +341,8 @@ class ProjectRuntimeTest {
             </project>
             """);
     assertThatThrownBy(() -> runtime.load(List.of(a, b)))
-        .hasMessageContaining("b.prj: alarm LevelHigh: already declared in")
+        .hasMessageContaining(
+            "b.prj: alarms/digital[@name='LevelHigh']/@name: alarm name 'LevelHigh' is already declared in")
         .hasMessageContaining("a.prj");
     assertThat(created).isEmpty();
   }
