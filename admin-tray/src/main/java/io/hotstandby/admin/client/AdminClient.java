@@ -277,7 +277,7 @@ public final class AdminClient implements AutoCloseable {
       StatusCode code =
           await(
                   client.writeValuesAsync(
-                      List.of(node), List.of(new DataValue(new Variant(value), null, null))),
+                      List.of(node), List.of(DataValue.valueOnly(new Variant(value)))),
                   deadlineIn(Math.max(timeoutMs, MIN_CALL_TIMEOUT.toMillis())))
               .get(0);
       return code.isGood() ? "Good" : statusName(code);

@@ -33,6 +33,8 @@ public final class TestDomain implements AutoCloseable {
   private final Map<String, ServerProcess> servers = new LinkedHashMap<>();
   private final Map<String, Map<String, UdpRelay>> relays = new LinkedHashMap<>();
   private final Map<String, Ports> ports = new LinkedHashMap<>();
+  private final PlantSimulatorProcess plant;
+  private final Map<String, TcpRelay> deviceRelays = new LinkedHashMap<>();
 
   /** The ports of one server: TCP for Hazelcast and OPC UA, per path UDP bind and relay. */
   record Ports(int hazelcast, int opcUa, Map<String, int[]> rec) {}
@@ -43,6 +45,14 @@ public final class TestDomain implements AutoCloseable {
     Files.createDirectories(base.resolve("it"));
     this.root = Files.createTempDirectory(base.resolve("it"), b.name + "-");
     FreePorts free = new FreePorts();
+    this.plant =
+        b.project == null ? null : new PlantSimulatorProcess(free.next(), root.resolve("plant"));
+    if (plant != null && b.deviceRelays) {
+      int plantPort = Integer.parseInt(plant.endpoint().replaceAll(".*:(\\d+)/.*", "$1"));
+      for (String s : b.servers) {
+        deviceRelays.put(s, new TcpRelay(free.next(), plantPort, s));
+      }
+    }
     for (String s : b.servers) {
       Map<String, int[]> rec = new LinkedHashMap<>();
       for (String p : PATHS) {
@@ -115,6 +125,15 @@ public final class TestDomain implements AutoCloseable {
     Path dir = domainFile(s).getParent();
     Files.createDirectories(dir);
     Files.writeString(dir.resolve(b.name + ".secret"), b.secret + "\n");
+    if (b.project != null) {
+      // The project reaches the plant simulator on the port this kit chose.
+      TcpRelay relay = deviceRelays.get(s);
+      String endpoint =
+          relay == null ? plant.endpoint() : "opc.tcp://127.0.0.1:" + relay.port() + "/plant";
+      String project =
+          Files.readString(b.project).replace("opc.tcp://127.0.0.1:4860/plant", endpoint);
+      Files.writeString(dir.resolve(b.project.getFileName().toString()), project);
+    }
     Files.writeString(domainFile(s), domainXml(version), StandardCharsets.UTF_8);
   }
 
@@ -159,11 +178,21 @@ public final class TestDomain implements AutoCloseable {
         .append(b.failoverTimeoutMs)
         .append("\" returnToMain=\"")
         .append(b.returnToMain)
+        .append("\" standbyMode=\"")
+        .append(b.standbyMode)
+        .append("\" activateBackupOnLocalFailure=\"")
+        .append(b.activateBackupOnLocalFailure)
         .append("\">\n");
     for (int port : b.integrityPorts) {
       x.append("    <integrity host=\"127.0.0.1\" port=\"").append(port).append("\"/>\n");
     }
-    x.append("  </hotStandby>\n</domain>\n");
+    x.append("  </hotStandby>\n");
+    if (b.project != null) {
+      x.append("  <projects>\n    <project file=\"")
+          .append(b.project.getFileName())
+          .append("\"/>\n  </projects>\n");
+    }
+    x.append("</domain>\n");
     return x.toString();
   }
 
@@ -179,10 +208,30 @@ public final class TestDomain implements AutoCloseable {
     return new ArrayList<>(servers.values());
   }
 
-  /** Starts every server at once. */
+  /** Starts the plant simulator (if the domain has a project), then every server at once. */
   public TestDomain startAll() {
+    if (plant != null) {
+      plant.start();
+    }
     servers.values().forEach(ServerProcess::start);
     return this;
+  }
+
+  /** The TCP relay between {@code server} and the plant simulator (built with device relays). */
+  public TcpRelay deviceRelay(String server) {
+    TcpRelay r = deviceRelays.get(server);
+    if (r == null) {
+      throw new IllegalStateException("the test domain was built without device relays");
+    }
+    return r;
+  }
+
+  /** The plant simulator of a domain built with a project. */
+  public PlantSimulatorProcess plant() {
+    if (plant == null) {
+      throw new IllegalStateException("the test domain was built without a project");
+    }
+    return plant;
   }
 
   /** Waits until the event log of {@code server} shows it entered {@code state} last. */
@@ -286,6 +335,10 @@ public final class TestDomain implements AutoCloseable {
       }
     }
     relays.values().forEach(m -> m.values().forEach(UdpRelay::close));
+    if (plant != null) {
+      plant.close();
+    }
+    deviceRelays.values().forEach(TcpRelay::close);
   }
 
   /** Builds a test domain; defaults: alpha main, beta backup, 100 ms heartbeats, 500 ms timeout. */
@@ -302,6 +355,10 @@ public final class TestDomain implements AutoCloseable {
     private String returnToMain = "manual";
     private boolean defaultJvm;
     private boolean relays;
+    private Path project;
+    private String standbyMode = "warm";
+    private boolean activateBackupOnLocalFailure;
+    private boolean deviceRelays;
     private long version = 1;
     private String secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
@@ -346,6 +403,31 @@ public final class TestDomain implements AutoCloseable {
      */
     public Builder relays() {
       this.relays = true;
+      return this;
+    }
+
+    /**
+     * Runs {@code projectFile} on every server, with a plant simulator the project's {@code
+     * opc.tcp://127.0.0.1:4860/plant} driver is pointed at.
+     */
+    public Builder project(Path projectFile) {
+      this.project = projectFile;
+      return this;
+    }
+
+    public Builder standbyMode(String mode) {
+      this.standbyMode = mode;
+      return this;
+    }
+
+    /** Puts a {@link TcpRelay} between each server and the plant simulator. */
+    public Builder deviceRelays() {
+      this.deviceRelays = true;
+      return this;
+    }
+
+    public Builder activateBackupOnLocalFailure() {
+      this.activateBackupOnLocalFailure = true;
       return this;
     }
 
