@@ -105,6 +105,7 @@ public final class DomainServer implements AutoCloseable {
             new DefaultDrivers(),
             r -> audit.record(r.user(), r.action(), r.target(), r.value(), r.result()),
             Clock.systemUTC());
+    runtime.keepRetentiveValuesIn(dataDir.resolve("retentive.properties"));
     runtime.addHealthListener(
         e -> events.record(e.up() ? Weight.NOTICE : Weight.WARNING, "runtime", e.text()));
     this.roleThread =

@@ -56,6 +56,8 @@ public final class ProjectRuntime implements ApplicationRuntime {
   /** How long a driver may take to answer a write before it counts as failed. */
   public static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
+  private volatile Path retentiveFile;
+
   private final StandbyMode mode;
   private final Function<DriverSpec, Driver> driverFactory;
   private final AuditSink audit;
@@ -98,6 +100,14 @@ public final class ProjectRuntime implements ApplicationRuntime {
     return mode;
   }
 
+  /**
+   * Keeps the values of retentive memory tags in {@code file}, restored by the next {@link #load}.
+   * Call before loading.
+   */
+  public void keepRetentiveValuesIn(Path file) {
+    this.retentiveFile = file;
+  }
+
   @Override
   public void load(List<Path> projects) throws RuntimeLoadException {
     synchronized (loading) {
@@ -108,6 +118,11 @@ public final class ProjectRuntime implements ApplicationRuntime {
       LoadedRuntime next =
           LoadedRuntime.build(
               MergedProjects.merge(read), driverFactory, this::healthChanged, clock);
+      if (retentiveFile != null) {
+        RetentiveStore store = new RetentiveStore(retentiveFile, next.tags.tags());
+        store.restore(next.tags);
+        next.tags.addListener(store);
+      }
       next.tags.addListener(tagForwarder);
       next.alarms.addListener(alarmForwarder);
       synchronized (this) {

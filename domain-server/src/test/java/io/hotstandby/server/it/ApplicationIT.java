@@ -106,6 +106,13 @@ class ApplicationIT {
         .atMost(Timing.seconds(10))
         .until(() -> standby.client().writeTag("Pump1.Run", true).equals("Good"));
     await().atMost(Timing.seconds(10)).until(() -> lastWrite().startsWith("Pump1.Run=true"));
+
+    // Alarm evaluation resumed on the new active: a setpoint above its limit raises the alarm.
+    assertThat(standby.client().writeTag("Operator.Setpoint", 4.8)).isEqualTo("Good");
+    await("the setpoint alarm is active")
+        .atMost(Timing.seconds(10))
+        .until(() -> Boolean.TRUE.equals(tag(standby, "Alarms.Operator.SetpointHigh.Active")));
+    assertThat(standby.client().writeTag("Operator.Setpoint", 2.5)).isEqualTo("Good");
     active.restart();
     domain.awaitState(active.name(), "STANDBY");
   }
