@@ -9,7 +9,9 @@ dist="$top/domain-server/target/dist"
 work="${DEMO_DIR:-$top/run/demo}"
 
 cd "$top"
-if [ ! -x "$dist/bin/domain-server" ] || [ -n "$(find . -path ./run -prune -o -newer "$dist/lib" \( -name '*.java' -o -name pom.xml -o -name '*.xml' -o -name '*.sh' \) -path '*/src/*' -print -quit 2>/dev/null)" ]; then
+# Build when there is no distribution yet, or a source file is newer than the server's jar.
+jar=$(ls "$dist"/lib/domain-server-*.jar 2>/dev/null | head -1)
+if [ -z "$jar" ] || [ -n "$(find . \( -path ./run -o -path '*/target' -o -path ./.git \) -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.xml' \) -newer "$jar" -print -quit 2>/dev/null)" ]; then
   echo "Building the distribution (mvn -B -q package -DskipTests)..."
   mvn -B -q package -DskipTests
 fi
