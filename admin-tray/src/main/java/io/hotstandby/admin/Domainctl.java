@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "domainctl",
     description = "Watches and switches a hot-standby domain over OPC UA.",
-    subcommands = {StatusCommand.class, ActivateCommand.class})
+    subcommands = {StatusCommand.class, ActivateCommand.class, TagCommand.class})
 public final class Domainctl {
   public static final int OK = 0;
   public static final int NOT_OK = 1;

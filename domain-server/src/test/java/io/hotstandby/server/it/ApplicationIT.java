@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hotstandby.admin.client.AdminClient;
+import io.hotstandby.server.kit.Ctl;
 import io.hotstandby.server.kit.ServerProcess;
 import io.hotstandby.server.kit.TestDomain;
 import io.hotstandby.server.kit.Timing;
@@ -83,6 +84,16 @@ class ApplicationIT {
     await().atMost(Timing.seconds(10)).until(() -> lastWrite().startsWith("Pump1.Run=false"));
     await().atMost(Timing.seconds(10)).until(() -> Boolean.FALSE.equals(tag(active, "Pump1.Run")));
     assertThat(active.dataDir().resolve("audit.jsonl")).content().contains("Pump1.Run");
+
+    // The same from the command line: domainctl writes to the domain's ACTIVE server.
+    String domainFile = domain.domainFile("alpha").toString();
+    Ctl write = Ctl.run("--domain", domainFile, "tag", "Valve1.Open", "false");
+    assertThat(write.exit()).as(write.err()).isZero();
+    await().atMost(Timing.seconds(10)).until(() -> lastWrite().startsWith("Valve1.Open=false"));
+    await()
+        .atMost(Timing.seconds(10))
+        .until(
+            () -> Ctl.run("--domain", domainFile, "tag", "Valve1.Open").out().contains("= false"));
   }
 
   @Test
