@@ -80,6 +80,7 @@ Watch and switch it from another terminal:
   $ctl status
   $ctl status --json
   $ctl activate          # planned switchover to the standby
+  $ctl tag Tank1.Level   # read a tag; "tag Pump1.Run false" writes it on the ACTIVE server
   kill -9 <pid of the ACTIVE server>   # and watch the standby take over
 
 Event logs: $work/<server>/data/events.jsonl   Logs: $work/<server>/data/logs/
