@@ -14,10 +14,10 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /** The runtime as the OPC UA application namespace sees it. */
-final class RuntimeApplicationView implements ApplicationView {
+public final class RuntimeApplicationView implements ApplicationView {
   private final ProjectRuntime runtime;
 
-  RuntimeApplicationView(ProjectRuntime runtime) {
+  public RuntimeApplicationView(ProjectRuntime runtime) {
     this.runtime = runtime;
   }
 

@@ -4,17 +4,13 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 
 import io.hotstandby.runtime.ProjectRuntime;
 import io.hotstandby.runtime.StandbyMode;
-import io.hotstandby.runtime.alarms.AckResult;
 import io.hotstandby.runtime.alarms.AlarmState;
 import io.hotstandby.runtime.project.TagSpec;
-import io.hotstandby.runtime.tags.TagValue;
+import io.hotstandby.server.RuntimeApplicationView;
 import io.hotstandby.server.opcua.ActivateResult;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
-import io.hotstandby.server.opcua.app.AlarmView;
 import io.hotstandby.server.opcua.app.ApplicationNamespace;
-import io.hotstandby.server.opcua.app.ApplicationView;
-import io.hotstandby.server.opcua.app.WriteOutcome;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -26,11 +22,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
@@ -55,13 +48,17 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>heap used after the load (after {@code System.gc()}), and its growth over the heap before.
  * </ul>
  *
- * Then it serves a project of {@code bench.rate.tags} tags changing every 100 ms through a real
- * {@link OpcUaEndpoint} on loopback, subscribes a Milo client to all of them (publishing 100 ms)
- * and counts the data changes the client receives against those the runtime produces over {@code
- * bench.rate.seconds}. Prints a table and writes it to {@code target/benchmarks/runtime.txt}. Run
- * with:
+ * Then it serves a project of {@code bench.rate.tags} simulation tags sampled every 100 ms (each
+ * changes at every sample) from an active runtime through a real {@link OpcUaEndpoint} on loopback,
+ * subscribes a Milo client to all of them (publishing 100 ms; monitored items as {@code
+ * bench.rate.items} says, one run each) and counts, of the changes whose source time falls in a
+ * window of {@code bench.rate.seconds}, those the runtime published and those the client received.
+ * Prints a table and writes it to {@code target/benchmarks/runtime.txt}. Run with:
  *
  * <pre>mvn -B verify -Pbenchmark -pl domain-server -Dit.test=RuntimeBenchmark</pre>
+ *
+ * (after {@code mvn -B -q install -DskipTests} at the top, as {@code -pl} takes the other modules
+ * from the local repository). Takes about 2 minutes on 2 cores.
  */
 class RuntimeBenchmark {
   static final List<Integer> SIZES = ints(System.getProperty("bench.sizes", "1000,10000,50000"));
@@ -80,6 +77,9 @@ class RuntimeBenchmark {
   static final int RATE_WARMUP_S = Integer.getInteger("bench.rate.warmup", 5);
   static final int RATE_SECONDS = Integer.getInteger("bench.rate.seconds", 10);
 
+  /** How long after the window the client may still receive changes made in it. */
+  static final long DRAIN_MS = 2000;
+
   /**
    * The monitored items' sampling interval and queue size, {@code ms:queue}, one run each: sampling
    * at the publishing interval with a queue of 1 (what an HMI typically asks), then sampling at the
@@ -94,6 +94,8 @@ class RuntimeBenchmark {
 
   @TempDir Path tmp;
 
+  private final StringBuilder samples = new StringBuilder();
+
   @Test
   void runtime() throws Exception {
     StringBuilder report = new StringBuilder();
@@ -102,13 +104,15 @@ class RuntimeBenchmark {
         String.format(
             Locale.ROOT,
             "runtime benchmark: %d reps per size (median), WARM standby, %d analog alarms,"
-                + " simulation tags sampled every %d ms; JVM %s, %d CPUs, max heap %d MiB%n",
+                + " simulation tags sampled every %d ms; JVM %s, %d CPUs, max heap %d MiB,"
+                + " load average %.2f at start%n",
             REPS,
             ALARMS,
             SAMPLING_MS,
             System.getProperty("java.vm.version"),
             jvm.availableProcessors(),
-            jvm.maxMemory() >> 20));
+            jvm.maxMemory() >> 20,
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     report.append(
         String.format(
             Locale.ROOT,
@@ -137,8 +141,10 @@ class RuntimeBenchmark {
             Locale.ROOT,
             "cold = load + activate on a fresh runtime; activate = activate() of a runtime loaded"
                 + " %d ms before (drivers running); re-activ = activate() after deactivate();"
-                + " ratio = cold / activate%n",
+                + " ratio = cold / activate; heap + = heap growth over the heap before the load;"
+                + " act.alarms = alarms active after the re-activation%n",
             SETTLE_MS));
+    report.append(samples);
 
     for (String items : RATE_ITEMS) {
       String[] sq = items.trim().split(":");
@@ -180,42 +186,27 @@ class RuntimeBenchmark {
     int alarms = 0;
     long activeAlarms = 0;
     for (int rep = 0; rep < REPS; rep++) {
-      heapAfterGc();
-      try (ProjectRuntime rt = new ProjectRuntime(StandbyMode.WARM)) {
-        long t0 = System.nanoTime();
-        rt.load(files);
-        long t1 = System.nanoTime();
-        rt.activate();
-        long t2 = System.nanoTime();
-        cold.add(ms(t2 - t0));
-        coldLoad.add(ms(t1 - t0));
-        coldActivate.add(ms(t2 - t1));
-      }
-
-      long before = heapAfterGc();
-      try (ProjectRuntime rt = new ProjectRuntime(StandbyMode.WARM)) {
-        rt.load(files);
-        Thread.sleep(SETTLE_MS);
-        long used = heapAfterGc();
-        heap.add(used / 1048576.0);
-        heapDelta.add((used - before) / 1048576.0);
-        Thread.sleep(200);
-        long t0 = System.nanoTime();
-        rt.activate();
-        long t1 = System.nanoTime();
-        activate.add(ms(t1 - t0));
-        Thread.sleep(300);
-        rt.deactivate();
-        Thread.sleep(300);
-        t0 = System.nanoTime();
-        rt.activate();
-        t1 = System.nanoTime();
-        reactivate.add(ms(t1 - t0));
-        memoryTags = (int) rt.tags().stream().filter(TagSpec::memory).count();
-        alarms = rt.alarms().size();
-        activeAlarms = rt.alarms().stream().filter(AlarmState::active).count();
-      }
+      double[] c = coldStart(files);
+      cold.add(c[0] + c[1]);
+      coldLoad.add(c[0]);
+      coldActivate.add(c[1]);
+      Preloaded p = preloaded(files);
+      activate.add(p.activateMs());
+      reactivate.add(p.reactivateMs());
+      heap.add(p.heapMiB());
+      heapDelta.add(p.heapGrowthMiB());
+      memoryTags = p.memoryTags();
+      alarms = p.alarms();
+      activeAlarms = p.activeAlarms();
     }
+    samples.append(
+        String.format(
+            Locale.ROOT,
+            "  %d tags, each rep: cold %s ms; activate %s ms; re-activate %s ms%n",
+            size,
+            list(cold, 1),
+            list(activate, 2),
+            list(reactivate, 2)));
     double ratio = median(cold) / median(activate);
     return String.format(
         Locale.ROOT,
@@ -235,6 +226,57 @@ class RuntimeBenchmark {
         activeAlarms);
   }
 
+  /** Load and activate of a fresh runtime, in ms. */
+  private static double[] coldStart(List<Path> files) throws Exception {
+    heapAfterGc();
+    try (ProjectRuntime rt = new ProjectRuntime(StandbyMode.WARM)) {
+      long t0 = System.nanoTime();
+      rt.load(files);
+      long t1 = System.nanoTime();
+      rt.activate();
+      long t2 = System.nanoTime();
+      return new double[] {ms(t1 - t0), ms(t2 - t1)};
+    }
+  }
+
+  private record Preloaded(
+      double activateMs,
+      double reactivateMs,
+      double heapMiB,
+      double heapGrowthMiB,
+      int memoryTags,
+      int alarms,
+      long activeAlarms) {}
+
+  // No runtime of an earlier step is reachable here (each lives in a method of its own), so the
+  // heap growth is this runtime's.
+  private static Preloaded preloaded(List<Path> files) throws Exception {
+    long before = heapAfterGc();
+    try (ProjectRuntime rt = new ProjectRuntime(StandbyMode.WARM)) {
+      rt.load(files);
+      Thread.sleep(SETTLE_MS);
+      long used = heapAfterGc();
+      Thread.sleep(200);
+      long t0 = System.nanoTime();
+      rt.activate();
+      long t1 = System.nanoTime();
+      Thread.sleep(300);
+      rt.deactivate();
+      Thread.sleep(300);
+      long t2 = System.nanoTime();
+      rt.activate();
+      long t3 = System.nanoTime();
+      return new Preloaded(
+          ms(t1 - t0),
+          ms(t3 - t2),
+          used / 1048576.0,
+          (used - before) / 1048576.0,
+          (int) rt.tags().stream().filter(TagSpec::memory).count(),
+          rt.alarms().size(),
+          rt.alarms().stream().filter(AlarmState::active).count());
+    }
+  }
+
   private static long heapAfterGc() throws InterruptedException {
     for (int i = 0; i < 2; i++) {
       System.gc();
@@ -247,21 +289,31 @@ class RuntimeBenchmark {
 
   // region OPC UA rate
 
+  /**
+   * Counts the changes the runtime produces and the client receives whose source time falls in one
+   * window, so a change is counted on both sides or on neither, however long it takes to arrive.
+   */
   private String opcUaRate(int itemSamplingMs, int queueSize) throws Exception {
     Path dir = tmp.resolve("rate" + itemSamplingMs + "-" + queueSize);
     List<Path> files = List.of(ProjectFiles.write(dir, RATE_TAGS, RATE_SAMPLING_MS));
+    Window window = new Window();
     LongAdder produced = new LongAdder();
     LongAdder received = new LongAdder();
     LongAdder lost = new LongAdder();
     Latencies latency = new Latencies();
     try (ProjectRuntime rt = new ProjectRuntime(StandbyMode.WARM)) {
-      rt.addTagListener((path, value) -> produced.increment());
+      rt.addTagListener(
+          (path, value) -> {
+            if (value.sourceTime() != null && window.contains(value.sourceTime().toEpochMilli())) {
+              produced.increment();
+            }
+          });
       rt.load(files);
       rt.activate();
       List<String> simTags =
           rt.tags().stream().filter(t -> !t.memory()).map(TagSpec::path).toList();
       try (OpcUaEndpoint endpoint = new OpcUaEndpoint(endpointConfig(dir.resolve("pki")))) {
-        endpoint.registerApplication(new View(rt));
+        endpoint.registerApplication(new RuntimeApplicationView(rt));
         endpoint.start();
         OpcUaClient client = OpcUaClient.create(endpoint.endpointUrl());
         client.connect();
@@ -273,11 +325,12 @@ class RuntimeBenchmark {
                 @Override
                 public void onDataReceived(
                     OpcUaSubscription s, List<OpcUaMonitoredItem> items, List<DataValue> values) {
-                  received.add(values.size());
                   long now = System.currentTimeMillis();
                   for (DataValue v : values) {
-                    if (v.sourceTime() != null) {
-                      latency.add(now - v.sourceTime().getJavaTime());
+                    long source = v.sourceTime() == null ? -1 : v.sourceTime().getJavaTime();
+                    if (window.contains(source)) {
+                      received.increment();
+                      latency.add(now - source);
                     }
                   }
                 }
@@ -300,31 +353,31 @@ class RuntimeBenchmark {
           subscription.synchronizeMonitoredItems();
           double subscribeMs = ms(System.nanoTime() - s0);
 
-          Thread.sleep(RATE_WARMUP_S * 1000L);
           var os =
               (com.sun.management.OperatingSystemMXBean)
                   ManagementFactory.getOperatingSystemMXBean();
-          latency.reset();
+          long start = System.currentTimeMillis() + RATE_WARMUP_S * 1000L;
+          long end = start + RATE_SECONDS * 1000L;
+          window.set(start, end);
+          Thread.sleep(Math.max(0, start - System.currentTimeMillis()));
           long cpu0 = os.getProcessCpuTime();
-          long p0 = produced.sum();
-          long r0 = received.sum();
-          long l0 = lost.sum();
-          long t0 = System.nanoTime();
-          Thread.sleep(RATE_SECONDS * 1000L);
-          long t1 = System.nanoTime();
-          long p1 = produced.sum();
-          long r1 = received.sum();
-          long l1 = lost.sum();
+          long c0 = System.nanoTime();
+          Thread.sleep(Math.max(0, end - System.currentTimeMillis()));
           long cpu1 = os.getProcessCpuTime();
-          double seconds = (t1 - t0) / 1e9;
-          double producedRate = (p1 - p0) / seconds;
-          double receivedRate = (r1 - r0) / seconds;
-          double cpu = (cpu1 - cpu0) / 1e9 / seconds / Runtime.getRuntime().availableProcessors();
+          long c1 = System.nanoTime();
+          // Changes made near the end of the window are still on their way.
+          Thread.sleep(DRAIN_MS);
+          double seconds = RATE_SECONDS;
+          double producedRate = produced.sum() / seconds;
+          double receivedRate = received.sum() / seconds;
+          int cores = Runtime.getRuntime().availableProcessors();
+          double cpu = (cpu1 - cpu0) / (double) (c1 - c0) / cores;
           subscription.delete();
           return String.format(
               Locale.ROOT,
-              "OPC UA subscriber, %d tags changing every %d ms, publishing %.0f ms, sampling %d ms,"
-                  + " queue %d (%d items subscribed in %.0f ms), over %.1f s after %d s warm-up:%n"
+              "OPC UA subscriber: %d tags changing every %d ms; publishing %.0f ms, sampling %d ms,"
+                  + " queue %d (%d items created in %.0f ms); changes made in %d s after %d s"
+                  + " warm-up:%n"
                   + "  produced %,.0f updates/s, received %,.0f updates/s (%.1f%%, %.2f per tag"
                   + " per s); age at the client p50 %d ms, p99 %d ms; data lost %d; process CPU"
                   + " %.0f%% of %d cores%n",
@@ -335,7 +388,7 @@ class RuntimeBenchmark {
               queueSize,
               items.size(),
               subscribeMs,
-              seconds,
+              RATE_SECONDS,
               RATE_WARMUP_S,
               producedRate,
               receivedRate,
@@ -343,13 +396,28 @@ class RuntimeBenchmark {
               receivedRate / simTags.size(),
               latency.percentile(50),
               latency.percentile(99),
-              l1 - l0,
+              lost.sum(),
               100 * cpu,
-              Runtime.getRuntime().availableProcessors());
+              cores);
         } finally {
           client.disconnect();
         }
       }
+    }
+  }
+
+  /** A span of wall-clock time, [start, end) in epoch milliseconds; empty until set. */
+  private static final class Window {
+    private volatile long start = Long.MAX_VALUE;
+    private volatile long end = Long.MIN_VALUE;
+
+    void set(long start, long end) {
+      this.end = end;
+      this.start = start;
+    }
+
+    boolean contains(long epochMillis) {
+      return epochMillis >= start && epochMillis < end;
     }
   }
 
@@ -381,12 +449,6 @@ class RuntimeBenchmark {
       buckets.incrementAndGet((int) Math.max(0, Math.min(buckets.length() - 1, ms)));
     }
 
-    void reset() {
-      for (int i = 0; i < buckets.length(); i++) {
-        buckets.set(i, 0);
-      }
-    }
-
     long percentile(int p) {
       long total = 0;
       for (int i = 0; i < buckets.length(); i++) {
@@ -401,57 +463,6 @@ class RuntimeBenchmark {
         }
       }
       return -1;
-    }
-  }
-
-  /** The runtime as the application namespace sees it (the server's own adapter is internal). */
-  private static final class View implements ApplicationView {
-    private final ProjectRuntime runtime;
-
-    View(ProjectRuntime runtime) {
-      this.runtime = runtime;
-    }
-
-    @Override
-    public List<TagSpec> tags() {
-      return runtime.tags();
-    }
-
-    @Override
-    public TagValue read(String path) {
-      return runtime.read(path).orElse(null);
-    }
-
-    @Override
-    public void addTagListener(BiConsumer<String, TagValue> listener) {
-      runtime.addTagListener(listener::accept);
-    }
-
-    @Override
-    public CompletableFuture<WriteOutcome> write(String path, Object value, String user) {
-      return runtime.write(path, value, user).thenApply(r -> new WriteOutcome(r.ok(), r.status()));
-    }
-
-    @Override
-    public List<AlarmView> alarms() {
-      return runtime.alarms().stream().map(View::alarm).toList();
-    }
-
-    @Override
-    public void addAlarmListener(Consumer<AlarmView> listener) {
-      runtime.addAlarmListener(s -> listener.accept(alarm(s)));
-    }
-
-    @Override
-    public WriteOutcome acknowledge(String alarm, String user, String comment) {
-      AckResult r = runtime.acknowledge(alarm, user, comment);
-      return new WriteOutcome(r.ok(), r.text());
-    }
-
-    private static AlarmView alarm(AlarmState s) {
-      String level = s.level() == null ? "" : s.level().name();
-      return new AlarmView(
-          s.name(), s.tag(), s.active(), s.acknowledged(), s.severity(), s.message(), level);
     }
   }
 
@@ -563,6 +574,15 @@ class RuntimeBenchmark {
     Collections.sort(s);
     int n = s.size();
     return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+
+  private static String list(List<Double> values, int decimals) {
+    StringBuilder b = new StringBuilder();
+    for (double v : values) {
+      b.append(b.length() == 0 ? "" : " ")
+          .append(String.format(Locale.ROOT, "%." + decimals + "f", v));
+    }
+    return b.toString();
   }
 
   private static List<Integer> ints(String csv) {
