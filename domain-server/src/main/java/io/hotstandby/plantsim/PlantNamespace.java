@@ -1,5 +1,6 @@
 package io.hotstandby.plantsim;
 
+import io.hotstandby.server.opcua.SampledNamespace;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,14 +13,10 @@ import java.util.Objects;
 import java.util.Set;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
-import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
-import org.eclipse.milo.opcua.sdk.server.items.DataItem;
-import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.model.variables.BaseAnalogType;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
-import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
@@ -43,7 +40,7 @@ import org.eclipse.milo.opcua.stack.core.types.structured.WriteValue;
  * the variable's exact built-in type (else {@code Bad_TypeMismatch}), a speed must be 0..100 (else
  * {@code Bad_OutOfRange}); each accepted write is recorded in {@code Plant.LastWriter}.
  */
-final class PlantNamespace extends ManagedNamespaceWithLifecycle {
+final class PlantNamespace extends SampledNamespace {
   /** The namespace URI; clients find its index in the server's namespace array. */
   static final String URI = "urn:hotstandby:plant-simulator";
 
@@ -52,7 +49,6 @@ final class PlantNamespace extends ManagedNamespaceWithLifecycle {
 
   private static final String UNITS_URI = "http://www.opcfoundation.org/UA/units/un/cefact";
 
-  private final SubscriptionModel subscriptionModel;
   private final double samplingMs;
 
   // Guards the model, lastWriter and the values of the nodes.
@@ -70,8 +66,6 @@ final class PlantNamespace extends ManagedNamespaceWithLifecycle {
     super(server, URI);
     this.model = Objects.requireNonNull(model, "model");
     this.samplingMs = samplingMs;
-    subscriptionModel = new SubscriptionModel(server, this);
-    getLifecycleManager().addLifecycle(subscriptionModel);
     getLifecycleManager().addStartupTask(this::addNodes);
   }
 
@@ -252,25 +246,5 @@ final class PlantNamespace extends ManagedNamespaceWithLifecycle {
       case PUMP1_SPEED -> new Range(0.0, 100.0);
       default -> null;
     };
-  }
-
-  @Override
-  public void onDataItemsCreated(List<DataItem> dataItems) {
-    subscriptionModel.onDataItemsCreated(dataItems);
-  }
-
-  @Override
-  public void onDataItemsModified(List<DataItem> dataItems) {
-    subscriptionModel.onDataItemsModified(dataItems);
-  }
-
-  @Override
-  public void onDataItemsDeleted(List<DataItem> dataItems) {
-    subscriptionModel.onDataItemsDeleted(dataItems);
-  }
-
-  @Override
-  public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
-    subscriptionModel.onMonitoringModeChanged(monitoredItems);
   }
 }

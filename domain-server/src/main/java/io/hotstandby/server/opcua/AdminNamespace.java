@@ -11,15 +11,11 @@ import java.util.function.Supplier;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
 import org.eclipse.milo.opcua.sdk.core.ValueRanks;
-import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
-import org.eclipse.milo.opcua.sdk.server.items.DataItem;
-import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.methods.AbstractMethodInvocationHandler;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
-import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
@@ -32,7 +28,7 @@ import org.eclipse.milo.opcua.stack.core.types.structured.Argument;
  * read-only variables with string NodeIds {@code <Object>.<Variable>} (e.g. {@code
  * Server.StatusJson}), and the method {@code Server.Activate}. Clients hard-code these ids.
  */
-final class AdminNamespace extends ManagedNamespaceWithLifecycle {
+final class AdminNamespace extends SampledNamespace {
   static final String URI = "urn:hotstandby:admin";
 
   // Values change only when publish() is called; sampling faster than this buys nothing.
@@ -71,15 +67,12 @@ final class AdminNamespace extends ManagedNamespaceWithLifecycle {
           new Var("Server", "Peers", NodeIds.String, AdminStatus::peersJson),
           new Var("Server", "StatusJson", NodeIds.String, AdminStatus::statusJson));
 
-  private final SubscriptionModel subscriptionModel;
   private final Supplier<ActivateResult> activate;
   private final Map<Var, UaVariableNode> nodes = new HashMap<>();
 
   AdminNamespace(OpcUaServer server, Supplier<ActivateResult> activate) {
     super(server, URI);
     this.activate = activate;
-    subscriptionModel = new SubscriptionModel(server, this);
-    getLifecycleManager().addLifecycle(subscriptionModel);
     getLifecycleManager().addStartupTask(this::addNodes);
   }
 
@@ -152,26 +145,6 @@ final class AdminNamespace extends ManagedNamespaceWithLifecycle {
     method.setInvocationHandler(handler);
     getNodeManager().addNode(method);
     server.addComponent(method);
-  }
-
-  @Override
-  public void onDataItemsCreated(List<DataItem> dataItems) {
-    subscriptionModel.onDataItemsCreated(dataItems);
-  }
-
-  @Override
-  public void onDataItemsModified(List<DataItem> dataItems) {
-    subscriptionModel.onDataItemsModified(dataItems);
-  }
-
-  @Override
-  public void onDataItemsDeleted(List<DataItem> dataItems) {
-    subscriptionModel.onDataItemsDeleted(dataItems);
-  }
-
-  @Override
-  public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
-    subscriptionModel.onMonitoringModeChanged(monitoredItems);
   }
 
   private static final class ActivateMethod extends AbstractMethodInvocationHandler {

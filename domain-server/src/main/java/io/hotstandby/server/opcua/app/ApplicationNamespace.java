@@ -4,6 +4,7 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.TagValue;
+import io.hotstandby.server.opcua.SampledNamespace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,10 +22,7 @@ import java.util.function.Supplier;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
 import org.eclipse.milo.opcua.sdk.core.ValueRanks;
-import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
-import org.eclipse.milo.opcua.sdk.server.items.DataItem;
-import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.methods.AbstractMethodInvocationHandler;
 import org.eclipse.milo.opcua.sdk.server.model.variables.AnalogUnitType;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
@@ -32,7 +30,6 @@ import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.filters.AttributeFilters;
-import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
@@ -79,7 +76,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Alarms & Conditions events are not produced: the alarm state is in plain variables.
  */
-public final class ApplicationNamespace extends ManagedNamespaceWithLifecycle {
+public final class ApplicationNamespace extends SampledNamespace {
   public static final String URI = "urn:hotstandby:application";
 
   /** How long a client's write waits for the runtime's outcome unless told otherwise. */
@@ -120,7 +117,6 @@ public final class ApplicationNamespace extends ManagedNamespaceWithLifecycle {
 
   private final ApplicationView view;
   private final Duration writeTimeout;
-  private final SubscriptionModel subscriptionModel;
 
   // Filled once while holding buildLock, only read afterwards.
   private final Map<String, Tag> tagsByPath = new ConcurrentHashMap<>();
@@ -149,8 +145,6 @@ public final class ApplicationNamespace extends ManagedNamespaceWithLifecycle {
     super(server, URI);
     this.view = Objects.requireNonNull(view, "view");
     this.writeTimeout = Objects.requireNonNull(writeTimeout, "writeTimeout");
-    subscriptionModel = new SubscriptionModel(server, this);
-    getLifecycleManager().addLifecycle(subscriptionModel);
     getLifecycleManager().addStartupTask(this::build);
     getLifecycleManager().addShutdownTask(() -> closed = true);
   }
@@ -559,30 +553,6 @@ public final class ApplicationNamespace extends ManagedNamespaceWithLifecycle {
       Thread.currentThread().interrupt();
       return new Finished(new StatusCode(StatusCodes.Bad_UnexpectedError), "interrupted");
     }
-  }
-
-  // endregion
-
-  // region subscriptions
-
-  @Override
-  public void onDataItemsCreated(List<DataItem> dataItems) {
-    subscriptionModel.onDataItemsCreated(dataItems);
-  }
-
-  @Override
-  public void onDataItemsModified(List<DataItem> dataItems) {
-    subscriptionModel.onDataItemsModified(dataItems);
-  }
-
-  @Override
-  public void onDataItemsDeleted(List<DataItem> dataItems) {
-    subscriptionModel.onDataItemsDeleted(dataItems);
-  }
-
-  @Override
-  public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
-    subscriptionModel.onMonitoringModeChanged(monitoredItems);
   }
 
   // endregion
