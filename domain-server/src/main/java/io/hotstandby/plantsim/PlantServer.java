@@ -1,6 +1,7 @@
 package io.hotstandby.plantsim;
 
 import io.hotstandby.server.ProductVersion;
+import io.hotstandby.server.opcua.ApplicationPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -65,7 +66,7 @@ public final class PlantServer implements AutoCloseable {
   private boolean started;
   private boolean closed;
   private Path tempPki;
-  private PlantPki pki;
+  private ApplicationPki pki;
   private OpcUaServer server;
   private boolean serverStarting;
   private PlantNamespace namespace;
@@ -132,7 +133,9 @@ public final class PlantServer implements AutoCloseable {
         tempPki = Files.createTempDirectory("plant-sim-pki");
         dir = tempPki;
       }
-      pki = PlantPki.open(dir, APPLICATION_URI, certificateHosts());
+      pki =
+          ApplicationPki.open(
+              dir, APPLICATION_URI, "plant-simulator", new LinkedHashSet<>(certificateHosts()));
     } catch (Exception e) {
       throw new PlantStartException("cannot create the certificate in " + dir + ": " + e, e);
     }

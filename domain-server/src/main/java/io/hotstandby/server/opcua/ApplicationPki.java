@@ -27,7 +27,7 @@ import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
  * application.pfx} (made self-signed on first start, reused afterwards) and Milo's {@code
  * trusted/}, {@code issuers/} and {@code rejected/} folders.
  */
-final class ApplicationPki implements Closeable {
+public final class ApplicationPki implements Closeable {
   private static final NodeId RSA_SHA256 = NodeIds.RsaSha256ApplicationCertificateType;
 
   // The key store is protected by the folder's file permissions; Milo's store wants a password.
@@ -46,8 +46,8 @@ final class ApplicationPki implements Closeable {
     this.trustList = trustList;
   }
 
-  static ApplicationPki open(Path dir, String applicationUri, String commonName, Set<String> hosts)
-      throws Exception {
+  public static ApplicationPki open(
+      Path dir, String applicationUri, String commonName, Set<String> hosts) throws Exception {
     Files.createDirectories(dir);
     var store =
         KeyStoreCertificateStore.createAndInitialize(
@@ -80,11 +80,11 @@ final class ApplicationPki implements Closeable {
     }
   }
 
-  CertificateManager certificateManager() {
+  public CertificateManager certificateManager() {
     return certificateManager;
   }
 
-  X509Certificate certificate() {
+  public X509Certificate certificate() {
     return certificate;
   }
 
