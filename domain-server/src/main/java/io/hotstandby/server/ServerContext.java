@@ -117,6 +117,11 @@ final class ServerContext implements RoleContext {
   }
 
   @Override
+  public boolean versionMismatchBlocksTakeover() {
+    return domain.hotStandby().versionMismatchBlocksTakeover();
+  }
+
+  @Override
   public long failoverTimeoutMillis() {
     return domain.hotStandby().failoverTimeoutMs();
   }

@@ -93,6 +93,7 @@ final class StatusReport {
       peer.put("term", hb == null ? 0 : hb.term());
       peer.put("domainVersion", hb == null ? 0 : hb.domainVersion());
       peer.put("productVersion", hb == null ? "" : hb.productVersion());
+      peer.put("productVersionMismatch", hb != null && !hb.productVersion().equals(productVersion));
       ArrayNode paths = peer.putArray("paths");
       for (PathStatus ps : p.paths().values()) {
         ObjectNode path = paths.addObject();

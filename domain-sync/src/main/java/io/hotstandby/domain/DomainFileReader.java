@@ -139,7 +139,8 @@ public final class DomainFileReader {
             "activateBackupOnLocalFailure",
             "returnToMain",
             "returnStableMs",
-            "standbyMode"),
+            "standbyMode",
+            "versionMismatchBlocksTakeover"),
         Set.of("integrity"),
         false);
     boolean enabled = e.boolAttr("enabled", true);
@@ -165,7 +166,8 @@ public final class DomainFileReader {
         onLocalFailure,
         returnToMain,
         stable,
-        standbyMode(e));
+        standbyMode(e),
+        e.boolAttr("versionMismatchBlocksTakeover", false));
   }
 
   private static StandbyMode standbyMode(XmlElement e) throws DomainFileException {

@@ -18,6 +18,8 @@ import java.util.List;
  * @param returnStableMs with automatic return, how long the main must be a healthy standby first
  * @param standbyMode whether the standby's drivers stay connected (warm) or start on takeover
  *     (cold)
+ * @param versionMismatchBlocksTakeover whether a standby whose product version differs from the
+ *     active's refuses to take over when the active is lost (the mismatch is reported either way)
  */
 public record HotStandbySpec(
     boolean enabled,
@@ -29,7 +31,8 @@ public record HotStandbySpec(
     boolean activateBackupOnLocalFailure,
     ReturnPolicy returnToMain,
     long returnStableMs,
-    StandbyMode standbyMode) {
+    StandbyMode standbyMode,
+    boolean versionMismatchBlocksTakeover) {
 
   public static final int DEFAULT_HEARTBEAT_MS = 100;
   public static final int DEFAULT_FAILOVER_TIMEOUT_MS = 500;
@@ -37,5 +40,31 @@ public record HotStandbySpec(
 
   public HotStandbySpec {
     integrity = List.copyOf(integrity);
+  }
+
+  /** The settings with a product-version mismatch reported but not blocking a takeover. */
+  public HotStandbySpec(
+      boolean enabled,
+      String main,
+      String backup,
+      int heartbeatMs,
+      int failoverTimeoutMs,
+      List<IntegrityAddress> integrity,
+      boolean activateBackupOnLocalFailure,
+      ReturnPolicy returnToMain,
+      long returnStableMs,
+      StandbyMode standbyMode) {
+    this(
+        enabled,
+        main,
+        backup,
+        heartbeatMs,
+        failoverTimeoutMs,
+        integrity,
+        activateBackupOnLocalFailure,
+        returnToMain,
+        returnStableMs,
+        standbyMode,
+        false);
   }
 }

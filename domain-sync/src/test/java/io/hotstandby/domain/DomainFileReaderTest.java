@@ -31,7 +31,8 @@ class DomainFileReaderTest {
         </servers>
         <hotStandby enabled="true" main="alpha" backup="beta" heartbeatMs="50"
                     failoverTimeoutMs="300" activateBackupOnLocalFailure="true"
-                    returnToMain="automatic" returnStableMs="120000" standbyMode="cold">
+                    returnToMain="automatic" returnStableMs="120000" standbyMode="cold"
+                    versionMismatchBlocksTakeover="true">
           <integrity host="10.0.1.10" port="502"/>
           <integrity host="10.0.1.11" port="102"/>
         </hotStandby>
@@ -92,7 +93,8 @@ class DomainFileReaderTest {
                 true,
                 ReturnPolicy.AUTOMATIC,
                 120_000,
-                StandbyMode.COLD));
+                StandbyMode.COLD,
+                true));
     assertThat(d.projects())
         .containsExactly(dir.resolve("conf/plant.prj"), dir.resolve("shared/alarms.prj"));
     assertThat(d.roleOf("beta")).isEqualTo(DomainRole.BACKUP);

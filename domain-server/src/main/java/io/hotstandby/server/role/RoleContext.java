@@ -50,6 +50,9 @@ public interface RoleContext {
   /** With automatic return, how long the main must stand by, healthy, first. */
   long returnStableMillis();
 
+  /** Whether a standby refuses to take over from a lost active of another product version. */
+  boolean versionMismatchBlocksTakeover();
+
   /** The failover timeout of the domain, in milliseconds. */
   long failoverTimeoutMillis();
 }

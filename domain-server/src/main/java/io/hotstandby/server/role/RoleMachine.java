@@ -64,6 +64,8 @@ public final class RoleMachine {
   private long resumedAtNanos;
   private long lastEventAt;
   private String lastRefusal = "";
+  private String warnedVersion = "";
+  private boolean takeoverBlockedByVersion;
 
   private final List<Transition> transitions = new ArrayList<>();
   private final List<RoleNotice> notices = new ArrayList<>();
@@ -169,6 +171,8 @@ public final class RoleMachine {
 
   private void track(RoleEvent event, long now) {
     if (event instanceof PeerHeard p && p.peer().equals(ctx.partner())) {
+      reportVersionMismatch(p);
+      takeoverBlockedByVersion = false;
       partner = p;
       partnerAlive = p.state() != STOPPED;
       highestTermSeen = Math.max(highestTermSeen, p.term());
@@ -180,6 +184,27 @@ public final class RoleMachine {
     }
     if (state == ACTIVE) {
       lastActiveSeen = now;
+    }
+  }
+
+  /** A peer of another product version is reported once per version it announces. */
+  private void reportVersionMismatch(PeerHeard p) {
+    if (!p.productVersion().equals(ctx.productVersion())
+        && !p.productVersion().equals(warnedVersion)) {
+      warnedVersion = p.productVersion();
+      notices.add(
+          RoleNotice.warning(
+              "product versions differ: here "
+                  + ctx.productVersion()
+                  + ", "
+                  + p.peer()
+                  + " "
+                  + p.productVersion()
+                  + (ctx.versionMismatchBlocksTakeover()
+                      ? "; this server will not take over from it"
+                      : "")));
+    } else if (p.productVersion().equals(ctx.productVersion())) {
+      warnedVersion = "";
     }
   }
 
@@ -282,6 +307,23 @@ public final class RoleMachine {
     }
     boolean wasActive = partner != null && partner.state() == ACTIVE;
     takeoverRequest = "";
+    if (wasActive
+        && ctx.versionMismatchBlocksTakeover()
+        && !partner.productVersion().equals(ctx.productVersion())) {
+      notices.add(
+          RoleNotice.warning(
+              "not taking the active role: "
+                  + l.peer()
+                  + " runs product version "
+                  + partner.productVersion()
+                  + ", this server "
+                  + ctx.productVersion()
+                  + ", and the domain blocks a takeover on a mismatch ("
+                  + l.cause()
+                  + ")"));
+      takeoverBlockedByVersion = true;
+      return null;
+    }
     if (wasActive || !handoverTo.isEmpty()) {
       handoverTo = "";
       return tryActivate("active " + l.peer() + " " + l.cause(), true);
@@ -315,6 +357,7 @@ public final class RoleMachine {
       return null;
     }
     if (nobodyActiveFor(now)
+        && !takeoverBlockedByVersion
         && (!partnerCouldBeActive() || mainFacingStandby() || partnerCannotRun())) {
       return tryActivate("no active server in the domain", true);
     }

@@ -40,6 +40,7 @@ class RoleMachineTest {
     String productVersion = "1.0";
     boolean activateBackupOnLocalFailure;
     boolean automaticReturn;
+    boolean versionMismatchBlocksTakeover;
     long returnStableMillis = 10_000;
     long now = 1_000_000;
 
@@ -111,6 +112,11 @@ class RoleMachineTest {
     @Override
     public long returnStableMillis() {
       return returnStableMillis;
+    }
+
+    @Override
+    public boolean versionMismatchBlocksTakeover() {
+      return versionMismatchBlocksTakeover;
     }
 
     @Override
@@ -579,5 +585,48 @@ class RoleMachineTest {
     world.integrityPasses = false;
     runFor(50);
     assertThat(path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1");
+  }
+
+  PeerHeard activeOfVersion(String version) {
+    return new PeerHeard("alpha", ACTIVE, 3, 1, 0, true, 1, version, "", "", world.now * 1_000_000);
+  }
+
+  @Test
+  void aPeerOfAnotherProductVersionIsReportedOnceAndStillFailedOverByDefault() {
+    world.self = "beta";
+    world.partner = "alpha";
+    world.role = DomainRole.BACKUP;
+    machine();
+    feed(new Started());
+    feed(activeOfVersion("2.0"));
+    feed(activeOfVersion("2.0"));
+    assertThat(notices)
+        .filteredOn(n -> n.message().startsWith("product versions differ"))
+        .singleElement()
+        .satisfies(
+            n -> assertThat(n.message()).isEqualTo("product versions differ: here 1.0, alpha 2.0"));
+    feed(new PeerLost("alpha", "lost on all paths for 500 ms"));
+    assertThat(machine.state()).isEqualTo(ACTIVE);
+  }
+
+  @Test
+  void aDomainCanBlockTakingOverFromAnActiveOfAnotherVersion() {
+    world.self = "beta";
+    world.partner = "alpha";
+    world.role = DomainRole.BACKUP;
+    world.versionMismatchBlocksTakeover = true;
+    machine();
+    feed(new Started());
+    feed(activeOfVersion("2.0"));
+    advance(2000);
+    feed(new JoinWindowElapsed());
+    feed(new PeerLost("alpha", "lost on all paths for 500 ms"));
+    runFor(2000);
+    assertThat(machine.state()).isEqualTo(STANDBY);
+    assertThat(notices)
+        .anyMatch(
+            n ->
+                n.message()
+                    .startsWith("not taking the active role: alpha runs product version 2.0"));
   }
 }
