@@ -45,7 +45,7 @@ final class TagCommand implements Callable<Integer> {
     try (AdminClient client = AdminClient.connect(target.endpoint(), parent.timeout())) {
       AdminClient.TagReading now = client.readTag(path);
       if (value == null) {
-        out.println(path + " = " + now.value() + " (" + now.status() + ")");
+        out.println(path + " = " + now.value() + " (" + (now.good() ? "Good" : now.status()) + ")");
         return now.good() ? Domainctl.OK : Domainctl.NOT_OK;
       }
       String status = client.writeTag(path, convert(value, now.value()));
