@@ -7,7 +7,6 @@ import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,15 +69,6 @@ final class ActivateCommand implements Callable<Integer> {
           .findFirst()
           .orElseThrow(() -> new UsageException("unknown server '" + server + "' in the domain"));
     }
-    List<ServerStatus> statuses =
-        targets.stream().map(t -> ServerStatus.ask(t, parent.timeout())).toList();
-    if (statuses.stream().noneMatch(ServerStatus::reachable)) {
-      throw new UsageException(
-          "no server of the domain answered: "
-              + String.join("; ", statuses.stream().map(ServerStatus::error).toList()));
-    }
-    Optional<ServerStatus> standby =
-        statuses.stream().filter(s -> "STANDBY".equals(s.state())).findFirst();
-    return standby.map(ServerStatus::target).orElse(null);
+    return parent.serverIn(targets, "STANDBY").orElse(null);
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,6 +95,24 @@ public final class Domainctl {
       list.add(new Target(s.name(), s.opcUaUrl()));
     }
     return list;
+  }
+
+  /**
+   * Asks every target and returns the one in {@code state} (e.g. the ACTIVE server of the domain),
+   * empty when the domain answered but has none; fails when no server answered at all.
+   */
+  Optional<Target> serverIn(List<Target> targets, String state) throws UsageException {
+    List<ServerStatus> statuses =
+        targets.stream().map(t -> ServerStatus.ask(t, timeout())).toList();
+    if (statuses.stream().noneMatch(ServerStatus::reachable)) {
+      throw new UsageException(
+          "no server of the domain answered: "
+              + String.join("; ", statuses.stream().map(ServerStatus::error).toList()));
+    }
+    return statuses.stream()
+        .filter(s -> state.equals(s.state()))
+        .map(ServerStatus::target)
+        .findFirst();
   }
 
   /** A server to ask: its name when known from the domain file, and its endpoint URL. */

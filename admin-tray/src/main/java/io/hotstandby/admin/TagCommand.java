@@ -89,11 +89,8 @@ final class TagCommand implements Callable<Integer> {
     if (targets.size() == 1) {
       return targets.get(0);
     }
-    return targets.stream()
-        .map(t -> ServerStatus.ask(t, parent.timeout()))
-        .filter(s -> "ACTIVE".equals(s.state()))
-        .map(ServerStatus::target)
-        .findFirst()
+    return parent
+        .serverIn(targets, "ACTIVE")
         .orElseThrow(() -> new UsageException("no ACTIVE server in the domain"));
   }
 }
