@@ -85,15 +85,6 @@ public final class ServerProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** Waits for the process to end and returns its exit code, or -1 if it is still running. */
-  public int awaitExit(long seconds) throws InterruptedException {
-    Process p;
-    synchronized (this) {
-      p = process;
-    }
-    return p.waitFor(seconds, TimeUnit.SECONDS) ? p.exitValue() : -1;
-  }
-
   /** Crashes the server: SIGKILL, no shutdown of any kind. */
   public void kill() throws InterruptedException {
     dropClient();

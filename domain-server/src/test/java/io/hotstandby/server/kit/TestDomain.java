@@ -345,18 +345,18 @@ public final class TestDomain implements AutoCloseable {
   public static final class Builder {
     private String name = "it";
     private List<String> servers = List.of("alpha", "beta");
-    private String main = "alpha";
-    private String backup = "beta";
+    private final String main = "alpha";
+    private final String backup = "beta";
     private final Set<String> maintenance = new TreeSet<>();
     private final List<Integer> integrityPorts = new ArrayList<>();
     private final Map<String, String> jvmOptions = new LinkedHashMap<>();
-    private int heartbeatMs = 100;
-    private int failoverTimeoutMs = 500;
-    private String returnToMain = "manual";
+    private final int heartbeatMs = 100;
+    private final int failoverTimeoutMs = 500;
+    private final String returnToMain = "manual";
     private boolean defaultJvm;
     private boolean relays;
     private Path project;
-    private String standbyMode = "warm";
+    private final String standbyMode = "warm";
     private boolean activateBackupOnLocalFailure;
     private boolean deviceRelays;
     private long version = 1;
@@ -369,16 +369,6 @@ public final class TestDomain implements AutoCloseable {
 
     public Builder servers(String... names) {
       this.servers = List.of(names);
-      return this;
-    }
-
-    public Builder main(String m) {
-      this.main = m;
-      return this;
-    }
-
-    public Builder backup(String s) {
-      this.backup = s;
       return this;
     }
 
@@ -415,11 +405,6 @@ public final class TestDomain implements AutoCloseable {
       return this;
     }
 
-    public Builder standbyMode(String mode) {
-      this.standbyMode = mode;
-      return this;
-    }
-
     /** Puts a {@link TcpRelay} between each server and the plant simulator. */
     public Builder deviceRelays() {
       this.deviceRelays = true;
@@ -434,21 +419,6 @@ public final class TestDomain implements AutoCloseable {
     /** Runs the servers with the launcher's default JVM options, as in production. */
     public Builder defaultJvmOptions() {
       this.defaultJvm = true;
-      return this;
-    }
-
-    public Builder heartbeatMs(int ms) {
-      this.heartbeatMs = ms;
-      return this;
-    }
-
-    public Builder failoverTimeoutMs(int ms) {
-      this.failoverTimeoutMs = ms;
-      return this;
-    }
-
-    public Builder returnToMain(String policy) {
-      this.returnToMain = policy;
       return this;
     }
 

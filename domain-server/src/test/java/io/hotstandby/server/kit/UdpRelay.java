@@ -6,19 +6,15 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A one-way UDP relay on loopback that the kit puts in front of a server's REC port, so a test can
- * cut and restore one REC path the way a pulled cable would: datagrams are dropped while cut. It
- * can also inject any bytes at the server, as a peer speaking garbage would.
+ * cut and restore one REC path the way a pulled cable would: datagrams are dropped while cut.
  */
 public final class UdpRelay implements AutoCloseable {
   private final DatagramSocket socket;
   private final InetSocketAddress target;
   private final Thread thread;
-  private final AtomicLong forwarded = new AtomicLong();
-  private final AtomicLong dropped = new AtomicLong();
   private volatile boolean cut;
 
   UdpRelay(int listenPort, int targetPort, String name) throws SocketException {
@@ -37,11 +33,9 @@ public final class UdpRelay implements AutoCloseable {
       try {
         socket.receive(in);
         if (cut) {
-          dropped.incrementAndGet();
           continue;
         }
         socket.send(new DatagramPacket(in.getData(), in.getLength(), target));
-        forwarded.incrementAndGet();
       } catch (IOException e) {
         if (socket.isClosed()) {
           return;
@@ -58,15 +52,6 @@ public final class UdpRelay implements AutoCloseable {
   /** Forwards again. */
   public void restore() {
     cut = false;
-  }
-
-  public long forwarded() {
-    return forwarded.get();
-  }
-
-  /** Sends raw bytes straight to the server behind the relay. */
-  public void inject(byte[] bytes, int length) throws IOException {
-    socket.send(new DatagramPacket(bytes, length, target));
   }
 
   @Override
