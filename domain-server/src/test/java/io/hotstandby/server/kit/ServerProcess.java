@@ -6,6 +6,9 @@ import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -159,6 +162,21 @@ public final class ServerProcess implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return list;
+  }
+
+  /**
+   * Whether the OPC UA port accepts connections. A server logs its first state before its endpoint
+   * has finished starting (making the certificate takes a while), so a test that goes on to talk to
+   * it waits for both.
+   */
+  public boolean listening() {
+    URI uri = URI.create(endpoint);
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

@@ -245,7 +245,7 @@ public final class TestDomain implements AutoCloseable {
               if (now.equals("DEAD")) {
                 throw new AssertionError(server + " is not running; see " + root.resolve(server));
               }
-              return now.equals(state);
+              return now.equals(state) && server(server).listening();
             });
   }
 
