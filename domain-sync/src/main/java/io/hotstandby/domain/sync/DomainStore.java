@@ -1,0 +1,498 @@
+package io.hotstandby.domain.sync;
+
+import io.hotstandby.domain.Domain;
+import io.hotstandby.domain.DomainFileException;
+import io.hotstandby.domain.DomainFileReader;
+import io.hotstandby.domain.DomainFileWriter;
+import io.hotstandby.domain.Sha256;
+import io.hotstandby.domain.sync.HistoryEntry.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The domain file of one server and its history: which version is in force, how a change made here
+ * becomes the next version, and what a version received from a peer does.
+ *
+ * <p>A change made here ({@link #propose}, then {@link #commit}) is validated first and numbered
+ * after every version this server has seen; the file is replaced atomically, so a failed write
+ * (disk full, read-only folder) leaves the old file and the old version in force. A version from a
+ * peer ({@link #receive}) that descends from the one in force replaces it; one that diverged (both
+ * sides changed the file during a partition) is a conflict: the main server's version stays in
+ * force everywhere and the other is kept in history, marked, until a later version resolves it.
+ *
+ * <p>Thread-safe; every method is serialised.
+ */
+public final class DomainStore {
+  private static final Logger log = LoggerFactory.getLogger(DomainStore.class);
+  private static final String PENDING = "diverged; waiting for the main's version";
+
+  /** What a received version did here. */
+  public enum Outcome {
+    /** It is the version in force. */
+    SAME,
+    /** It descended from the version in force and is now in force. */
+    ADOPTED,
+    /** The sender is behind: this server's version descends from the one it sent. */
+    SENDER_BEHIND,
+    /** It diverged; this server is the main, so its own version stays in force. */
+    CONFLICT_KEPT,
+    /** It diverged and came from the main: it is now in force, the one it replaced in history. */
+    CONFLICT_ADOPTED,
+    /** It diverged and neither side is the main: kept in history until the main's arrives. */
+    CONFLICT_PENDING,
+    /** It is not a valid domain file here; the version in force stays. */
+    REFUSED,
+    /** The file could not be written; the version in force stays. */
+    WRITE_FAILED
+  }
+
+  /**
+   * @param outcome what happened
+   * @param domain the domain in force afterwards
+   * @param message one line for the event log, "" when there is nothing new to say
+   */
+  public record Received(Outcome outcome, Domain domain, String message) {
+    /** Whether the version in force changed. */
+    public boolean changed() {
+      return outcome == Outcome.ADOPTED || outcome == Outcome.CONFLICT_ADOPTED;
+    }
+  }
+
+  /**
+   * A validated change, numbered and ready to commit.
+   *
+   * @param domain the domain it parses to
+   * @param version the version it would become
+   * @param basedOn the hash of the version in force it was made from
+   */
+  public record Proposal(Domain domain, DomainVersion version, String basedOn) {}
+
+  /**
+   * What opening the store found.
+   *
+   * @param domain the domain in force
+   * @param notices what an operator should know (an edit made while stopped, a missing file)
+   * @param errors what went wrong but was recovered from (an invalid edit, restored)
+   */
+  public record Opened(Domain domain, List<String> notices, List<String> errors) {}
+
+  private final Path file;
+  private final Path historyDir;
+  private final String self;
+  private final LongSupplier clock;
+
+  private DomainHistory history;
+  private DomainVersion current;
+  private Domain domain;
+  private String conflict = "";
+
+  /**
+   * @param file the domain file, at the same path on every server
+   * @param historyDir where this server keeps every version (in its data folder)
+   * @param self this server's name
+   * @param clock epoch milliseconds
+   */
+  public DomainStore(Path file, Path historyDir, String self, LongSupplier clock) {
+    this.file = file.toAbsolutePath().normalize();
+    this.historyDir = historyDir;
+    this.self = self;
+    this.clock = clock;
+  }
+
+  /**
+   * Reads the file and the history. The first start records the file as the first version; a file
+   * changed while the server was stopped is a change made here, validated like any other: valid, it
+   * becomes the next version; invalid, it is kept in history as refused and the last good version
+   * is written back.
+   *
+   * @throws DomainFileException when there is no good version at all (first start, bad file)
+   * @throws IOException when the history or the file cannot be written
+   */
+  public synchronized Opened open() throws DomainFileException, IOException {
+    history = DomainHistory.open(historyDir);
+    List<String> notices = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    HistoryEntry last = lastApplied();
+    byte[] bytes = readFile();
+    if (last == null) {
+      if (bytes == null) {
+        throw new DomainFileException(file, "file", "not found");
+      }
+      domain = DomainFileReader.parse(file, bytes);
+      current =
+          new DomainVersion(
+              domain.version(), domain.sha256(), self, "local", now(), "start", List.of(), bytes);
+      history.record(current, Kind.APPLIED, now(), "");
+    } else {
+      current = last.version();
+      domain = DomainFileReader.parse(file, current.content());
+      if (bytes == null) {
+        DomainFileWriter.write(file, current.content());
+        notices.add(file + ": missing; " + current.label() + " written back from history");
+      } else if (!Sha256.hex(bytes).equals(current.sha256())) {
+        try {
+          Proposal p = propose(bytes, "local", "edit while stopped");
+          if (p != null) {
+            commit(p);
+            notices.add(file + ": edited while the server was stopped; now " + current.label());
+          }
+        } catch (DomainFileException e) {
+          errors.add(refuse(bytes, "local", "edit while stopped", e));
+        }
+      }
+    }
+    conflict = unresolvedConflictInHistory();
+    return new Opened(domain, notices, errors);
+  }
+
+  /** The domain in force. */
+  public synchronized Domain domain() {
+    return domain;
+  }
+
+  /** The version in force. */
+  public synchronized DomainVersion current() {
+    return current;
+  }
+
+  /** The domain file's path. */
+  public Path file() {
+    return file;
+  }
+
+  /** An unresolved conflict in one line, or "" when there is none. */
+  public synchronized String conflict() {
+    return conflict;
+  }
+
+  /** Every version this server has recorded, oldest first. */
+  public synchronized List<HistoryEntry> history() {
+    return history.entries();
+  }
+
+  /** Whether {@code entry} is the version in force (its latest record). */
+  public synchronized boolean inForce(HistoryEntry entry) {
+    return entry.kind() == Kind.APPLIED && entry == lastApplied();
+  }
+
+  /**
+   * Validates {@code content} as the next version and numbers it: its own number if that is higher
+   * than every version seen here, else the next one (the number in the file is rewritten).
+   *
+   * @return the proposal, or null when {@code content} is the version in force already
+   * @throws DomainFileException naming the file, field and problem
+   */
+  public synchronized Proposal propose(byte[] content, String user, String source)
+      throws DomainFileException {
+    if (Sha256.hex(content).equals(current.sha256())) {
+      return null;
+    }
+    Domain parsed = DomainFileReader.parse(file, content);
+    long next = highestNumber() + 1;
+    byte[] stamped = content;
+    if (parsed.version() < next) {
+      stamped = VersionStamp.write(content, next);
+      parsed = DomainFileReader.parse(file, stamped);
+    }
+    DomainVersion v =
+        new DomainVersion(
+            parsed.version(),
+            parsed.sha256(),
+            self,
+            user,
+            now(),
+            source,
+            current.childLineage(),
+            stamped);
+    return new Proposal(parsed, v, current.sha256());
+  }
+
+  /**
+   * Puts a proposal in force: the file is replaced atomically, then the version is recorded. Any
+   * unresolved conflict is resolved by it.
+   *
+   * @throws IOException when the file cannot be written; the version in force is unchanged
+   * @throws IllegalStateException when another version was put in force since the proposal
+   */
+  public synchronized DomainVersion commit(Proposal p) throws IOException {
+    if (!p.basedOn().equals(current.sha256())) {
+      throw new IllegalStateException(
+          "the domain changed meanwhile (now " + current.label() + "); try again");
+    }
+    DomainFileWriter.write(file, p.version().content());
+    putInForce(p.version(), p.domain());
+    conflict = "";
+    return current;
+  }
+
+  /**
+   * Keeps an invalid change in history as refused and, if the file on disk is not the version in
+   * force, writes that version back.
+   *
+   * @return the one-line error for the event log
+   */
+  public synchronized String refuse(
+      byte[] content, String user, String source, DomainFileException why) {
+    String sha = Sha256.hex(content);
+    DomainVersion v =
+        new DomainVersion(
+            VersionStamp.read(content).orElse(0),
+            sha,
+            self,
+            user,
+            now(),
+            source,
+            current.childLineage(),
+            content);
+    try {
+      history.record(v, Kind.REFUSED, now(), why.getMessage());
+    } catch (IOException e) {
+      log.warn("cannot keep the refused edit in history: {}", e.toString());
+    }
+    String restored = "";
+    byte[] onDisk = readFile();
+    if (onDisk == null || !Sha256.hex(onDisk).equals(current.sha256())) {
+      try {
+        DomainFileWriter.write(file, current.content());
+        restored = "; the file was restored";
+      } catch (IOException e) {
+        restored = "; the file could not be restored: " + e.getMessage();
+      }
+    }
+    return "domain file change refused ("
+        + source
+        + "): "
+        + why.getMessage()
+        + "; "
+        + current.label()
+        + " stays in force"
+        + restored
+        + " (the refused text is kept in history as "
+        + v.shortSha()
+        + ")";
+  }
+
+  /**
+   * Handles a version a peer holds.
+   *
+   * @param incoming the version
+   * @param holder the server that sent it (the one that has it in force)
+   */
+  public synchronized Received receive(DomainVersion incoming, String holder) {
+    if (!Sha256.hex(incoming.content()).equals(incoming.sha256())) {
+      return new Received(
+          Outcome.REFUSED, domain, "domain version from " + holder + " does not match its hash");
+    }
+    if (incoming.sha256().equals(current.sha256())) {
+      return new Received(Outcome.SAME, domain, "");
+    }
+    if (incoming.descendsFrom(current.sha256())) {
+      return adopt(incoming, holder, Outcome.ADOPTED);
+    }
+    if (current.descendsFrom(incoming.sha256()) || appliedHere(incoming.sha256())) {
+      return new Received(Outcome.SENDER_BEHIND, domain, "");
+    }
+    boolean known = known(incoming.sha256(), Kind.CONFLICT);
+    String main = domain.hotStandby().main();
+    if (self.equals(main)) {
+      String msg = known ? "" : recordConflict(incoming, current);
+      return new Received(Outcome.CONFLICT_KEPT, domain, msg);
+    }
+    if (holder.equals(main)) {
+      DomainVersion loser = current;
+      Received r = adopt(incoming, holder, Outcome.CONFLICT_ADOPTED);
+      if (r.outcome() != Outcome.CONFLICT_ADOPTED) {
+        return r;
+      }
+      return new Received(r.outcome(), domain, recordConflict(loser, incoming));
+    }
+    if (!known) {
+      record(incoming, Kind.CONFLICT, PENDING);
+      log.warn("{} from {} diverged from {}", incoming.label(), holder, current.label());
+    }
+    return new Received(Outcome.CONFLICT_PENDING, domain, "");
+  }
+
+  /**
+   * Finds a version: "" is the one in force, a number the latest recorded with that number (the one
+   * put in force if any), a hex prefix of at least 6 digits the version whose hash starts so.
+   */
+  public synchronized Optional<HistoryEntry> find(String selector) {
+    String s = selector == null ? "" : selector.trim();
+    List<HistoryEntry> all = new ArrayList<>(history.entries());
+    Collections.reverse(all);
+    if (s.isEmpty()) {
+      return Optional.ofNullable(lastApplied());
+    }
+    if (s.matches("\\d{1,18}")) {
+      long n = Long.parseLong(s);
+      Optional<HistoryEntry> applied =
+          all.stream()
+              .filter(e -> e.version().number() == n && e.kind() == Kind.APPLIED)
+              .findFirst();
+      if (applied.isPresent()) {
+        return applied;
+      }
+      return all.stream()
+          .filter(e -> e.version().number() == n && e.kind() != Kind.REFUSED)
+          .findFirst();
+    }
+    if (s.matches("[0-9a-fA-F]{6,64}")) {
+      String prefix = s.toLowerCase();
+      List<String> shas =
+          all.stream()
+              .map(e -> e.version().sha256())
+              .filter(h -> h.startsWith(prefix))
+              .distinct()
+              .toList();
+      if (shas.size() == 1) {
+        return all.stream().filter(e -> e.version().sha256().equals(shas.get(0))).findFirst();
+      }
+    }
+    return Optional.empty();
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private Received adopt(DomainVersion incoming, String holder, Outcome outcome) {
+    Domain parsed;
+    try {
+      parsed = DomainFileReader.parse(file, incoming.content());
+    } catch (DomainFileException e) {
+      String msg = "";
+      if (!known(incoming.sha256(), Kind.REFUSED)) {
+        record(incoming, Kind.REFUSED, e.getMessage());
+        msg =
+            incoming.label()
+                + " from "
+                + holder
+                + " is not valid here: "
+                + e.getMessage()
+                + "; "
+                + current.label()
+                + " stays in force";
+      }
+      return new Received(Outcome.REFUSED, domain, msg);
+    }
+    try {
+      DomainFileWriter.write(file, incoming.content());
+    } catch (IOException e) {
+      return new Received(
+          Outcome.WRITE_FAILED,
+          domain,
+          "cannot write "
+              + file
+              + " with "
+              + incoming.label()
+              + " from "
+              + holder
+              + ": "
+              + e.getMessage()
+              + "; the file is unchanged and "
+              + current.label()
+              + " stays in force");
+    }
+    putInForce(incoming, parsed);
+    if (outcome == Outcome.ADOPTED) {
+      conflict = "";
+    }
+    return new Received(outcome, domain, "");
+  }
+
+  private String recordConflict(DomainVersion loser, DomainVersion winner) {
+    conflict =
+        "conflict: "
+            + loser.label()
+            + " diverged from "
+            + winner.label()
+            + " during a partition; the main's "
+            + winner.label()
+            + " is in force, the other is kept in history";
+    record(loser, Kind.CONFLICT, conflict);
+    return conflict;
+  }
+
+  private void putInForce(DomainVersion v, Domain parsed) {
+    current = v;
+    domain = parsed;
+    record(v, Kind.APPLIED, "");
+  }
+
+  private void record(DomainVersion v, Kind kind, String note) {
+    try {
+      history.record(v, kind, now(), note);
+    } catch (IOException e) {
+      // The file itself is what matters; a history that misses an entry is reported, not fatal.
+      log.warn("cannot record {} in {}: {}", v.label(), historyDir, e.toString());
+    }
+  }
+
+  private HistoryEntry lastApplied() {
+    List<HistoryEntry> all = history.entries();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      if (all.get(i).kind() == Kind.APPLIED) {
+        return all.get(i);
+      }
+    }
+    return null;
+  }
+
+  /** Unresolved when the latest thing that happened here (refusals aside) was a conflict. */
+  private String unresolvedConflictInHistory() {
+    List<HistoryEntry> all = history.entries();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      HistoryEntry e = all.get(i);
+      if (e.kind() == Kind.APPLIED) {
+        return "";
+      }
+      if (e.kind() == Kind.CONFLICT && !e.note().startsWith(PENDING)) {
+        return e.note();
+      }
+    }
+    return "";
+  }
+
+  private boolean appliedHere(String sha) {
+    return history.entries().stream()
+        .anyMatch(e -> e.kind() == Kind.APPLIED && e.version().sha256().equals(sha));
+  }
+
+  private boolean known(String sha, Kind kind) {
+    return history.entries().stream()
+        .anyMatch(e -> e.kind() == kind && e.version().sha256().equals(sha));
+  }
+
+  private long highestNumber() {
+    long max = current.number();
+    for (HistoryEntry e : history.entries()) {
+      if (e.kind() != Kind.REFUSED) {
+        max = Math.max(max, e.version().number());
+      }
+    }
+    return max;
+  }
+
+  private byte[] readFile() {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      log.warn("cannot read {}: {}", file, e.toString());
+      return null;
+    }
+  }
+
+  private long now() {
+    return clock.getAsLong();
+  }
+}
