@@ -60,6 +60,13 @@ public sealed interface RoleEvent {
   /** An operator asked this server to become active. */
   record ActivateRequested(String user) implements RoleEvent {}
 
+  /**
+   * The domain file in force changed; the context already answers from the new version.
+   *
+   * @param version the version of the domain file now in force
+   */
+  record DomainChanged(long version) implements RoleEvent {}
+
   /** The process is shutting down. */
   record Shutdown() implements RoleEvent {}
 }

@@ -10,6 +10,7 @@ import static io.hotstandby.rec.ServerState.STOPPED;
 import io.hotstandby.domain.DomainRole;
 import io.hotstandby.rec.ServerState;
 import io.hotstandby.server.role.RoleEvent.ActivateRequested;
+import io.hotstandby.server.role.RoleEvent.DomainChanged;
 import io.hotstandby.server.role.RoleEvent.JoinWindowElapsed;
 import io.hotstandby.server.role.RoleEvent.Paused;
 import io.hotstandby.server.role.RoleEvent.PeerHeard;
@@ -112,6 +113,12 @@ public final class RoleMachine {
     when(MAINTENANCE)
         .on(ActivateRequested.class, e -> refuse("server is in MAINTENANCE in the domain file"));
 
+    when(STARTING).on(DomainChanged.class, e -> decideAloneIfDomainDecides(changedBy(e)));
+    when(STANDBY).on(DomainChanged.class, e -> decideAloneIfDomainDecides(changedBy(e)));
+    when(ACTIVE).on(DomainChanged.class, e -> activeDomainChanged(changedBy(e)));
+    when(INACTIVE).on(DomainChanged.class, e -> inactiveDomainChanged(changedBy(e)));
+    when(MAINTENANCE).on(DomainChanged.class, e -> maintenanceDomainChanged(changedBy(e)));
+
     for (ServerState s : Set.of(STARTING, STANDBY, ACTIVE, INACTIVE, MAINTENANCE)) {
       when(s).on(Shutdown.class, e -> new Decision(STOPPED, "shutdown requested"));
     }
@@ -136,6 +143,9 @@ public final class RoleMachine {
       if (d != null && d.to() != state) {
         enter(d.to(), d.reason());
       }
+    }
+    if (event instanceof DomainChanged c && state != STOPPED) {
+      settlePartner(changedBy(c));
     }
     return new Outcome(transitions, notices, unmet);
   }
@@ -241,16 +251,34 @@ public final class RoleMachine {
   // ---- STARTING ---------------------------------------------------------------------------
 
   private Decision onStart() {
+    return decideAlone(null);
+  }
+
+  /**
+   * What the domain alone decides: maintenance, inactive, or hot standby disabled; {@code null}
+   * when the peers decide.
+   *
+   * @param changedBy the domain change that asks, e.g. "domain version 7"; {@code null} at start
+   */
+  private Decision decideAlone(String changedBy) {
+    boolean atStart = changedBy == null;
     if (ctx.maintenance()) {
-      return new Decision(MAINTENANCE, "set to maintenance in the domain file");
+      return new Decision(
+          MAINTENANCE,
+          atStart
+              ? "set to maintenance in the domain file"
+              : changedBy + " sets this server to maintenance");
     }
     if (ctx.domainRole() == DomainRole.NONE) {
-      return new Decision(INACTIVE, "the domain names this server neither main nor backup");
+      return new Decision(
+          INACTIVE,
+          (atStart ? "the domain" : changedBy) + " names this server neither main nor backup");
     }
     if (!ctx.hotStandbyEnabled()) {
+      String disabled = "hot standby is disabled" + (atStart ? "" : " in " + changedBy);
       return ctx.domainRole() == DomainRole.MAIN
-          ? tryActivate("hot standby is disabled; the main runs alone", false)
-          : new Decision(INACTIVE, "hot standby is disabled; the backup stays inactive");
+          ? tryActivate(disabled + "; the main runs alone", false)
+          : new Decision(INACTIVE, disabled + "; the backup stays inactive");
     }
     return null;
   }
@@ -274,7 +302,7 @@ public final class RoleMachine {
     if (decidedByDomain()) {
       return onStart();
     }
-    if (partnerAlive && partner.state() == ACTIVE) {
+    if (partnerUp() && partner.state() == ACTIVE) {
       return joinIfActiveFound(partner);
     }
     if (partnerCouldBeActive() && partner.runtimeReady()) {
@@ -345,7 +373,7 @@ public final class RoleMachine {
       takeoverRequest = "";
     }
     if (!handoverTo.isEmpty()) {
-      if (partnerAlive && partner.state() == ACTIVE && partner.term() > term) {
+      if (partnerUp() && partner.state() == ACTIVE && partner.term() > term) {
         notices.add(RoleNotice.notice("switchover to " + handoverTo + " completed"));
         handoverTo = "";
       } else if (now > handoverDeadline) {
@@ -364,7 +392,7 @@ public final class RoleMachine {
     if (ctx.automaticReturn()
         && ctx.domainRole() == DomainRole.MAIN
         && takeoverRequest.isEmpty()
-        && partnerAlive
+        && partnerUp()
         && partner.state() == ACTIVE
         && ctx.runtimeReady()
         && now - standbySince >= ctx.returnStableMillis()) {
@@ -395,7 +423,7 @@ public final class RoleMachine {
     if (!takeoverRequest.isEmpty() || !handoverTo.isEmpty()) {
       problems.add("a switchover is already in progress");
     }
-    if (!partnerAlive) {
+    if (!partnerUp()) {
       problems.add("peer " + ctx.partner() + " is not reachable on any REC path");
     } else {
       if (partner.state() != ACTIVE) {
@@ -512,7 +540,7 @@ public final class RoleMachine {
                   + " ms after the pause"));
     }
     if (ctx.activateBackupOnLocalFailure()
-        && partnerAlive
+        && partnerUp()
         && partner.state() == STANDBY
         && ctx.health() > partner.health()) {
       return handOver(
@@ -541,6 +569,128 @@ public final class RoleMachine {
     return null;
   }
 
+  // ---- live reconfiguration ---------------------------------------------------------------
+
+  /** How reasons name a domain change, e.g. "domain version 7". */
+  private static String changedBy(RoleEvent e) {
+    return "domain version " + ((DomainChanged) e).version();
+  }
+
+  /** STARTING and STANDBY: the domain may now decide alone; otherwise nothing changes. */
+  private Decision decideAloneIfDomainDecides(String changedBy) {
+    return decidedByDomain() ? decideAlone(changedBy) : null;
+  }
+
+  /**
+   * An INACTIVE server follows maintenance, starts over when the domain names it main or backup,
+   * and otherwise stays (the domain alone may also make it the main that runs alone).
+   */
+  private Decision inactiveDomainChanged(String changedBy) {
+    if (decidedByDomain()) {
+      return decideAlone(changedBy);
+    }
+    return new Decision(
+        STARTING,
+        "named " + (ctx.domainRole() == DomainRole.MAIN ? "main" : "backup") + " in " + changedBy);
+  }
+
+  /**
+   * With maintenance cleared, the domain decides alone or the server starts over: the server
+   * schedules a new join window and the STARTING rules choose STANDBY or ACTIVE.
+   */
+  private Decision maintenanceDomainChanged(String changedBy) {
+    if (ctx.maintenance()) {
+      return null;
+    }
+    if (decidedByDomain()) {
+      return decideAlone(changedBy);
+    }
+    return new Decision(STARTING, "maintenance cleared in " + changedBy);
+  }
+
+  /**
+   * An ACTIVE leaves the role only when the domain takes it away: maintenance, neither main nor
+   * backup, or the backup with hot standby disabled. The main with hot standby disabled keeps
+   * running alone, and every other change leaves the role and the term untouched. Normally the
+   * server hands over in a planned switchover before committing such a change; if no ready standby
+   * is heard at this moment, the change is forced and reported as an error.
+   */
+  private Decision activeDomainChanged(String changedBy) {
+    boolean leaves =
+        ctx.maintenance()
+            || ctx.domainRole() == DomainRole.NONE
+            || (!ctx.hotStandbyEnabled() && ctx.domainRole() == DomainRole.BACKUP);
+    if (!leaves) {
+      return null;
+    }
+    Decision d = decideAlone(changedBy);
+    if (!standbyReady()) {
+      notices.add(
+          RoleNotice.error(
+              changedBy
+                  + " takes the active role from this server and no standby is ready to take"
+                  + " over ("
+                  + standbyProblem()
+                  + ")",
+              -1));
+    }
+    return d;
+  }
+
+  /** The tracked partner is alive, stands by and its runtime could run. */
+  private boolean standbyReady() {
+    return partnerUp() && partner.state() == STANDBY && partner.runtimeReady();
+  }
+
+  private String standbyProblem() {
+    if (partner == null) {
+      return "no partner heard";
+    }
+    if (!partnerAlive) {
+      return partner.peer() + " is lost";
+    }
+    if (partner.state() != STANDBY) {
+      return partner.peer() + " is " + partner.state();
+    }
+    return "the runtime of " + partner.peer() + " is not ready";
+  }
+
+  /**
+   * After a domain change: forgets a partner the domain no longer names (the next heartbeat of the
+   * new partner is tracked instead) and abandons a switchover that no longer applies.
+   */
+  private void settlePartner(String changedBy) {
+    String named = ctx.partner() == null ? "" : ctx.partner();
+    if (partner != null && !partner.peer().equals(named)) {
+      partner = null;
+      partnerAlive = false;
+      takeoverBlockedByVersion = false;
+      warnedVersion = "";
+      // The quiet period before a standby concludes nobody is active starts with the new partner.
+      lastActiveSeen = Math.max(lastActiveSeen, clock.getAsLong());
+    }
+    boolean standingBy = state == STANDBY;
+    if (!takeoverRequest.isEmpty() && !(standingBy && takeoverRequest.equals(named))) {
+      notices.add(
+          RoleNotice.warning(
+              "switchover abandoned: the domain changed ("
+                  + changedBy
+                  + ") while asking "
+                  + takeoverRequest
+                  + " to hand over"));
+      takeoverRequest = "";
+    }
+    if (!handoverTo.isEmpty() && !(standingBy && handoverTo.equals(named))) {
+      notices.add(
+          RoleNotice.warning(
+              "switchover abandoned: the domain changed ("
+                  + changedBy
+                  + ") while handing over to "
+                  + handoverTo));
+      handoverTo = "";
+    }
+  }
+
   // ---- shared decisions -------------------------------------------------------------------
 
   /** Becomes active if the runtime is ready and, where asked, the integrity check passes. */
@@ -558,22 +708,30 @@ public final class RoleMachine {
       notices.add(RoleNotice.warning(refusal + " (" + reason + ")"));
       lastRefusal = refusal;
     }
-    return state == STARTING ? new Decision(STANDBY, refusal) : null;
+    // A server that is not yet running its role stands by and retries on ticks.
+    return state == STARTING || state == INACTIVE || state == MAINTENANCE
+        ? new Decision(STANDBY, refusal)
+        : null;
+  }
+
+  /** The partner has been heard and is not known to be gone. */
+  private boolean partnerUp() {
+    return partnerAlive && partner != null;
   }
 
   private boolean partnerCouldBeActive() {
-    return partnerAlive
-        && partner != null
+    return partnerUp()
         && (partner.state() == STARTING || partner.state() == STANDBY || partner.state() == ACTIVE);
   }
 
   /** The partner stands by but could not take the role: its runtime is not ready. */
   private boolean partnerCannotRun() {
-    return partner.state() == STANDBY && !partner.runtimeReady();
+    return partner != null && partner.state() == STANDBY && !partner.runtimeReady();
   }
 
   private boolean mainFacingStandby() {
     return ctx.domainRole() == DomainRole.MAIN
+        && partner != null
         && partner.state() == STANDBY
         && partner.handoverTo().isEmpty()
         && partner.takeoverRequest().isEmpty()

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hotstandby.domain.DomainRole;
 import io.hotstandby.rec.ServerState;
 import io.hotstandby.server.role.RoleEvent.ActivateRequested;
+import io.hotstandby.server.role.RoleEvent.DomainChanged;
 import io.hotstandby.server.role.RoleEvent.JoinWindowElapsed;
 import io.hotstandby.server.role.RoleEvent.PeerHeard;
 import io.hotstandby.server.role.RoleEvent.PeerLost;
@@ -628,5 +629,497 @@ class RoleMachineTest {
             n ->
                 n.message()
                     .startsWith("not taking the active role: alpha runs product version 2.0"));
+  }
+
+  // ---- live reconfiguration ---------------------------------------------------------------
+
+  /** The server has already switched its context to the new domain; this announces it. */
+  Outcome domainChanged() {
+    world.domainVersion++;
+    return feed(new DomainChanged(world.domainVersion));
+  }
+
+  PeerHeard heardFrom(String name, ServerState state, long term) {
+    return new PeerHeard(
+        name,
+        state,
+        term,
+        state == ACTIVE ? world.now - 1000 : 0,
+        0,
+        true,
+        world.domainVersion,
+        world.productVersion,
+        "",
+        "",
+        world.now * 1_000_000);
+  }
+
+  List<String> reasons() {
+    return history.stream().map(Transition::reason).toList();
+  }
+
+  /** beta, backup, standing by behind the active alpha (term 3). */
+  void standbyBehindActiveAlpha() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+  }
+
+  @Test
+  void startingServerFollowsADomainThatNowDecidesAlone() {
+    machine();
+    feed(new Started());
+    Outcome unrelated = domainChanged();
+    assertThat(unrelated.transitions()).isEmpty();
+    assertThat(machine.state()).isEqualTo(STARTING);
+
+    world.maintenance = true;
+    domainChanged();
+    assertThat(path()).containsExactly("STARTING->MAINTENANCE@0");
+    assertThat(reasons()).containsExactly("domain version 3 sets this server to maintenance");
+  }
+
+  @Test
+  void inactiveServerNamedBackupStartsOverAndStandsByBehindTheActive() {
+    world.self = "gamma";
+    world.partner = "";
+    world.role = DomainRole.NONE;
+    machine();
+    feed(new Started());
+    feed(heardFrom("alpha", ACTIVE, 3)); // not its partner yet: ignored
+    assertThat(domainChanged().transitions()).isEmpty(); // still neither main nor backup
+
+    world.role = DomainRole.BACKUP;
+    world.partner = "alpha";
+    domainChanged();
+    feed(heardFrom("alpha", ACTIVE, 3));
+    advance(1000);
+    feed(new JoinWindowElapsed());
+    runFor(100);
+    assertThat(path())
+        .containsExactly("STARTING->INACTIVE@0", "INACTIVE->STARTING@0", "STARTING->STANDBY@0");
+    assertThat(history.get(1).reason()).isEqualTo("named backup in domain version 3");
+  }
+
+  @Test
+  void inactiveServerNamedMainStartsOverAndTakesTheRoleWhenNobodyIsActive() {
+    world.self = "gamma";
+    world.partner = "";
+    world.role = DomainRole.NONE;
+    machine();
+    feed(new Started());
+
+    world.role = DomainRole.MAIN;
+    world.partner = "beta";
+    domainChanged();
+    advance(1000);
+    feed(new JoinWindowElapsed());
+    assertThat(path())
+        .containsExactly("STARTING->INACTIVE@0", "INACTIVE->STARTING@0", "STARTING->ACTIVE@1");
+    assertThat(history.get(1).reason()).isEqualTo("named main in domain version 2");
+  }
+
+  @Test
+  void inactiveServerSetToMaintenanceFollowsTheDomain() {
+    world.role = DomainRole.NONE;
+    world.partner = "";
+    machine();
+    feed(new Started());
+    world.maintenance = true;
+    domainChanged();
+    assertThat(path()).containsExactly("STARTING->INACTIVE@0", "INACTIVE->MAINTENANCE@0");
+    assertThat(history.get(1).reason())
+        .isEqualTo("domain version 2 sets this server to maintenance");
+  }
+
+  @Test
+  void inactiveServerNamedMainWithHotStandbyDisabledRunsAlone() {
+    world.role = DomainRole.NONE;
+    world.partner = "";
+    world.enabled = false;
+    machine();
+    feed(new Started());
+    world.role = DomainRole.MAIN;
+    domainChanged();
+    assertThat(path()).containsExactly("STARTING->INACTIVE@0", "INACTIVE->ACTIVE@1");
+    assertThat(history.get(1).reason())
+        .isEqualTo("hot standby is disabled in domain version 2; the main runs alone");
+  }
+
+  @Test
+  void standbySetToMaintenanceAbandonsItsTakeoverRequest() {
+    standbyBehindActiveAlpha();
+    feed(new ActivateRequested("operator"));
+    assertThat(machine.snapshot().takeoverRequest()).isEqualTo("alpha");
+
+    world.maintenance = true;
+    domainChanged();
+    assertThat(path()).containsExactly("STARTING->STANDBY@0", "STANDBY->MAINTENANCE@0");
+    assertThat(history.get(1).reason())
+        .isEqualTo("domain version 2 sets this server to maintenance");
+    assertThat(machine.snapshot().takeoverRequest()).isEmpty();
+    assertThat(notices)
+        .anyMatch(
+            n ->
+                n.weight() == Weight.WARNING
+                    && n.message()
+                        .equals(
+                            "switchover abandoned: the domain changed (domain version 2)"
+                                + " while asking alpha to hand over"));
+  }
+
+  @Test
+  void standbyReplacedAsBackupBecomesInactive() {
+    standbyBehindActiveAlpha();
+    world.role = DomainRole.NONE;
+    world.partner = "";
+    domainChanged();
+    feed(heardFrom("alpha", ACTIVE, 3));
+    feed(new PeerLost("alpha", "lost on all paths for 500 ms"));
+    runFor(2000);
+    assertThat(path()).containsExactly("STARTING->STANDBY@0", "STANDBY->INACTIVE@0");
+    assertThat(history.get(1).reason())
+        .isEqualTo("domain version 2 names this server neither main nor backup");
+  }
+
+  @Test
+  void backupStandbyGoesInactiveWhenHotStandbyIsDisabled() {
+    standbyBehindActiveAlpha();
+    world.enabled = false;
+    domainChanged();
+    assertThat(path()).containsExactly("STARTING->STANDBY@0", "STANDBY->INACTIVE@0");
+    assertThat(history.get(1).reason())
+        .isEqualTo("hot standby is disabled in domain version 2; the backup stays inactive");
+  }
+
+  @Test
+  void standbyWithANewPartnerForgetsTheOldOneAndTracksTheNewOne() {
+    standbyBehindActiveAlpha();
+    world.partner = "delta"; // delta replaces alpha as the main
+    Outcome o = domainChanged();
+    assertThat(o.transitions()).isEmpty();
+    assertThat(o.notices()).isEmpty();
+
+    // The old main's heartbeats no longer count, but the quiet period starts over.
+    feed(heardFrom("alpha", ACTIVE, 9));
+    runFor(400);
+    assertThat(machine.state()).isEqualTo(STANDBY);
+    Outcome refused = feed(new ActivateRequested("operator"));
+    assertThat(refused.unmet()).containsExactly("peer delta is not reachable on any REC path");
+
+    feed(heardFrom("delta", ACTIVE, 4));
+    runFor(400);
+    feed(heardFrom("delta", ACTIVE, 4));
+    feed(new ActivateRequested("operator"));
+    assertThat(machine.snapshot().takeoverRequest()).isEqualTo("delta");
+    assertThat(path()).containsExactly("STARTING->STANDBY@0");
+  }
+
+  @Test
+  void partnerChangeMidTakeoverAbandonsTheSwitchoverAndTicksSafely() {
+    standbyBehindActiveAlpha();
+    feed(new ActivateRequested("operator"));
+    assertThat(machine.snapshot().takeoverRequest()).isEqualTo("alpha");
+
+    world.partner = "delta";
+    Outcome o = domainChanged();
+    assertThat(machine.snapshot().takeoverRequest()).isEmpty();
+    assertThat(o.notices())
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.weight()).isEqualTo(Weight.WARNING);
+              assertThat(n.message()).startsWith("switchover abandoned: the domain changed");
+            });
+    // alpha's handover is no longer addressed to this server's partner.
+    feed(
+        new PeerHeard(
+            "alpha", STANDBY, 3, 0, 0, true, 1, "1.0", "", "beta", world.now * 1_000_000));
+    assertThat(machine.state()).isEqualTo(STANDBY);
+    feed(new PeerLost("delta", "lost on all paths for 500 ms"));
+    feed(new ActivateRequested("operator"));
+    runFor(300);
+    assertThat(machine.state()).isEqualTo(STANDBY);
+    // Nobody is heard from the new domain: after the quiet period this server takes the role.
+    runFor(600);
+    assertThat(path()).containsExactly("STARTING->STANDBY@0", "STANDBY->ACTIVE@4");
+    assertThat(history.get(1).reason()).isEqualTo("no active server in the domain");
+  }
+
+  @Test
+  void formerActiveMidHandoverAbandonsItWhenItsStandbyIsReplaced() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(peerAsking("alpha"));
+    assertThat(machine.snapshot().handoverTo()).isEqualTo("beta");
+
+    world.partner = "gamma";
+    Outcome o = domainChanged();
+    assertThat(machine.snapshot().handoverTo()).isEmpty();
+    assertThat(o.notices())
+        .singleElement()
+        .satisfies(
+            n ->
+                assertThat(n.message())
+                    .isEqualTo(
+                        "switchover abandoned: the domain changed (domain version 2)"
+                            + " while handing over to beta"));
+    runFor(300);
+    assertThat(machine.state()).isEqualTo(STANDBY);
+    runFor(600);
+    assertThat(path())
+        .containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1", "STANDBY->ACTIVE@2");
+  }
+
+  @Test
+  void maintenanceClearedStartsOverAndTakesTheRoleWhenNobodyIsActive() {
+    world.maintenance = true;
+    machine();
+    feed(new Started());
+    assertThat(domainChanged().transitions()).isEmpty(); // still in maintenance
+
+    world.maintenance = false;
+    domainChanged();
+    advance(1000);
+    feed(new JoinWindowElapsed());
+    assertThat(path())
+        .containsExactly(
+            "STARTING->MAINTENANCE@0", "MAINTENANCE->STARTING@0", "STARTING->ACTIVE@1");
+    assertThat(history.get(1).reason()).isEqualTo("maintenance cleared in domain version 3");
+  }
+
+  @Test
+  void maintenanceClearedStandsByBehindAnActivePartner() {
+    world.self = "beta";
+    world.partner = "alpha";
+    world.role = DomainRole.BACKUP;
+    world.maintenance = true;
+    machine();
+    feed(new Started());
+    feed(heardFrom("alpha", ACTIVE, 3));
+
+    world.maintenance = false;
+    domainChanged();
+    feed(heardFrom("alpha", ACTIVE, 3));
+    assertThat(path())
+        .containsExactly(
+            "STARTING->MAINTENANCE@0", "MAINTENANCE->STARTING@0", "STARTING->STANDBY@0");
+  }
+
+  @Test
+  void maintenanceClearedForAServerTheDomainDecidesAloneGoesWhereStartWould() {
+    world.maintenance = true;
+    world.role = DomainRole.NONE;
+    world.partner = "";
+    machine();
+    feed(new Started());
+    world.maintenance = false;
+    domainChanged();
+    assertThat(path()).containsExactly("STARTING->MAINTENANCE@0", "MAINTENANCE->INACTIVE@0");
+    assertThat(history.get(1).reason())
+        .isEqualTo("domain version 2 names this server neither main nor backup");
+
+    history.clear();
+    world.role = DomainRole.BACKUP;
+    world.partner = "alpha";
+    world.maintenance = true;
+    world.enabled = false;
+    machine();
+    feed(new Started());
+    world.maintenance = false;
+    domainChanged();
+    assertThat(path()).containsExactly("STARTING->MAINTENANCE@0", "MAINTENANCE->INACTIVE@0");
+
+    history.clear();
+    world.role = DomainRole.MAIN;
+    world.partner = "";
+    world.maintenance = true;
+    machine();
+    feed(new Started());
+    world.maintenance = false;
+    domainChanged();
+    assertThat(path()).containsExactly("STARTING->MAINTENANCE@0", "MAINTENANCE->ACTIVE@1");
+    assertThat(history.get(1).reason())
+        .isEqualTo("hot standby is disabled in domain version 4; the main runs alone");
+  }
+
+  @Test
+  void aLoneMainLeavingMaintenanceWithoutARuntimeStandsByAndRetries() {
+    world.enabled = false;
+    world.partner = "";
+    world.maintenance = true;
+    world.runtimeReady = false;
+    machine();
+    feed(new Started());
+    world.maintenance = false;
+    domainChanged();
+    assertThat(notices)
+        .anyMatch(n -> n.message().startsWith("not taking the active role: the runtime"));
+    world.runtimeReady = true;
+    runFor(600);
+    assertThat(path())
+        .containsExactly("STARTING->MAINTENANCE@0", "MAINTENANCE->STANDBY@0", "STANDBY->ACTIVE@1");
+  }
+
+  @Test
+  void activeSetToMaintenanceWithNoStandbyReadyReportsAnError() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    world.maintenance = true;
+    Outcome o = domainChanged();
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->MAINTENANCE@1");
+    assertThat(history.get(1).reason())
+        .isEqualTo("domain version 2 sets this server to maintenance");
+    assertThat(o.notices())
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.weight()).isEqualTo(Weight.ERROR);
+              assertThat(n.message())
+                  .isEqualTo(
+                      "domain version 2 takes the active role from this server and no standby"
+                          + " is ready to take over (beta is STARTING)");
+            });
+    assertThat(machine.snapshot().activeSinceMillis()).isZero();
+    assertThat(terms.stored).isEqualTo(1);
+  }
+
+  @Test
+  void activeSetToMaintenanceWithAReadyStandbyLeavesQuietly() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(peer(STANDBY, 0));
+    world.maintenance = true;
+    Outcome o = domainChanged();
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->MAINTENANCE@1");
+    assertThat(o.notices()).isEmpty();
+  }
+
+  @Test
+  void activeWhoseStandbyIsNotReadyOrLostReportsAnError() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(new PeerHeard("beta", STANDBY, 0, 0, 0, false, 1, "1.0", "", "", world.now * 1_000_000));
+    world.maintenance = true;
+    assertThat(domainChanged().notices())
+        .singleElement()
+        .satisfies(n -> assertThat(n.message()).endsWith("(the runtime of beta is not ready)"));
+
+    history.clear();
+    world.maintenance = false;
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(peer(STANDBY, 0));
+    feed(new PeerLost("beta", "lost on all paths for 500 ms"));
+    world.maintenance = true;
+    assertThat(domainChanged().notices())
+        .filteredOn(n -> n.weight() == Weight.ERROR)
+        .singleElement()
+        .satisfies(n -> assertThat(n.message()).endsWith("(beta is lost)"));
+    assertThat(path()).containsExactly("STARTING->ACTIVE@2", "ACTIVE->MAINTENANCE@2");
+  }
+
+  @Test
+  void activeNamedNeitherMainNorBackupGoesInactive() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(peer(STANDBY, 0));
+    world.role = DomainRole.NONE;
+    world.partner = "";
+    Outcome o = domainChanged();
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->INACTIVE@1");
+    assertThat(history.get(1).reason())
+        .isEqualTo("domain version 2 names this server neither main nor backup");
+    assertThat(o.notices()).isEmpty(); // the ready standby was heard before the change
+    feed(heardFrom("beta", ACTIVE, 2));
+    runFor(2000);
+    assertThat(machine.state()).isEqualTo(INACTIVE);
+
+    history.clear();
+    world.role = DomainRole.MAIN;
+    world.partner = "beta";
+    startAs(DomainRole.MAIN, STARTING, 0);
+    world.role = DomainRole.NONE;
+    world.partner = "";
+    assertThat(domainChanged().notices())
+        .singleElement()
+        .satisfies(n -> assertThat(n.weight()).isEqualTo(Weight.ERROR));
+    assertThat(path()).containsExactly("STARTING->ACTIVE@2", "ACTIVE->INACTIVE@2");
+  }
+
+  @Test
+  void activeBackupGoesInactiveWhenHotStandbyIsDisabled() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, STARTING, 0);
+    feed(new PeerLost("alpha", "lost on all paths for 500 ms"));
+    advance(2000);
+    feed(new Tick());
+    assertThat(machine.state()).isEqualTo(ACTIVE);
+    feed(peer(STANDBY, 0));
+
+    world.enabled = false;
+    Outcome o = domainChanged();
+    assertThat(path())
+        .containsExactly("STARTING->STANDBY@0", "STANDBY->ACTIVE@1", "ACTIVE->INACTIVE@1");
+    assertThat(history.get(2).reason())
+        .isEqualTo("hot standby is disabled in domain version 2; the backup stays inactive");
+    assertThat(o.notices()).isEmpty();
+  }
+
+  @Test
+  void activeMainKeepsRunningWhenHotStandbyIsDisabled() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    long since = machine.snapshot().activeSinceMillis();
+    advance(100);
+    world.enabled = false;
+    world.partner = "";
+    Outcome o = domainChanged();
+    assertThat(o.transitions()).isEmpty();
+    assertThat(o.notices()).isEmpty();
+    runFor(1000);
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1");
+    assertThat(machine.snapshot().activeSinceMillis()).isEqualTo(since);
+    assertThat(terms.stored).isEqualTo(1);
+  }
+
+  @Test
+  void activeKeepsItsRoleAndTermOnAnUnrelatedChange() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(peer(STANDBY, 0));
+    long since = machine.snapshot().activeSinceMillis();
+    advance(100);
+    Outcome o = domainChanged(); // e.g. a new heartbeat interval
+    assertThat(o.transitions()).isEmpty();
+    assertThat(o.notices()).isEmpty();
+    assertThat(machine.snapshot()).isEqualTo(new RoleSnapshot(ACTIVE, 1, since, "", "", false));
+
+    world.partner = "gamma"; // a new backup: the old one is forgotten, the role is kept
+    o = domainChanged();
+    assertThat(o.transitions()).isEmpty();
+    world.activateBackupOnLocalFailure = true;
+    world.health = 50;
+    runFor(1000);
+    feed(heardFrom("beta", ACTIVE, 7)); // no longer the partner
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1");
+    assertThat(machine.term()).isEqualTo(1);
+  }
+
+  @Test
+  void standbyKeepsStandingByOnAnUnrelatedChange() {
+    standbyBehindActiveAlpha();
+    feed(new ActivateRequested("operator"));
+    Outcome o = domainChanged();
+    assertThat(o.transitions()).isEmpty();
+    assertThat(o.notices()).isEmpty();
+    assertThat(machine.snapshot().takeoverRequest()).isEqualTo("alpha");
+    feed(peerHandingOver(3));
+    assertThat(path()).containsExactly("STARTING->STANDBY@0", "STANDBY->ACTIVE@4");
+  }
+
+  @Test
+  void aStoppedServerIgnoresDomainChanges() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(new Shutdown());
+    world.maintenance = true;
+    world.partner = "gamma";
+    Outcome o = domainChanged();
+    assertThat(o.transitions()).isEmpty();
+    assertThat(o.notices()).isEmpty();
+    assertThat(machine.state()).isEqualTo(STOPPED);
   }
 }
