@@ -4,7 +4,10 @@ import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.DomainFileReader;
 import io.hotstandby.domain.ServerSpec;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,16 +19,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code domainctl}: watch and switch a domain from any workstation. Exit codes scripts rely on: 0
- * the domain has exactly one ACTIVE (status) or the request succeeded; 1 it has not, or the request
- * was refused; 2 a usage or connection error.
+ * {@code domainctl}: watch and switch a domain, and administer its domain file, from any
+ * workstation. Exit codes scripts rely on: 0 the domain has exactly one ACTIVE (status) or the
+ * request succeeded; 1 it has not, or the request was refused (or asked for what does not exist); 2
+ * a usage or connection error.
  */
 @Command(
     name = "domainctl",
     mixinStandardHelpOptions = true,
     version = "domainctl",
     description = "Watches and switches a hot-standby domain over OPC UA.",
-    subcommands = {StatusCommand.class, ActivateCommand.class, TagCommand.class})
+    subcommands = {
+      StatusCommand.class,
+      ActivateCommand.class,
+      TagCommand.class,
+      DomainCommand.class
+    })
 public final class Domainctl {
   public static final int OK = 0;
   public static final int NOT_OK = 1;
@@ -50,13 +59,34 @@ public final class Domainctl {
       description = "seconds to wait for each server (default: ${DEFAULT-VALUE})")
   int timeoutSeconds;
 
+  // Where bytes that must arrive unchanged (domain show) go; null: through the text output.
+  private OutputStream rawOut;
+
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(run(args, System.out, new PrintWriter(System.err, true)));
   }
 
-  /** Runs the command with the given output streams and returns its exit code. */
+  /**
+   * Runs the command with {@code out} as its standard output and returns its exit code. Text is
+   * written in the platform's charset; {@code domain show} writes the file's bytes unchanged.
+   */
+  public static int run(String[] args, OutputStream out, PrintWriter err) {
+    Domainctl domainctl = new Domainctl();
+    domainctl.rawOut = out;
+    return run(domainctl, args, new PrintWriter(out, true), err);
+  }
+
+  /**
+   * Runs the command with the given output streams and returns its exit code. {@code domain show}
+   * prints the file as UTF-8 text here; see {@link #run(String[], OutputStream, PrintWriter)} for
+   * its bytes.
+   */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new Domainctl());
+    return run(new Domainctl(), args, out, err);
+  }
+
+  private static int run(Domainctl domainctl, String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(domainctl);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
@@ -69,6 +99,18 @@ public final class Domainctl {
     out.flush();
     err.flush();
     return exit;
+  }
+
+  /** Writes {@code bytes} unchanged to the raw output, else as UTF-8 text to {@code out}. */
+  void writeRaw(PrintWriter out, byte[] bytes) throws IOException {
+    out.flush();
+    if (rawOut == null) {
+      out.print(new String(bytes, StandardCharsets.UTF_8));
+      out.flush();
+      return;
+    }
+    rawOut.write(bytes);
+    rawOut.flush();
   }
 
   Duration timeout() {

@@ -24,6 +24,7 @@ import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
@@ -35,6 +36,8 @@ import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallRequest;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallResponse;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
 import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
@@ -42,11 +45,13 @@ import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 /**
  * An OPC UA client of one domain server for operators' tools ({@code domainctl}, the tray): reads
  * the standard redundancy information and the admin namespace {@value #ADMIN_NAMESPACE_URI}, calls
- * {@code Server/Activate} and watches {@code ServiceLevel}.
+ * {@code Server/Activate}, administers the domain file ({@code Domain.Apply}, {@code
+ * Domain.History}, {@code Domain.Show}, {@code Domain.Rollback}) and watches {@code ServiceLevel}.
  *
  * <p>Connects to the endpoint without security, anonymously. Every call waits at most the timeout
- * given to {@link #connect} (method calls at least {@link #MIN_CALL_TIMEOUT}) and reports a failure
- * as an {@link AdminClientException} with a one-line message.
+ * given to {@link #connect} (method calls at least {@link #MIN_CALL_TIMEOUT}, changes of the domain
+ * file at least {@link #DOMAIN_CHANGE_TIMEOUT}) and reports a failure as an {@link
+ * AdminClientException} with a one-line message.
  */
 public final class AdminClient implements AutoCloseable {
   /** The admin namespace the domain server publishes. */
@@ -58,10 +63,21 @@ public final class AdminClient implements AutoCloseable {
   /** A switchover takes seconds; the server bounds its answer at ~5 s. */
   public static final Duration MIN_CALL_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * A change of the domain file may include a planned switchover; the server bounds its answer at
+   * ~30 s.
+   */
+  public static final Duration DOMAIN_CHANGE_TIMEOUT = Duration.ofSeconds(45);
+
   // String NodeIds of the admin namespace, as the domain server defines them.
   private static final String STATUS_JSON = "Server.StatusJson";
   private static final String SERVER_OBJECT = "Server";
   private static final String ACTIVATE_METHOD = "Server.Activate";
+  private static final String DOMAIN_OBJECT = "Domain";
+  private static final String DOMAIN_APPLY = "Domain.Apply";
+  private static final String DOMAIN_HISTORY = "Domain.History";
+  private static final String DOMAIN_SHOW = "Domain.Show";
+  private static final String DOMAIN_ROLLBACK = "Domain.Rollback";
 
   private final OpcUaClient client;
   private final String endpointUrl;
@@ -180,6 +196,124 @@ public final class AdminClient implements AutoCloseable {
           "Activate on " + endpointUrl + " answered without Accepted and Message");
     }
     return new ActivateResult(accepted, message);
+  }
+
+  /**
+   * Sends {@code content} as the next version of the domain file ({@code Domain.Apply}); the server
+   * validates it and, if good, makes it the version in force on every server. Waits up to {@link
+   * #DOMAIN_CHANGE_TIMEOUT} or the timeout, whichever is longer.
+   */
+  public DomainChange applyDomain(byte[] content) throws AdminClientException {
+    Objects.requireNonNull(content, "content");
+    return domainChange(DOMAIN_APPLY, new Variant(ByteString.of(content.clone())));
+  }
+
+  /**
+   * Makes the content of an earlier version the next version of the domain file ({@code
+   * Domain.Rollback}). Waits as {@link #applyDomain}.
+   *
+   * @param version a version number, or a hash prefix of at least 6 hex digits
+   */
+  public DomainChange rollbackDomain(String version) throws AdminClientException {
+    Objects.requireNonNull(version, "version");
+    return domainChange(DOMAIN_ROLLBACK, new Variant(version));
+  }
+
+  /**
+   * The history of the domain file ({@code Domain.History}), newest first, as a JSON array of
+   * objects with {@code number}, {@code sha256}, {@code server}, {@code user}, {@code time}, {@code
+   * source} and {@code status}.
+   */
+  public String domainHistoryJson() throws AdminClientException {
+    Variant[] out = callDomain(DOMAIN_HISTORY, callTimeoutMs());
+    if (out.length < 1 || !(out[0].value() instanceof String json)) {
+      throw new AdminClientException(
+          DOMAIN_HISTORY + " on " + endpointUrl + " answered without Json");
+    }
+    return json;
+  }
+
+  /**
+   * The content of one version of the domain file ({@code Domain.Show}), byte for byte; empty when
+   * the server has no such version.
+   *
+   * @param version {@code ""} for the version in force, a number, or a hash prefix of at least 6
+   *     hex digits
+   */
+  public Optional<byte[]> showDomain(String version) throws AdminClientException {
+    Variant[] out =
+        callDomain(DOMAIN_SHOW, callTimeoutMs(), new Variant(version == null ? "" : version));
+    if (out.length < 2 || !(out[0].value() instanceof Boolean found)) {
+      throw new AdminClientException(
+          DOMAIN_SHOW + " on " + endpointUrl + " answered without Found and Content");
+    }
+    if (!found) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        out[1].value() instanceof ByteString content ? content.bytesOrEmpty() : new byte[0]);
+  }
+
+  private DomainChange domainChange(String method, Variant input) throws AdminClientException {
+    long waitMs = Math.max(timeoutMs, DOMAIN_CHANGE_TIMEOUT.toMillis());
+    Variant[] out = callDomain(method, waitMs, input);
+    if (out.length < 3
+        || !(out[0].value() instanceof Boolean accepted)
+        || !(out[1].value() instanceof String message)
+        || !(out[2].value() instanceof Long version)) {
+      throw new AdminClientException(
+          method + " on " + endpointUrl + " answered without Accepted, Message and Version");
+    }
+    return new DomainChange(accepted, message, version);
+  }
+
+  /** Calls a method of the {@code Domain} object and returns its output arguments. */
+  private Variant[] callDomain(String method, long waitMs, Variant... inputs)
+      throws AdminClientException {
+    var request = new CallMethodRequest(adminNode(DOMAIN_OBJECT), adminNode(method), inputs);
+    CallMethodResult result;
+    try {
+      // The request's own timeout, not the session's default: a change may take longer. A little
+      // above the wait here, so running out reads "no answer within", as for every other call.
+      CallResponse response =
+          await(
+              client
+                  .getSessionAsync()
+                  .thenCompose(
+                      session ->
+                          client.sendRequestAsync(
+                              new CallRequest(
+                                  client.newRequestHeader(
+                                      session.getAuthenticationToken(), uint(waitMs + 1000)),
+                                  new CallMethodRequest[] {request})))
+                  .thenApply(CallResponse.class::cast),
+              deadlineIn(waitMs));
+      result = response.getResults()[0];
+    } catch (Exception e) {
+      throw failure("cannot call " + method + " on", e, waitMs);
+    }
+    StatusCode status = result.getStatusCode();
+    if (status.isBad()) {
+      long code = status.getValue() & 0xFFFF0000L;
+      boolean missing =
+          code == StatusCodes.Bad_NotSupported
+              || code == StatusCodes.Bad_MethodInvalid
+              || code == StatusCodes.Bad_NodeIdUnknown;
+      throw new AdminClientException(
+          method
+              + " on "
+              + endpointUrl
+              + " failed: "
+              + (missing
+                  ? "domain administration is not available on this server"
+                  : statusName(status)));
+    }
+    Variant[] out = result.getOutputArguments();
+    return out == null ? new Variant[0] : out;
+  }
+
+  private long callTimeoutMs() {
+    return Math.max(timeoutMs, MIN_CALL_TIMEOUT.toMillis());
   }
 
   /**

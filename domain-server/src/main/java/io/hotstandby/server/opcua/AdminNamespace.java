@@ -6,17 +6,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
 import org.eclipse.milo.opcua.sdk.core.ValueRanks;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.Session;
+import org.eclipse.milo.opcua.sdk.server.identity.Identity;
 import org.eclipse.milo.opcua.sdk.server.methods.AbstractMethodInvocationHandler;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
@@ -26,10 +31,30 @@ import org.eclipse.milo.opcua.stack.core.types.structured.Argument;
 /**
  * The admin namespace ({@value #URI}): objects {@code Domain} and {@code Server} under Objects,
  * read-only variables with string NodeIds {@code <Object>.<Variable>} (e.g. {@code
- * Server.StatusJson}), and the method {@code Server.Activate}. Clients hard-code these ids.
+ * Server.StatusJson}), and methods with string NodeIds {@code <Object>.<Method>}. Clients hard-code
+ * these ids.
+ *
+ * <p>Methods (input arguments → output arguments, in this order):
+ *
+ * <ul>
+ *   <li>{@code Server.Activate() → (Accepted: Boolean, Message: String)}
+ *   <li>{@code Domain.Apply(Content: ByteString) → (Accepted: Boolean, Message: String, Version:
+ *       Int64)}
+ *   <li>{@code Domain.History() → (Json: String)}
+ *   <li>{@code Domain.Show(Version: String) → (Found: Boolean, Content: ByteString)}; {@code ""} is
+ *       the version in force
+ *   <li>{@code Domain.Rollback(Version: String) → (Accepted: Boolean, Message: String, Version:
+ *       Int64)}
+ * </ul>
+ *
+ * <p>The user a change is recorded under is the session's user name when the client activated its
+ * session with a user name, else {@value #ANONYMOUS}.
  */
 final class AdminNamespace extends SampledNamespace {
   static final String URI = "urn:hotstandby:admin";
+
+  /** The user of a session without a user name. */
+  static final String ANONYMOUS = "anonymous";
 
   // Values change only when publish() is called; sampling faster than this buys nothing.
   private static final double MIN_SAMPLING_MS = 50.0;
@@ -67,12 +92,74 @@ final class AdminNamespace extends SampledNamespace {
           new Var("Server", "Peers", NodeIds.String, AdminStatus::peersJson),
           new Var("Server", "StatusJson", NodeIds.String, AdminStatus::statusJson));
 
+  private static final Argument ACCEPTED =
+      new Argument(
+          "Accepted",
+          NodeIds.Boolean,
+          ValueRanks.Scalar,
+          null,
+          LocalizedText.english("Whether the server accepted the request."));
+  private static final Argument MESSAGE =
+      new Argument(
+          "Message",
+          NodeIds.String,
+          ValueRanks.Scalar,
+          null,
+          LocalizedText.english("Why, in one line."));
+  private static final Argument VERSION_IN_FORCE =
+      new Argument(
+          "Version",
+          NodeIds.Int64,
+          ValueRanks.Scalar,
+          null,
+          LocalizedText.english("The number of the domain file version in force after the call."));
+  private static final Argument CONTENT_IN =
+      new Argument(
+          "Content",
+          NodeIds.ByteString,
+          ValueRanks.Scalar,
+          null,
+          LocalizedText.english("The complete new domain file."));
+  private static final Argument VERSION_IN =
+      new Argument(
+          "Version",
+          NodeIds.String,
+          ValueRanks.Scalar,
+          null,
+          LocalizedText.english(
+              "A version number, a hash prefix of at least 6 hex digits, or \"\" for the version"
+                  + " in force."));
+  private static final Argument HISTORY_JSON =
+      new Argument(
+          "Json",
+          NodeIds.String,
+          ValueRanks.Scalar,
+          null,
+          LocalizedText.english("The versions of the domain file, newest first, as a JSON array."));
+  private static final Argument FOUND =
+      new Argument(
+          "Found",
+          NodeIds.Boolean,
+          ValueRanks.Scalar,
+          null,
+          LocalizedText.english("Whether the version exists."));
+  private static final Argument CONTENT_OUT =
+      new Argument(
+          "Content",
+          NodeIds.ByteString,
+          ValueRanks.Scalar,
+          null,
+          LocalizedText.english("The content of the version, byte for byte."));
+
   private final Supplier<ActivateResult> activate;
+  private final DomainAdminCalls domainAdmin;
   private final Map<Var, UaVariableNode> nodes = new HashMap<>();
 
-  AdminNamespace(OpcUaServer server, Supplier<ActivateResult> activate) {
+  AdminNamespace(
+      OpcUaServer server, Supplier<ActivateResult> activate, DomainAdminCalls domainAdmin) {
     super(server, URI);
     this.activate = activate;
+    this.domainAdmin = domainAdmin;
     getLifecycleManager().addStartupTask(this::addNodes);
   }
 
@@ -115,6 +202,7 @@ final class AdminNamespace extends SampledNamespace {
       nodes.put(v, node);
     }
     addActivateMethod(server);
+    addDomainMethods(domain);
   }
 
   private UaObjectNode addObject(String name) {
@@ -147,22 +235,132 @@ final class AdminNamespace extends SampledNamespace {
     server.addComponent(method);
   }
 
-  private static final class ActivateMethod extends AbstractMethodInvocationHandler {
-    private static final Argument ACCEPTED =
-        new Argument(
-            "Accepted",
-            NodeIds.Boolean,
-            ValueRanks.Scalar,
-            null,
-            LocalizedText.english("Whether the server accepted the request."));
-    private static final Argument MESSAGE =
-        new Argument(
-            "Message",
-            NodeIds.String,
-            ValueRanks.Scalar,
-            null,
-            LocalizedText.english("Why, in one line."));
+  private void addDomainMethods(UaObjectNode domain) {
+    addMethod(
+        domain,
+        "Domain.Apply",
+        "Apply",
+        "Make a new domain file the version in force on every server.",
+        new Argument[] {CONTENT_IN},
+        new Argument[] {ACCEPTED, MESSAGE, VERSION_IN_FORCE},
+        (context, in) -> {
+          byte[] content = in[0].value() instanceof ByteString b ? b.bytesOrEmpty() : new byte[0];
+          return change(domainAdmin.apply(content, userOf(context)));
+        });
+    addMethod(
+        domain,
+        "Domain.History",
+        "History",
+        "The versions of the domain file, newest first.",
+        new Argument[0],
+        new Argument[] {HISTORY_JSON},
+        (context, in) -> new Variant[] {new Variant(domainAdmin.historyJson())});
+    addMethod(
+        domain,
+        "Domain.Show",
+        "Show",
+        "The content of one version of the domain file.",
+        new Argument[] {VERSION_IN},
+        new Argument[] {FOUND, CONTENT_OUT},
+        (context, in) -> {
+          Optional<byte[]> content = domainAdmin.show(versionOf(in[0]));
+          return new Variant[] {
+            new Variant(content.isPresent()),
+            new Variant(ByteString.of(content.orElse(new byte[0])))
+          };
+        });
+    addMethod(
+        domain,
+        "Domain.Rollback",
+        "Rollback",
+        "Make the content of an earlier version the next version of the domain file.",
+        new Argument[] {VERSION_IN},
+        new Argument[] {ACCEPTED, MESSAGE, VERSION_IN_FORCE},
+        (context, in) -> change(domainAdmin.rollback(versionOf(in[0]), userOf(context))));
+  }
 
+  private void addMethod(
+      UaObjectNode parent,
+      String id,
+      String name,
+      String description,
+      Argument[] inputs,
+      Argument[] outputs,
+      MethodBody body) {
+    UaMethodNode method =
+        UaMethodNode.builder(getNodeContext())
+            .setNodeId(newNodeId(id))
+            .setBrowseName(newQualifiedName(name))
+            .setDisplayName(LocalizedText.english(name))
+            .setDescription(LocalizedText.english(description))
+            .build();
+    var handler = new AdminMethod(method, inputs, outputs, body);
+    if (inputs.length > 0) {
+      method.setInputArguments(inputs);
+    }
+    method.setOutputArguments(outputs);
+    method.setInvocationHandler(handler);
+    getNodeManager().addNode(method);
+    parent.addComponent(method);
+  }
+
+  private static Variant[] change(DomainAdminResult result) {
+    return new Variant[] {
+      new Variant(result.accepted()), new Variant(result.message()), new Variant(result.version())
+    };
+  }
+
+  private static String versionOf(Variant v) {
+    return v.value() instanceof String s ? s.trim() : "";
+  }
+
+  /** The session's user name when it has one, else {@value #ANONYMOUS}. */
+  static String userOf(AbstractMethodInvocationHandler.InvocationContext context) {
+    return context
+        .getSession()
+        .map(Session::getIdentity)
+        .filter(Identity.UsernameIdentity.class::isInstance)
+        .map(i -> ((Identity.UsernameIdentity) i).getUsername())
+        .filter(name -> !name.isBlank())
+        .orElse(ANONYMOUS);
+  }
+
+  /** What a method does with its (type-checked) input arguments. */
+  @FunctionalInterface
+  private interface MethodBody {
+    Variant[] invoke(AbstractMethodInvocationHandler.InvocationContext context, Variant[] inputs)
+        throws UaException;
+  }
+
+  private static final class AdminMethod extends AbstractMethodInvocationHandler {
+    private final Argument[] inputs;
+    private final Argument[] outputs;
+    private final MethodBody body;
+
+    AdminMethod(UaMethodNode node, Argument[] inputs, Argument[] outputs, MethodBody body) {
+      super(node);
+      this.inputs = inputs;
+      this.outputs = outputs;
+      this.body = body;
+    }
+
+    @Override
+    public Argument[] getInputArguments() {
+      return inputs.clone();
+    }
+
+    @Override
+    public Argument[] getOutputArguments() {
+      return outputs.clone();
+    }
+
+    @Override
+    protected Variant[] invoke(InvocationContext context, Variant[] in) throws UaException {
+      return body.invoke(context, in);
+    }
+  }
+
+  private static final class ActivateMethod extends AbstractMethodInvocationHandler {
     private final Supplier<ActivateResult> activate;
 
     ActivateMethod(UaMethodNode node, Supplier<ActivateResult> activate) {

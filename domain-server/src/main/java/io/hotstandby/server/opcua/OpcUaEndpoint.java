@@ -41,8 +41,11 @@ import org.slf4j.LoggerFactory;
  * ServerUriArray} = all servers of the domain) and a live {@code ServiceLevel}, and serves the
  * admin namespace {@code urn:hotstandby:admin} (see {@link #publish}) and, once {@link
  * #registerApplication} gave it the runtime, the application namespace {@code
- * urn:hotstandby:application} ({@link ApplicationNamespace}). Endpoints: SecurityPolicy None and
- * Basic256Sha256/SignAndEncrypt, both with anonymous access for now.
+ * urn:hotstandby:application} ({@link ApplicationNamespace}). Once {@link #registerDomainAdmin}
+ * gave it the domain store, the admin namespace's {@code Domain.Apply}, {@code Domain.History},
+ * {@code Domain.Show} and {@code Domain.Rollback} methods reach it (see {@link AdminNamespace});
+ * without it they answer that domain administration is not available. Endpoints: SecurityPolicy
+ * None and Basic256Sha256/SignAndEncrypt, both with anonymous access for now.
  *
  * <p>{@link #setServiceLevel} and {@link #publish} may be called from any thread, before or after
  * {@link #start}; values given before start are in place when the port opens.
@@ -50,6 +53,15 @@ import org.slf4j.LoggerFactory;
 public final class OpcUaEndpoint implements AutoCloseable {
   /** The ServiceLevel until {@link #setServiceLevel} says otherwise: 1, "no data" (starting). */
   public static final int INITIAL_SERVICE_LEVEL = 1;
+
+  /**
+   * How long {@code Domain.Apply} and {@code Domain.Rollback} wait for the {@link DomainAdmin} by
+   * default: a change may include a planned switchover and take ~15 s.
+   */
+  public static final Duration DEFAULT_DOMAIN_CHANGE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** How long {@code Domain.History} and {@code Domain.Show} wait for the {@link DomainAdmin}. */
+  static final Duration DOMAIN_QUERY_TIMEOUT = Duration.ofSeconds(5);
 
   private static final Logger log = LoggerFactory.getLogger(OpcUaEndpoint.class);
 
@@ -72,6 +84,9 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private ApplicationView application;
   private Duration applicationWriteTimeout;
   private ApplicationNamespace applicationNamespace;
+  private DomainAdmin domainAdmin;
+  private Duration domainChangeTimeout = DEFAULT_DOMAIN_CHANGE_TIMEOUT;
+  private DomainAdminCalls domainAdminCalls;
 
   public OpcUaEndpoint(OpcUaEndpointConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -146,7 +161,10 @@ public final class OpcUaEndpoint implements AutoCloseable {
     // The constructor has loaded the standard nodes; the port is not open yet.
     var newRedundancy =
         StandardRedundancy.install(server, RedundancySupport.Hot, config.serverUris());
-    var newAdmin = new AdminNamespace(server, this::activate);
+    domainAdminCalls =
+        new DomainAdminCalls(
+            domainAdmin, domainChangeTimeout, DOMAIN_QUERY_TIMEOUT, this::publishedDomainVersion);
+    var newAdmin = new AdminNamespace(server, this::activate, domainAdminCalls);
     newAdmin.startup();
     synchronized (valueLock) {
       newRedundancy.setServiceLevel(serviceLevel);
@@ -192,6 +210,39 @@ public final class OpcUaEndpoint implements AutoCloseable {
     }
     application = view;
     applicationWriteTimeout = writeTimeout;
+  }
+
+  /**
+   * Serves domain-file administration through the admin namespace's {@code Domain.*} methods,
+   * waiting up to {@link #DEFAULT_DOMAIN_CHANGE_TIMEOUT} for a change. See {@link
+   * #registerDomainAdmin(DomainAdmin, Duration)}.
+   */
+  public void registerDomainAdmin(DomainAdmin admin) {
+    registerDomainAdmin(admin, DEFAULT_DOMAIN_CHANGE_TIMEOUT);
+  }
+
+  /**
+   * Serves domain-file administration through the admin namespace's {@code Domain.Apply}, {@code
+   * Domain.History}, {@code Domain.Show} and {@code Domain.Rollback} methods. {@code admin} is
+   * called on threads of the endpoint, never on Milo's, one change at a time. Once only, before
+   * start.
+   *
+   * @param changeTimeout how long a client's {@code Apply} or {@code Rollback} waits for {@code
+   *     admin}; a change that takes longer is reported as not accepted (it may still complete)
+   * @throws IllegalStateException if a domain admin is already registered, or the endpoint was
+   *     started or closed
+   */
+  public synchronized void registerDomainAdmin(DomainAdmin admin, Duration changeTimeout) {
+    Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(changeTimeout, "changeTimeout");
+    if (started || closed) {
+      throw new IllegalStateException("register the domain admin before the endpoint starts");
+    }
+    if (domainAdmin != null) {
+      throw new IllegalStateException("a domain admin is already registered");
+    }
+    domainAdmin = admin;
+    domainChangeTimeout = changeTimeout;
   }
 
   // A faulty view must not take the endpoint (admin namespace, redundancy) down with it.
@@ -284,6 +335,9 @@ public final class OpcUaEndpoint implements AutoCloseable {
       }
     }
     activateExecutor.shutdownNow();
+    if (domainAdminCalls != null) {
+      domainAdminCalls.close();
+    }
   }
 
   private OpcUaServerConfig serverConfig() {
@@ -349,6 +403,13 @@ public final class OpcUaEndpoint implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new ActivateResult(false, "interrupted");
+    }
+  }
+
+  // The version in force as last published: what a refused change reports when nobody said.
+  private long publishedDomainVersion() {
+    synchronized (valueLock) {
+      return status == null ? 0 : status.domainVersion();
     }
   }
 

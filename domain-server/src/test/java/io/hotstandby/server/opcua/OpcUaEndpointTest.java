@@ -5,15 +5,30 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.hotstandby.admin.Domainctl;
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
+import io.hotstandby.admin.client.DomainChange;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +58,10 @@ class OpcUaEndpointTest {
   // What Activate does in the current test; a test swaps it before calling.
   private static final AtomicReference<ActivateHandler> onActivate = new AtomicReference<>();
 
+  // The domain store behind Domain.Apply/History/Show/Rollback; changes wait at most 1 s for it.
+  private static final InMemoryDomainAdmin domainAdmin = new InMemoryDomainAdmin();
+  private static final Duration DOMAIN_CHANGE_TIMEOUT = Duration.ofSeconds(1);
+
   @TempDir static Path tmp;
   private static int port;
   private static OpcUaEndpoint endpoint;
@@ -55,6 +74,7 @@ class OpcUaEndpointTest {
     endpoint = new OpcUaEndpoint(config(port, tmp.resolve("pki"), Duration.ofSeconds(1)));
     endpoint.setServiceLevel(150);
     endpoint.publish(status("STANDBY", 7, "{\"state\":\"STANDBY\"}"));
+    endpoint.registerDomainAdmin(domainAdmin, DOMAIN_CHANGE_TIMEOUT);
     endpoint.start();
     admin = AdminClient.connect(endpoint.endpointUrl(), WAIT);
     milo = OpcUaClient.create(endpoint.endpointUrl());
@@ -196,6 +216,188 @@ class OpcUaEndpointTest {
   }
 
   @Test
+  void domainApplyCarriesTheContentUnchangedAndTheUser() throws Exception {
+    // Every byte value, and more than one OPC UA chunk.
+    byte[] content = new byte[300_000];
+    new Random(42).nextBytes(content);
+
+    DomainChange change = admin.applyDomain(content);
+
+    assertThat(change.accepted()).isTrue();
+    assertThat(change.message()).isEqualTo("version " + change.version() + " is in force");
+    InMemoryDomainAdmin.Version stored = domainAdmin.version(change.version()).orElseThrow();
+    assertThat(stored.content()).isEqualTo(content);
+    assertThat(stored.user()).isEqualTo("anonymous");
+    assertThat(domainAdmin.threads).last().asString().startsWith("opcua-domain-change");
+  }
+
+  @Test
+  void domainApplyThatIsRefusedComesBackNotAccepted() throws Exception {
+    long inForce = admin.applyDomain(bytes("<domain version=\"a\"/>")).version();
+
+    DomainChange refused = admin.applyDomain(bytes("bad file"));
+
+    assertThat(refused).isEqualTo(new DomainChange(false, "line 1: not a domain file", inForce));
+    assertThat(domainAdmin.users).last().isEqualTo("anonymous");
+  }
+
+  @Test
+  void domainShowReturnsTheBytesOfAVersion() throws Exception {
+    byte[] content = bytes("<domain name=\"démo\">\r\n</domain>\n");
+    long version = admin.applyDomain(content).version();
+
+    assertThat(admin.showDomain("")).hasValueSatisfying(c -> assertThat(c).isEqualTo(content));
+    assertThat(admin.showDomain(String.valueOf(version)))
+        .hasValueSatisfying(c -> assertThat(c).isEqualTo(content));
+    assertThat(
+            admin.showDomain(domainAdmin.version(version).orElseThrow().sha256().substring(0, 8)))
+        .hasValueSatisfying(c -> assertThat(c).isEqualTo(content));
+    assertThat(admin.showDomain("999999")).isEmpty();
+    assertThat(domainAdmin.shown).contains("", String.valueOf(version), "999999");
+  }
+
+  @Test
+  void domainHistoryIsTheAdminsJson() throws Exception {
+    admin.applyDomain(bytes("<domain/>"));
+
+    String json = admin.domainHistoryJson();
+
+    assertThat(json).isEqualTo(domainAdmin.historyJson()).startsWith("[{\"number\":");
+  }
+
+  @Test
+  void domainRollbackMakesAnEarlierVersionTheNext() throws Exception {
+    byte[] first = bytes("<domain version=\"first\"/>");
+    long v1 = admin.applyDomain(first).version();
+    admin.applyDomain(bytes("<domain version=\"second\"/>"));
+
+    DomainChange rollback = admin.rollbackDomain(String.valueOf(v1));
+
+    assertThat(rollback.accepted()).isTrue();
+    assertThat(rollback.message()).isEqualTo("version " + rollback.version() + " is in force");
+    assertThat(admin.showDomain("")).hasValueSatisfying(c -> assertThat(c).isEqualTo(first));
+    InMemoryDomainAdmin.Version stored = domainAdmin.version(rollback.version()).orElseThrow();
+    assertThat(stored.user()).isEqualTo("anonymous");
+    assertThat(stored.source()).isEqualTo("rollback to " + v1);
+
+    DomainChange unknown = admin.rollbackDomain("nope");
+    assertThat(unknown.accepted()).isFalse();
+    assertThat(unknown.message()).isEqualTo("no version nope");
+    assertThat(unknown.version()).isEqualTo(rollback.version());
+  }
+
+  @Test
+  void domainChangeThatDoesNotAnswerInTimeIsReportedNotAccepted() throws Exception {
+    var release = new CountDownLatch(1);
+    domainAdmin.hold = release;
+    DomainChange late;
+    try {
+      late = admin.applyDomain(bytes("<domain version=\"late\"/>"));
+    } finally {
+      domainAdmin.hold = null;
+      release.countDown();
+    }
+    assertThat(late.accepted()).isFalse();
+    assertThat(late.message()).isEqualTo("no answer within 1000 ms; the change may still complete");
+    // It does complete, after the answer.
+    await()
+        .atMost(WAIT)
+        .until(() -> domainAdmin.showNow("").map(String::new).orElse(""), s -> s.contains("late"));
+  }
+
+  @Test
+  void domainAdminThatFailsIsReportedNotAccepted() throws Exception {
+    domainAdmin.failure = new IllegalStateException("store is read-only");
+    try {
+      DomainChange change = admin.applyDomain(bytes("<domain/>"));
+      assertThat(change.accepted()).isFalse();
+      assertThat(change.message()).contains("store is read-only");
+      assertThatThrownBy(admin::domainHistoryJson)
+          .isInstanceOf(AdminClientException.class)
+          .hasMessageStartingWith("Domain.History on " + endpoint.endpointUrl() + " failed: ")
+          .hasMessageContaining("Bad_InternalError");
+    } finally {
+      domainAdmin.failure = null;
+    }
+  }
+
+  @Test
+  void domainctlAppliesAndShowsTheFileByteForByte() throws Exception {
+    // Not UTF-8, with CR LF and a NUL: what show prints must be exactly what apply sent.
+    byte[] content = {'<', 'd', '/', '>', '\r', '\n', (byte) 0xff, 0, (byte) 0xe9, '\n'};
+    Path file = Files.write(tmp.resolve("raw.dom"), content);
+    String url = endpoint.endpointUrl();
+
+    var applyErr = new StringWriter();
+    var applyOut = new ByteArrayOutputStream();
+    int applied =
+        Domainctl.run(
+            new String[] {"--endpoint", url, "domain", "apply", file.toString()},
+            applyOut,
+            new PrintWriter(applyErr, true));
+    assertThat(applied).as(applyErr.toString()).isZero();
+    assertThat(applyOut.toString(StandardCharsets.UTF_8)).matches("version \\d+ is in force\\R");
+
+    var showOut = new ByteArrayOutputStream();
+    int shown =
+        Domainctl.run(
+            new String[] {"--endpoint", url, "domain", "show"},
+            showOut,
+            new PrintWriter(new StringWriter(), true));
+    assertThat(shown).isZero();
+    assertThat(showOut.toByteArray()).isEqualTo(content);
+
+    var refusedErr = new StringWriter();
+    int refused =
+        Domainctl.run(
+            new String[] {"--endpoint", url, "domain", "rollback", "nope"},
+            new ByteArrayOutputStream(),
+            new PrintWriter(refusedErr, true));
+    assertThat(refused).isEqualTo(1);
+    assertThat(refusedErr.toString()).isEqualToIgnoringNewLines("no version nope");
+  }
+
+  @Test
+  void withoutDomainAdminTheDomainMethodsSayItIsNotAvailable() throws Exception {
+    var bare = new OpcUaEndpoint(config(freePort(), tmp.resolve("pki-bare"), null));
+    try {
+      bare.publish(status("STANDBY", 7, "{}"));
+      bare.start();
+      assertThatThrownBy(() -> bare.registerDomainAdmin(domainAdmin))
+          .isInstanceOf(IllegalStateException.class);
+      try (var client = AdminClient.connect(bare.endpointUrl(), WAIT)) {
+        String notAvailable = "domain administration is not available on this server";
+        assertThat(client.applyDomain(bytes("<domain/>")))
+            .isEqualTo(new DomainChange(false, notAvailable, 12));
+        assertThat(client.rollbackDomain("1")).isEqualTo(new DomainChange(false, notAvailable, 12));
+        assertThatThrownBy(client::domainHistoryJson)
+            .isInstanceOf(AdminClientException.class)
+            .hasMessage("Domain.History on " + bare.endpointUrl() + " failed: " + notAvailable);
+        assertThatThrownBy(() -> client.showDomain(""))
+            .isInstanceOf(AdminClientException.class)
+            .hasMessage("Domain.Show on " + bare.endpointUrl() + " failed: " + notAvailable);
+      }
+    } finally {
+      bare.close();
+    }
+  }
+
+  @Test
+  void domainAdminIsRegisteredOnceBeforeStart() {
+    var other = new OpcUaEndpoint(config(port, tmp.resolve("pki-other"), null));
+    try {
+      other.registerDomainAdmin(domainAdmin);
+      assertThatThrownBy(() -> other.registerDomainAdmin(domainAdmin))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("already registered");
+    } finally {
+      other.close();
+    }
+    assertThatThrownBy(() -> endpoint.registerDomainAdmin(domainAdmin))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void anotherEndpointOnTheSamePortFailsNamingIt() throws Exception {
     var second = new OpcUaEndpoint(config(port, tmp.resolve("pki2"), null));
     try {
@@ -247,6 +449,10 @@ class OpcUaEndpointTest {
     return new NodeId(milo.getNamespaceTable().getIndex(AdminNamespace.URI), id);
   }
 
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
   private static int last(List<Integer> values) {
     return values.isEmpty() ? -1 : values.get(values.size() - 1);
   }
@@ -289,6 +495,123 @@ class OpcUaEndpointTest {
   private static int freePort() throws IOException {
     try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
+    }
+  }
+
+  /** A domain store in memory: numbered versions, each with its content and who made it. */
+  static final class InMemoryDomainAdmin implements DomainAdmin {
+    record Version(long number, byte[] content, String sha256, String user, String source) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    // Oldest first; the last one is in force.
+    private final List<Version> versions = new ArrayList<>();
+    final List<String> users = new CopyOnWriteArrayList<>();
+    final List<String> threads = new CopyOnWriteArrayList<>();
+    final List<String> shown = new CopyOnWriteArrayList<>();
+    // When set, a change waits for it before doing anything (a slow switchover).
+    volatile CountDownLatch hold;
+    // When set, every call throws it.
+    volatile RuntimeException failure;
+
+    @Override
+    public DomainAdminResult apply(byte[] content, String user) {
+      enter(user);
+      if (new String(content, StandardCharsets.UTF_8).startsWith("bad")) {
+        return new DomainAdminResult(false, "line 1: not a domain file", inForce());
+      }
+      return add(content, user, "apply");
+    }
+
+    @Override
+    public synchronized String historyJson() {
+      fail();
+      ArrayNode array = JSON.createArrayNode();
+      for (int i = versions.size() - 1; i >= 0; i--) {
+        Version v = versions.get(i);
+        array
+            .addObject()
+            .put("number", v.number())
+            .put("sha256", v.sha256())
+            .put("server", "alpha")
+            .put("user", v.user())
+            .put("time", Instant.ofEpochSecond(1_700_000_000L + v.number()).toString())
+            .put("source", v.source())
+            .put("status", i == versions.size() - 1 ? "in force" : "superseded");
+      }
+      return array.toString();
+    }
+
+    @Override
+    public Optional<byte[]> show(String version) {
+      fail();
+      shown.add(version);
+      return showNow(version);
+    }
+
+    @Override
+    public DomainAdminResult rollback(String version, String user) {
+      enter(user);
+      Optional<byte[]> content = showNow(version);
+      if (content.isEmpty()) {
+        return new DomainAdminResult(false, "no version " + version, inForce());
+      }
+      return add(content.get(), user, "rollback to " + version);
+    }
+
+    synchronized Optional<byte[]> showNow(String version) {
+      return versions.stream()
+          .filter(
+              v ->
+                  version.isEmpty()
+                      ? v == versions.get(versions.size() - 1)
+                      : String.valueOf(v.number()).equals(version)
+                          || (version.length() >= 6 && v.sha256().startsWith(version)))
+          .reduce((a, b) -> b)
+          .map(v -> v.content().clone());
+    }
+
+    synchronized Optional<Version> version(long number) {
+      return versions.stream().filter(v -> v.number() == number).findFirst();
+    }
+
+    private void enter(String user) {
+      fail();
+      users.add(user);
+      threads.add(Thread.currentThread().getName());
+      CountDownLatch latch = hold;
+      if (latch != null) {
+        try {
+          latch.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private void fail() {
+      RuntimeException e = failure;
+      if (e != null) {
+        throw e;
+      }
+    }
+
+    private synchronized DomainAdminResult add(byte[] content, String user, String source) {
+      long number = inForce() + 1;
+      versions.add(new Version(number, content.clone(), sha256(content), user, source));
+      return new DomainAdminResult(true, "version " + number + " is in force", number);
+    }
+
+    private synchronized long inForce() {
+      return versions.isEmpty() ? 0 : versions.get(versions.size() - 1).number();
+    }
+
+    private static String sha256(byte[] content) {
+      try {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 }

@@ -1,0 +1,37 @@
+package io.hotstandby.server.opcua;
+
+import java.util.Optional;
+
+/**
+ * What the admin namespace's domain-file methods ({@code Domain.Apply}, {@code Domain.History},
+ * {@code Domain.Show}, {@code Domain.Rollback}) ask of the server. Implemented by the domain server
+ * over its domain store; each call may block while the change is validated, written and (when the
+ * change needs one) a planned switchover is carried out.
+ */
+public interface DomainAdmin {
+
+  /**
+   * Validates {@code content} as the next version of the domain file and, if good, makes it the
+   * version in force on every server.
+   *
+   * @param content the complete new domain file
+   * @param user who asks, for the history and the audit log
+   */
+  DomainAdminResult apply(byte[] content, String user);
+
+  /**
+   * The history of the domain file, newest first, as a JSON array of objects with {@code number},
+   * {@code sha256}, {@code server}, {@code user}, {@code time} (ISO-8601), {@code source} and
+   * {@code status} ("in force", "superseded", "conflict", "refused").
+   */
+  String historyJson();
+
+  /**
+   * The content of one version: {@code ""} for the version in force, a number, or a hash prefix of
+   * at least 6 hex digits (to pick one of two versions that share a number after a conflict).
+   */
+  Optional<byte[]> show(String version);
+
+  /** Makes the content of an earlier version (as {@link #show} selects it) the next version. */
+  DomainAdminResult rollback(String version, String user);
+}
