@@ -1,10 +1,17 @@
 package io.hotstandby.server;
 
 import io.hotstandby.domain.Domain;
+import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.DomainRole;
 import io.hotstandby.domain.IntegrityAddress;
 import io.hotstandby.domain.RecEndpoint;
 import io.hotstandby.domain.ServerSpec;
+import io.hotstandby.domain.Sha256;
+import io.hotstandby.domain.sync.DomainFileWatcher;
+import io.hotstandby.domain.sync.DomainStore;
+import io.hotstandby.domain.sync.DomainStore.Proposal;
+import io.hotstandby.domain.sync.DomainVersion;
+import io.hotstandby.domain.sync.HistoryEntry;
 import io.hotstandby.rec.Heartbeat;
 import io.hotstandby.rec.IntegrityCheck;
 import io.hotstandby.rec.LocalStatus;
@@ -20,6 +27,8 @@ import io.hotstandby.server.cluster.ClusterMember;
 import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
 import io.hotstandby.server.opcua.ActivateResult;
+import io.hotstandby.server.opcua.DomainAdmin;
+import io.hotstandby.server.opcua.DomainAdminResult;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
 import io.hotstandby.server.opcua.OpcUaEndpointException;
@@ -32,6 +41,8 @@ import io.hotstandby.server.role.RoleNotice.Weight;
 import io.hotstandby.server.role.RoleSnapshot;
 import io.hotstandby.server.role.ServiceLevels;
 import io.hotstandby.server.role.Transition;
+import io.hotstandby.server.sync.DomainHistoryJson;
+import io.hotstandby.server.sync.DomainReplicator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -43,6 +54,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -68,7 +80,8 @@ public final class DomainServer implements AutoCloseable {
   /** A cluster removal followed this soon by missing heartbeats is a crash. */
   private static final long CRASH_CORRELATION_MS = 2000;
 
-  private final Domain domain;
+  private final DomainStore store;
+  private final DomainStore.Opened opened;
   private final String self;
   private final Path dataDir;
   private final String productVersion;
@@ -81,8 +94,12 @@ public final class DomainServer implements AutoCloseable {
   private final List<CompletableFuture<Void>> stateWaiters = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private IntegrityCheck integrity;
-  private RecLink rec;
+  private volatile Domain domain;
+  private volatile IntegrityCheck integrity;
+  private volatile RecLink rec;
+  private DomainReplicator replicator;
+  private DomainFileWatcher watcher;
+  private final Object changeLock = new Object();
   private OpcUaEndpoint opcUa;
   private volatile ClusterMember cluster;
   private RoleMachine machine;
@@ -90,8 +107,19 @@ public final class DomainServer implements AutoCloseable {
   private volatile RoleSnapshot snapshot;
   private volatile boolean closed;
 
-  public DomainServer(Domain domain, String self, Path dataDir, String productVersion) {
-    this.domain = domain;
+  /**
+   * @param store the domain file and its history, opened
+   * @param opened what opening it found (reported as events when the server starts)
+   */
+  public DomainServer(
+      DomainStore store,
+      DomainStore.Opened opened,
+      String self,
+      Path dataDir,
+      String productVersion) {
+    this.store = store;
+    this.opened = opened;
+    this.domain = opened.domain();
     this.self = self;
     this.dataDir = dataDir;
     this.productVersion = productVersion;
@@ -136,8 +164,11 @@ public final class DomainServer implements AutoCloseable {
             + ", pid "
             + ProcessHandle.current().pid()
             + ")");
+    opened.notices().forEach(n -> events.record(Weight.NOTICE, "domain", n));
+    opened.errors().forEach(n -> events.record(Weight.ERROR, "domain", n));
+    replicator = new DomainReplicator(store, self, new ReplicaEvents());
     loadRuntime();
-    integrity = new IntegrityCheck(integrityAddresses(), 200);
+    integrity = new IntegrityCheck(integrityAddresses(domain), 200);
     integrity.start(250);
     context = new ServerContext(domain, self, productVersion, integrity, runtime);
     try {
@@ -167,6 +198,7 @@ public final class DomainServer implements AutoCloseable {
           StartupException.RESOURCE, domain.file() + ": rec: " + e.getMessage(), e);
     }
     opcUa = startOpcUa(me);
+    watchDomainFile();
     CompletableFuture.runAsync(this::startCluster, operatorThread);
     roleThread.schedule(
         () -> handle(new RoleEvent.JoinWindowElapsed()), joinWindowMillis(), TimeUnit.MILLISECONDS);
@@ -226,6 +258,7 @@ public final class DomainServer implements AutoCloseable {
     if (runtime.ready()) {
       endpoint.registerApplication(new RuntimeApplicationView(runtime));
     }
+    endpoint.registerDomainAdmin(new DomainChanges());
     try {
       endpoint.start();
     } catch (OpcUaEndpointException e) {
@@ -243,9 +276,9 @@ public final class DomainServer implements AutoCloseable {
     }
   }
 
-  private List<InetSocketAddress> integrityAddresses() {
+  private static List<InetSocketAddress> integrityAddresses(Domain d) {
     List<InetSocketAddress> list = new ArrayList<>();
-    for (IntegrityAddress a : domain.hotStandby().integrity()) {
+    for (IntegrityAddress a : d.hotStandby().integrity()) {
       list.add(new InetSocketAddress(a.host(), a.port()));
     }
     return list;
@@ -281,7 +314,13 @@ public final class DomainServer implements AutoCloseable {
   private void startCluster() {
     try {
       cluster =
-          ClusterMember.start(domain, self, name -> roleThread.execute(() -> clusterRemoved(name)));
+          ClusterMember.start(
+              domain,
+              self,
+              name -> roleThread.execute(() -> clusterRemoved(name)),
+              name -> replicator.peerJoined(name));
+      replicator.attach(cluster);
+      cluster.subscribe(ADMIN_TOPIC, this::adminMessage);
       events.record(
           Weight.NOTICE,
           "cluster",
@@ -526,6 +565,368 @@ public final class DomainServer implements AutoCloseable {
     waiting.forEach(f -> f.complete(null));
   }
 
+  // ---- the domain file ----------------------------------------------------------------------
+
+  /** Carries requests between servers that the REC link does not: "activate SERVER USER". */
+  private static final String ADMIN_TOPIC = "hotstandby.admin";
+
+  private void watchDomainFile() {
+    try {
+      watcher = new DomainFileWatcher(store.file(), 150, this::localEdit);
+    } catch (IOException e) {
+      events.record(
+          Weight.WARNING,
+          "domain",
+          "cannot watch " + store.file() + " for local edits: " + e.getMessage());
+    }
+  }
+
+  /** The file changed on disk: a local edit, unless it is a version this server wrote. */
+  private void localEdit(byte[] content) {
+    if (closed || store.current().descendsFrom(Sha256.hex(content))) {
+      return;
+    }
+    operatorThread.execute(() -> change(content, "local", "edit of " + store.file(), true));
+  }
+
+  /**
+   * Validates and puts in force a change made on this server (an apply, a rollback, a local edit),
+   * first performing the planned switchover it needs; one change at a time.
+   *
+   * @param edit whether the change is already on disk (a local edit), so that a refusal writes the
+   *     version in force back
+   */
+  DomainAdminResult change(byte[] content, String user, String source, boolean edit) {
+    synchronized (changeLock) {
+      DomainVersion before = store.current();
+      Proposal p;
+      try {
+        p = store.propose(content, user, source);
+      } catch (DomainFileException e) {
+        return refused(content, user, source, edit, e.getMessage());
+      }
+      if (p == null) {
+        return new DomainAdminResult(
+            true, "no change: " + before.label() + " is already in force", before.number());
+      }
+      String blocked = switchoverFor(p.domain(), user);
+      if (!blocked.isEmpty()) {
+        return refused(content, user, source, edit, blocked);
+      }
+      DomainVersion v;
+      try {
+        v = store.commit(p);
+      } catch (IOException | IllegalStateException e) {
+        String msg =
+            "cannot put the domain file change in force ("
+                + source
+                + "): "
+                + e.getMessage()
+                + "; "
+                + store.current().label()
+                + " stays in force";
+        events.record(Weight.ERROR, "domain", msg);
+        audit.record(user, "domain.change", store.file().toString(), source, "failed: " + msg);
+        return new DomainAdminResult(false, msg, store.current().number());
+      }
+      String msg = "domain " + v.label() + " in force (" + source + " by " + user + ")";
+      events.record(Weight.NOTICE, "domain", msg);
+      audit.record(user, "domain.change", store.file().toString(), source, v.label());
+      replicator.changedHere();
+      roleThread.execute(() -> reconfigure(p.domain(), v));
+      return new DomainAdminResult(true, msg + "; sent to every server", v.number());
+    }
+  }
+
+  private DomainAdminResult refused(
+      byte[] content, String user, String source, boolean edit, String why) {
+    String msg =
+        edit
+            ? store.refuse(content, user, source, why)
+            : "domain file change refused ("
+                + source
+                + "): "
+                + why
+                + "; "
+                + store.current().label()
+                + " stays in force";
+    events.record(Weight.ERROR, "domain", msg);
+    audit.record(user, "domain.change", store.file().toString(), source, "refused: " + why);
+    return new DomainAdminResult(false, msg, store.current().number());
+  }
+
+  /**
+   * A change that takes the active role from the active server (maintenance, removed, neither main
+   * nor backup) first hands it to the standby that keeps a role in the new version.
+   *
+   * @return "" when the change may go ahead, else why not
+   */
+  private String switchoverFor(Domain next, String user) {
+    String active = activeServer();
+    if (active.isEmpty() || keepsActiveRole(next, active)) {
+      return "";
+    }
+    Domain now = domain;
+    String successor =
+        now.roleOf(active) == DomainRole.MAIN
+            ? now.hotStandby().backup()
+            : now.roleOf(active) == DomainRole.BACKUP ? now.hotStandby().main() : "";
+    String why = "";
+    if (successor.isEmpty() || !standingByReady(successor)) {
+      why = successor.isEmpty() ? "no partner" : successor + " is not a ready STANDBY";
+    } else if (!keepsActiveRole(next, successor)) {
+      why = successor + " would have no role either";
+    }
+    if (!why.isEmpty()) {
+      return "domain version "
+          + next.version()
+          + " takes the active role from "
+          + active
+          + " and no standby can take over ("
+          + why
+          + ")";
+    }
+    events.record(
+        Weight.NOTICE,
+        "domain",
+        "domain version "
+            + next.version()
+            + " takes the active role from "
+            + active
+            + ": switching over to "
+            + successor
+            + " first");
+    ActivateResult r =
+        successor.equals(self)
+            ? activateFromOperator(user)
+            : activateRemotely(successor, user, active);
+    return r.accepted() ? "" : "the switchover to " + successor + " failed: " + r.message();
+  }
+
+  private static boolean keepsActiveRole(Domain next, String server) {
+    return next.server(server).map(s -> !s.maintenance()).orElse(false)
+        && (next.roleOf(server) == DomainRole.MAIN
+            || (next.roleOf(server) == DomainRole.BACKUP && next.hotStandby().enabled()));
+  }
+
+  /** The server that is ACTIVE now as far as this one knows, or "". */
+  private String activeServer() {
+    if (snapshot.state() == ServerState.ACTIVE) {
+      return self;
+    }
+    for (PeerView p : rec.peers().values()) {
+      if (p.liveness() == PeerView.Liveness.ALIVE
+          && p.last() != null
+          && p.last().state() == ServerState.ACTIVE) {
+        return p.name();
+      }
+    }
+    return "";
+  }
+
+  private boolean standingByReady(String server) {
+    if (server.equals(self)) {
+      return snapshot.state() == ServerState.STANDBY && runtime.ready();
+    }
+    PeerView p = rec.peers().get(server);
+    return p != null
+        && p.liveness() == PeerView.Liveness.ALIVE
+        && p.last() != null
+        && p.last().state() == ServerState.STANDBY
+        && p.last().runtimeReady();
+  }
+
+  /** Asks {@code server} over the cluster to activate, and waits until it is ACTIVE. */
+  private ActivateResult activateRemotely(String server, String user, String active) {
+    ClusterMember c = cluster;
+    if (c == null) {
+      return new ActivateResult(false, "the cluster member of " + self + " is not up yet");
+    }
+    c.publish(
+        ADMIN_TOPIC,
+        ("activate\n" + server + "\n" + user).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    long deadline = System.nanoTime() + (swapTimeoutMillis() + 3000) * 1_000_000;
+    while (System.nanoTime() < deadline) {
+      PeerView p = rec.peers().get(server);
+      boolean isActive = p != null && p.last() != null && p.last().state() == ServerState.ACTIVE;
+      boolean oldGone =
+          active.equals(self)
+              ? snapshot.state() != ServerState.ACTIVE
+              : !activeServer().equals(active);
+      if (isActive && oldGone) {
+        return new ActivateResult(true, server + " is ACTIVE");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new ActivateResult(false, "interrupted");
+      }
+    }
+    return new ActivateResult(false, server + " did not become ACTIVE in time");
+  }
+
+  private void adminMessage(byte[] bytes) {
+    String[] parts = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
+    if (parts.length == 3 && parts[0].equals("activate") && parts[1].equals(self)) {
+      operatorThread.execute(
+          () -> {
+            ActivateResult r = activateFromOperator(parts[2]);
+            if (!r.accepted()) {
+              events.record(
+                  Weight.WARNING, "domain", "activation for a domain change: " + r.message());
+            }
+          });
+    }
+  }
+
+  /** A new version is in force: every part follows it. Role thread. */
+  private void reconfigure(Domain next, DomainVersion v) {
+    Domain old = domain;
+    if (next.sha256().equals(old.sha256()) || closed) {
+      return;
+    }
+    domain = next;
+    context.setDomain(next);
+    if (next.server(self).isEmpty()) {
+      events.record(
+          Weight.NOTICE,
+          "domain",
+          "domain version " + next.version() + " no longer has " + self + "; stopping");
+      new Thread(() -> System.exit(0), "exit").start();
+      return;
+    }
+    ServerSpec me = next.server(self).orElseThrow();
+    ServerSpec was = old.server(self).orElse(me);
+    List<String> restart = new ArrayList<>();
+    if (!me.host().equals(was.host())
+        || me.opcUaPort() != was.opcUaPort()
+        || me.hazelcastPort() != was.hazelcastPort()) {
+      restart.add("this server's host or ports");
+    }
+    if (!next.projects().equals(old.projects())) {
+      restart.add("the project list");
+    }
+    if (next.hotStandby().standbyMode() != old.hotStandby().standbyMode()) {
+      restart.add("the standby mode");
+    }
+    if (!next.name().equals(old.name())) {
+      restart.add("the domain name");
+    }
+    if (!restart.isEmpty()) {
+      events.record(
+          Weight.WARNING,
+          "domain",
+          "domain version "
+              + next.version()
+              + " changes "
+              + String.join(", ", restart)
+              + "; that takes effect when the server restarts");
+    }
+    if (!integrityAddresses(next).equals(integrityAddresses(old))) {
+      IntegrityCheck fresh = new IntegrityCheck(integrityAddresses(next), 200);
+      fresh.start(250);
+      IntegrityCheck stale = integrity;
+      integrity = fresh;
+      context.setIntegrity(fresh);
+      closeQuietly(stale);
+    }
+    if (recChanged(old, next)) {
+      restartRec(me);
+    }
+    handle(new RoleEvent.DomainChanged(next.version()));
+    if (machine.state() == ServerState.STARTING) {
+      roleThread.schedule(
+          () -> handle(new RoleEvent.JoinWindowElapsed()),
+          joinWindowMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+    publish();
+  }
+
+  private boolean recChanged(Domain old, Domain next) {
+    return !java.util.Arrays.equals(old.secret(), next.secret())
+        || old.hotStandby().heartbeatMs() != next.hotStandby().heartbeatMs()
+        || old.hotStandby().failoverTimeoutMs() != next.hotStandby().failoverTimeoutMs()
+        || !recPaths(old).equals(recPaths(next));
+  }
+
+  private static Map<String, List<RecEndpoint>> recPaths(Domain d) {
+    Map<String, List<RecEndpoint>> m = new LinkedHashMap<>();
+    d.servers().forEach(s -> m.put(s.name(), s.recPaths()));
+    return m;
+  }
+
+  private void restartRec(ServerSpec me) {
+    RecLink stale = rec;
+    RecLink fresh = buildRecLink(me);
+    fresh.setStatus(localStatus(snapshot));
+    closeQuietly(stale);
+    try {
+      fresh.start();
+      rec = fresh;
+      events.record(
+          Weight.NOTICE,
+          "rec",
+          "REC link restarted for domain version "
+              + domain.version()
+              + " (heartbeat "
+              + domain.hotStandby().heartbeatMs()
+              + " ms, failover timeout "
+              + domain.hotStandby().failoverTimeoutMs()
+              + " ms)");
+    } catch (IOException e) {
+      events.record(Weight.ERROR, "rec", "REC link cannot start: " + e.getMessage());
+      rec = fresh;
+    }
+  }
+
+  /** What the replicator finds, into the event log and the server. */
+  private final class ReplicaEvents implements DomainReplicator.Listener {
+    @Override
+    public void inForce(Domain next, DomainVersion v, String how) {
+      events.record(Weight.NOTICE, "domain", "domain " + v.label() + " in force (" + how + ")");
+      roleThread.execute(() -> reconfigure(next, v));
+    }
+
+    @Override
+    public void event(Weight weight, String message) {
+      events.record(weight, "domain", message);
+    }
+  }
+
+  /** The admin namespace's Domain.* methods. */
+  private final class DomainChanges implements DomainAdmin {
+    @Override
+    public DomainAdminResult apply(byte[] content, String user) {
+      return change(content, user, "apply", false);
+    }
+
+    @Override
+    public String historyJson() {
+      return DomainHistoryJson.of(store);
+    }
+
+    @Override
+    public Optional<byte[]> show(String version) {
+      return store.find(version).map(e -> e.version().content());
+    }
+
+    @Override
+    public DomainAdminResult rollback(String version, String user) {
+      Optional<HistoryEntry> e = store.find(version);
+      if (e.isEmpty()) {
+        return new DomainAdminResult(
+            false, "no version " + version + " in the history", store.current().number());
+      }
+      return change(
+          e.get().version().content(),
+          user,
+          "rollback to version " + e.get().version().number(),
+          false);
+    }
+  }
+
   // ---- status -------------------------------------------------------------------------------
 
   private void publish() {
@@ -537,7 +938,8 @@ public final class DomainServer implements AutoCloseable {
       int level =
           ServiceLevels.of(s.state(), runtime.ready(), runtime.health(), s.writesSuspended());
       StatusReport report =
-          new StatusReport(domain, self, productVersion, s, level, runtime, rec, cluster);
+          new StatusReport(
+              domain, self, productVersion, s, level, runtime, rec, cluster, store.conflict());
       opcUa.setServiceLevel(level);
       opcUa.publish(report.adminStatus());
     } catch (RuntimeException e) {
@@ -569,6 +971,8 @@ public final class DomainServer implements AutoCloseable {
     closed = true;
     events.record(Weight.NOTICE, "server", "stopped");
     roleThread.shutdownNow();
+    closeQuietly(watcher);
+    closeQuietly(replicator);
     closeQuietly(cluster);
     closeQuietly(opcUa);
     closeQuietly(rec);

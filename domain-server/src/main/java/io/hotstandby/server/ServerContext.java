@@ -13,7 +13,7 @@ final class ServerContext implements RoleContext {
 
   private final String self;
   private final String productVersion;
-  private final IntegrityCheck integrity;
+  private volatile IntegrityCheck integrity;
   private final ApplicationRuntime runtime;
   private volatile Domain domain;
 
@@ -32,6 +32,16 @@ final class ServerContext implements RoleContext {
 
   Domain domain() {
     return domain;
+  }
+
+  /** A new version of the domain file is in force; the role machine is told next. */
+  void setDomain(Domain next) {
+    this.domain = next;
+  }
+
+  /** The integrity addresses changed: the check built for the new ones. */
+  void setIntegrity(IntegrityCheck check) {
+    this.integrity = check;
   }
 
   @Override

@@ -2,7 +2,7 @@ package io.hotstandby.server;
 
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
-import io.hotstandby.domain.DomainFileReader;
+import io.hotstandby.domain.sync.DomainStore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -52,8 +52,13 @@ public final class ServerMain implements Callable<Integer> {
     System.setProperty("hotstandby.server", server);
     DomainServer ds;
     try (FileLock lock = lockDataDir(data)) {
-      Domain domain = readDomain();
-      ds = new DomainServer(domain, server, data, ProductVersion.current());
+      DomainStore store =
+          new DomainStore(
+              domainFile, data.resolve("domain-history"), server, System::currentTimeMillis);
+      DomainStore.Opened opened = openDomain(store);
+      Domain domain = opened.domain();
+      opened.errors().forEach(e -> System.err.println("domain-server: " + e));
+      ds = new DomainServer(store, opened, server, data, ProductVersion.current());
       Runtime.getRuntime().addShutdownHook(new Thread(ds::close, "shutdown"));
       try {
         ds.start();
@@ -78,13 +83,21 @@ public final class ServerMain implements Callable<Integer> {
     }
   }
 
-  private Domain readDomain() throws StartupException {
-    Domain domain;
+  /**
+   * Reads the domain file through its history: the first start records it, a later one takes an
+   * edit made while stopped as the next version (or refuses it and keeps the last good one).
+   */
+  private DomainStore.Opened openDomain(DomainStore store) throws StartupException {
+    DomainStore.Opened opened;
     try {
-      domain = DomainFileReader.read(domainFile.toAbsolutePath());
+      opened = store.open();
     } catch (DomainFileException e) {
       throw new StartupException(StartupException.CONFIG, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new StartupException(
+          StartupException.RESOURCE, store.file() + ": history: " + e.getMessage(), e);
     }
+    Domain domain = opened.domain();
     if (domain.server(server).isEmpty()) {
       throw new StartupException(
           StartupException.CONFIG,
@@ -95,7 +108,7 @@ public final class ServerMain implements Callable<Integer> {
               + String.join(", ", domain.servers().stream().map(s -> s.name()).toList())
               + ")");
     }
-    return domain;
+    return opened;
   }
 
   private static FileLock lockDataDir(Path data) throws StartupException, IOException {

@@ -29,6 +29,7 @@ final class StatusReport {
   private final ApplicationRuntime runtime;
   private final RecLink rec;
   private final ClusterMember cluster;
+  private final String domainConflict;
 
   StatusReport(
       Domain domain,
@@ -38,7 +39,8 @@ final class StatusReport {
       int serviceLevel,
       ApplicationRuntime runtime,
       RecLink rec,
-      ClusterMember cluster) {
+      ClusterMember cluster,
+      String domainConflict) {
     this.domain = domain;
     this.self = self;
     this.productVersion = productVersion;
@@ -47,6 +49,7 @@ final class StatusReport {
     this.runtime = runtime;
     this.rec = rec;
     this.cluster = cluster;
+    this.domainConflict = domainConflict;
   }
 
   ObjectNode json() {
@@ -65,6 +68,7 @@ final class StatusReport {
     o.put("domainRole", domain.roleOf(self).name());
     o.put("domainVersion", domain.version());
     o.put("domainSha256", domain.sha256());
+    o.put("domainConflict", domainConflict);
     o.put("productVersion", productVersion);
     o.put("takeoverRequest", role.takeoverRequest());
     o.put("handoverTo", role.handoverTo());

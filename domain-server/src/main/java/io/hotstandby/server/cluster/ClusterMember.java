@@ -7,6 +7,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.topic.ITopic;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.ServerSpec;
 import java.util.function.Consumer;
@@ -35,13 +36,28 @@ public final class ClusterMember implements AutoCloseable {
    * @throws IllegalStateException when the member cannot start (e.g. the port is in use)
    */
   public static ClusterMember start(Domain domain, String self, Consumer<String> onPeerRemoved) {
+    return start(domain, self, onPeerRemoved, name -> {});
+  }
+
+  /**
+   * Starts the member and reports, by server name, every peer the cluster removes and every peer
+   * that joins.
+   *
+   * @throws IllegalStateException when the member cannot start (e.g. the port is in use)
+   */
+  public static ClusterMember start(
+      Domain domain, String self, Consumer<String> onPeerRemoved, Consumer<String> onPeerAdded) {
     Config config = configFor(domain, self);
     config.addListenerConfig(
         new com.hazelcast.config.ListenerConfig(
             new MembershipListener() {
               @Override
               public void memberAdded(MembershipEvent e) {
-                log.info("cluster member added: {}", e.getMember().getAttribute(SERVER_ATTRIBUTE));
+                String name = e.getMember().getAttribute(SERVER_ATTRIBUTE);
+                log.info("cluster member added: {}", name);
+                if (name != null) {
+                  onPeerAdded.accept(name);
+                }
               }
 
               @Override
@@ -86,6 +102,21 @@ public final class ClusterMember implements AutoCloseable {
       join.getTcpIpConfig().addMember(s.host() + ":" + s.hazelcastPort());
     }
     return config;
+  }
+
+  /**
+   * Subscribes to a topic of byte messages; {@code listener} gets every message published on it,
+   * this member's own included, on a Hazelcast event thread.
+   */
+  public void subscribe(String topic, Consumer<byte[]> listener) {
+    ITopic<byte[]> t = instance.getTopic(topic);
+    t.addMessageListener(m -> listener.accept(m.getMessageObject()));
+  }
+
+  /** Publishes to every member subscribed to {@code topic}, this one included. */
+  public void publish(String topic, byte[] message) {
+    ITopic<byte[]> t = instance.getTopic(topic);
+    t.publish(message);
   }
 
   /** How many members the cluster has now, this one included. */

@@ -91,7 +91,26 @@ public final class TestDomain implements AutoCloseable {
 
   private ServerProcess process(String s) {
     Path dir = root.resolve(s);
-    List<String> cmd =
+    List<String> cmd = new ArrayList<>();
+    String disk = b.smallDisks.get(s);
+    if (disk != null) {
+      // unshare execs the shell, which execs the launcher, which execs java: one pid throughout.
+      cmd.addAll(
+          List.of(
+              "unshare",
+              "-m",
+              "--propagation",
+              "private",
+              "sh",
+              "-c",
+              "d=\"$1\"; shift; rm -rf \"$d.copy\" && cp -a \"$d\" \"$d.copy\""
+                  + " && mount -t tmpfs -o size="
+                  + disk
+                  + " tmpfs \"$d\" && cp -a \"$d.copy/.\" \"$d/\" && exec \"$@\"",
+              "sh",
+              domainFile(s).getParent().toString()));
+    }
+    cmd.addAll(
         List.of(
             distBin("domain-server"),
             "--domain",
@@ -99,7 +118,7 @@ public final class TestDomain implements AutoCloseable {
             "--server",
             s,
             "--data-dir",
-            dir.resolve("data").toString());
+            dir.resolve("data").toString()));
     // Tests trade peak speed for a light start on a small machine; benchmarks use the defaults.
     String base =
         b.defaultJvm
@@ -114,6 +133,42 @@ public final class TestDomain implements AutoCloseable {
   /** The domain file of server {@code s} (each server has its own copy, as on real machines). */
   public Path domainFile(String s) {
     return root.resolve(s).resolve("domain").resolve(b.name + ".dom");
+  }
+
+  /**
+   * Server {@code s}'s domain folder as that server sees it: for a server with a {@link
+   * Builder#smallDomainDisk}, the tmpfs in its own mount namespace.
+   */
+  public Path domainFolderOf(String s) {
+    Path dir = domainFile(s).getParent();
+    if (!b.smallDisks.containsKey(s)) {
+      return dir;
+    }
+    return Path.of("/proc", Long.toString(server(s).pid()), "root")
+        .resolve(dir.toString().substring(1));
+  }
+
+  /**
+   * Remounts server {@code s}'s small domain disk read-only ({@code "ro"}) or writable ({@code
+   * "rw"}).
+   */
+  public void remountDomainFolder(String s, String mode) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(
+                "nsenter",
+                "-t",
+                Long.toString(server(s).pid()),
+                "-m",
+                "mount",
+                "-o",
+                "remount," + mode,
+                domainFile(s).getParent().toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("remount " + mode + " failed: " + out);
+    }
   }
 
   public Path root() {
@@ -359,6 +414,7 @@ public final class TestDomain implements AutoCloseable {
     private final String standbyMode = "warm";
     private boolean activateBackupOnLocalFailure;
     private boolean deviceRelays;
+    private final Map<String, String> smallDisks = new LinkedHashMap<>();
     private long version = 1;
     private String secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
@@ -413,6 +469,16 @@ public final class TestDomain implements AutoCloseable {
 
     public Builder activateBackupOnLocalFailure() {
       this.activateBackupOnLocalFailure = true;
+      return this;
+    }
+
+    /**
+     * Runs {@code server} in a mount namespace of its own where its domain folder is a tmpfs of
+     * {@code size} (e.g. "256k"): a test can fill it or remount it read-only ({@link
+     * TestDomain#domainFolderOf}, {@link TestDomain#remountDomainFolder}). Needs root.
+     */
+    public Builder smallDomainDisk(String server, String size) {
+      smallDisks.put(server, size);
       return this;
     }
 

@@ -146,7 +146,7 @@ public final class DomainStore {
             notices.add(file + ": edited while the server was stopped; now " + current.label());
           }
         } catch (DomainFileException e) {
-          errors.add(refuse(bytes, "local", "edit while stopped", e));
+          errors.add(refuse(bytes, "local", "edit while stopped", e.getMessage()));
         }
       }
     }
@@ -240,8 +240,7 @@ public final class DomainStore {
    *
    * @return the one-line error for the event log
    */
-  public synchronized String refuse(
-      byte[] content, String user, String source, DomainFileException why) {
+  public synchronized String refuse(byte[] content, String user, String source, String why) {
     String sha = Sha256.hex(content);
     DomainVersion v =
         new DomainVersion(
@@ -254,7 +253,7 @@ public final class DomainStore {
             current.childLineage(),
             content);
     try {
-      history.record(v, Kind.REFUSED, now(), why.getMessage());
+      history.record(v, Kind.REFUSED, now(), why);
     } catch (IOException e) {
       log.warn("cannot keep the refused edit in history: {}", e.toString());
     }
@@ -271,7 +270,7 @@ public final class DomainStore {
     return "domain file change refused ("
         + source
         + "): "
-        + why.getMessage()
+        + why
         + "; "
         + current.label()
         + " stays in force"
@@ -320,6 +319,12 @@ public final class DomainStore {
       log.warn("{} from {} diverged from {}", incoming.label(), holder, current.label());
     }
     return new Received(Outcome.CONFLICT_PENDING, domain, "");
+  }
+
+  /** Whether this server has recorded the version with hash {@code sha} in any form. */
+  public synchronized boolean knows(String sha) {
+    return current.descendsFrom(sha)
+        || history.entries().stream().anyMatch(e -> e.version().sha256().equals(sha));
   }
 
   /**

@@ -105,7 +105,7 @@ class DomainStoreTest {
         .hasMessageContaining("plant.dom")
         .hasMessageContaining("main");
     DomainFileException why = catchError(bad);
-    String msg = alpha.refuse(bad, "local", "edit", why);
+    String msg = alpha.refuse(bad, "local", "edit", why.getMessage());
 
     assertThat(msg).contains("refused", "version 1", "restored");
     assertThat(Files.readAllBytes(alpha.file())).isEqualTo(domainFile(1, "alpha", 100));

@@ -1,0 +1,168 @@
+package io.hotstandby.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hotstandby.admin.client.DomainChange;
+import io.hotstandby.server.kit.TestDomain;
+import io.hotstandby.server.kit.Timing;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Changes of the domain file take effect on every server without a restart, with the state changes
+ * the rules give. One domain of three servers; each test starts from the states the previous one
+ * left and asserts the state of every server afterwards.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LiveReconfigurationIT {
+  static TestDomain domain;
+
+  @BeforeAll
+  static void start() {
+    domain = TestDomain.builder().name("live").servers("alpha", "beta", "gamma").build().startAll();
+    awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "gamma", "INACTIVE"));
+    domain.awaitCluster(3);
+  }
+
+  @AfterAll
+  static void stop() {
+    domain.close();
+  }
+
+  static void awaitStates(Map<String, String> states) {
+    states.forEach(domain::awaitState);
+    await()
+        .atMost(Timing.seconds(30))
+        .untilAsserted(
+            () ->
+                states.forEach(
+                    (s, st) -> assertThat(domain.server(s).state()).as(s).isEqualTo(st)));
+  }
+
+  static String current() throws Exception {
+    return Files.readString(domain.domainFile("alpha"), StandardCharsets.UTF_8);
+  }
+
+  static String withMaintenance(String xml, String server, boolean on) {
+    return xml.replace(
+        "name=\"" + server + "\" host=\"127.0.0.1\" maintenance=\"" + !on + "\"",
+        "name=\"" + server + "\" host=\"127.0.0.1\" maintenance=\"" + on + "\"");
+  }
+
+  static String withAttr(String xml, String attr, String value) {
+    Matcher m = Pattern.compile(attr + "=\"[^\"]*\"").matcher(xml);
+    assertThat(m.find()).as(attr).isTrue();
+    return m.replaceFirst(attr + "=\"" + value + "\"");
+  }
+
+  static DomainChange apply(String via, String xml) throws Exception {
+    return domain.server(via).client().applyDomain(xml.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static void awaitVersion(long version) {
+    await()
+        .atMost(Timing.seconds(30))
+        .untilAsserted(
+            () -> {
+              for (var s : domain.servers()) {
+                if (s.alive()) {
+                  assertThat(s.status().path("domainVersion").asLong())
+                      .as(s.name())
+                      .isEqualTo(version);
+                }
+              }
+            });
+  }
+
+  @Test
+  @Order(1)
+  void newHeartbeatAndTimeoutTakeEffectWithoutAnyStateChange() throws Exception {
+    String xml = withAttr(withAttr(current(), "heartbeatMs", "50"), "failoverTimeoutMs", "400");
+
+    DomainChange c = apply("beta", xml);
+
+    assertThat(c.accepted()).as(c.message()).isTrue();
+    awaitVersion(c.version());
+    for (String s : new String[] {"alpha", "beta", "gamma"}) {
+      await()
+          .atMost(Timing.seconds(10))
+          .until(() -> domain.server(s).lastEvent("REC link restarted") != null);
+      assertThat(domain.server(s).lastEvent("REC link restarted").path("message").asText())
+          .contains("heartbeat 50 ms", "failover timeout 400 ms");
+    }
+    awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "gamma", "INACTIVE"));
+    assertThat(domain.server("alpha").events())
+        .noneMatch(e -> e.path("message").asText().contains("state changed from ACTIVE"));
+  }
+
+  @Test
+  @Order(2)
+  void maintenanceOnTheStandbyAndBackAgain() throws Exception {
+    DomainChange on = apply("alpha", withMaintenance(current(), "beta", true));
+    assertThat(on.accepted()).as(on.message()).isTrue();
+    awaitStates(Map.of("alpha", "ACTIVE", "beta", "MAINTENANCE", "gamma", "INACTIVE"));
+    assertThat(domain.server("beta").client().serviceLevel()).isZero();
+
+    DomainChange off = apply("gamma", withMaintenance(current(), "beta", false));
+    assertThat(off.accepted()).as(off.message()).isTrue();
+    awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "gamma", "INACTIVE"));
+  }
+
+  @Test
+  @Order(3)
+  void anInactiveServerNamedBackupBecomesStandbyAndTheOldBackupInactive() throws Exception {
+    DomainChange c = apply("alpha", withAttr(current(), "backup", "gamma"));
+
+    assertThat(c.accepted()).as(c.message()).isTrue();
+    awaitStates(Map.of("alpha", "ACTIVE", "beta", "INACTIVE", "gamma", "STANDBY"));
+  }
+
+  @Test
+  @Order(4)
+  void maintenanceOnTheActiveFirstSwitchesOverToTheStandby() throws Exception {
+    long termBefore = domain.server("alpha").status().path("term").asLong();
+
+    DomainChange c = apply("beta", withMaintenance(current(), "alpha", true));
+
+    assertThat(c.accepted()).as(c.message()).isTrue();
+    awaitStates(Map.of("alpha", "MAINTENANCE", "beta", "INACTIVE", "gamma", "ACTIVE"));
+    assertThat(domain.server("gamma").status().path("term").asLong()).isGreaterThan(termBefore);
+    assertThat(domain.server("beta").lastEvent("domain version")).isNotNull();
+    assertThat(domain.server("beta").events())
+        .anyMatch(e -> e.path("message").asText().contains("switching over to gamma first"));
+  }
+
+  @Test
+  @Order(5)
+  void aChangeThatWouldLeaveNoActiveIsRefusedWithTheReason() throws Exception {
+    long before = domain.server("gamma").status().path("domainVersion").asLong();
+
+    DomainChange c = apply("alpha", withMaintenance(current(), "gamma", true));
+
+    assertThat(c.accepted()).isFalse();
+    assertThat(c.message())
+        .contains("takes the active role from gamma", "no standby can take over", "alpha");
+    assertThat(c.version()).isEqualTo(before);
+    awaitStates(Map.of("alpha", "MAINTENANCE", "beta", "INACTIVE", "gamma", "ACTIVE"));
+    awaitVersion(before);
+  }
+
+  @Test
+  @Order(6)
+  void maintenanceClearedOnTheMainMakesItStandbyBehindTheActive() throws Exception {
+    DomainChange c = apply("gamma", withMaintenance(current(), "alpha", false));
+
+    assertThat(c.accepted()).as(c.message()).isTrue();
+    awaitStates(Map.of("alpha", "STANDBY", "beta", "INACTIVE", "gamma", "ACTIVE"));
+  }
+}
