@@ -55,6 +55,13 @@ final class StatusCommand implements Callable<Integer> {
       out.println(doc.toPrettyString());
     } else {
       out.print(DomainView.table(statuses));
+      // A domain file conflict stays on screen until a new version resolves it.
+      for (ServerStatus s : statuses) {
+        String conflict = s.reachable() ? s.status().path("domainConflict").asText("") : "";
+        if (!conflict.isEmpty()) {
+          out.println(s.status().path("name").asText() + ": DOMAIN FILE " + conflict);
+        }
+      }
     }
     for (ServerStatus s : statuses) {
       if (!s.reachable()) {

@@ -4,10 +4,12 @@ import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.sync.DomainStore;
 import io.hotstandby.domain.sync.DomainStore.Outcome;
 import io.hotstandby.domain.sync.DomainVersion;
+import io.hotstandby.domain.sync.HistoryEntry;
 import io.hotstandby.domain.sync.SyncMessage;
 import io.hotstandby.server.cluster.ClusterMember;
 import io.hotstandby.server.role.RoleNotice.Weight;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +126,10 @@ public final class DomainReplicator implements AutoCloseable {
       } else if (m instanceof SyncMessage.Want w) {
         if (w.sha256().equals(store.current().sha256())) {
           sendFull();
+        } else {
+          // A version this server held before (e.g. one that lost a conflict here): the asker
+          // needs it to record the conflict on its side too.
+          store.find(w.sha256()).ifPresent(e -> send(new SyncMessage.Full(self, e.version())));
         }
       } else if (m instanceof SyncMessage.Full f) {
         received(f);
@@ -151,6 +157,16 @@ public final class DomainReplicator implements AutoCloseable {
     }
     if (r.outcome() == Outcome.SENDER_BEHIND || r.outcome() == Outcome.CONFLICT_KEPT) {
       sendFull();
+    }
+    if (r.outcome() == Outcome.CONFLICT_ADOPTED) {
+      // The main may never have seen the version that lost here; it records the conflict too.
+      List<HistoryEntry> h = store.history();
+      for (int i = h.size() - 1; i >= 0; i--) {
+        if (h.get(i).kind() == HistoryEntry.Kind.CONFLICT) {
+          send(new SyncMessage.Full(self, h.get(i).version()));
+          break;
+        }
+      }
     }
   }
 
