@@ -237,11 +237,14 @@ public final class DomainServer implements AutoCloseable {
     }
   }
 
+  private static List<String> serverUris(Domain d) {
+    return d.servers().stream()
+        .map(s -> OpcUaEndpointConfig.applicationUri(d.name(), s.name()))
+        .toList();
+  }
+
   private OpcUaEndpoint startOpcUa(ServerSpec me) throws StartupException {
-    List<String> uris =
-        domain.servers().stream()
-            .map(s -> OpcUaEndpointConfig.applicationUri(domain.name(), s.name()))
-            .toList();
+    List<String> uris = serverUris(domain);
     OpcUaEndpoint endpoint =
         new OpcUaEndpoint(
             new OpcUaEndpointConfig(
@@ -833,6 +836,9 @@ public final class DomainServer implements AutoCloseable {
     }
     if (recChanged(old, next)) {
       restartRec(me);
+    }
+    if (!serverUris(next).equals(serverUris(old))) {
+      opcUa.setServerUris(serverUris(next));
     }
     handle(new RoleEvent.DomainChanged(next.version()));
     if (machine.state() == ServerState.STARTING) {

@@ -277,6 +277,15 @@ public final class OpcUaEndpoint implements AutoCloseable {
     }
   }
 
+  /** Sets the standard {@code ServerUriArray} when the domain's servers change; after start. */
+  public void setServerUris(List<String> serverUris) {
+    synchronized (valueLock) {
+      if (redundancy != null) {
+        redundancy.setServerUris(serverUris);
+      }
+    }
+  }
+
   /** The ServiceLevel last set. */
   public int serviceLevel() {
     synchronized (valueLock) {

@@ -37,8 +37,11 @@ final class StandardRedundancy {
 
   private final ServerTypeNode serverNode;
 
-  private StandardRedundancy(ServerTypeNode serverNode) {
+  private final NonTransparentRedundancyTypeNode redundancyNode;
+
+  private StandardRedundancy(ServerTypeNode serverNode, NonTransparentRedundancyTypeNode node) {
     this.serverNode = serverNode;
+    this.redundancyNode = node;
   }
 
   /** Installs the NonTransparent redundancy node on a constructed, not yet started, server. */
@@ -89,7 +92,7 @@ final class StandardRedundancy {
     node.setRedundancySupport(support);
     node.setServerUriArray(serverUris.toArray(String[]::new));
     serverNode.getServiceLevelNode().setMinimumSamplingInterval(SERVICE_LEVEL_MIN_SAMPLING_MS);
-    return new StandardRedundancy(serverNode);
+    return new StandardRedundancy(serverNode, node);
   }
 
   /** Sets {@code Server/ServiceLevel}; subscriptions see it on their next sample. */
@@ -99,6 +102,11 @@ final class StandardRedundancy {
 
   int serviceLevel() {
     return serverNode.getServiceLevel().intValue();
+  }
+
+  /** Sets {@code ServerUriArray} (the domain's servers changed). */
+  void setServerUris(List<String> serverUris) {
+    redundancyNode.setServerUriArray(serverUris.toArray(String[]::new));
   }
 
   // Under the standard NodeId (i=11314) rather than the string id Milo would make up.

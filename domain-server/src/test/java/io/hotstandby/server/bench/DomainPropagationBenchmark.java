@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
  * Domain file propagation figures, not a test. A domain of three real servers on loopback (alpha
  * main and ACTIVE, beta backup and STANDBY, gamma INACTIVE; the launcher's default JVM options)
  * takes changes of the domain file applied on alpha over OPC UA ({@link AdminClient#applyDomain}),
- * each differing from the last only in a counter inside an XML comment that pads the file to
- * {@code bench.small.bytes} (10 KiB) or {@code bench.large.bytes} (1 MiB). For each change it
- * measures, from just before the call, until:
+ * each differing from the last only in a counter inside an XML comment that pads the file to {@code
+ * bench.small.bytes} (10 KiB) or {@code bench.large.bytes} (1 MiB). For each change it measures,
+ * from just before the call, until:
  *
  * <ul>
  *   <li>the call returns (alpha has validated, numbered and written the version);
@@ -199,8 +199,7 @@ class DomainPropagationBenchmark {
     }
   }
 
-  private Sample sample(TestDomain domain, ExecutorService caller, Change change)
-      throws Exception {
+  private Sample sample(TestDomain domain, ExecutorService caller, Change change) throws Exception {
     List<FileWatch> watches = new ArrayList<>();
     for (String peer : PEERS) {
       watches.add(new FileWatch(domain.domainFile(peer)));
@@ -358,7 +357,8 @@ class DomainPropagationBenchmark {
       String tail = "  -->\n" + base.substring(cut);
       StringBuilder pad = new StringBuilder();
       int line = 0;
-      String filler = " padding to make the domain file as large as a big plant's: abcdefghijklmnop\n";
+      String filler =
+          " padding to make the domain file as large as a big plant's: abcdefghijklmnop\n";
       int room = bytes - head.length() - tail.length();
       while (pad.length() + 8 + filler.length() <= room) {
         pad.append(String.format(Locale.ROOT, "  %06d", ++line)).append(filler);
@@ -374,10 +374,12 @@ class DomainPropagationBenchmark {
 
     Change next(int counter) {
       byte[] content = template.clone();
-      byte[] digits = String.format(Locale.ROOT, "%07d", counter).getBytes(StandardCharsets.US_ASCII);
+      byte[] digits =
+          String.format(Locale.ROOT, "%07d", counter).getBytes(StandardCharsets.US_ASCII);
       System.arraycopy(digits, 0, content, counterAt, digits.length);
-      byte[] marker = (prefix + new String(digits, StandardCharsets.US_ASCII) + "\n").getBytes(
-          StandardCharsets.US_ASCII);
+      byte[] marker =
+          (prefix + new String(digits, StandardCharsets.US_ASCII) + "\n")
+              .getBytes(StandardCharsets.US_ASCII);
       return new Change(content, marker);
     }
   }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Changes of the domain file take effect on every server without a restart, with the state changes
- * the rules give. One domain of three servers; each test starts from the states the previous one
- * left and asserts the state of every server afterwards.
+ * the rules give. One domain of three servers (a fourth, delta, is added by a test); each test
+ * starts from the states the previous one left and asserts the state of every server afterwards.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveReconfigurationIT {
@@ -29,7 +29,13 @@ class LiveReconfigurationIT {
 
   @BeforeAll
   static void start() {
-    domain = TestDomain.builder().name("live").servers("alpha", "beta", "gamma").build().startAll();
+    domain =
+        TestDomain.builder()
+            .name("live")
+            .servers("alpha", "beta", "gamma", "delta")
+            .joinsLater("delta")
+            .build()
+            .startAll();
     awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "gamma", "INACTIVE"));
     domain.awaitCluster(3);
   }
@@ -164,5 +170,47 @@ class LiveReconfigurationIT {
 
     assertThat(c.accepted()).as(c.message()).isTrue();
     awaitStates(Map.of("alpha", "STANDBY", "beta", "INACTIVE", "gamma", "ACTIVE"));
+  }
+
+  @Test
+  @Order(7)
+  void anAddedServerJoinsInactiveAndEveryServerListsIt() throws Exception {
+    String xml = current().replace("  </servers>", domain.serverXml("delta") + "  </servers>");
+
+    DomainChange c = apply("beta", xml);
+
+    assertThat(c.accepted()).as(c.message()).isTrue();
+    awaitVersion(c.version());
+    // The new machine is installed with the domain file in force, at the same path.
+    Files.writeString(domain.domainFile("delta"), current());
+    domain.server("delta").start();
+    awaitStates(
+        Map.of("alpha", "STANDBY", "beta", "INACTIVE", "gamma", "ACTIVE", "delta", "INACTIVE"));
+    domain.awaitCluster(4);
+    await()
+        .atMost(Timing.seconds(10))
+        .untilAsserted(
+            () -> assertThat(domain.server("gamma").client().serverUriArray()).hasSize(4));
+  }
+
+  @Test
+  @Order(8)
+  void removingTheActiveServerSwitchesOverFirstAndTheRemovedServerStops() throws Exception {
+    String xml =
+        withAttr(current(), "backup", "beta")
+            .replaceFirst("(?s)    <server name=\"gamma\".*?</server>\n", "");
+
+    DomainChange c = apply("delta", xml);
+
+    assertThat(c.accepted()).as(c.message()).isTrue();
+    await()
+        .atMost(Timing.seconds(30))
+        .untilAsserted(() -> assertThat(domain.server("gamma").alive()).isFalse());
+    awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "delta", "INACTIVE"));
+    assertThat(domain.server("gamma").lastEvent("domain version")).isNotNull();
+    await()
+        .atMost(Timing.seconds(10))
+        .untilAsserted(
+            () -> assertThat(domain.server("alpha").client().serverUriArray()).hasSize(3));
   }
 }

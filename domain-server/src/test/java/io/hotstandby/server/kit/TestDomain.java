@@ -202,27 +202,12 @@ public final class TestDomain implements AutoCloseable {
         .append("\">\n");
     x.append("  <secret file=\"").append(b.name).append(".secret\"/>\n  <servers>\n");
     for (String s : b.servers) {
-      Ports p = ports.get(s);
-      x.append("    <server name=\"")
-          .append(s)
-          .append("\" host=\"127.0.0.1\" maintenance=\"")
-          .append(b.maintenance.contains(s))
-          .append("\">\n");
-      x.append("      <hazelcast port=\"").append(p.hazelcast()).append("\"/>\n");
-      x.append("      <opcua port=\"").append(p.opcUa()).append("\"/>\n");
-      for (String path : PATHS) {
-        int[] pair = p.rec().get(path);
-        x.append("      <rec path=\"")
-            .append(path)
-            .append("\" host=\"127.0.0.1\" port=\"")
-            .append(pair[1])
-            .append("\" bind=\"127.0.0.1\" bindPort=\"")
-            .append(pair[0])
-            .append("\"/>\n");
+      if (!b.later.contains(s)) {
+        x.append(serverXml(s));
       }
-      x.append("    </server>\n");
     }
     x.append("  </servers>\n");
+
     x.append("  <hotStandby enabled=\"true\" main=\"")
         .append(b.main)
         .append("\" backup=\"")
@@ -251,6 +236,34 @@ public final class TestDomain implements AutoCloseable {
     return x.toString();
   }
 
+  /**
+   * The {@code <server>} element of server {@code s}, e.g. to add a server the domain was built
+   * without ({@link Builder#joinsLater}).
+   */
+  public String serverXml(String s) {
+    StringBuilder x = new StringBuilder();
+    Ports p = ports.get(s);
+    x.append("    <server name=\"")
+        .append(s)
+        .append("\" host=\"127.0.0.1\" maintenance=\"")
+        .append(b.maintenance.contains(s))
+        .append("\">\n");
+    x.append("      <hazelcast port=\"").append(p.hazelcast()).append("\"/>\n");
+    x.append("      <opcua port=\"").append(p.opcUa()).append("\"/>\n");
+    for (String path : PATHS) {
+      int[] pair = p.rec().get(path);
+      x.append("      <rec path=\"")
+          .append(path)
+          .append("\" host=\"127.0.0.1\" port=\"")
+          .append(pair[1])
+          .append("\" bind=\"127.0.0.1\" bindPort=\"")
+          .append(pair[0])
+          .append("\"/>\n");
+    }
+    x.append("    </server>\n");
+    return x.toString();
+  }
+
   public ServerProcess server(String name) {
     ServerProcess p = servers.get(name);
     if (p == null) {
@@ -263,12 +276,20 @@ public final class TestDomain implements AutoCloseable {
     return new ArrayList<>(servers.values());
   }
 
-  /** Starts the plant simulator (if the domain has a project), then every server at once. */
+  /**
+   * Starts the plant simulator (if the domain has a project), then every server at once (those that
+   * join later excepted).
+   */
   public TestDomain startAll() {
     if (plant != null) {
       plant.start();
     }
-    servers.values().forEach(ServerProcess::start);
+    servers.forEach(
+        (name, s) -> {
+          if (!b.later.contains(name)) {
+            s.start();
+          }
+        });
     return this;
   }
 
@@ -415,6 +436,7 @@ public final class TestDomain implements AutoCloseable {
     private boolean activateBackupOnLocalFailure;
     private boolean deviceRelays;
     private final Map<String, String> smallDisks = new LinkedHashMap<>();
+    private final Set<String> later = new TreeSet<>();
     private long version = 1;
     private String secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
@@ -479,6 +501,15 @@ public final class TestDomain implements AutoCloseable {
      */
     public Builder smallDomainDisk(String server, String size) {
       smallDisks.put(server, size);
+      return this;
+    }
+
+    /**
+     * Gives {@code names} ports and folders but leaves them out of the domain file and out of
+     * {@link TestDomain#startAll}: a test adds them with {@link TestDomain#serverXml}.
+     */
+    public Builder joinsLater(String... names) {
+      later.addAll(List.of(names));
       return this;
     }
 
