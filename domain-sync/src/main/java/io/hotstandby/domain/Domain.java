@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param servers every server declared in the domain, in file order
  * @param hotStandby the redundancy settings
  * @param projects the projects the runtime loads, resolved to absolute paths
+ * @param projectSync whether and how fast the project files are copied from the active
+ * @param users who may log in to the servers' OPC UA endpoints, and with which role
  */
 public record Domain(
     Path file,
@@ -26,12 +28,43 @@ public record Domain(
     byte[] secret,
     List<ServerSpec> servers,
     HotStandbySpec hotStandby,
-    List<Path> projects) {
+    List<Path> projects,
+    ProjectSyncSpec projectSync,
+    List<UserSpec> users) {
 
   public Domain {
     servers = List.copyOf(servers);
     projects = List.copyOf(projects);
+    users = List.copyOf(users);
     secret = secret.clone();
+  }
+
+  /** A domain without project synchronisation and without users. */
+  public Domain(
+      Path file,
+      String name,
+      long version,
+      String sha256,
+      byte[] secret,
+      List<ServerSpec> servers,
+      HotStandbySpec hotStandby,
+      List<Path> projects) {
+    this(
+        file,
+        name,
+        version,
+        sha256,
+        secret,
+        servers,
+        hotStandby,
+        projects,
+        ProjectSyncSpec.DISABLED,
+        List.of());
+  }
+
+  /** The user with this name, if the domain declares one. */
+  public Optional<UserSpec> user(String userName) {
+    return users.stream().filter(u -> u.name().equals(userName)).findFirst();
   }
 
   /** The server with this name, if the domain declares one. */

@@ -61,15 +61,28 @@ public final class DomainFileReader {
       throw root.error(root.label(), "root element must be <domain>");
     }
     root.expect(
-        Set.of("name", "version"), Set.of("secret", "servers", "hotStandby", "projects"), false);
+        Set.of("name", "version"),
+        Set.of("secret", "servers", "hotStandby", "projects", "users"),
+        false);
     String name = root.requiredAttr("name");
     long version = root.requiredLong("version");
     byte[] secret = secret(file, root.required("secret"));
     List<ServerSpec> servers = servers(root.required("servers"));
     HotStandbySpec hotStandby = hotStandby(root.required("hotStandby"));
     List<Path> projects = projects(file, root.optional("projects"));
+    ProjectSyncSpec projectSync = projectSync(root.optional("projects"));
+    List<UserSpec> users = users(root.optional("users"));
     return new Domain(
-        file, name, version, Sha256.hex(content), secret, servers, hotStandby, projects);
+        file,
+        name,
+        version,
+        Sha256.hex(content),
+        secret,
+        servers,
+        hotStandby,
+        projects,
+        projectSync,
+        users);
   }
 
   private static byte[] secret(Path file, XmlElement e) throws DomainFileException {
@@ -189,11 +202,41 @@ public final class DomainFileReader {
     };
   }
 
+  private static ProjectSyncSpec projectSync(Optional<XmlElement> e) throws DomainFileException {
+    if (e.isEmpty()) {
+      return ProjectSyncSpec.DISABLED;
+    }
+    return new ProjectSyncSpec(
+        e.get().boolAttr("sync", false),
+        e.get().intAttr("bandwidthKBps", ProjectSyncSpec.DISABLED.bandwidthKBps()));
+  }
+
+  private static List<UserSpec> users(Optional<XmlElement> e) throws DomainFileException {
+    if (e.isEmpty()) {
+      return List.of();
+    }
+    e.get().expect(NONE, Set.of("user"), false);
+    List<UserSpec> users = new ArrayList<>();
+    for (XmlElement u : e.get().list("user", "name")) {
+      u.expect(Set.of("name", "role", "password"), NONE, false);
+      String role = u.requiredAttr("role").strip();
+      UserSpec.Role r;
+      try {
+        r = UserSpec.Role.valueOf(role.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException x) {
+        throw u.error(u.field("role"), "not viewer, operator or administrator: '" + role + "'");
+      }
+      users.add(
+          new UserSpec(u.requiredAttr("name").strip(), r, u.requiredAttr("password").strip()));
+    }
+    return users;
+  }
+
   private static List<Path> projects(Path file, Optional<XmlElement> e) throws DomainFileException {
     if (e.isEmpty()) {
       return List.of();
     }
-    e.get().expect(NONE, Set.of("project"), false);
+    e.get().expect(Set.of("sync", "bandwidthKBps"), Set.of("project"), false);
     List<Path> projects = new ArrayList<>();
     for (XmlElement p : e.get().list("project", null)) {
       p.expect(Set.of("file"), NONE, false);

@@ -39,7 +39,35 @@ public final class DomainValidator {
     v.checkEndpoints();
     v.checkHotStandby();
     v.checkProjects();
+    v.checkUsers();
     return List.copyOf(v.problems);
+  }
+
+  /** {@code pbkdf2-sha256:ITERATIONS:SALT:HASH}, salt and hash in base64. */
+  static final Pattern PASSWORD_HASH =
+      Pattern.compile("pbkdf2-sha256:[1-9][0-9]{3,7}:[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{16,}");
+
+  private void checkUsers() {
+    if (d.projectSync().bandwidthKBps() < 1) {
+      problem(
+          "projects/@bandwidthKBps", "must be at least 1, not " + d.projectSync().bandwidthKBps());
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < d.users().size(); i++) {
+      UserSpec u = d.users().get(i);
+      String field = "users/user[@name='" + u.name() + "']";
+      if (!IDENTIFIER.matcher(u.name()).matches()) {
+        problem("users/user[" + (i + 1) + "]/@name", "not a valid user name: '" + u.name() + "'");
+      } else if (!seen.add(u.name())) {
+        problem(field + "/@name", "user '" + u.name() + "' is declared twice");
+      }
+      if (!PASSWORD_HASH.matcher(u.passwordHash()).matches()) {
+        problem(
+            field + "/@password",
+            "not a password hash (pbkdf2-sha256:ITERATIONS:SALT:HASH); make one with domainctl"
+                + " hash-password");
+      }
+    }
   }
 
   private void problem(String field, String text) {

@@ -77,7 +77,7 @@ class MalformedDomainFileTest {
             "version=\"3\" owner=\"x\""),
         row(
             "comment",
-            "unknown element (allowed: hotStandby, projects, secret, servers)",
+            "unknown element (allowed: hotStandby, projects, secret, servers, users)",
             "<projects>",
             "<comment/><projects>"),
         row(
@@ -238,7 +238,33 @@ class MalformedDomainFileTest {
             "projects/project[2]/@file",
             "duplicate project {dir}/plant.prj",
             "</projects>",
-            "<project file=\"./plant.prj\"/></projects>"));
+            "<project file=\"./plant.prj\"/></projects>"),
+        row(
+            "projects/@sync",
+            "not true or false: 'maybe'",
+            "<projects>",
+            "<projects sync=\"maybe\">"),
+        row(
+            "projects/@bandwidthKBps",
+            "must be at least 1, not 0",
+            "<projects>",
+            "<projects sync=\"true\" bandwidthKBps=\"0\">"),
+        row(
+            "users/user[@name='ops']/@role",
+            "not viewer, operator or administrator: 'root'",
+            "</domain>",
+            "<users><user name=\"ops\" role=\"root\" password=\"pbkdf2-sha256:100000:c2FsdHNhbHQ=:aGFzaGhhc2hoYXNoaGFzaA==\"/></users></domain>"),
+        row(
+            "users/user[@name='ops']/@password",
+            "not a password hash",
+            "</domain>",
+            "<users><user name=\"ops\" role=\"operator\" password=\"secret\"/></users></domain>"),
+        row(
+            "users/user[@name='ops']/@name",
+            "user 'ops' is declared twice",
+            "</domain>",
+            "<users><user name=\"ops\" role=\"operator\" password=\"pbkdf2-sha256:100000:c2FsdHNhbHQ=:aGFzaGhhc2hoYXNoaGFzaA==\"/>"
+                + "<user name=\"ops\" role=\"viewer\" password=\"pbkdf2-sha256:100000:c2FsdHNhbHQ=:aGFzaGhhc2hoYXNoaGFzaA==\"/></users></domain>"));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
