@@ -56,7 +56,7 @@ final class DomainCommand {
     List<String> errors = new ArrayList<>();
     for (Target t : targets) {
       try {
-        return AdminClient.connect(t.endpoint(), parent.timeout());
+        return AdminClient.connect(t.endpoint(), parent.timeout(), parent.credentials());
       } catch (AdminClientException e) {
         errors.add(e.getMessage());
       }

@@ -1,13 +1,16 @@
 package io.hotstandby.admin;
 
+import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.DomainFileReader;
 import io.hotstandby.domain.ServerSpec;
+import java.io.Console;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +36,8 @@ import picocli.CommandLine.ScopeType;
       StatusCommand.class,
       ActivateCommand.class,
       TagCommand.class,
-      DomainCommand.class
+      DomainCommand.class,
+      HashPasswordCommand.class
     })
 public final class Domainctl {
   public static final int OK = 0;
@@ -111,6 +115,53 @@ public final class Domainctl {
     }
     rawOut.write(bytes);
     rawOut.flush();
+  }
+
+  @Option(
+      names = "--user",
+      scope = ScopeType.INHERIT,
+      description =
+          "log in as this user of the domain (the password from --password-file, the"
+              + " DOMAINCTL_PASSWORD environment variable, or asked for)")
+  String user;
+
+  @Option(
+      names = "--password-file",
+      scope = ScopeType.INHERIT,
+      description = "a file whose first line is the password of --user")
+  Path passwordFile;
+
+  /** The user to log in as, or null for an anonymous session. */
+  AdminClient.Credentials credentials() throws UsageException {
+    if (user == null) {
+      return null;
+    }
+    return new AdminClient.Credentials(user, password());
+  }
+
+  private char[] password() throws UsageException {
+    if (passwordFile != null) {
+      try {
+        List<String> lines = Files.readAllLines(passwordFile);
+        return (lines.isEmpty() ? "" : lines.get(0)).toCharArray();
+      } catch (IOException e) {
+        throw new UsageException(passwordFile + ": cannot read: " + e.getMessage());
+      }
+    }
+    String env = System.getenv("DOMAINCTL_PASSWORD");
+    if (env != null) {
+      return env.toCharArray();
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw new UsageException(
+          "no password for " + user + ": give --password-file or set DOMAINCTL_PASSWORD");
+    }
+    char[] typed = console.readPassword("password for %s: ", user);
+    if (typed == null) {
+      throw new UsageException("no password for " + user);
+    }
+    return typed;
   }
 
   Duration timeout() {

@@ -36,13 +36,16 @@ final class TagCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Target target;
+    AdminClient.Credentials credentials;
     try {
       target = active(parent.targets());
+      credentials = parent.credentials();
     } catch (UsageException e) {
       err.println("domainctl: " + e.getMessage());
       return Domainctl.USAGE;
     }
-    try (AdminClient client = AdminClient.connect(target.endpoint(), parent.timeout())) {
+    try (AdminClient client =
+        AdminClient.connect(target.endpoint(), parent.timeout(), credentials)) {
       AdminClient.TagReading now = client.readTag(path);
       if (value == null) {
         out.println(path + " = " + now.value() + " (" + (now.good() ? "Good" : now.status()) + ")");

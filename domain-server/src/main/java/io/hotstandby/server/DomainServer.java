@@ -262,6 +262,7 @@ public final class DomainServer implements AutoCloseable {
       endpoint.registerApplication(new RuntimeApplicationView(runtime));
     }
     endpoint.registerDomainAdmin(new DomainChanges());
+    endpoint.registerUsers(() -> domain.users());
     try {
       endpoint.start();
     } catch (OpcUaEndpointException e) {

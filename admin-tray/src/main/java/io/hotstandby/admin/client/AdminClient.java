@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
+import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
+import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
@@ -98,6 +100,21 @@ public final class AdminClient implements AutoCloseable {
    */
   public static AdminClient connect(String endpointUrl, Duration timeout)
       throws AdminClientException {
+    return connect(endpointUrl, timeout, null);
+  }
+
+  /**
+   * A user of the domain and the password. The password travels encrypted with the server's
+   * certificate, even over the connection without security.
+   */
+  public record Credentials(String user, char[] password) {}
+
+  /**
+   * Connects as {@code credentials}' user (anonymously when null); see {@link #connect(String,
+   * Duration)}. A wrong user name or password fails with "wrong user name or password".
+   */
+  public static AdminClient connect(String endpointUrl, Duration timeout, Credentials credentials)
+      throws AdminClientException {
     Objects.requireNonNull(endpointUrl, "endpointUrl");
     long timeoutMs = Math.max(1, timeout.toMillis());
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -109,15 +126,19 @@ public final class AdminClient implements AutoCloseable {
               deadline);
       EndpointDescription endpoint =
           endpoints.stream()
-              .filter(AdminClient::isAnonymousWithoutSecurity)
+              .filter(
+                  e ->
+                      withoutSecurityFor(
+                          e,
+                          credentials == null ? UserTokenType.Anonymous : UserTokenType.UserName))
               .findFirst()
               .orElseThrow(
                   () ->
                       new AdminClientException(
                           "cannot connect to "
                               + endpointUrl
-                              + ": the server offers no endpoint without security for anonymous"
-                              + " users"));
+                              + ": the server offers no endpoint without security for "
+                              + (credentials == null ? "anonymous users" : "user names")));
       // The server announces its own idea of its host name, which may not resolve from here.
       endpoint =
           EndpointUtil.updateUrl(
@@ -128,6 +149,11 @@ public final class AdminClient implements AutoCloseable {
               .setApplicationName(LocalizedText.english("hotstandby admin client"))
               .setApplicationUri("urn:hotstandby:admin-client")
               .setRequestTimeout(uint(Math.max(timeoutMs, MIN_CALL_TIMEOUT.toMillis())))
+              .setIdentityProvider(
+                  credentials == null
+                      ? new AnonymousProvider()
+                      : new UsernameProvider(
+                          credentials.user(), new String(credentials.password())))
               .build();
       client = OpcUaClient.create(config, t -> t.setConnectTimeout(uint(timeoutMs)));
       await(client.connectAsync(), deadline);
@@ -453,11 +479,11 @@ public final class AdminClient implements AutoCloseable {
     return new AdminClientException(what + " " + endpointUrl + ": " + describe(e, waitMs), e);
   }
 
-  private static boolean isAnonymousWithoutSecurity(EndpointDescription e) {
+  private static boolean withoutSecurityFor(EndpointDescription e, UserTokenType type) {
     UserTokenPolicy[] policies = e.getUserIdentityTokens();
     return SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri())
         && policies != null
-        && Stream.of(policies).anyMatch(p -> p.getTokenType() == UserTokenType.Anonymous);
+        && Stream.of(policies).anyMatch(p -> p.getTokenType() == type);
   }
 
   private static long deadlineIn(long ms) {
@@ -500,6 +526,12 @@ public final class AdminClient implements AutoCloseable {
       }
     }
     Optional<StatusCode> status = UaException.extractStatusCode(e);
+    if (status.isPresent()
+        && (status.get().getValue() == StatusCodes.Bad_UserAccessDenied
+            || status.get().getValue() == StatusCodes.Bad_IdentityTokenRejected
+            || status.get().getValue() == StatusCodes.Bad_IdentityTokenInvalid)) {
+      return "wrong user name or password";
+    }
     if (status.isPresent()) {
       return statusName(status.get());
     }

@@ -2,6 +2,7 @@ package io.hotstandby.server.opcua;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ubyte;
 
+import io.hotstandby.domain.UserSpec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,18 +154,28 @@ final class AdminNamespace extends SampledNamespace {
 
   private final Supplier<ActivateResult> activate;
   private final DomainAdminCalls domainAdmin;
+  private final Function<String, Optional<UserSpec.Role>> roles;
   private final Map<Var, UaVariableNode> nodes = new HashMap<>();
+  private volatile long domainVersion;
 
+  /**
+   * @param roles the role of a user the domain declares, by name
+   */
   AdminNamespace(
-      OpcUaServer server, Supplier<ActivateResult> activate, DomainAdminCalls domainAdmin) {
+      OpcUaServer server,
+      Supplier<ActivateResult> activate,
+      DomainAdminCalls domainAdmin,
+      Function<String, Optional<UserSpec.Role>> roles) {
     super(server, URI);
     this.activate = activate;
     this.domainAdmin = domainAdmin;
+    this.roles = roles;
     getLifecycleManager().addStartupTask(this::addNodes);
   }
 
   /** Updates every variable whose value changed; subscriptions see it on their next sample. */
   synchronized void publish(AdminStatus status) {
+    domainVersion = status.domainVersion();
     nodes.forEach(
         (v, node) -> {
           Object value = valueOf(v, status);
@@ -244,6 +255,10 @@ final class AdminNamespace extends SampledNamespace {
         new Argument[] {CONTENT_IN},
         new Argument[] {ACCEPTED, MESSAGE, VERSION_IN_FORCE},
         (context, in) -> {
+          String denied = denied(context, UserSpec.Role.ADMINISTRATOR, "changing the domain file");
+          if (!denied.isEmpty()) {
+            return change(new DomainAdminResult(false, denied, domainVersion));
+          }
           byte[] content = in[0].value() instanceof ByteString b ? b.bytesOrEmpty() : new byte[0];
           return change(domainAdmin.apply(content, userOf(context)));
         });
@@ -276,7 +291,37 @@ final class AdminNamespace extends SampledNamespace {
         "Make the content of an earlier version the next version of the domain file.",
         new Argument[] {VERSION_IN},
         new Argument[] {ACCEPTED, MESSAGE, VERSION_IN_FORCE},
-        (context, in) -> change(domainAdmin.rollback(versionOf(in[0]), userOf(context))));
+        (context, in) -> {
+          String denied = denied(context, UserSpec.Role.ADMINISTRATOR, "changing the domain file");
+          if (!denied.isEmpty()) {
+            return change(new DomainAdminResult(false, denied, domainVersion));
+          }
+          return change(domainAdmin.rollback(versionOf(in[0]), userOf(context)));
+        });
+  }
+
+  /** "" when the session's user has {@code needed}, else the one-line refusal. */
+  private String denied(
+      AbstractMethodInvocationHandler.InvocationContext context,
+      UserSpec.Role needed,
+      String what) {
+    if (!domainAdmin.available()) {
+      return ""; // the call itself answers that domain administration is not available
+    }
+    String user = userOf(context);
+    Optional<UserSpec.Role> role = user.equals(ANONYMOUS) ? Optional.empty() : roles.apply(user);
+    if (role.isPresent() && role.get().includes(needed)) {
+      return "";
+    }
+    String who =
+        role.map(r -> user + " has the " + roleName(r) + " role")
+            .orElse("an anonymous session may only read; log in as a user of the domain");
+    return "refused: " + what + " needs the " + roleName(needed) + " role; " + who;
+  }
+
+  private static String roleName(UserSpec.Role r) {
+    String n = r.name().toLowerCase(java.util.Locale.ROOT);
+    return Character.toUpperCase(n.charAt(0)) + n.substring(1);
   }
 
   private void addMethod(

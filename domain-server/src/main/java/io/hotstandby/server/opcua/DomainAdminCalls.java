@@ -56,6 +56,11 @@ final class DomainAdminCalls implements AutoCloseable {
     this.queries = admin == null ? null : daemonThread("opcua-domain-query");
   }
 
+  /** Whether a domain admin was registered. */
+  boolean available() {
+    return admin != null;
+  }
+
   DomainAdminResult apply(byte[] content, String user) {
     return change("apply", () -> admin.apply(content, user));
   }

@@ -1,5 +1,7 @@
 package io.hotstandby.server.opcua;
 
+import io.hotstandby.domain.PasswordHash;
+import io.hotstandby.domain.UserSpec;
 import io.hotstandby.server.opcua.app.ApplicationNamespace;
 import io.hotstandby.server.opcua.app.ApplicationView;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -17,10 +20,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.util.HostnameUtil;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
@@ -28,7 +34,9 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.RedundancySupport;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
+import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
 import org.slf4j.Logger;
@@ -87,6 +95,16 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private DomainAdmin domainAdmin;
   private Duration domainChangeTimeout = DEFAULT_DOMAIN_CHANGE_TIMEOUT;
   private DomainAdminCalls domainAdminCalls;
+  private volatile Supplier<List<UserSpec>> users = List::of;
+
+  /** User name and password; the password encrypted with Basic256Sha256 whatever the channel. */
+  private static final UserTokenPolicy USERNAME_ENCRYPTED =
+      new UserTokenPolicy(
+          "username_basic256sha256",
+          UserTokenType.UserName,
+          null,
+          null,
+          SecurityPolicy.Basic256Sha256.getUri());
 
   public OpcUaEndpoint(OpcUaEndpointConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -164,7 +182,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
     domainAdminCalls =
         new DomainAdminCalls(
             domainAdmin, domainChangeTimeout, DOMAIN_QUERY_TIMEOUT, this::publishedDomainVersion);
-    var newAdmin = new AdminNamespace(server, this::activate, domainAdminCalls);
+    var newAdmin = new AdminNamespace(server, this::activate, domainAdminCalls, this::roleOf);
     newAdmin.startup();
     synchronized (valueLock) {
       newRedundancy.setServiceLevel(serviceLevel);
@@ -286,6 +304,32 @@ public final class OpcUaEndpoint implements AutoCloseable {
     }
   }
 
+  /**
+   * The users who may log in (user name and password, the password encrypted with the server's
+   * certificate even on the endpoint without security) and their roles, read at each login so a new
+   * domain version applies at once. Without it only anonymous sessions exist.
+   */
+  public void registerUsers(Supplier<List<UserSpec>> users) {
+    this.users = Objects.requireNonNull(users, "users");
+  }
+
+  private boolean authenticate(String user, String password) {
+    boolean ok =
+        users.get().stream()
+            .anyMatch(
+                u ->
+                    u.name().equals(user)
+                        && PasswordHash.verify(u.passwordHash(), password.toCharArray()));
+    if (!ok) {
+      log.warn("login refused for user '{}'", user);
+    }
+    return ok;
+  }
+
+  private Optional<UserSpec.Role> roleOf(String user) {
+    return users.get().stream().filter(u -> u.name().equals(user)).map(UserSpec::role).findFirst();
+  }
+
   /** The ServiceLevel last set. */
   public int serviceLevel() {
     synchronized (valueLock) {
@@ -367,7 +411,14 @@ public final class OpcUaEndpoint implements AutoCloseable {
                 DateTime.now()))
         .setEndpoints(endpoints())
         .setCertificateManager(pki.certificateManager())
-        .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
+        .setIdentityValidator(
+            new CompositeValidator(
+                AnonymousIdentityValidator.INSTANCE,
+                new UsernameIdentityValidator(
+                    c ->
+                        c.getUsername() != null
+                            && c.getPassword() != null
+                            && authenticate(c.getUsername(), c.getPassword()))))
         .build();
   }
 
@@ -380,7 +431,8 @@ public final class OpcUaEndpoint implements AutoCloseable {
             .setHostname(host)
             .setPath(OpcUaEndpointConfig.PATH)
             .setCertificate(pki.certificate())
-            .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS);
+            .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS)
+            .addTokenPolicy(USERNAME_ENCRYPTED);
     // None first: clients that take the first endpoint get the one anonymous readers use.
     return new LinkedHashSet<>(
         List.of(

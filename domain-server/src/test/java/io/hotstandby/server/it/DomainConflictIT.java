@@ -49,7 +49,7 @@ class DomainConflictIT {
     DomainChange mains =
         domain
             .server("alpha")
-            .client()
+            .adminClient()
             .applyDomain(
                 original.replace("<servers>", "<!-- alpha's side -->\n  <servers>").getBytes());
     assertThat(mains.accepted()).as(mains.message()).isTrue();
@@ -110,7 +110,7 @@ class DomainConflictIT {
     DomainChange resolved =
         domain
             .server("beta")
-            .client()
+            .adminClient()
             .applyDomain(text("beta").replace("alpha's side", "resolved").getBytes());
     assertThat(resolved.accepted()).as(resolved.message()).isTrue();
     await()

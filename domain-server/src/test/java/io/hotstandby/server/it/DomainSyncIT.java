@@ -11,6 +11,8 @@ import io.hotstandby.server.kit.Timing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -62,6 +64,13 @@ class DomainSyncIT {
             });
   }
 
+  /** domainctl, logged in as the domain's administrator. */
+  static Ctl asAdmin(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(domain.adminLogin()));
+    all.addAll(List.of(args));
+    return Ctl.run(all.toArray(String[]::new));
+  }
+
   Path write(String name, String content) throws Exception {
     Path f = domain.root().resolve(name);
     Files.writeString(f, content);
@@ -75,7 +84,7 @@ class DomainSyncIT {
         write("v2.dom", text("alpha").replace("<servers>", "<!-- change 2 -->\n  <servers>"));
 
     Ctl ctl =
-        Ctl.run(
+        asAdmin(
             "--endpoint", domain.server("alpha").endpoint(), "domain", "apply", next.toString());
 
     assertThat(ctl.exit()).as(ctl.out() + ctl.err()).isZero();
@@ -94,13 +103,56 @@ class DomainSyncIT {
 
   @Test
   @Order(2)
+  void changingTheDomainFileNeedsTheAdministratorRole() throws Exception {
+    Path next = write("refused.dom", text("alpha").replace("<!-- change 2 -->", "<!-- no -->"));
+
+    Ctl anonymous =
+        Ctl.run(
+            "--endpoint", domain.server("alpha").endpoint(), "domain", "apply", next.toString());
+    Path operatorPassword = write("operator.password", TestDomain.OPERATOR_PASSWORD + "\n");
+    Ctl operator =
+        Ctl.run(
+            "--user",
+            TestDomain.OPERATOR,
+            "--password-file",
+            operatorPassword.toString(),
+            "--endpoint",
+            domain.server("alpha").endpoint(),
+            "domain",
+            "apply",
+            next.toString());
+    Path wrong = write("wrong.password", "not-the-password\n");
+    Ctl badPassword =
+        Ctl.run(
+            "--user",
+            TestDomain.ADMIN,
+            "--password-file",
+            wrong.toString(),
+            "--endpoint",
+            domain.server("alpha").endpoint(),
+            "domain",
+            "history");
+
+    assertThat(anonymous.exit()).isEqualTo(1);
+    assertThat(anonymous.out() + anonymous.err())
+        .contains("needs the Administrator role", "anonymous session may only read");
+    assertThat(operator.exit()).isEqualTo(1);
+    assertThat(operator.out() + operator.err())
+        .contains("needs the Administrator role", "operator has the Operator role");
+    assertThat(badPassword.exit()).isEqualTo(2);
+    assertThat(badPassword.err()).contains("wrong user name or password").doesNotContain("\n\n");
+    awaitEverywhere(2, "alpha", "beta", "gamma");
+  }
+
+  @Test
+  @Order(3)
   void aServerStoppedDuringAChangeReceivesItWhenItStartsAgain() throws Exception {
     ServerProcess gamma = domain.server("gamma");
     gamma.stop();
     Path next = write("v3.dom", text("beta").replace("<!-- change 2 -->", "<!-- change 3 -->"));
 
     Ctl ctl =
-        Ctl.run("--endpoint", domain.server("beta").endpoint(), "domain", "apply", next.toString());
+        asAdmin("--endpoint", domain.server("beta").endpoint(), "domain", "apply", next.toString());
     assertThat(ctl.exit()).as(ctl.out() + ctl.err()).isZero();
     awaitEverywhere(3, "beta", "alpha");
     assertThat(text("gamma")).contains("version=\"2\"");
@@ -111,7 +163,7 @@ class DomainSyncIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void anInvalidLocalEditOnTheStandbyIsRefusedAndEveryServerKeepsTheLastGoodVersion()
       throws Exception {
     String good = text("beta");
@@ -134,7 +186,7 @@ class DomainSyncIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aValidLocalEditOnTheInactiveServerBecomesTheNextVersionEverywhere() throws Exception {
     Files.writeString(
         domain.domainFile("gamma"), text("gamma").replace("<!-- change 3 -->", "<!-- edit 4 -->"));
@@ -144,9 +196,9 @@ class DomainSyncIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void rollbackToAnEarlierVersionReachesEveryServer() throws Exception {
-    Ctl ctl = Ctl.run("--domain", domain.domainFile("gamma").toString(), "domain", "rollback", "2");
+    Ctl ctl = asAdmin("--domain", domain.domainFile("gamma").toString(), "domain", "rollback", "2");
 
     assertThat(ctl.exit()).as(ctl.out() + ctl.err()).isZero();
     awaitEverywhere(5, "alpha", "beta", "gamma");

@@ -55,7 +55,7 @@ class DomainWriteFailureIT {
   static DomainChange applyOnAlpha(String marker) throws Exception {
     String xml = Files.readString(domain.domainFile("alpha"), StandardCharsets.UTF_8);
     xml = xml.replaceFirst("<servers>", "<!-- " + marker + " -->\n  <servers>");
-    return domain.server("alpha").client().applyDomain(xml.getBytes(StandardCharsets.UTF_8));
+    return domain.server("alpha").adminClient().applyDomain(xml.getBytes(StandardCharsets.UTF_8));
   }
 
   static void awaitWriteError(String cause) {

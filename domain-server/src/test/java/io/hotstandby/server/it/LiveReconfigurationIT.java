@@ -72,7 +72,7 @@ class LiveReconfigurationIT {
   }
 
   static DomainChange apply(String via, String xml) throws Exception {
-    return domain.server(via).client().applyDomain(xml.getBytes(StandardCharsets.UTF_8));
+    return domain.server(via).adminClient().applyDomain(xml.getBytes(StandardCharsets.UTF_8));
   }
 
   static void awaitVersion(long version) {

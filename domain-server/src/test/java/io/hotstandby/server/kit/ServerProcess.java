@@ -32,6 +32,7 @@ public final class ServerProcess implements AutoCloseable {
   private final String endpoint;
   private Process process;
   private AdminClient client;
+  private AdminClient admin;
   private int starts;
   private volatile int eventsBeforeThisRun;
 
@@ -232,6 +233,22 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * A client logged in as the domain's administrator, made on first use and after the server was
+   * stopped; for changes of the domain file.
+   */
+  public synchronized AdminClient adminClient() throws AdminClientException {
+    if (admin == null) {
+      admin =
+          AdminClient.connect(
+              endpoint,
+              Timing.seconds(5),
+              new AdminClient.Credentials(
+                  TestDomain.ADMIN, TestDomain.ADMIN_PASSWORD.toCharArray()));
+    }
+    return admin;
+  }
+
   /** A connected admin client, made on first use and after a failure. */
   public synchronized AdminClient client() throws AdminClientException {
     if (client == null) {
@@ -244,6 +261,10 @@ public final class ServerProcess implements AutoCloseable {
     if (client != null) {
       client.close();
       client = null;
+    }
+    if (admin != null) {
+      admin.close();
+      admin = null;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.hotstandby.server.kit;
 
+import io.hotstandby.domain.PasswordHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketException;
@@ -27,6 +28,20 @@ import java.util.TreeSet;
  */
 public final class TestDomain implements AutoCloseable {
   public static final List<String> PATHS = List.of("lan", "cable");
+
+  /** The domain's administrator and its password (every test domain has them). */
+  public static final String ADMIN = "admin";
+
+  public static final String ADMIN_PASSWORD = "admin-password-1";
+
+  /** A user with the Operator role only. */
+  public static final String OPERATOR = "operator";
+
+  public static final String OPERATOR_PASSWORD = "operator-password-1";
+
+  // Hashing is slow on purpose; one hash per test JVM is enough.
+  private static final String ADMIN_HASH = PasswordHash.create(ADMIN_PASSWORD.toCharArray());
+  private static final String OPERATOR_HASH = PasswordHash.create(OPERATOR_PASSWORD.toCharArray());
 
   private final Builder b;
   private final Path root;
@@ -171,6 +186,15 @@ public final class TestDomain implements AutoCloseable {
     }
   }
 
+  /** {@code domainctl} options that log in as the domain's administrator. */
+  public String[] adminLogin() throws IOException {
+    Path file = root.resolve("admin.password");
+    if (!Files.exists(file)) {
+      Files.writeString(file, ADMIN_PASSWORD + "\n");
+    }
+    return new String[] {"--user", ADMIN, "--password-file", file.toString()};
+  }
+
   public Path root() {
     return root;
   }
@@ -228,10 +252,22 @@ public final class TestDomain implements AutoCloseable {
     }
     x.append("  </hotStandby>\n");
     if (b.project != null) {
-      x.append("  <projects>\n    <project file=\"")
+      x.append("  <projects");
+      if (b.projectSyncKBps > 0) {
+        x.append(" sync=\"true\" bandwidthKBps=\"").append(b.projectSyncKBps).append('"');
+      }
+      x.append(">\n    <project file=\"")
           .append(b.project.getFileName())
           .append("\"/>\n  </projects>\n");
     }
+    x.append("  <users>\n");
+    x.append("    <user name=\"" + ADMIN + "\" role=\"administrator\" password=\"")
+        .append(ADMIN_HASH)
+        .append("\"/>\n");
+    x.append("    <user name=\"" + OPERATOR + "\" role=\"operator\" password=\"")
+        .append(OPERATOR_HASH)
+        .append("\"/>\n");
+    x.append("  </users>\n");
     x.append("</domain>\n");
     return x.toString();
   }
@@ -432,6 +468,7 @@ public final class TestDomain implements AutoCloseable {
     private boolean defaultJvm;
     private boolean relays;
     private Path project;
+    private int projectSyncKBps;
     private final String standbyMode = "warm";
     private boolean activateBackupOnLocalFailure;
     private boolean deviceRelays;
@@ -480,6 +517,15 @@ public final class TestDomain implements AutoCloseable {
      */
     public Builder project(Path projectFile) {
       this.project = projectFile;
+      return this;
+    }
+
+    /**
+     * Has the servers copy the active's project files at up to {@code bandwidthKBps} KiB/s ({@code
+     * <projects sync="true">}).
+     */
+    public Builder projectSync(int bandwidthKBps) {
+      this.projectSyncKBps = bandwidthKBps;
       return this;
     }
 

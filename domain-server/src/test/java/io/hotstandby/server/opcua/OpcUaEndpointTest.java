@@ -11,6 +11,8 @@ import io.hotstandby.admin.Domainctl;
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
 import io.hotstandby.admin.client.DomainChange;
+import io.hotstandby.domain.PasswordHash;
+import io.hotstandby.domain.UserSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -66,6 +68,10 @@ class OpcUaEndpointTest {
   private static int port;
   private static OpcUaEndpoint endpoint;
   private static AdminClient admin;
+  private static AdminClient administrator;
+  private static final String ADMIN_HASH = PasswordHash.create("admin-password".toCharArray());
+  private static final String OPERATOR_HASH =
+      PasswordHash.create("operator-password".toCharArray());
   private static OpcUaClient milo;
 
   @BeforeAll
@@ -75,8 +81,18 @@ class OpcUaEndpointTest {
     endpoint.setServiceLevel(150);
     endpoint.publish(status("STANDBY", 7, "{\"state\":\"STANDBY\"}"));
     endpoint.registerDomainAdmin(domainAdmin, DOMAIN_CHANGE_TIMEOUT);
+    endpoint.registerUsers(
+        () ->
+            List.of(
+                new UserSpec("admin", UserSpec.Role.ADMINISTRATOR, ADMIN_HASH),
+                new UserSpec("operator", UserSpec.Role.OPERATOR, OPERATOR_HASH)));
     endpoint.start();
     admin = AdminClient.connect(endpoint.endpointUrl(), WAIT);
+    administrator =
+        AdminClient.connect(
+            endpoint.endpointUrl(),
+            WAIT,
+            new AdminClient.Credentials("admin", "admin-password".toCharArray()));
     milo = OpcUaClient.create(endpoint.endpointUrl());
     milo.connect();
   }
@@ -85,6 +101,9 @@ class OpcUaEndpointTest {
   static void stop() throws Exception {
     if (milo != null) {
       milo.disconnect();
+    }
+    if (administrator != null) {
+      administrator.close();
     }
     if (admin != null) {
       admin.close();
@@ -221,30 +240,30 @@ class OpcUaEndpointTest {
     byte[] content = new byte[300_000];
     new Random(42).nextBytes(content);
 
-    DomainChange change = admin.applyDomain(content);
+    DomainChange change = administrator.applyDomain(content);
 
     assertThat(change.accepted()).isTrue();
     assertThat(change.message()).isEqualTo("version " + change.version() + " is in force");
     InMemoryDomainAdmin.Version stored = domainAdmin.version(change.version()).orElseThrow();
     assertThat(stored.content()).isEqualTo(content);
-    assertThat(stored.user()).isEqualTo("anonymous");
+    assertThat(stored.user()).isEqualTo("admin");
     assertThat(domainAdmin.threads).last().asString().startsWith("opcua-domain-change");
   }
 
   @Test
   void domainApplyThatIsRefusedComesBackNotAccepted() throws Exception {
-    long inForce = admin.applyDomain(bytes("<domain version=\"a\"/>")).version();
+    long inForce = administrator.applyDomain(bytes("<domain version=\"a\"/>")).version();
 
-    DomainChange refused = admin.applyDomain(bytes("bad file"));
+    DomainChange refused = administrator.applyDomain(bytes("bad file"));
 
     assertThat(refused).isEqualTo(new DomainChange(false, "line 1: not a domain file", inForce));
-    assertThat(domainAdmin.users).last().isEqualTo("anonymous");
+    assertThat(domainAdmin.users).last().isEqualTo("admin");
   }
 
   @Test
   void domainShowReturnsTheBytesOfAVersion() throws Exception {
     byte[] content = bytes("<domain name=\"démo\">\r\n</domain>\n");
-    long version = admin.applyDomain(content).version();
+    long version = administrator.applyDomain(content).version();
 
     assertThat(admin.showDomain("")).hasValueSatisfying(c -> assertThat(c).isEqualTo(content));
     assertThat(admin.showDomain(String.valueOf(version)))
@@ -258,7 +277,7 @@ class OpcUaEndpointTest {
 
   @Test
   void domainHistoryIsTheAdminsJson() throws Exception {
-    admin.applyDomain(bytes("<domain/>"));
+    administrator.applyDomain(bytes("<domain/>"));
 
     String json = admin.domainHistoryJson();
 
@@ -268,19 +287,19 @@ class OpcUaEndpointTest {
   @Test
   void domainRollbackMakesAnEarlierVersionTheNext() throws Exception {
     byte[] first = bytes("<domain version=\"first\"/>");
-    long v1 = admin.applyDomain(first).version();
-    admin.applyDomain(bytes("<domain version=\"second\"/>"));
+    long v1 = administrator.applyDomain(first).version();
+    administrator.applyDomain(bytes("<domain version=\"second\"/>"));
 
-    DomainChange rollback = admin.rollbackDomain(String.valueOf(v1));
+    DomainChange rollback = administrator.rollbackDomain(String.valueOf(v1));
 
     assertThat(rollback.accepted()).isTrue();
     assertThat(rollback.message()).isEqualTo("version " + rollback.version() + " is in force");
     assertThat(admin.showDomain("")).hasValueSatisfying(c -> assertThat(c).isEqualTo(first));
     InMemoryDomainAdmin.Version stored = domainAdmin.version(rollback.version()).orElseThrow();
-    assertThat(stored.user()).isEqualTo("anonymous");
+    assertThat(stored.user()).isEqualTo("admin");
     assertThat(stored.source()).isEqualTo("rollback to " + v1);
 
-    DomainChange unknown = admin.rollbackDomain("nope");
+    DomainChange unknown = administrator.rollbackDomain("nope");
     assertThat(unknown.accepted()).isFalse();
     assertThat(unknown.message()).isEqualTo("no version nope");
     assertThat(unknown.version()).isEqualTo(rollback.version());
@@ -292,7 +311,7 @@ class OpcUaEndpointTest {
     domainAdmin.hold = release;
     DomainChange late;
     try {
-      late = admin.applyDomain(bytes("<domain version=\"late\"/>"));
+      late = administrator.applyDomain(bytes("<domain version=\"late\"/>"));
     } finally {
       domainAdmin.hold = null;
       release.countDown();
@@ -309,7 +328,7 @@ class OpcUaEndpointTest {
   void domainAdminThatFailsIsReportedNotAccepted() throws Exception {
     domainAdmin.failure = new IllegalStateException("store is read-only");
     try {
-      DomainChange change = admin.applyDomain(bytes("<domain/>"));
+      DomainChange change = administrator.applyDomain(bytes("<domain/>"));
       assertThat(change.accepted()).isFalse();
       assertThat(change.message()).contains("store is read-only");
       assertThatThrownBy(admin::domainHistoryJson)
@@ -327,12 +346,14 @@ class OpcUaEndpointTest {
     byte[] content = {'<', 'd', '/', '>', '\r', '\n', (byte) 0xff, 0, (byte) 0xe9, '\n'};
     Path file = Files.write(tmp.resolve("raw.dom"), content);
     String url = endpoint.endpointUrl();
+    Path password = Files.writeString(tmp.resolve("admin.password"), "admin-password\n");
+    String[] login = {"--user", "admin", "--password-file", password.toString()};
 
     var applyErr = new StringWriter();
     var applyOut = new ByteArrayOutputStream();
     int applied =
         Domainctl.run(
-            new String[] {"--endpoint", url, "domain", "apply", file.toString()},
+            concat(login, "--endpoint", url, "domain", "apply", file.toString()),
             applyOut,
             new PrintWriter(applyErr, true));
     assertThat(applied).as(applyErr.toString()).isZero();
@@ -350,7 +371,7 @@ class OpcUaEndpointTest {
     var refusedErr = new StringWriter();
     int refused =
         Domainctl.run(
-            new String[] {"--endpoint", url, "domain", "rollback", "nope"},
+            concat(login, "--endpoint", url, "domain", "rollback", "nope"),
             new ByteArrayOutputStream(),
             new PrintWriter(refusedErr, true));
     assertThat(refused).isEqualTo(1);
@@ -613,5 +634,47 @@ class OpcUaEndpointTest {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  private static String[] concat(String[] first, String... rest) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
+    System.arraycopy(rest, 0, all, first.length, rest.length);
+    return all;
+  }
+
+  @Test
+  void changingTheDomainFileNeedsAnAdministratorAndAWrongPasswordIsRefused() throws Exception {
+    int calls = domainAdmin.users.size();
+
+    DomainChange anonymous = admin.applyDomain(bytes("<domain/>"));
+    DomainChange operatorRollback;
+    try (AdminClient operator =
+        AdminClient.connect(
+            endpoint.endpointUrl(),
+            WAIT,
+            new AdminClient.Credentials("operator", "operator-password".toCharArray()))) {
+      operatorRollback = operator.rollbackDomain("1");
+    }
+
+    assertThat(anonymous.accepted()).isFalse();
+    assertThat(anonymous.message())
+        .contains("needs the Administrator role", "anonymous session may only read");
+    assertThat(operatorRollback.accepted()).isFalse();
+    assertThat(operatorRollback.message()).contains("operator has the Operator role");
+    assertThat(domainAdmin.users).hasSize(calls);
+    assertThatThrownBy(
+            () ->
+                AdminClient.connect(
+                    endpoint.endpointUrl(),
+                    WAIT,
+                    new AdminClient.Credentials("admin", "wrong".toCharArray())))
+        .hasMessageContaining("wrong user name or password");
+    assertThatThrownBy(
+            () ->
+                AdminClient.connect(
+                    endpoint.endpointUrl(),
+                    WAIT,
+                    new AdminClient.Credentials("nobody", "admin-password".toCharArray())))
+        .hasMessageContaining("wrong user name or password");
   }
 }
