@@ -805,7 +805,8 @@ public final class DomainServer implements AutoCloseable {
     List<String> restart = new ArrayList<>();
     if (!me.host().equals(was.host())
         || me.opcUaPort() != was.opcUaPort()
-        || me.hazelcastPort() != was.hazelcastPort()) {
+        || me.hazelcastPort() != was.hazelcastPort()
+        || me.hazelcastPublicPort() != was.hazelcastPublicPort()) {
       restart.add("this server's host or ports");
     }
     if (!next.projects().equals(old.projects())) {

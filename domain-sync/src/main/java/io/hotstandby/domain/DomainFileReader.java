@@ -120,7 +120,10 @@ public final class DomainFileReader {
       String name = s.requiredAttr("name");
       String host = s.requiredAttr("host");
       boolean maintenance = s.boolAttr("maintenance", false);
-      int hazelcast = port(s.required("hazelcast"));
+      XmlElement hz = s.required("hazelcast");
+      hz.expect(Set.of("port", "publicPort"), NONE, false);
+      int hazelcast = hz.requiredInt("port");
+      int hazelcastPublic = hz.intAttr("publicPort", hazelcast);
       int opcUa = port(s.required("opcua"));
       List<RecEndpoint> rec = new ArrayList<>();
       for (XmlElement r : s.list("rec", "path")) {
@@ -131,7 +134,7 @@ public final class DomainFileReader {
         String bind = r.attr("bind").isPresent() ? r.requiredAttr("bind") : recHost;
         rec.add(new RecEndpoint(path, bind, r.intAttr("bindPort", port), recHost, port));
       }
-      servers.add(new ServerSpec(name, host, hazelcast, opcUa, maintenance, rec));
+      servers.add(new ServerSpec(name, host, hazelcast, opcUa, maintenance, rec, hazelcastPublic));
     }
     return servers;
   }

@@ -101,6 +101,7 @@ public final class DomainValidator {
         problem(Fields.attr(at, "host"), "must not be empty");
       }
       checkPort(Fields.attr(at + "/hazelcast", "port"), s.hazelcastPort());
+      checkPort(Fields.attr(at + "/hazelcast", "publicPort"), s.hazelcastPublicPort());
       checkPort(Fields.attr(at + "/opcua", "port"), s.opcUaPort());
       if (s.recPaths().isEmpty()) {
         problem(at + "/rec", "at least one REC path is required");

@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param opcUaPort TCP port of its OPC UA endpoint
  * @param maintenance true while the server is set to maintenance: it takes part in no domain event
  * @param recPaths one endpoint per REC path the server listens on
+ * @param hazelcastPublicPort the port peers reach its Hazelcast member at: {@code hazelcastPort}
+ *     unless a NAT or relay stands in between
  */
 public record ServerSpec(
     String name,
@@ -19,10 +21,22 @@ public record ServerSpec(
     int hazelcastPort,
     int opcUaPort,
     boolean maintenance,
-    List<RecEndpoint> recPaths) {
+    List<RecEndpoint> recPaths,
+    int hazelcastPublicPort) {
 
   public ServerSpec {
     recPaths = List.copyOf(recPaths);
+  }
+
+  /** A server whose Hazelcast member is reached at the port it binds. */
+  public ServerSpec(
+      String name,
+      String host,
+      int hazelcastPort,
+      int opcUaPort,
+      boolean maintenance,
+      List<RecEndpoint> recPaths) {
+    this(name, host, hazelcastPort, opcUaPort, maintenance, recPaths, hazelcastPort);
   }
 
   /** The endpoint of the named REC path, if this server has one. */

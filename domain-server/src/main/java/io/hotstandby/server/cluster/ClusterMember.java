@@ -91,7 +91,7 @@ public final class ClusterMember implements AutoCloseable {
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(me.hazelcastPort()).setPortAutoIncrement(false);
-    network.setPublicAddress(me.host() + ":" + me.hazelcastPort());
+    network.setPublicAddress(me.host() + ":" + me.hazelcastPublicPort());
     network.getInterfaces().setEnabled(true).addInterface(me.host());
     network.getRestApiConfig().setEnabled(false);
     JoinConfig join = network.getJoin();
@@ -99,7 +99,7 @@ public final class ClusterMember implements AutoCloseable {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true);
     for (ServerSpec s : domain.servers()) {
-      join.getTcpIpConfig().addMember(s.host() + ":" + s.hazelcastPort());
+      join.getTcpIpConfig().addMember(s.host() + ":" + s.hazelcastPublicPort());
     }
     return config;
   }

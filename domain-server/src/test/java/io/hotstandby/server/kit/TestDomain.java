@@ -50,6 +50,7 @@ public final class TestDomain implements AutoCloseable {
   private final Map<String, Ports> ports = new LinkedHashMap<>();
   private final PlantSimulatorProcess plant;
   private final Map<String, TcpRelay> deviceRelays = new LinkedHashMap<>();
+  private final Map<String, TcpRelay> clusterRelays = new LinkedHashMap<>();
 
   /** The ports of one server: TCP for Hazelcast and OPC UA, per path UDP bind and relay. */
   record Ports(int hazelcast, int opcUa, Map<String, int[]> rec) {}
@@ -74,6 +75,11 @@ public final class TestDomain implements AutoCloseable {
         rec.put(p, new int[] {free.next(), free.next()});
       }
       ports.put(s, new Ports(free.next(), free.next(), rec));
+    }
+    if (b.clusterRelays) {
+      for (String s : b.servers) {
+        clusterRelays.put(s, new TcpRelay(free.next(), ports.get(s).hazelcast(), s + "-hazelcast"));
+      }
     }
     for (String s : b.servers) {
       Map<String, UdpRelay> byPath = new LinkedHashMap<>();
@@ -284,7 +290,11 @@ public final class TestDomain implements AutoCloseable {
         .append("\" host=\"127.0.0.1\" maintenance=\"")
         .append(b.maintenance.contains(s))
         .append("\">\n");
-    x.append("      <hazelcast port=\"").append(p.hazelcast()).append("\"/>\n");
+    x.append("      <hazelcast port=\"").append(p.hazelcast());
+    if (clusterRelays.containsKey(s)) {
+      x.append("\" publicPort=\"").append(clusterRelays.get(s).port());
+    }
+    x.append("\"/>\n");
     x.append("      <opcua port=\"").append(p.opcUa()).append("\"/>\n");
     for (String path : PATHS) {
       int[] pair = p.rec().get(path);
@@ -359,6 +369,24 @@ public final class TestDomain implements AutoCloseable {
               }
               return now.equals(state) && server(server).listening();
             });
+  }
+
+  /** Cuts every Hazelcast connection (built with cluster relays): each server is on its own. */
+  public void cutCluster() {
+    requireClusterRelays();
+    clusterRelays.values().forEach(TcpRelay::cut);
+  }
+
+  /** Lets the Hazelcast members reach each other again; they merge into one cluster. */
+  public void healCluster() {
+    requireClusterRelays();
+    clusterRelays.values().forEach(TcpRelay::restore);
+  }
+
+  private void requireClusterRelays() {
+    if (clusterRelays.isEmpty()) {
+      throw new IllegalStateException("the test domain was built without cluster relays");
+    }
   }
 
   /** The relay in front of {@code server}'s REC port on {@code path} (built with relays). */
@@ -451,6 +479,7 @@ public final class TestDomain implements AutoCloseable {
       plant.close();
     }
     deviceRelays.values().forEach(TcpRelay::close);
+    clusterRelays.values().forEach(TcpRelay::close);
   }
 
   /** Builds a test domain; defaults: alpha main, beta backup, 100 ms heartbeats, 500 ms timeout. */
@@ -472,6 +501,7 @@ public final class TestDomain implements AutoCloseable {
     private final String standbyMode = "warm";
     private boolean activateBackupOnLocalFailure;
     private boolean deviceRelays;
+    private boolean clusterRelays;
     private final Map<String, String> smallDisks = new LinkedHashMap<>();
     private final Set<String> later = new TreeSet<>();
     private long version = 1;
@@ -530,6 +560,15 @@ public final class TestDomain implements AutoCloseable {
     }
 
     /** Puts a {@link TcpRelay} between each server and the plant simulator. */
+    /**
+     * Puts a {@link TcpRelay} in front of every server's Hazelcast member (its {@code publicPort}),
+     * so tests can cut the cluster apart ({@link TestDomain#cutCluster}).
+     */
+    public Builder clusterRelays() {
+      this.clusterRelays = true;
+      return this;
+    }
+
     public Builder deviceRelays() {
       this.deviceRelays = true;
       return this;
