@@ -255,12 +255,8 @@ final class AdminNamespace extends SampledNamespace {
         new Argument[] {CONTENT_IN},
         new Argument[] {ACCEPTED, MESSAGE, VERSION_IN_FORCE},
         (context, in) -> {
-          String denied = denied(context, UserSpec.Role.ADMINISTRATOR, "changing the domain file");
-          if (!denied.isEmpty()) {
-            return change(new DomainAdminResult(false, denied, domainVersion));
-          }
           byte[] content = in[0].value() instanceof ByteString b ? b.bytesOrEmpty() : new byte[0];
-          return change(domainAdmin.apply(content, userOf(context)));
+          return asAdministrator(context, user -> domainAdmin.apply(content, user));
         });
     addMethod(
         domain,
@@ -291,13 +287,19 @@ final class AdminNamespace extends SampledNamespace {
         "Make the content of an earlier version the next version of the domain file.",
         new Argument[] {VERSION_IN},
         new Argument[] {ACCEPTED, MESSAGE, VERSION_IN_FORCE},
-        (context, in) -> {
-          String denied = denied(context, UserSpec.Role.ADMINISTRATOR, "changing the domain file");
-          if (!denied.isEmpty()) {
-            return change(new DomainAdminResult(false, denied, domainVersion));
-          }
-          return change(domainAdmin.rollback(versionOf(in[0]), userOf(context)));
-        });
+        (context, in) ->
+            asAdministrator(context, user -> domainAdmin.rollback(versionOf(in[0]), user)));
+  }
+
+  /** A change of the domain file, made for the session's user if it is an administrator. */
+  private Variant[] asAdministrator(
+      AbstractMethodInvocationHandler.InvocationContext context,
+      Function<String, DomainAdminResult> change) {
+    String denied = denied(context, UserSpec.Role.ADMINISTRATOR, "changing the domain file");
+    if (!denied.isEmpty()) {
+      return change(new DomainAdminResult(false, denied, domainVersion));
+    }
+    return change(change.apply(userOf(context)));
   }
 
   /** "" when the session's user has {@code needed}, else the one-line refusal. */

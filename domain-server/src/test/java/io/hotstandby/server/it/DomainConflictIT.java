@@ -10,6 +10,7 @@ import io.hotstandby.server.kit.TestDomain;
 import io.hotstandby.server.kit.Timing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,10 +27,13 @@ class DomainConflictIT {
 
   @BeforeAll
   static void start() {
-    domain = TestDomain.builder().name("conflict").servers("alpha", "beta").build().startAll();
-    domain.awaitState("alpha", "ACTIVE");
-    domain.awaitState("beta", "STANDBY");
-    domain.awaitCluster(2);
+    domain =
+        TestDomain.builder()
+            .name("conflict")
+            .servers("alpha", "beta")
+            .build()
+            .startAll()
+            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
   }
 
   @AfterAll

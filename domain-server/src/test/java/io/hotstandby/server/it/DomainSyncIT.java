@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -31,11 +32,13 @@ class DomainSyncIT {
 
   @BeforeAll
   static void start() {
-    domain = TestDomain.builder().name("sync").servers("alpha", "beta", "gamma").build().startAll();
-    domain.awaitState("alpha", "ACTIVE");
-    domain.awaitState("beta", "STANDBY");
-    domain.awaitState("gamma", "INACTIVE");
-    domain.awaitCluster(3);
+    domain =
+        TestDomain.builder()
+            .name("sync")
+            .servers("alpha", "beta", "gamma")
+            .build()
+            .startAll()
+            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "gamma", "INACTIVE"));
   }
 
   @AfterAll

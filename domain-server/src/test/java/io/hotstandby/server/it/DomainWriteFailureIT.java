@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,10 +38,8 @@ class DomainWriteFailureIT {
             .servers("alpha", "beta")
             .smallDomainDisk("beta", "64k")
             .build()
-            .startAll();
-    domain.awaitState("alpha", "ACTIVE");
-    domain.awaitState("beta", "STANDBY");
-    domain.awaitCluster(2);
+            .startAll()
+            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
   }
 
   @AfterAll

@@ -10,6 +10,7 @@ import io.hotstandby.server.kit.TestDomain;
 import io.hotstandby.server.kit.Timing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,10 +33,8 @@ class PartitionConflictIT {
             .relays()
             .clusterRelays()
             .build()
-            .startAll();
-    domain.awaitState("alpha", "ACTIVE");
-    domain.awaitState("beta", "STANDBY");
-    domain.awaitCluster(2);
+            .startAll()
+            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
   }
 
   @AfterAll

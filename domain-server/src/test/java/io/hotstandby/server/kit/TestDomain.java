@@ -356,6 +356,16 @@ public final class TestDomain implements AutoCloseable {
     return plant;
   }
 
+  /**
+   * Waits until every server named in {@code states} is in its state and the running servers form
+   * one cluster; returns this domain, for chaining after {@link #startAll}.
+   */
+  public TestDomain awaitFormed(Map<String, String> states) {
+    states.forEach(this::awaitState);
+    awaitCluster(states.size());
+    return this;
+  }
+
   /** Waits until the event log of {@code server} shows it entered {@code state} last. */
   public void awaitState(String server, String state) {
     org.awaitility.Awaitility.await(server + " " + state)
