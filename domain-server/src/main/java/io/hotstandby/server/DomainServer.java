@@ -43,6 +43,9 @@ import io.hotstandby.server.role.ServiceLevels;
 import io.hotstandby.server.role.Transition;
 import io.hotstandby.server.sync.DomainHistoryJson;
 import io.hotstandby.server.sync.DomainReplicator;
+import io.hotstandby.server.sync.ProjectFiles;
+import io.hotstandby.server.sync.ProjectManifest;
+import io.hotstandby.server.sync.ProjectSync;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -98,6 +101,8 @@ public final class DomainServer implements AutoCloseable {
   private volatile IntegrityCheck integrity;
   private volatile RecLink rec;
   private DomainReplicator replicator;
+  private volatile ProjectSync projectSync;
+  private ProjectManifest loadedProjects = ProjectManifest.EMPTY;
   private DomainFileWatcher watcher;
   private final Object changeLock = new Object();
   private OpcUaEndpoint opcUa;
@@ -168,9 +173,18 @@ public final class DomainServer implements AutoCloseable {
     opened.errors().forEach(n -> events.record(Weight.ERROR, "domain", n));
     replicator = new DomainReplicator(store, self, new ReplicaEvents());
     loadRuntime();
+    projectSync =
+        new ProjectSync(
+            () -> domain,
+            self,
+            dataDir,
+            loadedProjects,
+            () -> snapshot != null && snapshot.state() == ServerState.ACTIVE,
+            () -> snapshot == null ? 0 : snapshot.term(),
+            new ProjectEvents());
     integrity = new IntegrityCheck(integrityAddresses(domain), 200);
     integrity.start(250);
-    context = new ServerContext(domain, self, productVersion, integrity, runtime);
+    context = new ServerContext(domain, self, productVersion, integrity, runtime, this::ready);
     try {
       machine =
           new RoleMachine(
@@ -271,9 +285,15 @@ public final class DomainServer implements AutoCloseable {
     return endpoint;
   }
 
+  /**
+   * Loads the projects from bytes read once, so the manifest of what runs ({@link
+   * ProjectSync#loaded}) is exactly what the runtime parsed.
+   */
   private void loadRuntime() throws StartupException {
+    ProjectFiles.Loaded read = ProjectFiles.readForLoading(domain);
+    loadedProjects = read.manifest();
     try {
-      runtime.load(domain.projects());
+      runtime.load(domain.projects(), read.contents());
     } catch (RuntimeLoadException e) {
       events.record(Weight.ERROR, "runtime", "runtime not ready: " + e.getMessage());
       System.err.println("domain-server: runtime not ready: " + e.getMessage());
@@ -322,8 +342,12 @@ public final class DomainServer implements AutoCloseable {
               domain,
               self,
               name -> roleThread.execute(() -> clusterRemoved(name)),
-              name -> replicator.peerJoined(name));
+              name -> {
+                replicator.peerJoined(name);
+                projectSync.peerJoined(name);
+              });
       replicator.attach(cluster);
+      projectSync.attach(cluster);
       cluster.subscribe(ADMIN_TOPIC, this::adminMessage);
       events.record(
           Weight.NOTICE,
@@ -474,6 +498,9 @@ public final class DomainServer implements AutoCloseable {
     if (now.writesSuspended() != before.writesSuspended()) {
       runtime.suspendWrites(now.writesSuspended());
     }
+    if (now.state() != before.state() && projectSync != null) {
+      projectSync.roleChanged();
+    }
     if (rec == null) {
       return;
     }
@@ -485,13 +512,48 @@ public final class DomainServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether this server could run the application: its runtime is loaded and, when the domain
+   * synchronises project files, the files it loaded are the active's. What the role machine, the
+   * heartbeats, the ServiceLevel and switchovers go by.
+   */
+  boolean ready() {
+    ProjectSync p = projectSync;
+    return runtime.ready() && (p == null || p.projectsMatchActive());
+  }
+
+  /** Readiness may have changed: announce it now rather than at the next heartbeat. Role thread. */
+  private void readinessChanged() {
+    handle(new RoleEvent.Tick());
+    if (rec != null) {
+      rec.setStatus(localStatus(snapshot));
+      rec.sendNow();
+    }
+    publish();
+  }
+
+  /** What project synchronisation finds, into the event log and the server's readiness. */
+  private final class ProjectEvents implements ProjectSync.Listener {
+    @Override
+    public void event(Weight weight, String message) {
+      events.record(weight, "projects", message);
+    }
+
+    @Override
+    public void inSyncChanged(boolean inSync) {
+      if (!closed) {
+        roleThread.execute(DomainServer.this::readinessChanged);
+      }
+    }
+  }
+
   private LocalStatus localStatus(RoleSnapshot s) {
     return new LocalStatus(
         s.state(),
         s.term(),
         s.activeSinceMillis(),
         runtime.health(),
-        runtime.ready(),
+        ready(),
         domain.version(),
         0,
         productVersion,
@@ -730,7 +792,7 @@ public final class DomainServer implements AutoCloseable {
 
   private boolean standingByReady(String server) {
     if (server.equals(self)) {
-      return snapshot.state() == ServerState.STANDBY && runtime.ready();
+      return snapshot.state() == ServerState.STANDBY && ready();
     }
     PeerView p = rec.peers().get(server);
     return p != null
@@ -842,6 +904,19 @@ public final class DomainServer implements AutoCloseable {
     if (!serverUris(next).equals(serverUris(old))) {
       opcUa.setServerUris(serverUris(next));
     }
+    if (!next.projectSync().equals(old.projectSync())) {
+      events.record(
+          Weight.NOTICE,
+          "projects",
+          "domain version "
+              + next.version()
+              + ": project sync "
+              + (next.projectSync().enabled()
+                  ? "on, at most " + next.projectSync().bandwidthKBps() + " KiB/s"
+                  : "off")
+              + ", in force now");
+    }
+    projectSync.domainChanged();
     handle(new RoleEvent.DomainChanged(next.version()));
     if (machine.state() == ServerState.STARTING) {
       roleThread.schedule(
@@ -943,11 +1018,21 @@ public final class DomainServer implements AutoCloseable {
     }
     try {
       RoleSnapshot s = snapshot;
-      int level =
-          ServiceLevels.of(s.state(), runtime.ready(), runtime.health(), s.writesSuspended());
+      boolean ready = ready();
+      int level = ServiceLevels.of(s.state(), ready, runtime.health(), s.writesSuspended());
       StatusReport report =
           new StatusReport(
-              domain, self, productVersion, s, level, runtime, rec, cluster, store.conflict());
+              domain,
+              self,
+              productVersion,
+              s,
+              level,
+              runtime,
+              ready,
+              projectSync.status(),
+              rec,
+              cluster,
+              store.conflict());
       opcUa.setServiceLevel(level);
       opcUa.publish(report.adminStatus());
     } catch (RuntimeException e) {
@@ -981,6 +1066,7 @@ public final class DomainServer implements AutoCloseable {
     roleThread.shutdownNow();
     closeQuietly(watcher);
     closeQuietly(replicator);
+    closeQuietly(projectSync);
     closeQuietly(cluster);
     closeQuietly(opcUa);
     closeQuietly(rec);

@@ -7,14 +7,19 @@ import io.hotstandby.rec.IntegrityCheck;
 import io.hotstandby.rec.IntegrityResult;
 import io.hotstandby.runtime.ApplicationRuntime;
 import io.hotstandby.server.role.RoleContext;
+import java.util.function.BooleanSupplier;
 
-/** The facts the role machine decides on, read from the domain, the integrity check and runtime. */
+/**
+ * The facts the role machine decides on, read from the domain, the integrity check, the runtime and
+ * the server's readiness.
+ */
 final class ServerContext implements RoleContext {
 
   private final String self;
   private final String productVersion;
   private volatile IntegrityCheck integrity;
   private final ApplicationRuntime runtime;
+  private final BooleanSupplier ready;
   private volatile Domain domain;
 
   ServerContext(
@@ -22,12 +27,14 @@ final class ServerContext implements RoleContext {
       String self,
       String productVersion,
       IntegrityCheck integrity,
-      ApplicationRuntime runtime) {
+      ApplicationRuntime runtime,
+      BooleanSupplier ready) {
     this.domain = domain;
     this.self = self;
     this.productVersion = productVersion;
     this.integrity = integrity;
     this.runtime = runtime;
+    this.ready = ready;
   }
 
   Domain domain() {
@@ -91,9 +98,10 @@ final class ServerContext implements RoleContext {
     return integrity.configured();
   }
 
+  /** The server's readiness: runtime loaded and, when synchronised, the active's project files. */
   @Override
   public boolean runtimeReady() {
-    return runtime.ready();
+    return ready.getAsBoolean();
   }
 
   @Override

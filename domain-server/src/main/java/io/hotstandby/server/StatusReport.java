@@ -13,6 +13,7 @@ import io.hotstandby.runtime.ApplicationRuntime;
 import io.hotstandby.server.cluster.ClusterMember;
 import io.hotstandby.server.opcua.AdminStatus;
 import io.hotstandby.server.role.RoleSnapshot;
+import io.hotstandby.server.sync.ProjectSync;
 
 /**
  * One server's status as operators' tools read it: the JSON document of {@code StatusJson} (what
@@ -27,6 +28,8 @@ final class StatusReport {
   private final RoleSnapshot role;
   private final int serviceLevel;
   private final ApplicationRuntime runtime;
+  private final boolean ready;
+  private final ProjectSync.Status projects;
   private final RecLink rec;
   private final ClusterMember cluster;
   private final String domainConflict;
@@ -38,6 +41,8 @@ final class StatusReport {
       RoleSnapshot role,
       int serviceLevel,
       ApplicationRuntime runtime,
+      boolean ready,
+      ProjectSync.Status projects,
       RecLink rec,
       ClusterMember cluster,
       String domainConflict) {
@@ -47,6 +52,8 @@ final class StatusReport {
     this.role = role;
     this.serviceLevel = serviceLevel;
     this.runtime = runtime;
+    this.ready = ready;
+    this.projects = projects;
     this.rec = rec;
     this.cluster = cluster;
     this.domainConflict = domainConflict;
@@ -63,7 +70,10 @@ final class StatusReport {
     o.put("term", role.term());
     o.put("serviceLevel", serviceLevel);
     o.put("health", runtime.health());
-    o.put("runtimeReady", runtime.ready());
+    // Ready as the role machine sees it: loaded, and running the active's project files when the
+    // domain synchronises them; runtimeLoaded is the runtime alone.
+    o.put("runtimeReady", ready);
+    o.put("runtimeLoaded", runtime.ready());
     o.put("writesSuspended", role.writesSuspended());
     o.put("domainRole", domain.roleOf(self).name());
     o.put("domainVersion", domain.version());
@@ -74,8 +84,26 @@ final class StatusReport {
     o.put("handoverTo", role.handoverTo());
     o.put("clusterMembers", clusterMembers());
     o.put("recDroppedDatagrams", rec.droppedDatagrams());
+    o.set("projectFiles", projectFiles());
     o.set("links", links());
     return o;
+  }
+
+  private ObjectNode projectFiles() {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("sync", projects.sync());
+    p.put("bandwidthKBps", projects.bandwidthKBps());
+    p.put("active", projects.active());
+    p.put("inSync", projects.inSync());
+    p.put("loaded", projects.loaded());
+    p.put("onDisk", projects.onDisk());
+    p.put("activeLoaded", projects.activeLoaded());
+    p.put("activeOnDisk", projects.activeOnDisk());
+    projects.differences().forEach(p.putArray("differences")::add);
+    projects.changedOnDisk().forEach(p.putArray("changedOnDisk")::add);
+    p.put("copying", projects.copying());
+    p.put("filesCopied", projects.filesCopied());
+    return p;
   }
 
   private int clusterMembers() {
@@ -140,7 +168,7 @@ final class StatusReport {
         role.term(),
         serviceLevel,
         runtime.health(),
-        runtime.ready(),
+        ready,
         productVersion,
         domain.version(),
         ProcessHandle.current().pid(),

@@ -110,10 +110,22 @@ public final class ProjectRuntime implements ApplicationRuntime {
 
   @Override
   public void load(List<Path> projects) throws RuntimeLoadException {
+    load(projects, Map.of());
+  }
+
+  /**
+   * As {@link #load(List)}, parsing the bytes {@code contents} gives for a project rather than
+   * reading its file, so a caller that read the files itself knows exactly which bytes run. A
+   * project {@code contents} does not hold is read from its file.
+   *
+   * @param contents the content of some or all of {@code projects}, by the same path
+   */
+  public void load(List<Path> projects, Map<Path, byte[]> contents) throws RuntimeLoadException {
     synchronized (loading) {
       List<Project> read = new ArrayList<>();
       for (Path p : projects) {
-        read.add(ProjectFileReader.read(p));
+        byte[] content = contents.get(p);
+        read.add(content == null ? ProjectFileReader.read(p) : ProjectFileReader.parse(p, content));
       }
       LoadedRuntime next =
           LoadedRuntime.build(

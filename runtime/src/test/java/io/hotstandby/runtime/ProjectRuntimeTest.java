@@ -9,6 +9,7 @@ import io.hotstandby.runtime.alarms.AlarmLevel;
 import io.hotstandby.runtime.alarms.AlarmState;
 import io.hotstandby.runtime.driver.Driver;
 import io.hotstandby.runtime.project.DriverSpec;
+import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.Quality;
 import io.hotstandby.runtime.tags.TagValue;
 import io.hotstandby.runtime.testutil.MutableClock;
@@ -300,6 +301,22 @@ class ProjectRuntimeTest {
     assertThat(runtime.tags()).isEmpty();
     runtime.activate();
     assertThat(created).isEmpty();
+  }
+
+  @Test
+  void contentGivenIsParsedInsteadOfTheFile() throws Exception {
+    runtime(StandbyMode.WARM);
+    Path a = file("a.prj", PLANT);
+    Path b = file("b.prj", "not even XML");
+    byte[] given =
+        """
+        <project name="given"><tags><tag name="Given" type="Int32"/></tags></project>
+        """
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    runtime.load(List.of(a, b), Map.of(b, given));
+
+    assertThat(runtime.tags()).extracting(TagSpec::path).contains("Tank.Level", "Given");
   }
 
   @Test
