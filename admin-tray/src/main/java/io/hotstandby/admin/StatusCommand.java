@@ -61,6 +61,14 @@ final class StatusCommand implements Callable<Integer> {
         if (!conflict.isEmpty()) {
           out.println(s.status().path("name").asText() + ": DOMAIN FILE " + conflict);
         }
+        JsonNode projects = s.reachable() ? s.status().path("projectFiles") : null;
+        if (projects != null && projects.has("inSync") && !projects.path("inSync").asBoolean()) {
+          out.println(
+              s.status().path("name").asText()
+                  + ": project files differ from the active's "
+                  + projects.path("differences")
+                  + (projects.path("sync").asBoolean() ? "; not ready until in sync" : ""));
+        }
       }
     }
     for (ServerStatus s : statuses) {

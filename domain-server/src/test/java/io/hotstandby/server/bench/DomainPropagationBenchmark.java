@@ -19,10 +19,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
@@ -42,9 +45,10 @@ import org.junit.jupiter.api.Test;
  * </ul>
  *
  * and reports the first and the last of the two peers. Each size starts with {@code bench.warmup}
- * unmeasured changes; a change not on both peers within 10 s fails its sample. After each change
- * both peers' files must equal alpha's, and the next change waits {@code bench.pauseMs}. Prints a
- * table and writes it to {@code target/benchmarks/domain-propagation.txt}. Run with:
+ * unmeasured changes; a change refused, or not on both peers within 10 s, fails its sample, and
+ * three failed samples in a row end the run. After each change both peers' files must equal
+ * alpha's, and the next change waits {@code bench.pauseMs}. Prints a table and writes it to {@code
+ * target/benchmarks/domain-propagation.txt}. Run with:
  *
  * <pre>mvn -B verify -Pbenchmark -pl domain-server -Dit.test=DomainPropagationBenchmark</pre>
  *
@@ -61,6 +65,10 @@ class DomainPropagationBenchmark {
   static final long PAUSE_MS = Long.getLong("bench.pauseMs", 500);
 
   static final long POLL_MICROS = 250;
+
+  /** Something is broken, not slow: stop rather than wait 10 s for every remaining sample. */
+  static final int MAX_FAILED_IN_A_ROW = 3;
+
   static final List<String> PEERS = List.of("beta", "gamma");
 
   /** The root element's line; the padding comment goes right after it. */
@@ -144,6 +152,7 @@ class DomainPropagationBenchmark {
     List<List<Double>> perPeer = new ArrayList<>();
     PEERS.forEach(p -> perPeer.add(new ArrayList<>()));
     int failed = 0;
+    int inARow = 0;
     for (int i = -WARMUP; i < samples; i++) {
       Sample s;
       try {
@@ -151,10 +160,14 @@ class DomainPropagationBenchmark {
       } catch (SampleFailed e) {
         failures.add(bytes + " bytes, change " + changes + ": " + e.getMessage());
         failed++;
+        if (++inARow == MAX_FAILED_IN_A_ROW) {
+          throw new AssertionError(inARow + " samples in a row failed: " + failures);
+        }
         awaitSameEverywhere(domain);
         Thread.sleep(PAUSE_MS);
         continue;
       }
+      inARow = 0;
       if (i >= 0) {
         applied.add(s.appliedMs());
         double a = s.peerMs()[0];
@@ -204,7 +217,7 @@ class DomainPropagationBenchmark {
     for (String peer : PEERS) {
       watches.add(new FileWatch(domain.domainFile(peer)));
     }
-    AdminClient alpha = domain.server("alpha").client();
+    AdminClient alpha = domain.server("alpha").adminClient();
     Future<Applied> call =
         caller.submit(
             () -> {
@@ -214,7 +227,7 @@ class DomainPropagationBenchmark {
             });
     long deadline = System.nanoTime() + Timing.seconds(10).toNanos();
     boolean all = false;
-    while (!all && System.nanoTime() < deadline) {
+    while (!all && System.nanoTime() < deadline && !endedWithoutChange(call)) {
       all = true;
       for (FileWatch w : watches) {
         all &= w.poll(change.marker());
@@ -226,9 +239,11 @@ class DomainPropagationBenchmark {
     Applied a;
     try {
       a = call.get(AdminClient.DOMAIN_CHANGE_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
-    } catch (Exception e) {
+    } catch (ExecutionException e) {
+      throw new SampleFailed("applyDomain failed: " + e.getCause());
+    } catch (TimeoutException e) {
       call.cancel(true);
-      throw new SampleFailed("applyDomain failed: " + e);
+      throw new SampleFailed("applyDomain did not return");
     }
     if (!a.change().accepted()) {
       throw new SampleFailed("applyDomain refused: " + a.change().message());
@@ -252,6 +267,18 @@ class DomainPropagationBenchmark {
       }
     }
     return new Sample((a.t1() - a.t0()) / 1e6, peerMs);
+  }
+
+  /** Whether the call has ended without putting the change in force: no peer will write it. */
+  private static boolean endedWithoutChange(Future<Applied> call) throws InterruptedException {
+    if (!call.isDone()) {
+      return false;
+    }
+    try {
+      return !call.get().change().accepted();
+    } catch (ExecutionException | CancellationException e) {
+      return true;
+    }
   }
 
   /** After a failed sample: waits until every server's file is the same again. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hotstandby.admin.client.ActivateResult;
 import io.hotstandby.domain.Sha256;
+import io.hotstandby.server.kit.Ctl;
 import io.hotstandby.server.kit.ServerProcess;
 import io.hotstandby.server.kit.TestDomain;
 import io.hotstandby.server.kit.Timing;
@@ -141,6 +142,11 @@ class ProjectSyncIT {
               assertThat(s.path("serviceLevel").asInt()).isEqualTo(1);
               assertThat(standby.client().serviceLevel()).isEqualTo(1);
             });
+    Ctl status = Ctl.run("--domain", domain.domainFile(active.name()).toString(), "status");
+    assertThat(status.out())
+        .contains(
+            standby.name() + ": project files differ from the active's [\"plant.prj\"]",
+            "not ready until in sync");
     assertThat(standby.events())
         .anyMatch(
             e ->
