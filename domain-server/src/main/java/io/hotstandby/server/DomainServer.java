@@ -346,6 +346,7 @@ public final class DomainServer implements AutoCloseable {
                 replicator.peerJoined(name);
                 projectSync.peerJoined(name);
               });
+      cluster.setKeys(topicKeys());
       replicator.attach(cluster);
       projectSync.attach(cluster);
       cluster.subscribe(ADMIN_TOPIC, this::adminMessage);
@@ -649,7 +650,10 @@ public final class DomainServer implements AutoCloseable {
 
   /** The file changed on disk: a local edit, unless it is a version this server wrote. */
   private void localEdit(byte[] content) {
-    if (closed || store.current().descendsFrom(Sha256.hex(content))) {
+    String sha = Sha256.hex(content);
+    // The version in force, or a file this server wrote itself a moment ago: not an edit. Any
+    // other content, an older version's included (a backup copied back), is a change.
+    if (closed || sha.equals(store.current().sha256()) || store.wroteRecently(sha)) {
       return;
     }
     operatorThread.execute(() -> change(content, "local", "edit of " + store.file(), true));
@@ -670,6 +674,8 @@ public final class DomainServer implements AutoCloseable {
         p = store.propose(content, user, source);
       } catch (DomainFileException e) {
         return refused(content, user, source, edit, e.getMessage());
+      } catch (RuntimeException e) {
+        return refused(content, user, source, edit, store.file() + ": " + e.getMessage());
       }
       if (p == null) {
         return new DomainAdminResult(
@@ -699,7 +705,7 @@ public final class DomainServer implements AutoCloseable {
       events.record(Weight.NOTICE, "domain", msg);
       audit.record(user, "domain.change", store.file().toString(), source, v.label());
       replicator.changedHere();
-      roleThread.execute(() -> reconfigure(p.domain(), v));
+      roleThread.execute(this::reconfigure);
       return new DomainAdminResult(true, msg + "; sent to every server", v.number());
     }
   }
@@ -847,7 +853,12 @@ public final class DomainServer implements AutoCloseable {
   }
 
   /** A new version is in force: every part follows it. Role thread. */
-  private void reconfigure(Domain next, DomainVersion v) {
+  /**
+   * Makes every part follow the version in force. Role thread. It reads the store when it runs, not
+   * what the caller saw: two changes posted out of order still end on the newest.
+   */
+  private void reconfigure() {
+    Domain next = store.domain();
     Domain old = domain;
     if (next.sha256().equals(old.sha256()) || closed) {
       return;
@@ -859,9 +870,61 @@ public final class DomainServer implements AutoCloseable {
           Weight.NOTICE,
           "domain",
           "domain version " + next.version() + " no longer has " + self + "; stopping");
-      new Thread(() -> System.exit(0), "exit").start();
+      // Give the version time to reach the peers before the cluster member goes.
+      roleThread.schedule(
+          () -> new Thread(() -> System.exit(0), "exit").start(), 2, TimeUnit.SECONDS);
       return;
     }
+    try {
+      reportRestartNeeded(old, next);
+      step("secret", () -> secretChanged(old, next));
+      step("integrity check", () -> followIntegrity(old, next));
+      if (recChanged(old, next)) {
+        step("REC link", () -> restartRec(next.server(self).orElseThrow()));
+      }
+      if (!serverUris(next).equals(serverUris(old))) {
+        step("ServerUriArray", () -> opcUa.setServerUris(serverUris(next)));
+      }
+      if (!next.projectSync().equals(old.projectSync())) {
+        events.record(
+            Weight.NOTICE,
+            "projects",
+            "domain version "
+                + next.version()
+                + ": project sync "
+                + (next.projectSync().enabled()
+                    ? "on, at most " + next.projectSync().bandwidthKBps() + " KiB/s"
+                    : "off")
+                + ", in force now");
+      }
+      step("project sync", projectSync::domainChanged);
+    } finally {
+      // Whatever failed above, the role machine follows the domain.
+      handle(new RoleEvent.DomainChanged(next.version()));
+      if (machine.state() == ServerState.STARTING) {
+        roleThread.schedule(
+            () -> handle(new RoleEvent.JoinWindowElapsed()),
+            joinWindowMillis(),
+            TimeUnit.MILLISECONDS);
+      }
+      publish();
+    }
+  }
+
+  /** One part's reconfiguration; a failure is an ERROR event and the others go on. */
+  private void step(String part, Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.error("reconfiguring the {} failed", part, e);
+      events.record(
+          Weight.ERROR,
+          "domain",
+          "domain version " + domain.version() + ": reconfiguring the " + part + " failed: " + e);
+    }
+  }
+
+  private void reportRestartNeeded(Domain old, Domain next) {
     ServerSpec me = next.server(self).orElseThrow();
     ServerSpec was = old.server(self).orElse(me);
     List<String> restart = new ArrayList<>();
@@ -890,46 +953,91 @@ public final class DomainServer implements AutoCloseable {
               + String.join(", ", restart)
               + "; that takes effect when the server restarts");
     }
-    if (!integrityAddresses(next).equals(integrityAddresses(old))) {
-      IntegrityCheck fresh = new IntegrityCheck(integrityAddresses(next), 200);
-      fresh.start(250);
-      IntegrityCheck stale = integrity;
-      integrity = fresh;
-      context.setIntegrity(fresh);
-      closeQuietly(stale);
+  }
+
+  private void followIntegrity(Domain old, Domain next) {
+    if (integrityAddresses(next).equals(integrityAddresses(old))) {
+      return;
     }
-    if (recChanged(old, next)) {
-      restartRec(me);
+    IntegrityCheck fresh = new IntegrityCheck(integrityAddresses(next), 200);
+    fresh.start(250);
+    IntegrityCheck stale = integrity;
+    integrity = fresh;
+    context.setIntegrity(fresh);
+    closeQuietly(stale);
+  }
+
+  // ---- secret rotation ---------------------------------------------------------------------
+
+  /**
+   * A new secret is rotated in without a gap: until every server of the domain has been heard
+   * running the version that brought it, this server signs with the old secret (which every server
+   * still knows) and accepts both; then it signs with the new one and drops the old.
+   */
+  private volatile byte[] previousSecret;
+
+  private volatile long rotationVersion;
+
+  private void secretChanged(Domain old, Domain next) {
+    if (java.util.Arrays.equals(old.secret(), next.secret())) {
+      return;
     }
-    if (!serverUris(next).equals(serverUris(old))) {
-      opcUa.setServerUris(serverUris(next));
+    previousSecret = old.secret();
+    rotationVersion = next.version();
+    events.record(
+        Weight.NOTICE,
+        "domain",
+        "domain version "
+            + next.version()
+            + " brings a new secret: signing with the old one until every server runs it");
+    applySecrets();
+  }
+
+  /** Ends a rotation once every other server announces the version that brought the secret. */
+  private void checkRotation() {
+    if (previousSecret == null || rec == null) {
+      return;
     }
-    if (!next.projectSync().equals(old.projectSync())) {
-      events.record(
-          Weight.NOTICE,
-          "projects",
-          "domain version "
-              + next.version()
-              + ": project sync "
-              + (next.projectSync().enabled()
-                  ? "on, at most " + next.projectSync().bandwidthKBps() + " KiB/s"
-                  : "off")
-              + ", in force now");
+    for (ServerSpec peer : domain.peersOf(self)) {
+      PeerView v = rec.peers().get(peer.name());
+      if (v == null || v.last() == null || v.last().domainVersion() < rotationVersion) {
+        return;
+      }
     }
-    projectSync.domainChanged();
-    handle(new RoleEvent.DomainChanged(next.version()));
-    if (machine.state() == ServerState.STARTING) {
-      roleThread.schedule(
-          () -> handle(new RoleEvent.JoinWindowElapsed()),
-          joinWindowMillis(),
-          TimeUnit.MILLISECONDS);
+    previousSecret = null;
+    applySecrets();
+    events.record(
+        Weight.NOTICE,
+        "domain",
+        "every server runs domain version "
+            + rotationVersion
+            + " or later: signing with its secret, the old one is no longer accepted");
+  }
+
+  private void applySecrets() {
+    RecLink link = rec;
+    byte[] old = previousSecret;
+    byte[] current = domain.secret();
+    if (link != null) {
+      link.setSecrets(
+          old != null ? old : current, old != null ? List.of(current, old) : List.of(current));
     }
-    publish();
+    ClusterMember c = cluster;
+    if (c != null) {
+      c.setKeys(topicKeys());
+    }
+  }
+
+  private ClusterMember.TopicKeys topicKeys() {
+    byte[] old = previousSecret;
+    byte[] current = domain.secret();
+    return old != null
+        ? new ClusterMember.TopicKeys(old, List.of(current, old))
+        : new ClusterMember.TopicKeys(current, List.of(current));
   }
 
   private boolean recChanged(Domain old, Domain next) {
-    return !java.util.Arrays.equals(old.secret(), next.secret())
-        || old.hotStandby().heartbeatMs() != next.hotStandby().heartbeatMs()
+    return old.hotStandby().heartbeatMs() != next.hotStandby().heartbeatMs()
         || old.hotStandby().failoverTimeoutMs() != next.hotStandby().failoverTimeoutMs()
         || !recPaths(old).equals(recPaths(next));
   }
@@ -944,6 +1052,10 @@ public final class DomainServer implements AutoCloseable {
     RecLink stale = rec;
     RecLink fresh = buildRecLink(me);
     fresh.setStatus(localStatus(snapshot));
+    byte[] old = previousSecret;
+    if (old != null) {
+      fresh.setSecrets(old, List.of(domain.secret(), old));
+    }
     closeQuietly(stale);
     try {
       fresh.start();
@@ -959,8 +1071,24 @@ public final class DomainServer implements AutoCloseable {
               + domain.hotStandby().failoverTimeoutMs()
               + " ms)");
     } catch (IOException e) {
-      events.record(Weight.ERROR, "rec", "REC link cannot start: " + e.getMessage());
-      rec = fresh;
+      closeQuietly(fresh);
+      events.record(
+          Weight.ERROR,
+          "rec",
+          "REC link cannot start for domain version "
+              + domain.version()
+              + ": "
+              + e.getMessage()
+              + "; retrying in 5 s");
+      rec = fresh; // closed: status reads still work; the retry replaces it
+      roleThread.schedule(
+          () -> {
+            if (!closed && rec == fresh) {
+              restartRec(domain.server(self).orElse(me));
+            }
+          },
+          5,
+          TimeUnit.SECONDS);
     }
   }
 
@@ -969,7 +1097,7 @@ public final class DomainServer implements AutoCloseable {
     @Override
     public void inForce(Domain next, DomainVersion v, String how) {
       events.record(Weight.NOTICE, "domain", "domain " + v.label() + " in force (" + how + ")");
-      roleThread.execute(() -> reconfigure(next, v));
+      roleThread.execute(DomainServer.this::reconfigure);
     }
 
     @Override
@@ -1017,6 +1145,7 @@ public final class DomainServer implements AutoCloseable {
       return;
     }
     try {
+      checkRotation();
       RoleSnapshot s = snapshot;
       boolean ready = ready();
       int level = ServiceLevels.of(s.state(), ready, runtime.health(), s.writesSuspended());

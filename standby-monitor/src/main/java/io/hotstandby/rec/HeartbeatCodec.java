@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -71,9 +72,13 @@ public final class HeartbeatCodec {
   }
 
   private final String domain;
-  private final SecretKeySpec key;
+
+  /** The key heartbeats are signed with, and every key a received one may be signed with. */
+  private record Keys(SecretKeySpec signing, List<SecretKeySpec> accepted) {}
+
+  private volatile Keys keys;
   // Mac objects are not thread-safe; the link encodes and decodes on several threads.
-  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(HeartbeatCodec::newMac);
 
   /**
    * @param domain the domain's name: heartbeats of another domain are refused
@@ -85,18 +90,45 @@ public final class HeartbeatCodec {
     if (secret.length == 0) {
       throw new IllegalArgumentException("the domain secret is empty");
     }
-    this.key = new SecretKeySpec(Arrays.copyOf(secret, secret.length), "HmacSHA256");
+    setSecrets(secret, List.of(secret));
     newMac(); // fail now, not on the first datagram
   }
 
-  private Mac newMac() {
+  /**
+   * Changes the secrets while the link runs, as when the domain's secret is rotated: heartbeats are
+   * signed with {@code signing} and accepted when signed with any of {@code accepted}.
+   */
+  public void setSecrets(byte[] signing, List<byte[]> accepted) {
+    if (signing.length == 0 || accepted.stream().anyMatch(a -> a.length == 0)) {
+      throw new IllegalArgumentException("the domain secret is empty");
+    }
+    List<SecretKeySpec> specs = new ArrayList<>();
+    for (byte[] a : accepted) {
+      specs.add(keyOf(a));
+    }
+    keys = new Keys(keyOf(signing), List.copyOf(specs));
+  }
+
+  private static SecretKeySpec keyOf(byte[] secret) {
+    return new SecretKeySpec(Arrays.copyOf(secret, secret.length), "HmacSHA256");
+  }
+
+  private static Mac newMac() {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac;
+      return Mac.getInstance("HmacSHA256");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable: " + e.getMessage(), e);
     }
+  }
+
+  private Mac mac(SecretKeySpec key) {
+    Mac mac = macs.get();
+    try {
+      mac.init(key);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 key refused: " + e.getMessage(), e);
+    }
+    return mac;
   }
 
   /**
@@ -126,7 +158,7 @@ public final class HeartbeatCodec {
       putString(out, "takeoverRequest", hb.takeoverRequest());
       putString(out, "handoverTo", hb.handoverTo());
       out.putLong(hb.sentAtNanos()).putLong(hb.echoNanos()).putLong(hb.echoHoldNanos());
-      out.put(macs.get().doFinal(Arrays.copyOf(out.array(), out.position())));
+      out.put(mac(keys.signing()).doFinal(Arrays.copyOf(out.array(), out.position())));
     } catch (BufferOverflowException e) {
       throw new IllegalArgumentException("heartbeat longer than " + MAX_DATAGRAM + " bytes");
     }
@@ -172,11 +204,14 @@ public final class HeartbeatCodec {
           "truncated: " + len + " bytes, at least " + MIN_DATAGRAM);
     }
     int body = len - MAC_LENGTH;
-    Mac mac = macs.get();
-    mac.update(buf, 0, body);
-    byte[] expected = mac.doFinal();
     byte[] actual = Arrays.copyOfRange(buf, body, len);
-    if (!MessageDigest.isEqual(expected, actual)) {
+    boolean signed = false;
+    for (SecretKeySpec key : keys.accepted()) {
+      Mac mac = mac(key);
+      mac.update(buf, 0, body);
+      signed |= MessageDigest.isEqual(mac.doFinal(), actual);
+    }
+    if (!signed) {
       throw new MalformedHeartbeatException("bad MAC: wrong secret, tampered or truncated");
     }
     Heartbeat hb = parse(ByteBuffer.wrap(buf, HEADER, body - HEADER));

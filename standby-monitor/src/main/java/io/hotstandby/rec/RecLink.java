@@ -123,6 +123,14 @@ public final class RecLink implements AutoCloseable {
     }
   }
 
+  /**
+   * Changes the secrets while the link runs (the domain's secret rotated): heartbeats are signed
+   * with {@code signing} and accepted when signed with any of {@code accepted}.
+   */
+  public void setSecrets(byte[] signing, List<byte[]> accepted) {
+    codec.setSecrets(signing, accepted);
+  }
+
   /** Stops sending, receiving and calling the listener. Idempotent. */
   @Override
   public void close() {

@@ -215,4 +215,26 @@ class HeartbeatCodecTest {
             () -> new LocalStatus(ServerState.ACTIVE, 1, 2, 0, true, 3, 4, "é".repeat(128), "", ""))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aRotatedSecretIsAcceptedAlongsideTheOldOneUntilTheOldIsDropped() throws Exception {
+    byte[] old = "old-secret".getBytes();
+    byte[] fresh = "new-secret".getBytes();
+    HeartbeatCodec lagging = new HeartbeatCodec("plant", old);
+    HeartbeatCodec rotating = new HeartbeatCodec("plant", old);
+    rotating.setSecrets(old, java.util.List.of(fresh, old));
+
+    // While rotating, it signs with the old secret and takes both.
+    byte[] fromRotating = rotating.encode(sample("plant", "alpha", 1, 1));
+    assertThat(lagging.decode(fromRotating, fromRotating.length).server()).isEqualTo("alpha");
+    byte[] fromLagging = lagging.encode(sample("plant", "beta", 2, 1));
+    assertThat(rotating.decode(fromLagging, fromLagging.length).server()).isEqualTo("beta");
+
+    // Once every peer has the new secret, the old one is refused.
+    rotating.setSecrets(fresh, java.util.List.of(fresh));
+    byte[] stale = lagging.encode(sample("plant", "beta", 2, 2));
+    assertThatThrownBy(() -> rotating.decode(stale, stale.length))
+        .isInstanceOf(MalformedHeartbeatException.class)
+        .hasMessageContaining("bad MAC");
+  }
 }

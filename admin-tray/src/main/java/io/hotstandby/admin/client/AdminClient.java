@@ -332,7 +332,9 @@ public final class AdminClient implements AutoCloseable {
               + " failed: "
               + (missing
                   ? "domain administration is not available on this server"
-                  : statusName(status)));
+                  : code == StatusCodes.Bad_UserAccessDenied
+                      ? "it needs the Administrator role (log in with --user)"
+                      : statusName(status)));
     }
     Variant[] out = result.getOutputArguments();
     return out == null ? new Variant[0] : out;

@@ -10,7 +10,14 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.ServerSpec;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +32,33 @@ public final class ClusterMember implements AutoCloseable {
   static final String SERVER_ATTRIBUTE = "server";
 
   private final HazelcastInstance instance;
+  private volatile TopicKeys keys = TopicKeys.NONE;
+  private final AtomicLong rejected = new AtomicLong();
+  private volatile long lastRejectLog;
+
+  /**
+   * The secrets topic messages are signed and checked with (HMAC-SHA256, the domain's secret), so
+   * that only servers of the domain can change its file or ask for a switchover.
+   *
+   * @param signing the secret messages are signed with
+   * @param accepted every secret a received message may be signed with
+   */
+  public record TopicKeys(byte[] signing, List<byte[]> accepted) {
+    static final TopicKeys NONE = new TopicKeys(new byte[0], List.of());
+  }
 
   private ClusterMember(HazelcastInstance instance) {
     this.instance = instance;
+  }
+
+  /** Sets the secrets topic messages are signed and checked with; call before any publish. */
+  public void setKeys(TopicKeys keys) {
+    this.keys = keys;
+  }
+
+  /** How many topic messages were dropped because their signature did not check. */
+  public long rejectedMessages() {
+    return rejected.get();
   }
 
   /**
@@ -110,13 +141,60 @@ public final class ClusterMember implements AutoCloseable {
    */
   public void subscribe(String topic, Consumer<byte[]> listener) {
     ITopic<byte[]> t = instance.getTopic(topic);
-    t.addMessageListener(m -> listener.accept(m.getMessageObject()));
+    t.addMessageListener(
+        m -> {
+          byte[] payload = verified(m.getMessageObject());
+          if (payload != null) {
+            listener.accept(payload);
+          } else {
+            long n = rejected.incrementAndGet();
+            long now = System.currentTimeMillis();
+            if (now - lastRejectLog > 10_000) {
+              lastRejectLog = now;
+              log.warn(
+                  "dropped a message on {} whose signature does not check ({} so far)", topic, n);
+            }
+          }
+        });
+  }
+
+  private byte[] verified(byte[] signed) {
+    if (signed == null || signed.length < MAC_BYTES) {
+      return null;
+    }
+    int body = signed.length - MAC_BYTES;
+    byte[] mac = Arrays.copyOfRange(signed, body, signed.length);
+    for (byte[] secret : keys.accepted()) {
+      if (MessageDigest.isEqual(hmac(secret, signed, body), mac)) {
+        return Arrays.copyOf(signed, body);
+      }
+    }
+    return null;
+  }
+
+  private static final int MAC_BYTES = 32;
+
+  private static byte[] hmac(byte[] secret, byte[] data, int length) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      mac.update(data, 0, length);
+      return mac.doFinal();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
   }
 
   /** Publishes to every member subscribed to {@code topic}, this one included. */
   public void publish(String topic, byte[] message) {
     ITopic<byte[]> t = instance.getTopic(topic);
-    t.publish(message);
+    byte[] signing = keys.signing();
+    if (signing.length == 0) {
+      throw new IllegalStateException("no secret to sign topic messages with");
+    }
+    byte[] signed = Arrays.copyOf(message, message.length + MAC_BYTES);
+    System.arraycopy(hmac(signing, message, message.length), 0, signed, message.length, MAC_BYTES);
+    t.publish(signed);
   }
 
   /** How many members the cluster has now, this one included. */

@@ -21,6 +21,7 @@ import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
@@ -274,6 +275,12 @@ final class AdminNamespace extends SampledNamespace {
         new Argument[] {VERSION_IN},
         new Argument[] {FOUND, CONTENT_OUT},
         (context, in) -> {
+          // The content holds an inline secret and the users' password hashes.
+          if (!denied(context, UserSpec.Role.ADMINISTRATOR, "reading the domain file").isEmpty()) {
+            throw new UaException(
+                StatusCodes.Bad_UserAccessDenied,
+                "reading the domain file needs the Administrator role");
+          }
           Optional<byte[]> content = domainAdmin.show(versionOf(in[0]));
           return new Variant[] {
             new Variant(content.isPresent()),

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -96,6 +97,10 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private Duration domainChangeTimeout = DEFAULT_DOMAIN_CHANGE_TIMEOUT;
   private DomainAdminCalls domainAdminCalls;
   private volatile Supplier<List<UserSpec>> users = List::of;
+  private final Semaphore logins = new Semaphore(1, true);
+
+  /** Checked against for an unknown user name, so it takes as long as a known one. */
+  private static final String NO_SUCH_USER = PasswordHash.create("no such user".toCharArray());
 
   /** User name and password; the password encrypted with Basic256Sha256 whatever the channel. */
   private static final UserTokenPolicy USERNAME_ENCRYPTED =
@@ -313,13 +318,35 @@ public final class OpcUaEndpoint implements AutoCloseable {
     this.users = Objects.requireNonNull(users, "users");
   }
 
+  /**
+   * Checks one login. One check at a time (a PBKDF2 check is deliberately slow, and a flood of
+   * logins must not starve the role thread of CPU), and an unknown user costs as much as a known
+   * one, so timing does not tell which names exist.
+   */
   private boolean authenticate(String user, String password) {
-    boolean ok =
-        users.get().stream()
-            .anyMatch(
-                u ->
-                    u.name().equals(user)
-                        && PasswordHash.verify(u.passwordHash(), password.toCharArray()));
+    boolean ok = false;
+    try {
+      if (!logins.tryAcquire(5, TimeUnit.SECONDS)) {
+        log.warn("login of '{}' refused: too many logins at once", user);
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    try {
+      String hash =
+          users.get().stream()
+              .filter(u -> u.name().equals(user))
+              .map(UserSpec::passwordHash)
+              .findFirst()
+              .orElse(null);
+      boolean matches =
+          PasswordHash.verify(hash != null ? hash : NO_SUCH_USER, password.toCharArray());
+      ok = hash != null && matches;
+    } finally {
+      logins.release();
+    }
     if (!ok) {
       log.warn("login refused for user '{}'", user);
     }

@@ -129,7 +129,9 @@ public final class DomainReplicator implements AutoCloseable {
         } else {
           // A version this server held before (e.g. one that lost a conflict here): the asker
           // needs it to record the conflict on its side too.
-          store.find(w.sha256()).ifPresent(e -> send(new SyncMessage.Full(self, e.version())));
+          store
+              .find(w.sha256())
+              .ifPresent(e -> send(new SyncMessage.Full(self, e.version(), false)));
         }
       } else if (m instanceof SyncMessage.Full f) {
         received(f);
@@ -140,11 +142,12 @@ public final class DomainReplicator implements AutoCloseable {
   }
 
   private void received(SyncMessage.Full f) {
-    DomainStore.Received r = store.receive(f.version(), f.sender());
+    DomainStore.Received r = store.receive(f.version(), f.sender(), f.inForce());
     if (!r.message().isEmpty()) {
       Weight w =
           switch (r.outcome()) {
-            case CONFLICT_KEPT, CONFLICT_ADOPTED, REFUSED, WRITE_FAILED -> Weight.ERROR;
+            case CONFLICT_KEPT, CONFLICT_ADOPTED, CONFLICT_PENDING, REFUSED, WRITE_FAILED ->
+                Weight.ERROR;
             default -> Weight.NOTICE;
           };
       if (r.outcome() != Outcome.WRITE_FAILED || firstFailureFor(f.version())) {
@@ -155,7 +158,10 @@ public final class DomainReplicator implements AutoCloseable {
       failedSha = "";
       listener.inForce(r.domain(), f.version(), "from " + f.sender());
     }
-    if (r.outcome() == Outcome.SENDER_BEHIND || r.outcome() == Outcome.CONFLICT_KEPT) {
+    // A conflict is answered once, when it is new: answering every copy of a diverged version
+    // would keep two servers sending each other the file. Digests repeat it if it was lost.
+    if (r.outcome() == Outcome.SENDER_BEHIND
+        || (r.outcome() == Outcome.CONFLICT_KEPT && !r.message().isEmpty())) {
       sendFull();
     }
     if (r.outcome() == Outcome.CONFLICT_ADOPTED) {
@@ -163,7 +169,7 @@ public final class DomainReplicator implements AutoCloseable {
       List<HistoryEntry> h = store.history();
       for (int i = h.size() - 1; i >= 0; i--) {
         if (h.get(i).kind() == HistoryEntry.Kind.CONFLICT) {
-          send(new SyncMessage.Full(self, h.get(i).version()));
+          send(new SyncMessage.Full(self, h.get(i).version(), false));
           break;
         }
       }

@@ -101,7 +101,7 @@ class DomainConflictIT {
     for (JsonNode h : history) {
       if (h.path("status").asText().equals("conflict")) {
         byte[] kept =
-            domain.server("beta").client().showDomain(h.path("sha256").asText()).orElseThrow();
+            domain.server("beta").adminClient().showDomain(h.path("sha256").asText()).orElseThrow();
         betasKept |= new String(kept, StandardCharsets.UTF_8).equals(betas);
       }
     }

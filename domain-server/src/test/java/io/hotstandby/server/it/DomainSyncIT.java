@@ -216,7 +216,7 @@ class DomainSyncIT {
     assertThat(newest.path("source").asText()).contains("rollback to version 2");
     assertThat(history.json().toString()).contains("\"refused\"", "\"superseded\"");
 
-    Ctl show = Ctl.run("--endpoint", domain.server("alpha").endpoint(), "domain", "show", "4");
+    Ctl show = asAdmin("--endpoint", domain.server("alpha").endpoint(), "domain", "show", "4");
     assertThat(show.exit()).isZero();
     assertThat(show.out()).contains("<!-- edit 4 -->", "version=\"4\"");
   }

@@ -213,4 +213,32 @@ class LiveReconfigurationIT {
         .untilAsserted(
             () -> assertThat(domain.server("alpha").client().serverUriArray()).hasSize(3));
   }
+
+  @Test
+  @Order(9)
+  void aNewSecretIsRotatedInWithoutAFailover() throws Exception {
+    long changesBefore = domain.server("alpha").events().stream().filter(e -> e.has("to")).count();
+    String xml =
+        current()
+            .replaceFirst("<secret file=\"[^\"]*\"/>", "<secret>rotated-0123456789abcdef</secret>");
+
+    DomainChange c = apply("beta", xml);
+
+    assertThat(c.accepted()).as(c.message()).isTrue();
+    awaitVersion(c.version());
+    for (String s : new String[] {"alpha", "beta", "delta"}) {
+      await()
+          .atMost(Timing.seconds(20))
+          .until(() -> domain.server(s).lastEvent("every server runs domain version") != null);
+    }
+    awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "delta", "INACTIVE"));
+    assertThat(domain.server("alpha").events().stream().filter(e -> e.has("to")).count())
+        .isEqualTo(changesBefore);
+
+    // The servers talk on the new secret: the next change still reaches every one of them.
+    DomainChange next =
+        apply("delta", current().replace("<servers>", "<!-- after -->\n  <servers>"));
+    assertThat(next.accepted()).as(next.message()).isTrue();
+    awaitVersion(next.version());
+  }
 }

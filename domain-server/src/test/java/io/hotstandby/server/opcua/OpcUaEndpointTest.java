@@ -265,13 +265,15 @@ class OpcUaEndpointTest {
     byte[] content = bytes("<domain name=\"démo\">\r\n</domain>\n");
     long version = administrator.applyDomain(content).version();
 
-    assertThat(admin.showDomain("")).hasValueSatisfying(c -> assertThat(c).isEqualTo(content));
-    assertThat(admin.showDomain(String.valueOf(version)))
+    assertThat(administrator.showDomain(""))
+        .hasValueSatisfying(c -> assertThat(c).isEqualTo(content));
+    assertThat(administrator.showDomain(String.valueOf(version)))
         .hasValueSatisfying(c -> assertThat(c).isEqualTo(content));
     assertThat(
-            admin.showDomain(domainAdmin.version(version).orElseThrow().sha256().substring(0, 8)))
+            administrator.showDomain(
+                domainAdmin.version(version).orElseThrow().sha256().substring(0, 8)))
         .hasValueSatisfying(c -> assertThat(c).isEqualTo(content));
-    assertThat(admin.showDomain("999999")).isEmpty();
+    assertThat(administrator.showDomain("999999")).isEmpty();
     assertThat(domainAdmin.shown).contains("", String.valueOf(version), "999999");
   }
 
@@ -294,7 +296,8 @@ class OpcUaEndpointTest {
 
     assertThat(rollback.accepted()).isTrue();
     assertThat(rollback.message()).isEqualTo("version " + rollback.version() + " is in force");
-    assertThat(admin.showDomain("")).hasValueSatisfying(c -> assertThat(c).isEqualTo(first));
+    assertThat(administrator.showDomain(""))
+        .hasValueSatisfying(c -> assertThat(c).isEqualTo(first));
     InMemoryDomainAdmin.Version stored = domainAdmin.version(rollback.version()).orElseThrow();
     assertThat(stored.user()).isEqualTo("admin");
     assertThat(stored.source()).isEqualTo("rollback to " + v1);
@@ -362,7 +365,7 @@ class OpcUaEndpointTest {
     var showOut = new ByteArrayOutputStream();
     int shown =
         Domainctl.run(
-            new String[] {"--endpoint", url, "domain", "show"},
+            concat(login, "--endpoint", url, "domain", "show"),
             showOut,
             new PrintWriter(new StringWriter(), true));
     assertThat(shown).isZero();
@@ -662,6 +665,8 @@ class OpcUaEndpointTest {
     assertThat(operatorRollback.accepted()).isFalse();
     assertThat(operatorRollback.message()).contains("operator has the Operator role");
     assertThat(domainAdmin.users).hasSize(calls);
+    assertThatThrownBy(() -> admin.showDomain(""))
+        .hasMessageContaining("needs the Administrator role");
     assertThatThrownBy(
             () ->
                 AdminClient.connect(

@@ -64,14 +64,23 @@ public final class DomainFileWatcher implements AutoCloseable {
         long wait = dueAt == 0 ? 1000 : Math.max(1, dueAt - System.currentTimeMillis());
         WatchKey key = watcher.poll(wait, TimeUnit.MILLISECONDS);
         if (key != null) {
+          boolean ours = false;
           for (WatchEvent<?> e : key.pollEvents()) {
-            if (e.kind() == StandardWatchEventKinds.OVERFLOW
-                || file.getFileName().equals(e.context())) {
-              dueAt = System.currentTimeMillis() + quietMillis;
-            }
+            ours |=
+                e.kind() == StandardWatchEventKinds.OVERFLOW
+                    || file.getFileName().equals(e.context());
           }
-          key.reset();
-        } else if (dueAt != 0 && System.currentTimeMillis() >= dueAt) {
+          // Only events on the domain file itself restart the quiet period: a busy folder (project
+          // copies, say) must not hold an edit back.
+          if (ours) {
+            dueAt = System.currentTimeMillis() + quietMillis;
+          }
+          if (!key.reset()) {
+            log.error("{} can no longer be watched; local edits are not noticed", file.getParent());
+            return;
+          }
+        }
+        if (dueAt != 0 && System.currentTimeMillis() >= dueAt) {
           dueAt = 0;
           deliver();
         }

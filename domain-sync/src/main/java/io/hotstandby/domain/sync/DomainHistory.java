@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Every version of the domain file a server has seen, in a folder of its own: for each, the file's
  * bytes ({@code <seq>-v<number>-<sha12>.dom}) and what is known about it ({@code .properties}).
  * Both are written atomically (temporary file, fsync, rename); the metadata last, so a version
- * whose metadata is missing was never recorded and is ignored.
+ * whose metadata is missing was never recorded and is ignored. The newest {@value #MAX_ENTRIES}
+ * entries are kept.
  */
 public final class DomainHistory {
   private static final Logger log = LoggerFactory.getLogger(DomainHistory.class);
@@ -83,7 +84,38 @@ public final class DomainHistory {
     p.store(out, "domain file history entry");
     DomainFileWriter.write(dir.resolve(base + ".properties"), out.toByteArray());
     entries.add(e);
+    prune();
     return e;
+  }
+
+  /** The most entries kept; older ones go, the newest version put in force always stays. */
+  static final int MAX_ENTRIES = 500;
+
+  private void prune() {
+    HistoryEntry inForce = null;
+    for (HistoryEntry e : entries) {
+      if (e.kind() == HistoryEntry.Kind.APPLIED) {
+        inForce = e;
+      }
+    }
+    for (int i = 0; entries.size() > MAX_ENTRIES && i < entries.size(); ) {
+      HistoryEntry old = entries.get(i);
+      if (old == inForce) {
+        i++;
+        continue;
+      }
+      String base =
+          String.format("%08d-v%d-%s", old.seq(), old.version().number(), old.version().shortSha());
+      try {
+        // The metadata first: without it the content file is ignored when the history is read.
+        Files.deleteIfExists(dir.resolve(base + ".properties"));
+        Files.deleteIfExists(dir.resolve(base + ".dom"));
+      } catch (IOException x) {
+        log.warn("cannot prune {} from {}: {}", base, dir, x.toString());
+        return;
+      }
+      entries.remove(i);
+    }
   }
 
   private HistoryEntry load(Path meta) throws IOException {

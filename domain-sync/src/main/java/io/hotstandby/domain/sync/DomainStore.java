@@ -94,6 +94,7 @@ public final class DomainStore {
   private DomainVersion current;
   private Domain domain;
   private String conflict = "";
+  private final java.util.Map<String, Long> written = new java.util.LinkedHashMap<>();
 
   /**
    * @param file the domain file, at the same path on every server
@@ -136,7 +137,7 @@ public final class DomainStore {
       current = last.version();
       domain = DomainFileReader.parse(file, current.content());
       if (bytes == null) {
-        DomainFileWriter.write(file, current.content());
+        write(current.content());
         notices.add(file + ": missing; " + current.label() + " written back from history");
       } else if (!Sha256.hex(bytes).equals(current.sha256())) {
         try {
@@ -228,7 +229,7 @@ public final class DomainStore {
       throw new IllegalStateException(
           "the domain changed meanwhile (now " + current.label() + "); try again");
     }
-    DomainFileWriter.write(file, p.version().content());
+    write(p.version().content());
     putInForce(p.version(), p.domain());
     conflict = "";
     return current;
@@ -252,16 +253,18 @@ public final class DomainStore {
             source,
             current.childLineage(),
             content);
-    try {
-      history.record(v, Kind.REFUSED, now(), why);
-    } catch (IOException e) {
-      log.warn("cannot keep the refused edit in history: {}", e.toString());
+    if (!known(sha, Kind.REFUSED)) {
+      try {
+        history.record(v, Kind.REFUSED, now(), why);
+      } catch (IOException e) {
+        log.warn("cannot keep the refused edit in history: {}", e.toString());
+      }
     }
     String restored = "";
     byte[] onDisk = readFile();
     if (onDisk == null || !Sha256.hex(onDisk).equals(current.sha256())) {
       try {
-        DomainFileWriter.write(file, current.content());
+        write(current.content());
         restored = "; the file was restored";
       } catch (IOException e) {
         restored = "; the file could not be restored: " + e.getMessage();
@@ -281,12 +284,24 @@ public final class DomainStore {
   }
 
   /**
-   * Handles a version a peer holds.
+   * Handles a version a peer holds in force.
    *
    * @param incoming the version
    * @param holder the server that sent it (the one that has it in force)
    */
   public synchronized Received receive(DomainVersion incoming, String holder) {
+    return receive(incoming, holder, true);
+  }
+
+  /**
+   * Handles a version a peer sent.
+   *
+   * @param incoming the version
+   * @param holder the server that sent it
+   * @param inForce whether the sender has it in force; a copy from its history (a version that lost
+   *     a conflict there) is never put in force here, only recorded as a conflict by the main
+   */
+  public synchronized Received receive(DomainVersion incoming, String holder, boolean inForce) {
     if (!Sha256.hex(incoming.content()).equals(incoming.sha256())) {
       return new Received(
           Outcome.REFUSED, domain, "domain version from " + holder + " does not match its hash");
@@ -295,18 +310,22 @@ public final class DomainStore {
       return new Received(Outcome.SAME, domain, "");
     }
     if (incoming.descendsFrom(current.sha256())) {
-      return adopt(incoming, holder, Outcome.ADOPTED);
+      return inForce
+          ? adopt(incoming, holder, Outcome.ADOPTED)
+          : new Received(Outcome.SAME, domain, "");
     }
     if (current.descendsFrom(incoming.sha256()) || appliedHere(incoming.sha256())) {
-      return new Received(Outcome.SENDER_BEHIND, domain, "");
+      return new Received(inForce ? Outcome.SENDER_BEHIND : Outcome.SAME, domain, "");
     }
+    // Diverged. Every server decides by the main of the last version both sides share, so the
+    // two sides agree even when one of them named another main since.
     boolean known = known(incoming.sha256(), Kind.CONFLICT);
-    String main = domain.hotStandby().main();
+    String main = mainOfCommonAncestor(incoming);
     if (self.equals(main)) {
       String msg = known ? "" : recordConflict(incoming, current);
       return new Received(Outcome.CONFLICT_KEPT, domain, msg);
     }
-    if (holder.equals(main)) {
+    if (holder.equals(main) && inForce) {
       DomainVersion loser = current;
       Received r = adopt(incoming, holder, Outcome.CONFLICT_ADOPTED);
       if (r.outcome() != Outcome.CONFLICT_ADOPTED) {
@@ -314,11 +333,66 @@ public final class DomainStore {
       }
       return new Received(r.outcome(), domain, recordConflict(loser, incoming));
     }
+    String msg = "";
     if (!known) {
       record(incoming, Kind.CONFLICT, PENDING);
-      log.warn("{} from {} diverged from {}", incoming.label(), holder, current.label());
+      conflict =
+          "conflict: "
+              + incoming.label()
+              + " from "
+              + holder
+              + " diverged from "
+              + current.label()
+              + "; waiting for the main ("
+              + main
+              + ") to settle it";
+      msg = conflict;
     }
-    return new Received(Outcome.CONFLICT_PENDING, domain, "");
+    return new Received(Outcome.CONFLICT_PENDING, domain, msg);
+  }
+
+  /**
+   * The main named by the newest version both this server and {@code incoming} descend from, or,
+   * when this server no longer has it, the main of the version in force here.
+   */
+  private String mainOfCommonAncestor(DomainVersion incoming) {
+    List<String> mine = new ArrayList<>();
+    mine.add(current.sha256());
+    mine.addAll(current.lineage());
+    for (String sha : mine) {
+      if (!incoming.descendsFrom(sha)) {
+        continue;
+      }
+      for (HistoryEntry e : history.entries()) {
+        if (e.version().sha256().equals(sha)) {
+          try {
+            return DomainFileReader.parse(file, e.version().content()).hotStandby().main();
+          } catch (DomainFileException x) {
+            break;
+          }
+        }
+      }
+      break;
+    }
+    return domain.hotStandby().main();
+  }
+
+  /**
+   * Whether this store wrote a file with hash {@code sha} in the last 10 s: the file watcher then
+   * sees the store's own write, not an edit.
+   */
+  public synchronized boolean wroteRecently(String sha) {
+    Long at = written.get(sha);
+    return at != null && now() - at <= 10_000;
+  }
+
+  private void write(byte[] content) throws IOException {
+    DomainFileWriter.write(file, content);
+    written.remove(Sha256.hex(content));
+    written.put(Sha256.hex(content), now());
+    while (written.size() > 16) {
+      written.remove(written.keySet().iterator().next());
+    }
   }
 
   /** Whether this server has recorded the version with hash {@code sha} in any form. */
@@ -389,7 +463,7 @@ public final class DomainStore {
       return new Received(Outcome.REFUSED, domain, msg);
     }
     try {
-      DomainFileWriter.write(file, incoming.content());
+      write(incoming.content());
     } catch (IOException e) {
       return new Received(
           Outcome.WRITE_FAILED,
@@ -459,8 +533,10 @@ public final class DomainStore {
       if (e.kind() == Kind.APPLIED) {
         return "";
       }
-      if (e.kind() == Kind.CONFLICT && !e.note().startsWith(PENDING)) {
-        return e.note();
+      if (e.kind() == Kind.CONFLICT) {
+        return e.note().startsWith(PENDING)
+            ? "conflict: " + e.version().label() + " diverged; waiting for the main to settle it"
+            : e.note();
       }
     }
     return "";

@@ -26,7 +26,7 @@ public record DomainVersion(
     byte[] content) {
 
   /** How many ancestors a version remembers. */
-  public static final int MAX_LINEAGE = 64;
+  public static final int MAX_LINEAGE = 256;
 
   public DomainVersion {
     lineage = List.copyOf(lineage);

@@ -30,8 +30,16 @@ public sealed interface SyncMessage {
   /** "Send me the version with this hash." */
   record Want(String sender, String sha256) implements SyncMessage {}
 
-  /** "This is the version I have in force." */
-  record Full(String sender, DomainVersion version) implements SyncMessage {}
+  /**
+   * "This is the version I have in force" ({@code inForce}), or a copy from my history that the
+   * receiver asked for or needs to record a conflict; a copy is never put in force.
+   */
+  record Full(String sender, DomainVersion version, boolean inForce) implements SyncMessage {
+    /** The version the sender has in force. */
+    public Full(String sender, DomainVersion version) {
+      this(sender, version, true);
+    }
+  }
 
   /** The largest domain file accepted: 64 MiB. */
   int MAX_CONTENT = 64 << 20;
@@ -53,6 +61,7 @@ public sealed interface SyncMessage {
       } else if (m instanceof Full f) {
         DomainVersion v = f.version();
         out.writeByte('F');
+        out.writeBoolean(f.inForce());
         out.writeLong(v.number());
         out.writeUTF(v.sha256());
         out.writeUTF(v.server());
@@ -92,7 +101,10 @@ public sealed interface SyncMessage {
           switch (type) {
             case 'D' -> new Digest(sender, in.readLong(), in.readUTF());
             case 'W' -> new Want(sender, in.readUTF());
-            case 'F' -> new Full(sender, readVersion(in));
+            case 'F' -> {
+              boolean inForce = in.readBoolean();
+              yield new Full(sender, readVersion(in), inForce);
+            }
             default -> throw new IOException("unknown domain sync message type " + type);
           };
       if (in.available() > 0) {
@@ -133,7 +145,7 @@ public sealed interface SyncMessage {
   /** Constants of the encoding. */
   final class Codec {
     static final int MAGIC = 0x48534431; // "HSD1"
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
 
     private Codec() {}
   }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 public final class VersionStamp {
   private static final Pattern ROOT_VERSION =
-      Pattern.compile("(<domain\\b[^>]*?\\bversion\\s*=\\s*)([\"'])(\\d{1,18})\\2");
+      Pattern.compile("(<domain\\b[^>]*?\\bversion\\s*=\\s*)([\"'])\\s*\\+?(\\d{1,18})\\s*\\2");
 
   private VersionStamp() {}
 

@@ -278,4 +278,68 @@ class DomainStoreTest {
 
     assertThatThrownBy(() -> alpha.commit(p)).hasMessageContaining("changed meanwhile");
   }
+
+  @Test
+  void bothSidesAgreeOnTheWinnerEvenWhenOneSideNamedAnotherMain() throws Exception {
+    DomainVersion alphas = change(alpha, domainFile(1, "alpha", 50));
+    // On beta's side of the partition beta was made the main.
+    DomainVersion betas = change(beta, domainFile(1, "beta", 80));
+
+    DomainStore.Received atAlpha = alpha.receive(betas, "beta");
+    DomainStore.Received atBeta = beta.receive(alphas, "alpha");
+
+    // The main of the last shared version (alpha) decides, on both sides.
+    assertThat(atAlpha.outcome()).isEqualTo(Outcome.CONFLICT_KEPT);
+    assertThat(atBeta.outcome()).isEqualTo(Outcome.CONFLICT_ADOPTED);
+    assertThat(beta.current().sha256()).isEqualTo(alphas.sha256());
+    // Heard again, nothing new: no reply, no second event.
+    assertThat(alpha.receive(betas, "beta").message()).isEmpty();
+  }
+
+  @Test
+  void aCopyFromHistoryIsNeverPutInForce() throws Exception {
+    DomainVersion v2 = change(alpha, domainFile(1, "alpha", 50));
+
+    DomainStore.Received r = beta.receive(v2, "alpha", false);
+
+    assertThat(r.outcome()).isEqualTo(Outcome.SAME);
+    assertThat(beta.current().number()).isEqualTo(1);
+  }
+
+  @Test
+  void aDivergenceNeitherSideCanSettleIsAnUnresolvedConflict() throws Exception {
+    DomainStore gamma = store("gamma", domainFile(1, "alpha", 100));
+    DomainVersion betas = change(beta, domainFile(1, "alpha", 80));
+    change(gamma, domainFile(1, "alpha", 70));
+
+    DomainStore.Received r = gamma.receive(betas, "beta");
+
+    assertThat(r.outcome()).isEqualTo(Outcome.CONFLICT_PENDING);
+    assertThat(r.message()).contains("conflict", "waiting for the main (alpha)");
+    assertThat(gamma.conflict()).isNotEmpty();
+    assertThat(gamma.receive(betas, "beta").message()).isEmpty();
+  }
+
+  @Test
+  void theHistoryKeepsTheNewestEntriesAndTheVersionInForce() throws Exception {
+    for (int i = 0; i < DomainHistory.MAX_ENTRIES + 5; i++) {
+      change(alpha, domainFile(1, "alpha", 10 + i % 200));
+    }
+
+    assertThat(alpha.history()).hasSize(DomainHistory.MAX_ENTRIES);
+    try (var files = Files.list(dir.resolve("alpha/history"))) {
+      assertThat(files.count()).isEqualTo(2L * DomainHistory.MAX_ENTRIES);
+    }
+    assertThat(alpha.find("").orElseThrow().version().sha256()).isEqualTo(alpha.current().sha256());
+  }
+
+  @Test
+  void aServerWritesRememberThemselvesForTheWatcher() throws Exception {
+    DomainVersion v2 = change(alpha, domainFile(1, "alpha", 50));
+
+    assertThat(alpha.wroteRecently(v2.sha256())).isTrue();
+    assertThat(alpha.wroteRecently(Sha256.hex(domainFile(1, "alpha", 100)))).isFalse();
+    clock.addAndGet(11_000);
+    assertThat(alpha.wroteRecently(v2.sha256())).isFalse();
+  }
 }

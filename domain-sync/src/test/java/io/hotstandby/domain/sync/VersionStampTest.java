@@ -25,4 +25,12 @@ class VersionStampTest {
     assertThatThrownBy(() -> VersionStamp.write("<domain/>".getBytes(), 2))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aNumberWithSpacesOrASignIsStampedToo() {
+    byte[] out = VersionStamp.write("<domain version=\" +7 \">".getBytes(), 9);
+
+    assertThat(new String(out)).isEqualTo("<domain version=\" +9 \">");
+    assertThat(VersionStamp.read(out)).hasValue(9);
+  }
 }
