@@ -681,10 +681,12 @@ public final class DomainServer implements AutoCloseable {
         return new DomainAdminResult(
             true, "no change: " + before.label() + " is already in force", before.number());
       }
+      String active = activeServer();
       String blocked = switchoverFor(p.domain(), user);
       if (!blocked.isEmpty()) {
         return refused(content, user, source, edit, blocked);
       }
+      boolean switched = !active.isEmpty() && !activeServer().equals(active);
       DomainVersion v;
       try {
         v = store.commit(p);
@@ -696,7 +698,10 @@ public final class DomainServer implements AutoCloseable {
                 + e.getMessage()
                 + "; "
                 + store.current().label()
-                + " stays in force";
+                + " stays in force"
+                + (switched
+                    ? " (the switchover it needed was made: " + activeServer() + " is ACTIVE)"
+                    : "");
         events.record(Weight.ERROR, "domain", msg);
         audit.record(user, "domain.change", store.file().toString(), source, "failed: " + msg);
         return new DomainAdminResult(false, msg, store.current().number());
