@@ -906,6 +906,7 @@ public final class DomainServer implements AutoCloseable {
     } finally {
       // Whatever failed above, the role machine follows the domain.
       handle(new RoleEvent.DomainChanged(next.version()));
+      replayPartner();
       if (machine.state() == ServerState.STARTING) {
         roleThread.schedule(
             () -> handle(new RoleEvent.JoinWindowElapsed()),
@@ -913,6 +914,19 @@ public final class DomainServer implements AutoCloseable {
             TimeUnit.MILLISECONDS);
       }
       publish();
+    }
+  }
+
+  /**
+   * A new partner is already heard on the REC link: tell the machine now rather than at its next
+   * heartbeat, so it never decides for a moment as if nobody were there (an active with integrity
+   * addresses configured would think itself isolated).
+   */
+  private void replayPartner() {
+    String partner = context.partner();
+    PeerView v = partner.isEmpty() || rec == null ? null : rec.peers().get(partner);
+    if (v != null && v.liveness() == PeerView.Liveness.ALIVE && v.last() != null) {
+      heard(v.last());
     }
   }
 
@@ -1166,7 +1180,8 @@ public final class DomainServer implements AutoCloseable {
               projectSync.status(),
               rec,
               cluster,
-              store.conflict());
+              store.conflict(),
+              integrity);
       opcUa.setServiceLevel(level);
       opcUa.publish(report.adminStatus());
     } catch (RuntimeException e) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.ServerSpec;
 import io.hotstandby.rec.Heartbeat;
+import io.hotstandby.rec.IntegrityCheck;
+import io.hotstandby.rec.IntegrityResult;
 import io.hotstandby.rec.PathStatus;
 import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
@@ -33,6 +35,7 @@ final class StatusReport {
   private final RecLink rec;
   private final ClusterMember cluster;
   private final String domainConflict;
+  private final IntegrityCheck integrity;
 
   StatusReport(
       Domain domain,
@@ -45,7 +48,8 @@ final class StatusReport {
       ProjectSync.Status projects,
       RecLink rec,
       ClusterMember cluster,
-      String domainConflict) {
+      String domainConflict,
+      IntegrityCheck integrity) {
     this.domain = domain;
     this.self = self;
     this.productVersion = productVersion;
@@ -57,6 +61,7 @@ final class StatusReport {
     this.rec = rec;
     this.cluster = cluster;
     this.domainConflict = domainConflict;
+    this.integrity = integrity;
   }
 
   ObjectNode json() {
@@ -79,6 +84,7 @@ final class StatusReport {
     o.put("domainVersion", domain.version());
     o.put("domainSha256", domain.sha256());
     o.put("domainConflict", domainConflict);
+    o.set("integrity", integrity());
     o.put("productVersion", productVersion);
     o.put("takeoverRequest", role.takeoverRequest());
     o.put("handoverTo", role.handoverTo());
@@ -104,6 +110,25 @@ final class StatusReport {
     p.put("copying", projects.copying());
     p.put("filesCopied", projects.filesCopied());
     return p;
+  }
+
+  /** The integrity addresses of the domain in force and what the latest check found. */
+  private ObjectNode integrity() {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("configured", integrity != null && integrity.configured());
+    var list = o.putArray("addresses");
+    IntegrityResult r = integrity == null ? null : integrity.latest();
+    if (r != null) {
+      for (IntegrityResult.AddressResult a : r.addresses()) {
+        ObjectNode x = list.addObject();
+        x.put("address", a.address().getHostString() + ":" + a.address().getPort());
+        x.put("reachable", a.reachable());
+        if (!a.error().isEmpty()) {
+          x.put("error", a.error());
+        }
+      }
+    }
+    return o;
   }
 
   private int clusterMembers() {

@@ -3,9 +3,13 @@ package io.hotstandby.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hotstandby.admin.client.DomainChange;
 import io.hotstandby.server.kit.TestDomain;
 import io.hotstandby.server.kit.Timing;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
@@ -240,5 +244,66 @@ class LiveReconfigurationIT {
         apply("delta", current().replace("<servers>", "<!-- after -->\n  <servers>"));
     assertThat(next.accepted()).as(next.message()).isTrue();
     awaitVersion(next.version());
+  }
+
+  @Test
+  @Order(10)
+  void newIntegrityAddressesAreCheckedAtOnce() throws Exception {
+    try (ServerSocket plc = new ServerSocket()) {
+      plc.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+      String address = "127.0.0.1:" + plc.getLocalPort();
+      String xml =
+          current()
+              .replaceFirst(
+                  "(<hotStandby [^>]*>)",
+                  "$1\n    <integrity host=\"127.0.0.1\" port=\"" + plc.getLocalPort() + "\"/>");
+
+      DomainChange c = apply("alpha", xml);
+
+      assertThat(c.accepted()).as(c.message()).isTrue();
+      await()
+          .atMost(Timing.seconds(20))
+          .untilAsserted(
+              () -> {
+                for (String s : new String[] {"alpha", "beta", "delta"}) {
+                  JsonNode integrity = domain.server(s).status().path("integrity");
+                  assertThat(integrity.path("configured").asBoolean()).as(s).isTrue();
+                  assertThat(integrity.path("addresses").toString())
+                      .as(s)
+                      .contains("\"address\":\"" + address + "\"", "\"reachable\":true");
+                }
+              });
+      awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "delta", "INACTIVE"));
+
+      // And removed again before the PLC goes away.
+      DomainChange back =
+          apply(
+              "beta",
+              current().replaceFirst("\\n\\s*<integrity host=\"127.0.0.1\" port=\"\\d+\"/>", ""));
+      assertThat(back.accepted()).as(back.message()).isTrue();
+      await()
+          .atMost(Timing.seconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          domain
+                              .server("alpha")
+                              .status()
+                              .path("integrity")
+                              .path("configured")
+                              .asBoolean())
+                      .isFalse());
+    }
+  }
+
+  @Test
+  @Order(11)
+  void aNewMainTakesItsPlaceAfterTheOldMainHandsTheActiveRoleToTheBackup() throws Exception {
+    DomainChange c = apply("beta", withAttr(current(), "main", "delta"));
+
+    assertThat(c.accepted()).as(c.message()).isTrue();
+    awaitStates(Map.of("alpha", "INACTIVE", "beta", "ACTIVE", "delta", "STANDBY"));
+    assertThat(domain.server("beta").events())
+        .anyMatch(e -> e.path("message").asText().contains("switching over to beta first"));
   }
 }
