@@ -105,7 +105,8 @@ public final class AdminClient implements AutoCloseable {
 
   /**
    * A user of the domain and the password. The password travels encrypted with the server's
-   * certificate, even over the connection without security.
+   * certificate, even over the connection without security; that certificate must be the one this
+   * workstation saw the first time it logged in to the server ({@link KnownServers}).
    */
   public record Credentials(String user, char[] password) {}
 
@@ -139,6 +140,12 @@ public final class AdminClient implements AutoCloseable {
                               + endpointUrl
                               + ": the server offers no endpoint without security for "
                               + (credentials == null ? "anonymous users" : "user names")));
+      if (credentials != null) {
+        KnownServers.check(
+            endpoint.getServer().getApplicationUri(),
+            endpoint.getServerCertificate().bytesOrEmpty(),
+            endpointUrl);
+      }
       // The server announces its own idea of its host name, which may not resolve from here.
       endpoint =
           EndpointUtil.updateUrl(

@@ -39,6 +39,19 @@ public final class TestDomain implements AutoCloseable {
 
   public static final String OPERATOR_PASSWORD = "operator-password-1";
 
+  static {
+    // Every run makes new certificates: trust them in a file of this JVM's own.
+    if (System.getProperty("hotstandby.knownServers") == null) {
+      try {
+        Path f = Files.createTempFile("known-servers-", "");
+        f.toFile().deleteOnExit();
+        System.setProperty("hotstandby.knownServers", f.toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
   // Hashing is slow on purpose; one hash per test JVM is enough.
   private static final String ADMIN_HASH = PasswordHash.create(ADMIN_PASSWORD.toCharArray());
   private static final String OPERATOR_HASH = PasswordHash.create(OPERATOR_PASSWORD.toCharArray());

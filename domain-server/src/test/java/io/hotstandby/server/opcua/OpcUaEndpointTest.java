@@ -76,6 +76,7 @@ class OpcUaEndpointTest {
 
   @BeforeAll
   static void start() throws Exception {
+    System.setProperty("hotstandby.knownServers", tmp.resolve("known-servers").toString());
     port = freePort();
     endpoint = new OpcUaEndpoint(config(port, tmp.resolve("pki"), Duration.ofSeconds(1)));
     endpoint.setServiceLevel(150);
