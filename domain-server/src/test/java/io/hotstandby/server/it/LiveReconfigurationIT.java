@@ -106,9 +106,11 @@ class LiveReconfigurationIT {
     for (String s : new String[] {"alpha", "beta", "gamma"}) {
       await()
           .atMost(Timing.seconds(10))
-          .until(() -> domain.server(s).lastEvent("REC link restarted") != null);
-      assertThat(domain.server(s).lastEvent("REC link restarted").path("message").asText())
-          .contains("heartbeat 50 ms", "failover timeout 400 ms");
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          domain.server(s).lastEvent("REC link restarted").path("message").asText())
+                      .contains("heartbeat 50 ms", "failover timeout 400 ms"));
     }
     awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "gamma", "INACTIVE"));
     assertThat(domain.server("alpha").events())
@@ -233,7 +235,7 @@ class LiveReconfigurationIT {
     for (String s : new String[] {"alpha", "beta", "delta"}) {
       await()
           .atMost(Timing.seconds(20))
-          .until(() -> domain.server(s).lastEvent("every server runs domain version") != null);
+          .untilAsserted(() -> domain.server(s).lastEvent("every server runs domain version"));
     }
     awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "delta", "INACTIVE"));
     assertThat(domain.server("alpha").events().stream().filter(e -> e.has("to")).count())
