@@ -33,10 +33,8 @@ final class ActivateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Target target;
-    AdminClient.Credentials credentials;
     try {
       target = choose(parent.targets());
-      credentials = parent.credentials();
     } catch (UsageException e) {
       err.println("domainctl: " + e.getMessage());
       return Domainctl.USAGE;
@@ -46,12 +44,11 @@ final class ActivateCommand implements Callable<Integer> {
       err.println("domainctl: no STANDBY server to activate in the domain");
       return Domainctl.NOT_OK;
     }
-    try (AdminClient client =
-        AdminClient.connect(target.endpoint(), parent.timeout(), credentials)) {
+    try (AdminClient client = parent.connect(target)) {
       ActivateResult result = client.activate();
       (result.accepted() ? out : err).println(result.message());
       return result.accepted() ? Domainctl.OK : Domainctl.NOT_OK;
-    } catch (AdminClientException e) {
+    } catch (AdminClientException | UsageException e) {
       err.println("domainctl: " + e.getMessage());
       return Domainctl.USAGE;
     }

@@ -56,7 +56,7 @@ final class DomainCommand {
     List<String> errors = new ArrayList<>();
     for (Target t : targets) {
       try {
-        return AdminClient.connect(t.endpoint(), parent.timeout(), parent.credentials());
+        return parent.connect(t);
       } catch (AdminClientException e) {
         errors.add(e.getMessage());
       }

@@ -1,6 +1,7 @@
 package io.hotstandby.admin;
 
 import io.hotstandby.admin.client.AdminClient;
+import io.hotstandby.admin.client.AdminClientException;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.DomainFileReader;
@@ -130,6 +131,11 @@ public final class Domainctl {
       scope = ScopeType.INHERIT,
       description = "a file whose first line is the password of --user")
   Path passwordFile;
+
+  /** A client of {@code target}, logged in as {@code --user} if given, anonymous otherwise. */
+  AdminClient connect(Target target) throws UsageException, AdminClientException {
+    return AdminClient.connect(target.endpoint(), timeout(), credentials());
+  }
 
   /** The user to log in as, or null for an anonymous session. */
   AdminClient.Credentials credentials() throws UsageException {

@@ -36,16 +36,13 @@ final class TagCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Target target;
-    AdminClient.Credentials credentials;
     try {
       target = active(parent.targets());
-      credentials = parent.credentials();
     } catch (UsageException e) {
       err.println("domainctl: " + e.getMessage());
       return Domainctl.USAGE;
     }
-    try (AdminClient client =
-        AdminClient.connect(target.endpoint(), parent.timeout(), credentials)) {
+    try (AdminClient client = parent.connect(target)) {
       AdminClient.TagReading now = client.readTag(path);
       if (value == null) {
         out.println(path + " = " + now.value() + " (" + (now.good() ? "Good" : now.status()) + ")");
@@ -54,7 +51,7 @@ final class TagCommand implements Callable<Integer> {
       String status = client.writeTag(path, convert(value, now.value()));
       (status.equals("Good") ? out : err).println(path + " <- " + value + ": " + status);
       return status.equals("Good") ? Domainctl.OK : Domainctl.NOT_OK;
-    } catch (AdminClientException e) {
+    } catch (AdminClientException | UsageException e) {
       err.println("domainctl: " + e.getMessage());
       return Domainctl.USAGE;
     } catch (IllegalArgumentException e) {

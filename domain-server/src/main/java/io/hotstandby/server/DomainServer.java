@@ -49,10 +49,12 @@ import io.hotstandby.server.sync.ProjectSync;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -819,9 +821,7 @@ public final class DomainServer implements AutoCloseable {
     if (c == null) {
       return new ActivateResult(false, "the cluster member of " + self + " is not up yet");
     }
-    c.publish(
-        ADMIN_TOPIC,
-        ("activate\n" + server + "\n" + user).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    c.publish(ADMIN_TOPIC, ("activate\n" + server + "\n" + user).getBytes(StandardCharsets.UTF_8));
     long deadline = System.nanoTime() + (swapTimeoutMillis() + 3000) * 1_000_000;
     while (System.nanoTime() < deadline) {
       PeerView p = rec.peers().get(server);
@@ -844,7 +844,7 @@ public final class DomainServer implements AutoCloseable {
   }
 
   private void adminMessage(byte[] bytes) {
-    String[] parts = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
+    String[] parts = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
     if (parts.length == 3 && parts[0].equals("activate") && parts[1].equals(self)) {
       operatorThread.execute(
           () -> {
@@ -998,7 +998,7 @@ public final class DomainServer implements AutoCloseable {
   private volatile long rotationVersion;
 
   private void secretChanged(Domain old, Domain next) {
-    if (java.util.Arrays.equals(old.secret(), next.secret())) {
+    if (Arrays.equals(old.secret(), next.secret())) {
       return;
     }
     previousSecret = old.secret();

@@ -7,20 +7,20 @@ import org.slf4j.Logger;
  * Logs a WARN at most once per interval and counts what it held back, so a flood of bad datagrams
  * or a dead network cannot flood the log. Thread-safe.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
   private final Logger log;
   private final long intervalNanos;
   private boolean logged;
   private long lastNanos;
   private long suppressed;
 
-  RateLimitedLog(Logger log, long intervalMillis) {
+  public RateLimitedLog(Logger log, long intervalMillis) {
     this.log = log;
     this.intervalNanos = intervalMillis * 1_000_000;
   }
 
   /** Logs the message unless one was logged within the interval; built only if logged. */
-  void warn(Supplier<String> message) {
+  public void warn(Supplier<String> message) {
     long held;
     synchronized (this) {
       long now = System.nanoTime();

@@ -10,6 +10,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.ServerSpec;
+import io.hotstandby.rec.RateLimitedLog;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -34,7 +35,7 @@ public final class ClusterMember implements AutoCloseable {
   private final HazelcastInstance instance;
   private volatile TopicKeys keys = TopicKeys.NONE;
   private final AtomicLong rejected = new AtomicLong();
-  private volatile long lastRejectLog;
+  private final RateLimitedLog rejectLog = new RateLimitedLog(log, 10_000);
 
   /**
    * The secrets topic messages are signed and checked with (HMAC-SHA256, the domain's secret), so
@@ -148,12 +149,13 @@ public final class ClusterMember implements AutoCloseable {
             listener.accept(payload);
           } else {
             long n = rejected.incrementAndGet();
-            long now = System.currentTimeMillis();
-            if (now - lastRejectLog > 10_000) {
-              lastRejectLog = now;
-              log.warn(
-                  "dropped a message on {} whose signature does not check ({} so far)", topic, n);
-            }
+            rejectLog.warn(
+                () ->
+                    "dropped a message on "
+                        + topic
+                        + " whose signature does not check ("
+                        + n
+                        + " so far)");
           }
         });
   }

@@ -65,7 +65,7 @@ class FailoverBenchmark {
       throws Exception {
     ServerProcess active = roleHolder(domain, "ACTIVE");
     ServerProcess standby = roleHolder(domain, "STANDBY");
-    awaitClusterOf(domain, 2);
+    domain.awaitCluster(2);
     AtomicLong seenAt = new AtomicLong();
     AtomicLong updates = new AtomicLong();
     try (AutoCloseable sub =
@@ -118,23 +118,6 @@ class FailoverBenchmark {
         .filter(s -> s.loggedState().equals(state))
         .findFirst()
         .orElseThrow();
-  }
-
-  private static void awaitClusterOf(TestDomain domain, int members) {
-    await("cluster of " + members)
-        .atMost(Timing.seconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () ->
-                domain.servers().stream()
-                    .allMatch(
-                        s -> {
-                          try {
-                            return s.status().path("clusterMembers").asInt() == members;
-                          } catch (Exception e) {
-                            return false;
-                          }
-                        }));
   }
 
   private static long transitions(ServerProcess s) {

@@ -51,30 +51,11 @@ class PartitionConflictIT {
     return domain.server(server).adminClient().applyDomain(xml.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Both members see a cluster of two, and have for a while: no join is still settling. */
-  static void awaitSettledCluster() {
-    await("a settled cluster of two")
-        .during(java.time.Duration.ofSeconds(3))
-        .atMost(Timing.seconds(60))
-        .pollInterval(java.time.Duration.ofMillis(200))
-        .until(
-            () ->
-                domain.servers().stream()
-                    .allMatch(
-                        s -> {
-                          try {
-                            return s.status().path("clusterMembers").asInt() == 2;
-                          } catch (Exception e) {
-                            return false;
-                          }
-                        }));
-  }
-
   @Test
   void bothSidesEditDuringThePartitionAndTheMainsVersionWinsWhenItHeals() throws Exception {
     // Cutting the links while the members are still joining can leave Hazelcast unable to merge
     // again afterwards; a partition of a settled domain is the case to test.
-    awaitSettledCluster();
+    domain.awaitCluster(2, java.time.Duration.ofSeconds(3));
     domain.cutRec("alpha", "beta");
     domain.cutCluster();
     domain.awaitState("beta", "ACTIVE");

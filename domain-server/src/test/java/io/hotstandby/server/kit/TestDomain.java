@@ -428,7 +428,16 @@ public final class TestDomain implements AutoCloseable {
 
   /** Waits until every running server's cluster member sees {@code members} members. */
   public void awaitCluster(int members) {
+    awaitCluster(members, java.time.Duration.ZERO);
+  }
+
+  /**
+   * Waits until every running server reports a cluster of {@code members}, and has for {@code
+   * settled} (a join still settling shows the right count for a moment first).
+   */
+  public void awaitCluster(int members, java.time.Duration settled) {
     org.awaitility.Awaitility.await("cluster of " + members)
+        .during(settled)
         .atMost(Timing.seconds(60))
         .pollInterval(java.time.Duration.ofMillis(200))
         .until(

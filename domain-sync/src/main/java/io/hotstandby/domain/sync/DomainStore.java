@@ -12,7 +12,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -94,7 +96,7 @@ public final class DomainStore {
   private DomainVersion current;
   private Domain domain;
   private String conflict = "";
-  private final java.util.Map<String, Long> written = new java.util.LinkedHashMap<>();
+  private final Map<String, Long> written = new LinkedHashMap<>();
 
   /**
    * @param file the domain file, at the same path on every server

@@ -1,5 +1,6 @@
 package io.hotstandby.domain.sync;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,7 +45,7 @@ public record DomainVersion(
 
   /** The lineage a child of this version carries: this version, then its own lineage. */
   public List<String> childLineage() {
-    List<String> l = new java.util.ArrayList<>();
+    List<String> l = new ArrayList<>();
     l.add(sha256);
     for (String s : lineage) {
       if (l.size() >= MAX_LINEAGE) {
