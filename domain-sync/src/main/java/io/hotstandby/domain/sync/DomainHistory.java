@@ -21,21 +21,31 @@ import org.slf4j.LoggerFactory;
  * bytes ({@code <seq>-v<number>-<sha12>.dom}) and what is known about it ({@code .properties}).
  * Both are written atomically (temporary file, fsync, rename); the metadata last, so a version
  * whose metadata is missing was never recorded and is ignored. The newest {@value #MAX_ENTRIES}
- * entries are kept.
+ * entries are kept, and no more than {@value #MAX_BYTES} bytes of content (the history is held in
+ * memory): with large files fewer entries remain.
  */
 public final class DomainHistory {
   private static final Logger log = LoggerFactory.getLogger(DomainHistory.class);
 
   private final Path dir;
+  private final int maxEntries;
+  private final long maxBytes;
   private final List<HistoryEntry> entries = new ArrayList<>();
 
-  private DomainHistory(Path dir) {
+  private DomainHistory(Path dir, int maxEntries, long maxBytes) {
     this.dir = dir;
+    this.maxEntries = maxEntries;
+    this.maxBytes = maxBytes;
   }
 
   /** Opens (creating if needed) the history kept in {@code dir}. */
   public static DomainHistory open(Path dir) throws IOException {
-    DomainHistory h = new DomainHistory(dir);
+    return open(dir, MAX_ENTRIES, MAX_BYTES);
+  }
+
+  /** Opens the history in {@code dir}, keeping at most these entries and content bytes. */
+  static DomainHistory open(Path dir, int maxEntries, long maxBytes) throws IOException {
+    DomainHistory h = new DomainHistory(dir, maxEntries, maxBytes);
     Files.createDirectories(dir);
     try (DirectoryStream<Path> list = Files.newDirectoryStream(dir, "*.properties")) {
       for (Path meta : list) {
@@ -47,6 +57,7 @@ public final class DomainHistory {
       }
     }
     h.entries.sort(Comparator.comparingLong(HistoryEntry::seq));
+    h.prune();
     return h;
   }
 
@@ -91,6 +102,9 @@ public final class DomainHistory {
   /** The most entries kept; older ones go, the newest version put in force always stays. */
   static final int MAX_ENTRIES = 500;
 
+  /** The most content bytes kept over all entries: 64 MiB. */
+  static final long MAX_BYTES = 64L << 20;
+
   private void prune() {
     HistoryEntry inForce = null;
     for (HistoryEntry e : entries) {
@@ -98,7 +112,11 @@ public final class DomainHistory {
         inForce = e;
       }
     }
-    for (int i = 0; entries.size() > MAX_ENTRIES && i < entries.size(); ) {
+    long bytes = 0;
+    for (HistoryEntry e : entries) {
+      bytes += e.version().content().length;
+    }
+    for (int i = 0; (entries.size() > maxEntries || bytes > maxBytes) && i < entries.size(); ) {
       HistoryEntry old = entries.get(i);
       if (old == inForce) {
         i++;
@@ -115,6 +133,7 @@ public final class DomainHistory {
         return;
       }
       entries.remove(i);
+      bytes -= old.version().content().length;
     }
   }
 
