@@ -32,6 +32,7 @@ import io.hotstandby.server.opcua.DomainAdminResult;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
 import io.hotstandby.server.opcua.OpcUaEndpointException;
+import io.hotstandby.server.role.Effect;
 import io.hotstandby.server.role.FileTermStore;
 import io.hotstandby.server.role.Outcome;
 import io.hotstandby.server.role.RoleEvent;
@@ -39,6 +40,7 @@ import io.hotstandby.server.role.RoleMachine;
 import io.hotstandby.server.role.RoleNotice;
 import io.hotstandby.server.role.RoleNotice.Weight;
 import io.hotstandby.server.role.RoleSnapshot;
+import io.hotstandby.server.role.RoleTimings;
 import io.hotstandby.server.role.ServiceLevels;
 import io.hotstandby.server.role.Transition;
 import io.hotstandby.server.sync.DomainHistoryJson;
@@ -79,7 +81,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DomainServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DomainServer.class);
-  private static final long TICK_MS = 25;
   private static final long PUBLISH_MS = 250;
 
   /** A cluster removal followed this soon by missing heartbeats is a crash. */
@@ -113,6 +114,7 @@ public final class DomainServer implements AutoCloseable {
   private ServerContext context;
   private volatile RoleSnapshot snapshot;
   private volatile boolean closed;
+  private FactsWatch facts;
 
   /**
    * @param store the domain file and its history, opened
@@ -199,6 +201,12 @@ public final class DomainServer implements AutoCloseable {
       throw new StartupException(StartupException.RESOURCE, cause, e);
     }
     snapshot = machine.snapshot();
+    facts =
+        new FactsWatch(
+            context,
+            () -> RoleTimings.pauseMillis(domain.hotStandby().failoverTimeoutMs()),
+            System::nanoTime,
+            this::handle);
     checkClusterPortFree(me);
     rec = buildRecLink(me);
     // Decide what the domain alone decides (maintenance, inactive) before any peer is heard.
@@ -216,21 +224,10 @@ public final class DomainServer implements AutoCloseable {
     opcUa = startOpcUa(me);
     watchDomainFile();
     CompletableFuture.runAsync(this::startCluster, operatorThread);
-    roleThread.schedule(
-        () -> handle(new RoleEvent.JoinWindowElapsed()), joinWindowMillis(), TimeUnit.MILLISECONDS);
-    // Fixed delay, not fixed rate: after a pause the ticks must not pile up ahead of REC events.
+    // Fixed delay, not fixed rate: after a pause the samples must not pile up ahead of REC events.
     roleThread.scheduleWithFixedDelay(
-        () -> handle(new RoleEvent.Tick()), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        facts::sample, FactsWatch.PERIOD_MS, FactsWatch.PERIOD_MS, TimeUnit.MILLISECONDS);
     roleThread.scheduleWithFixedDelay(this::publish, 0, PUBLISH_MS, TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * How long a starting server listens before it may claim the role: two failover timeouts for the
-   * main, four for the backup, so that when both start together the main takes the role.
-   */
-  private long joinWindowMillis() {
-    long timeout = domain.hotStandby().failoverTimeoutMs();
-    return domain.roleOf(self) == DomainRole.BACKUP ? 4 * timeout : 2 * timeout;
   }
 
   /** Fails the start with a one-line error rather than stopping later from the cluster thread. */
@@ -489,17 +486,24 @@ public final class DomainServer implements AutoCloseable {
           "role",
           t.message(),
           Map.of("from", t.from().name(), "to", t.to().name(), "term", t.term()));
-      if (t.to() == ServerState.ACTIVE) {
-        runtime.activate();
-      } else if (t.from() == ServerState.ACTIVE) {
-        runtime.deactivate();
-      }
     }
     RoleSnapshot before = snapshot;
     RoleSnapshot now = machine.snapshot();
     snapshot = now;
-    if (now.writesSuspended() != before.writesSuspended()) {
-      runtime.suspendWrites(now.writesSuspended());
+    boolean announce = false;
+    for (Effect effect : outcome.effects()) {
+      if (effect instanceof Effect.StartTimer t) {
+        roleThread.schedule(
+            () -> handle(new RoleEvent.Timeout(t.timer())), t.delayMillis(), TimeUnit.MILLISECONDS);
+      } else if (effect instanceof Effect.ActivateRuntime) {
+        runtime.activate();
+      } else if (effect instanceof Effect.DeactivateRuntime) {
+        runtime.deactivate();
+      } else if (effect instanceof Effect.SuspendWrites w) {
+        runtime.suspendWrites(w.suspended());
+      } else if (effect instanceof Effect.Announce) {
+        announce = true;
+      }
     }
     if (now.state() != before.state() && projectSync != null) {
       projectSync.roleChanged();
@@ -508,7 +512,7 @@ public final class DomainServer implements AutoCloseable {
       return;
     }
     rec.setStatus(localStatus(now));
-    if (!now.equals(before)) {
+    if (announce) {
       rec.sendNow();
       publish();
       completeWaiters();
@@ -527,7 +531,7 @@ public final class DomainServer implements AutoCloseable {
 
   /** Readiness may have changed: announce it now rather than at the next heartbeat. Role thread. */
   private void readinessChanged() {
-    handle(new RoleEvent.Tick());
+    facts.sample();
     if (rec != null) {
       rec.setStatus(localStatus(snapshot));
       rec.sendNow();
@@ -620,9 +624,9 @@ public final class DomainServer implements AutoCloseable {
     }
   }
 
-  /** As the role machine bounds a switchover: max(2 s, 4 × failover timeout). */
+  /** As the role machine bounds a switchover. */
   private long swapTimeoutMillis() {
-    return Math.max(2000, 4L * domain.hotStandby().failoverTimeoutMs());
+    return RoleTimings.swapTimeoutMillis(domain.hotStandby().failoverTimeoutMs());
   }
 
   private void completeWaiters() {
@@ -907,12 +911,6 @@ public final class DomainServer implements AutoCloseable {
       // Whatever failed above, the role machine follows the domain.
       handle(new RoleEvent.DomainChanged(next.version()));
       replayPartner();
-      if (machine.state() == ServerState.STARTING) {
-        roleThread.schedule(
-            () -> handle(new RoleEvent.JoinWindowElapsed()),
-            joinWindowMillis(),
-            TimeUnit.MILLISECONDS);
-      }
       publish();
     }
   }

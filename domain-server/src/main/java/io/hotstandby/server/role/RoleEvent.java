@@ -8,11 +8,16 @@ public sealed interface RoleEvent {
   /** The process has started and its services are up. */
   record Started() implements RoleEvent {}
 
-  /** The join window after start has passed: the server has heard whoever is out there. */
-  record JoinWindowElapsed() implements RoleEvent {}
+  /** A timer the machine armed has run out (on the monotonic clock). */
+  record Timeout(RoleTimer timer) implements RoleEvent {}
 
-  /** A periodic evaluation; timers (switchover deadlines, stable periods) are checked here. */
-  record Tick() implements RoleEvent {}
+  /**
+   * A fact the machine decides on changed outside it: the integrity check's result, the runtime's
+   * readiness or its failure weight.
+   *
+   * @param what which, for the event log, e.g. "integrity check passes"
+   */
+  record FactsChanged(String what) implements RoleEvent {}
 
   /**
    * A valid heartbeat from the partner (the other of main and backup).

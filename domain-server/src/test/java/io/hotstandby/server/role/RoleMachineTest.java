@@ -12,15 +12,17 @@ import io.hotstandby.domain.DomainRole;
 import io.hotstandby.rec.ServerState;
 import io.hotstandby.server.role.RoleEvent.ActivateRequested;
 import io.hotstandby.server.role.RoleEvent.DomainChanged;
-import io.hotstandby.server.role.RoleEvent.JoinWindowElapsed;
+import io.hotstandby.server.role.RoleEvent.FactsChanged;
+import io.hotstandby.server.role.RoleEvent.Paused;
 import io.hotstandby.server.role.RoleEvent.PeerHeard;
 import io.hotstandby.server.role.RoleEvent.PeerLost;
 import io.hotstandby.server.role.RoleEvent.Shutdown;
 import io.hotstandby.server.role.RoleEvent.Started;
-import io.hotstandby.server.role.RoleEvent.Tick;
+import io.hotstandby.server.role.RoleEvent.Timeout;
 import io.hotstandby.server.role.RoleNotice.Weight;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +46,9 @@ class RoleMachineTest {
     boolean versionMismatchBlocksTakeover;
     long returnStableMillis = 10_000;
     long now = 1_000_000;
+
+    /** How far the wall clock is from the monotonic one: a test steps it as NTP would. */
+    long wallStep;
 
     @Override
     public String self() {
@@ -151,27 +156,57 @@ class RoleMachineTest {
   RoleMachine machine;
 
   RoleMachine machine() {
-    machine = new RoleMachine(world, terms, () -> world.now, () -> world.now * 1_000_000);
+    machine =
+        new RoleMachine(
+            world, terms, () -> world.now + world.wallStep, () -> world.now * 1_000_000);
     return machine;
   }
+
+  /** A timer the machine armed, due at a time of the test clock. */
+  record Pending(RoleTimer timer, long due) {}
+
+  final List<Pending> pending = new ArrayList<>();
 
   Outcome feed(RoleEvent e) {
     Outcome o = machine.handle(e);
     history.addAll(o.transitions());
     notices.addAll(o.notices());
+    for (Effect effect : o.effects()) {
+      if (effect instanceof Effect.StartTimer t) {
+        pending.add(new Pending(t.timer(), world.now + t.delayMillis()));
+      }
+    }
     return o;
   }
 
+  /** Lets time pass as a monotonic scheduler would: every timer due on the way fires in order. */
   void advance(long millis) {
-    world.now += millis;
+    long until = world.now + millis;
+    while (true) {
+      Pending next =
+          pending.stream()
+              .filter(p -> p.due() <= until)
+              .min(Comparator.comparingLong(Pending::due))
+              .orElse(null);
+      if (next == null) {
+        break;
+      }
+      pending.remove(next);
+      world.now = Math.max(world.now, next.due());
+      feed(new Timeout(next.timer()));
+    }
+    world.now = until;
   }
 
-  /** Lets time pass as it does in a running server: a tick every 25 ms. */
+  /** Lets time pass, then reports that the facts may have changed, as the server's watch does. */
   void runFor(long millis) {
-    for (long t = 0; t < millis; t += 25) {
-      advance(25);
-      feed(new Tick());
-    }
+    advance(millis);
+    feed(new FactsChanged("test"));
+  }
+
+  /** Lets the join window of this server's role pass. */
+  void joinWindowPasses() {
+    advance(RoleTimings.joinWindowMillis(world.role, world.failoverTimeoutMillis()));
   }
 
   PeerHeard peer(ServerState state, long term) {
@@ -223,8 +258,7 @@ class RoleMachineTest {
     machine();
     feed(new Started());
     feed(peer(partnerState, partnerTerm));
-    advance(1000);
-    feed(new JoinWindowElapsed());
+    joinWindowPasses();
   }
 
   @Test
@@ -251,9 +285,8 @@ class RoleMachineTest {
     feed(new Started());
     feed(peer(ACTIVE, 6));
     assertThat(path()).containsExactly("STARTING->STANDBY@4");
-    advance(1000);
-    feed(new JoinWindowElapsed());
-    feed(new Tick());
+    joinWindowPasses();
+    feed(new FactsChanged("test"));
     assertThat(machine.state()).isEqualTo(STANDBY);
   }
 
@@ -263,13 +296,12 @@ class RoleMachineTest {
     world.integrityPasses = false;
     machine();
     feed(new Started());
-    advance(1000);
-    feed(new JoinWindowElapsed());
+    joinWindowPasses();
     assertThat(path()).containsExactly("STARTING->STANDBY@0");
     assertThat(notices).anyMatch(n -> n.message().contains("no integrity address is reachable"));
     world.integrityPasses = true;
     advance(600);
-    feed(new Tick());
+    feed(new FactsChanged("test"));
     assertThat(path()).containsExactly("STARTING->STANDBY@0", "STANDBY->ACTIVE@1");
   }
 
@@ -312,7 +344,7 @@ class RoleMachineTest {
     world.integrityPasses = false;
     feed(new PeerLost("alpha", "lost on all paths for 500 ms"));
     advance(2000);
-    feed(new Tick());
+    feed(new FactsChanged("test"));
     assertThat(machine.state()).isEqualTo(STANDBY);
     assertThat(notices).anyMatch(n -> n.weight() == Weight.WARNING);
   }
@@ -354,8 +386,7 @@ class RoleMachineTest {
     world.role = DomainRole.BACKUP;
     machine();
     feed(new Started());
-    advance(1000);
-    feed(new JoinWindowElapsed());
+    joinWindowPasses();
     assertThat(machine.state()).isEqualTo(ACTIVE);
     feed(peer(ACTIVE, machine.term()));
     assertThat(machine.state()).isEqualTo(STANDBY);
@@ -364,8 +395,8 @@ class RoleMachineTest {
   @Test
   void aPausedActiveSuspendsWritesAndCountsDualActiveOnlyFromItsResume() {
     startAs(DomainRole.MAIN, STARTING, 0);
-    feed(new Tick());
     advance(3000); // frozen by SIGSTOP: no events at all
+    feed(new Paused(3000)); // the server's own schedule ran late
     PeerHeard taken =
         new PeerHeard(
             "beta", ACTIVE, 2, world.now - 2400, 0, true, 1, "1.0", "", "", world.now * 1_000_000);
@@ -379,9 +410,8 @@ class RoleMachineTest {
   @Test
   void aPausedActiveThatHearsNobodyResumesWritesAfterAFullTimeout() {
     startAs(DomainRole.MAIN, STARTING, 0);
-    feed(new Tick());
     advance(2000);
-    feed(new Tick());
+    feed(new Paused(2000));
     assertThat(machine.snapshot().writesSuspended()).isTrue();
     runFor(525);
     assertThat(machine.snapshot().writesSuspended()).isFalse();
@@ -454,7 +484,7 @@ class RoleMachineTest {
     assertThat(path()).containsExactly("STARTING->ACTIVE@5", "ACTIVE->STANDBY@5");
     assertThat(machine.snapshot().handoverTo()).isEqualTo("beta");
     feed(peer(ACTIVE, 6));
-    feed(new Tick());
+    feed(new FactsChanged("test"));
     assertThat(machine.snapshot().handoverTo()).isEmpty();
     assertThat(notices).anyMatch(n -> n.message().equals("switchover to beta completed"));
   }
@@ -467,7 +497,7 @@ class RoleMachineTest {
     feed(new ActivateRequested("operator"));
     advance(2100);
     feed(peer(ACTIVE, 3));
-    feed(new Tick());
+    feed(new FactsChanged("test"));
     assertThat(machine.state()).isEqualTo(STANDBY);
     assertThat(machine.snapshot().takeoverRequest()).isEmpty();
     assertThat(notices).anyMatch(n -> n.message().startsWith("switchover aborted"));
@@ -479,7 +509,7 @@ class RoleMachineTest {
     feed(peerAsking("alpha"));
     assertThat(machine.state()).isEqualTo(STANDBY);
     advance(2100);
-    feed(new Tick());
+    feed(new FactsChanged("test"));
     assertThat(path())
         .containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1", "STANDBY->ACTIVE@2");
     assertThat(history.get(2).reason()).contains("aborted");
@@ -491,11 +521,11 @@ class RoleMachineTest {
     startAs(DomainRole.MAIN, ACTIVE, 8);
     advance(20_000);
     feed(peer(ACTIVE, 8));
-    feed(new Tick());
+    feed(new FactsChanged("test"));
     assertThat(machine.snapshot().takeoverRequest()).isEmpty();
 
     world.automaticReturn = true;
-    feed(new Tick());
+    feed(new FactsChanged("test"));
     assertThat(machine.snapshot().takeoverRequest()).isEqualTo("beta");
   }
 
@@ -504,11 +534,11 @@ class RoleMachineTest {
     startAs(DomainRole.MAIN, STARTING, 0);
     feed(peer(STANDBY, 0));
     world.health = 50;
-    feed(new Tick());
+    feed(new FactsChanged("test"));
     assertThat(machine.state()).isEqualTo(ACTIVE);
 
     world.activateBackupOnLocalFailure = true;
-    feed(new Tick());
+    feed(new FactsChanged("test"));
     assertThat(machine.state()).isEqualTo(STANDBY);
     assertThat(machine.snapshot().handoverTo()).isEqualTo("beta");
   }
@@ -523,7 +553,7 @@ class RoleMachineTest {
     feed(peer(STANDBY, 5)); // and then beta itself stepped down
     advance(600);
     feed(peer(STANDBY, 5));
-    feed(new Tick());
+    feed(new FactsChanged("test"));
     assertThat(machine.state()).isEqualTo(ACTIVE);
     assertThat(machine.term()).isEqualTo(6);
   }
@@ -534,7 +564,7 @@ class RoleMachineTest {
     feed(new Started());
     feed(new Shutdown());
     assertThat(machine.state()).isEqualTo(STOPPED);
-    assertThat(feed(new Tick()).transitions()).isEmpty();
+    assertThat(feed(new FactsChanged("test")).transitions()).isEmpty();
   }
 
   @Test
@@ -558,18 +588,16 @@ class RoleMachineTest {
     PeerHeard mainNotReady =
         new PeerHeard("alpha", STANDBY, 0, 0, 0, false, 1, "1.0", "", "", world.now * 1_000_000);
     feed(mainNotReady);
-    advance(2000);
-    feed(new JoinWindowElapsed());
+    joinWindowPasses();
     assertThat(machine.state()).isEqualTo(ACTIVE);
   }
 
   @Test
   void aStaleHeartbeatFromBeforeAPauseDoesNotResumeWrites() {
     startAs(DomainRole.MAIN, STARTING, 0);
-    feed(new Tick());
     long beforePause = world.now * 1_000_000;
     advance(3000);
-    feed(new Tick());
+    feed(new Paused(3000));
     assertThat(machine.snapshot().writesSuspended()).isTrue();
     feed(new PeerHeard("beta", STANDBY, 0, 0, 0, true, 1, "1.0", "", "", beforePause));
     assertThat(machine.snapshot().writesSuspended()).isTrue();
@@ -619,8 +647,7 @@ class RoleMachineTest {
     machine();
     feed(new Started());
     feed(activeOfVersion("2.0"));
-    advance(2000);
-    feed(new JoinWindowElapsed());
+    joinWindowPasses();
     feed(new PeerLost("alpha", "lost on all paths for 500 ms"));
     runFor(2000);
     assertThat(machine.state()).isEqualTo(STANDBY);
@@ -693,8 +720,7 @@ class RoleMachineTest {
     world.partner = "alpha";
     domainChanged();
     feed(heardFrom("alpha", ACTIVE, 3));
-    advance(1000);
-    feed(new JoinWindowElapsed());
+    joinWindowPasses();
     runFor(100);
     assertThat(path())
         .containsExactly("STARTING->INACTIVE@0", "INACTIVE->STARTING@0", "STARTING->STANDBY@0");
@@ -712,8 +738,7 @@ class RoleMachineTest {
     world.role = DomainRole.MAIN;
     world.partner = "beta";
     domainChanged();
-    advance(1000);
-    feed(new JoinWindowElapsed());
+    joinWindowPasses();
     assertThat(path())
         .containsExactly("STARTING->INACTIVE@0", "INACTIVE->STARTING@0", "STARTING->ACTIVE@1");
     assertThat(history.get(1).reason()).isEqualTo("named main in domain version 2");
@@ -879,8 +904,7 @@ class RoleMachineTest {
 
     world.maintenance = false;
     domainChanged();
-    advance(1000);
-    feed(new JoinWindowElapsed());
+    joinWindowPasses();
     assertThat(path())
         .containsExactly(
             "STARTING->MAINTENANCE@0", "MAINTENANCE->STARTING@0", "STARTING->ACTIVE@1");
@@ -1048,7 +1072,7 @@ class RoleMachineTest {
     startAs(DomainRole.BACKUP, STARTING, 0);
     feed(new PeerLost("alpha", "lost on all paths for 500 ms"));
     advance(2000);
-    feed(new Tick());
+    feed(new FactsChanged("test"));
     assertThat(machine.state()).isEqualTo(ACTIVE);
     feed(peer(STANDBY, 0));
 
@@ -1121,5 +1145,96 @@ class RoleMachineTest {
     assertThat(o.transitions()).isEmpty();
     assertThat(o.notices()).isEmpty();
     assertThat(machine.state()).isEqualTo(STOPPED);
+  }
+
+  // ---- clocks and timers --------------------------------------------------------------------
+
+  @Test
+  void aWallClockStepChangesNoRoleInSteadyState() {
+    // The standby's side.
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    stepTheWallClockBothWays(() -> feed(peer(ACTIVE, 3)));
+    assertThat(path()).containsExactly("STARTING->STANDBY@0");
+
+    // The active's side.
+    history.clear();
+    pending.clear();
+    world.self = "alpha";
+    world.partner = "beta";
+    startAs(DomainRole.MAIN, STANDBY, 0);
+    stepTheWallClockBothWays(() -> feed(peer(STANDBY, 0)));
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1");
+    assertThat(machine.snapshot().writesSuspended()).isFalse();
+    assertThat(notices).noneMatch(n -> n.weight() != Weight.NOTICE);
+  }
+
+  /** Steps the wall clock forward an hour, then back, while heartbeats keep arriving. */
+  void stepTheWallClockBothWays(Runnable heartbeat) {
+    for (long step : new long[] {3_600_000, -3_600_000}) {
+      world.wallStep += step;
+      for (int i = 0; i < 20; i++) {
+        advance(100);
+        heartbeat.run();
+      }
+      runFor(2000);
+    }
+  }
+
+  @Test
+  void aWallClockStepNeitherShortensNorStretchesASwitchover() {
+    for (long step : new long[] {3_600_000, -3_600_000}) {
+      world.wallStep = 0;
+      history.clear();
+      notices.clear();
+      pending.clear();
+      world.self = "beta";
+      world.partner = "alpha";
+      startAs(DomainRole.BACKUP, ACTIVE, 3);
+      feed(new ActivateRequested("operator"));
+      world.wallStep = step;
+      advance(1990);
+      assertThat(machine.snapshot().takeoverRequest()).as("step %d ms", step).isEqualTo("alpha");
+      advance(20);
+      assertThat(machine.snapshot().takeoverRequest()).as("step %d ms", step).isEmpty();
+      assertThat(notices).anyMatch(n -> n.message().startsWith("switchover aborted"));
+    }
+  }
+
+  @Test
+  void aTimeoutThatIsNoLongerArmedOrComesEarlyChangesNothing() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    feed(new ActivateRequested("operator"));
+    Outcome early = feed(new Timeout(RoleTimer.SWAP));
+    assertThat(early.effects()).isEmpty();
+    assertThat(machine.phase()).isEqualTo(Phase.REQUESTING);
+    feed(peerHandingOver(3));
+    assertThat(machine.phase()).isEqualTo(Phase.ACTIVE);
+    advance(5000);
+    assertThat(path()).containsExactly("STARTING->STANDBY@0", "STANDBY->ACTIVE@4");
+  }
+
+  @Test
+  void effectsCarryWhatTheServerMustDo() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    Outcome takeover = feed(new PeerLost("alpha", "lost on all paths for 500 ms"));
+    assertThat(takeover.effects())
+        .containsExactly(new Effect.ActivateRuntime(), new Effect.Announce());
+    advance(100);
+    Outcome paused = feed(new Paused(400));
+    assertThat(paused.effects())
+        .containsExactly(
+            new Effect.StartTimer(RoleTimer.RESUME, 500),
+            new Effect.SuspendWrites(true),
+            new Effect.Announce());
+    Outcome stepDown = feed(heardFrom("alpha", ACTIVE, 9));
+    assertThat(stepDown.effects())
+        .containsExactly(
+            new Effect.DeactivateRuntime(), new Effect.SuspendWrites(false), new Effect.Announce());
   }
 }
