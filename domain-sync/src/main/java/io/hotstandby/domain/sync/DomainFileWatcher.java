@@ -58,10 +58,13 @@ public final class DomainFileWatcher implements AutoCloseable {
   }
 
   private void run() {
+    // Monotonic: a step of the wall clock must neither deliver an edit early nor hold it back.
+    boolean pending = false;
     long dueAt = 0;
     while (!closed) {
       try {
-        long wait = dueAt == 0 ? 1000 : Math.max(1, dueAt - System.currentTimeMillis());
+        long wait =
+            pending ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(dueAt - System.nanoTime())) : 1000;
         WatchKey key = watcher.poll(wait, TimeUnit.MILLISECONDS);
         if (key != null) {
           boolean ours = false;
@@ -73,15 +76,16 @@ public final class DomainFileWatcher implements AutoCloseable {
           // Only events on the domain file itself restart the quiet period: a busy folder (project
           // copies, say) must not hold an edit back.
           if (ours) {
-            dueAt = System.currentTimeMillis() + quietMillis;
+            pending = true;
+            dueAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(quietMillis);
           }
           if (!key.reset()) {
             log.error("{} can no longer be watched; local edits are not noticed", file.getParent());
             return;
           }
         }
-        if (dueAt != 0 && System.currentTimeMillis() >= dueAt) {
-          dueAt = 0;
+        if (pending && System.nanoTime() - dueAt >= 0) {
+          pending = false;
           deliver();
         }
       } catch (InterruptedException | ClosedWatchServiceException e) {
