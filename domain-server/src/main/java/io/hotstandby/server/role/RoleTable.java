@@ -9,13 +9,14 @@ import static io.hotstandby.server.role.Phase.STANDBY;
 import static io.hotstandby.server.role.Phase.STARTING;
 import static io.hotstandby.server.role.Phase.STOPPED;
 import static io.hotstandby.server.role.Phase.SUSPENDED;
+import static io.hotstandby.server.role.RoleActions.*;
+import static io.hotstandby.server.role.RoleGuards.*;
 import static io.hotstandby.server.role.Rule.Trigger.CONDITION;
 import static io.hotstandby.server.role.Rule.Trigger.anyOf;
 import static io.hotstandby.server.role.Rule.Trigger.event;
 import static io.hotstandby.server.role.Rule.Trigger.timeout;
 
 import io.hotstandby.domain.DomainRole;
-import io.hotstandby.rec.ServerState;
 import io.hotstandby.server.role.RoleEvent.ActivateRequested;
 import io.hotstandby.server.role.RoleEvent.DomainChanged;
 import io.hotstandby.server.role.RoleEvent.Paused;
@@ -45,186 +46,6 @@ public final class RoleTable {
   private static final Set<Phase> RUNNING = EnumSet.of(ACTIVE, SUSPENDED);
   private static final Set<Phase> NOT_RUNNING_A_ROLE = EnumSet.of(STARTING, INACTIVE, MAINTENANCE);
   private static final Set<Phase> ALIVE = EnumSet.complementOf(EnumSet.of(STOPPED));
-
-  // ---- guards ---------------------------------------------------------------------------------
-
-  static final Guard MAINTENANCE_SET = guard("set to maintenance", (m, e) -> m.ctx.maintenance());
-  static final Guard NO_ROLE =
-      guard("neither main nor backup", (m, e) -> m.ctx.domainRole() == DomainRole.NONE);
-  static final Guard MAIN_ALONE =
-      guard(
-          "hot standby disabled, main",
-          (m, e) -> !m.ctx.hotStandbyEnabled() && m.ctx.domainRole() == DomainRole.MAIN);
-  static final Guard BACKUP_OFF =
-      guard(
-          "hot standby disabled, backup",
-          (m, e) -> !m.ctx.hotStandbyEnabled() && m.ctx.domainRole() == DomainRole.BACKUP);
-  static final Guard IS_MAIN = guard("main", (m, e) -> m.ctx.domainRole() == DomainRole.MAIN);
-  static final Guard HEARD_ACTIVE =
-      guard("partner ACTIVE", (m, e) -> ((PeerHeard) e).state() == ServerState.ACTIVE);
-  static final Guard PARTNER_UP_ACTIVE =
-      guard("partner heard ACTIVE", (m, e) -> m.partnerUp() && partnerIs(m, ServerState.ACTIVE));
-  static final Guard PARTNER_COULD_RUN =
-      guard(
-          "partner up and could run",
-          (m, e) -> partnerCouldBeActive(m) && m.partner.runtimeReady());
-  static final Guard HANDED_TO_ME =
-      guard("partner handed over to this server", (m, e) -> handedToMe(m, (PeerHeard) e));
-  static final Guard TOOK_OVER =
-      guard(
-          "partner ACTIVE with a higher term",
-          (m, e) -> partnerIs(m, ServerState.ACTIVE) && m.partner.term() > m.term);
-  static final Guard LOST_ACTIVE_BLOCKED =
-      guard(
-          "lost partner was ACTIVE, of another product version, and the domain blocks that",
-          (m, e) ->
-              partnerIs(m, ServerState.ACTIVE)
-                  && m.ctx.versionMismatchBlocksTakeover()
-                  && !m.partner.productVersion().equals(m.ctx.productVersion()));
-  static final Guard LOST_ACTIVE_OR_HANDING_OVER =
-      guard(
-          "lost partner was ACTIVE, or this server was handing over to it",
-          (m, e) -> partnerIs(m, ServerState.ACTIVE) || m.phase == HANDING_OVER);
-  static final Guard PRECONDITIONS_MET =
-      guard("every switchover precondition met", (m, e) -> takeoverProblems(m).isEmpty());
-  static final Guard NOBODY_ACTIVE =
-      guard(
-          "no ACTIVE heard for the quiet period (timer QUIET), takeover not blocked, and the"
-              + " partner cannot be active, is a standby facing this main, or cannot run",
-          (m, e) -> nobodyActiveLongEnough(m) && mayClaimAlone(m));
-  static final Guard RETURN_DUE =
-      guard(
-          "automatic return, main, partner ACTIVE, runtime ready, stable period over (timer"
-              + " RETURN)",
-          RoleTable::returnDue);
-  static final Guard PARTNER_WINS =
-      guard(
-          "partner ACTIVE with a higher term, or the same term and this server is not the main",
-          (m, e) -> partnerWins(m, (PeerHeard) e));
-  static final Guard ASKED_TO_HAND_OVER =
-      guard(
-          "partner STANDBY asks this server to hand over",
-          (m, e) ->
-              ((PeerHeard) e).state() == ServerState.STANDBY
-                  && ((PeerHeard) e).takeoverRequest().equals(m.ctx.self()));
-  static final Guard PARTNER_READY =
-      guard("partner's runtime ready", (m, e) -> m.partner.runtimeReady());
-  static final Guard CURRENT_VIEW =
-      guard(
-          "the heartbeat echoes a send after the pause",
-          (m, e) -> ((PeerHeard) e).echoNanos() >= m.resumedAtNanos);
-  static final Guard INTEGRITY_FAILS =
-      guard(
-          "integrity configured and failing",
-          (m, e) -> m.ctx.integrityConfigured() && !m.ctx.integrityPasses());
-  static final Guard ISOLATED =
-      guard("partner not alive", (m, e) -> !m.partnerAlive).and(INTEGRITY_FAILS);
-  static final Guard WORSE_THAN_STANDBY =
-      guard(
-          "backup on local failure allowed, partner STANDBY with a lower failure weight",
-          (m, e) ->
-              m.ctx.activateBackupOnLocalFailure()
-                  && m.partnerUp()
-                  && partnerIs(m, ServerState.STANDBY)
-                  && m.ctx.health() > m.partner.health());
-
-  // ---- actions --------------------------------------------------------------------------------
-
-  static final Action ARM_JOIN =
-      action("arm JOIN", (m, e) -> m.arm(RoleTimer.JOIN, m.joinWindowMillis()));
-  static final Action ABANDON_SWITCHOVER =
-      action(
-          "abandon a switchover",
-          (m, e) -> {
-            if (m.phase == REQUESTING || m.phase == HANDING_OVER) {
-              m.notice(RoleNotice.warning(abandoned(m, e)));
-            }
-          });
-  static final Action REPORT_NO_STANDBY =
-      action(
-          "ERROR if no standby is ready",
-          (m, e) -> {
-            if (!standbyReady(m)) {
-              m.notice(
-                  RoleNotice.error(
-                      changedBy(e)
-                          + " takes the active role from this server and no standby is ready to"
-                          + " take over ("
-                          + standbyProblem(m)
-                          + ")",
-                      -1));
-            }
-          });
-  static final Action BLOCK_TAKEOVER =
-      action(
-          "WARNING, takeover blocked",
-          (m, e) -> {
-            PeerLost l = (PeerLost) e;
-            m.notice(
-                RoleNotice.warning(
-                    "not taking the active role: "
-                        + l.peer()
-                        + " runs product version "
-                        + m.partner.productVersion()
-                        + ", this server "
-                        + m.ctx.productVersion()
-                        + ", and the domain blocks a takeover on a mismatch ("
-                        + l.cause()
-                        + ")"));
-            m.takeoverBlockedByVersion = true;
-          });
-  static final Action REFUSE_ACTIVATION =
-      action(
-          "unmet preconditions",
-          (m, e) -> {
-            List<String> problems = takeoverProblems(m);
-            m.unmet(problems);
-            m.notice(RoleNotice.warning("activation refused: " + String.join("; ", problems)));
-          });
-  static final Action REPORT_DUAL_ACTIVE =
-      action(
-          "ERROR dual active with its length",
-          (m, e) -> {
-            PeerHeard p = (PeerHeard) e;
-            long since = Math.max(Math.max(p.activeSinceMillis(), m.activeSince), m.resumedAtWall);
-            long dual = Math.max(0, m.wallNow() - since);
-            m.notice(
-                RoleNotice.error(
-                    "dual active for "
-                        + dual
-                        + " ms: "
-                        + p.peer()
-                        + " is also ACTIVE (term "
-                        + p.term()
-                        + ", here "
-                        + m.term
-                        + ")",
-                    dual));
-          });
-  static final Action NOT_HANDING_OVER =
-      action(
-          "WARNING partner not ready",
-          (m, e) ->
-              m.notice(
-                  RoleNotice.warning(
-                      "not handing over: the runtime of " + m.partner.peer() + " is not ready")));
-  static final Action HOLD_WRITES =
-      action(
-          "hold writes, arm RESUME",
-          (m, e) -> {
-            long late = ((Paused) e).lateMillis();
-            if (m.phase != SUSPENDED || m.now() - m.resumedAtMono > late) {
-              m.notice(
-                  RoleNotice.warning(
-                      "process paused for "
-                          + late
-                          + " ms; device writes suspended until peers are heard"));
-            }
-            m.resumedAtWall = m.wallNow();
-            m.resumedAtMono = m.now();
-            m.resumedAtNanos = m.nanoNow();
-            m.arm(RoleTimer.RESUME, m.ctx.failoverTimeoutMillis());
-          });
 
   // ---- the table ------------------------------------------------------------------------------
 
@@ -314,7 +135,7 @@ public final class RoleTable {
             .because((m, e) -> "maintenance cleared in " + changedBy(e)));
     t.add(
         on(EnumSet.of(REQUESTING, HANDING_OVER), changed)
-            .when(guard("the partner is no longer the other side", RoleTable::swapPeerReplaced))
+            .when(SWAP_PEER_REPLACED)
             .to(STANDBY)
             .with(ABANDON_SWITCHOVER)
             .done());
@@ -325,13 +146,13 @@ public final class RoleTable {
         on(EnumSet.of(STARTING), event(PeerHeard.class))
             .when(HEARD_ACTIVE)
             .to(STANDBY)
-            .because(RoleTable::activeFound));
+            .because(RoleActions::activeFound));
     Trigger join = timeout(RoleTimer.JOIN);
     t.add(
         on(EnumSet.of(STARTING), join)
             .when(PARTNER_UP_ACTIVE)
             .to(STANDBY)
-            .because(RoleTable::activeFound));
+            .because(RoleActions::activeFound));
     t.addAll(
         activateOr(
             on(EnumSet.of(STARTING), join).when(PARTNER_COULD_RUN).when(IS_MAIN),
@@ -590,169 +411,10 @@ public final class RoleTable {
     return List.of(yes, no);
   }
 
-  private static String refusal(RoleMachine m, boolean checkIntegrity) {
-    if (!m.ctx.runtimeReady()) {
-      return "not taking the active role: the runtime is not ready";
-    }
-    if (checkIntegrity && !m.ctx.integrityPasses()) {
-      return "not taking the active role: no integrity address is reachable";
-    }
-    return "";
-  }
-
-  // ---- what the guards and reasons read ---------------------------------------------------------
-
-  private static boolean partnerIs(RoleMachine m, ServerState s) {
-    return m.partner != null && m.partner.state() == s;
-  }
-
-  private static boolean partnerCouldBeActive(RoleMachine m) {
-    return m.partnerUp()
-        && (partnerIs(m, ServerState.STARTING)
-            || partnerIs(m, ServerState.STANDBY)
-            || partnerIs(m, ServerState.ACTIVE));
-  }
-
-  private static boolean handedToMe(RoleMachine m, PeerHeard p) {
-    return p.handoverTo().equals(m.ctx.self());
-  }
-
-  private static boolean partnerWins(RoleMachine m, PeerHeard p) {
-    return p.state() == ServerState.ACTIVE
-        && (p.term() > m.term || (p.term() == m.term && m.ctx.domainRole() != DomainRole.MAIN));
-  }
-
-  private static boolean nobodyActiveLongEnough(RoleMachine m) {
-    long now = m.now();
-    long quiet = m.quietMillis();
-    return now - m.lastActiveSeen > quiet && now - m.standbySince > quiet;
-  }
-
-  /** Nobody active: this server may claim the role without waiting for the partner. */
-  private static boolean mayClaimAlone(RoleMachine m) {
-    boolean mainFacingStandby =
-        m.ctx.domainRole() == DomainRole.MAIN
-            && partnerIs(m, ServerState.STANDBY)
-            && m.partner.handoverTo().isEmpty()
-            && m.partner.takeoverRequest().isEmpty()
-            && m.phase != REQUESTING;
-    boolean partnerCannotRun = partnerIs(m, ServerState.STANDBY) && !m.partner.runtimeReady();
-    return !m.takeoverBlockedByVersion
-        && (!partnerCouldBeActive(m) || mainFacingStandby || partnerCannotRun);
-  }
-
-  private static boolean returnDue(RoleMachine m, RoleEvent e) {
-    return m.ctx.automaticReturn()
-        && m.ctx.domainRole() == DomainRole.MAIN
-        && m.partnerUp()
-        && partnerIs(m, ServerState.ACTIVE)
-        && m.ctx.runtimeReady()
-        && m.now() - m.standbySince >= m.ctx.returnStableMillis();
-  }
-
-  /** Every unmet precondition of a planned switchover to this server. */
-  static List<String> takeoverProblems(RoleMachine m) {
-    List<String> problems = new ArrayList<>();
-    if (m.phase == REQUESTING || m.phase == HANDING_OVER) {
-      problems.add("a switchover is already in progress");
-    }
-    if (!m.partnerUp()) {
-      problems.add("peer " + m.ctx.partner() + " is not reachable on any REC path");
-    } else {
-      PeerHeard p = m.partner;
-      if (p.state() != ServerState.ACTIVE) {
-        problems.add("peer " + p.peer() + " is not ACTIVE (it is " + p.state() + ")");
-      }
-      if (p.domainVersion() != m.ctx.domainVersion()) {
-        problems.add(
-            "domain versions differ (here "
-                + m.ctx.domainVersion()
-                + ", "
-                + p.peer()
-                + " "
-                + p.domainVersion()
-                + ")");
-      }
-      if (!p.productVersion().equals(m.ctx.productVersion())) {
-        problems.add(
-            "product versions differ (here "
-                + m.ctx.productVersion()
-                + ", "
-                + p.peer()
-                + " "
-                + p.productVersion()
-                + ")");
-      }
-    }
-    if (!m.ctx.runtimeReady()) {
-      problems.add("the runtime of " + m.ctx.self() + " is not ready");
-    }
-    return problems;
-  }
-
-  private static boolean standbyReady(RoleMachine m) {
-    return m.partnerUp() && partnerIs(m, ServerState.STANDBY) && m.partner.runtimeReady();
-  }
-
-  private static String standbyProblem(RoleMachine m) {
-    if (m.partner == null) {
-      return "no partner heard";
-    }
-    if (!m.partnerAlive) {
-      return m.partner.peer() + " is lost";
-    }
-    if (m.partner.state() != ServerState.STANDBY) {
-      return m.partner.peer() + " is " + m.partner.state();
-    }
-    return "the runtime of " + m.partner.peer() + " is not ready";
-  }
-
-  private static boolean swapPeerReplaced(RoleMachine m, RoleEvent e) {
-    String named = m.ctx.partner() == null ? "" : m.ctx.partner();
-    return !m.swapPeer.equals(named);
-  }
-
-  private static String activeFound(RoleMachine m, RoleEvent e) {
-    PeerHeard p = e instanceof PeerHeard h ? h : m.partner;
-    return "active " + p.peer() + " found (term " + p.term() + ")";
-  }
-
-  private static String abandoned(RoleMachine m, RoleEvent e) {
-    return m.phase == REQUESTING
-        ? "switchover abandoned: the domain changed ("
-            + changedBy(e)
-            + ") while asking "
-            + m.swapPeer
-            + " to hand over"
-        : "switchover abandoned: the domain changed ("
-            + changedBy(e)
-            + ") while handing over to "
-            + m.swapPeer;
-  }
-
-  /** How reasons name a domain change, e.g. "domain version 7". */
-  private static String changedBy(RoleEvent e) {
-    return "domain version " + ((DomainChanged) e).version();
-  }
-
-  private static String disabled(RoleEvent e) {
-    return "hot standby is disabled" + (e instanceof DomainChanged ? " in " + changedBy(e) : "");
-  }
-
   // ---- building rows --------------------------------------------------------------------------
 
   private static Rule.Builder on(Set<Phase> phases, Trigger trigger) {
     return new Rule.Builder(phases, trigger);
-  }
-
-  private static Guard guard(
-      String name, java.util.function.BiPredicate<RoleMachine, RoleEvent> test) {
-    return new Guard(name, test);
-  }
-
-  private static Action action(
-      String name, java.util.function.BiConsumer<RoleMachine, RoleEvent> run) {
-    return new Action(name, run);
   }
 
   /** An operator's Activate in phases where it can never be met: refused with the reason. */
@@ -761,15 +423,6 @@ public final class RoleTable {
         .stay()
         .with(action("unmet: " + why, (m, e) -> m.unmet(List.of(why))))
         .done();
-  }
-
-  private static Action asking(BiFunction<RoleMachine, RoleEvent, String> why) {
-    return action(
-        "NOTICE asking the active",
-        (m, e) ->
-            m.notice(
-                RoleNotice.notice(
-                    why.apply(m, e) + ": asking " + m.partner.peer() + " to hand over")));
   }
 
   // ---- rendering ------------------------------------------------------------------------------
