@@ -17,8 +17,7 @@ import java.util.List;
 final class RoleGuards {
   private RoleGuards() {}
 
-  // ---- the named guards
-  // ---------------------------------------------------------------------------------
+  // ---- the guards -------------------------------------------------------------------------------
 
   static final Guard MAINTENANCE_SET = guard("set to maintenance", (m, e) -> m.ctx.maintenance());
   static final Guard NO_ROLE =
