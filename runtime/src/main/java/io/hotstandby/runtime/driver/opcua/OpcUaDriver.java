@@ -1,77 +1,38 @@
 package io.hotstandby.runtime.driver.opcua;
 
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
-
 import io.hotstandby.runtime.driver.Driver;
 import io.hotstandby.runtime.driver.DriverSink;
-import io.hotstandby.runtime.project.DataType;
 import io.hotstandby.runtime.project.DriverSpec;
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.Quality;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
-import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
-import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfigBuilder;
-import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
-import org.eclipse.milo.opcua.sdk.client.UaSession;
-import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
-import org.eclipse.milo.opcua.sdk.client.identity.IdentityProvider;
-import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
-import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
-import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
-import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
-import org.eclipse.milo.opcua.stack.core.AttributeId;
-import org.eclipse.milo.opcua.stack.core.NamespaceTable;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
-import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
-import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
-import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.DataChangeTrigger;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.DeadbandType;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
-import org.eclipse.milo.opcua.stack.core.types.structured.DataChangeFilter;
-import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
-import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
-import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
-import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,17 +76,13 @@ public final class OpcUaDriver implements Driver {
   /** The longest a write or other service call may take. */
   static final long REQUEST_TIMEOUT_MS = 5000;
 
-  private static final long SESSION_TIMEOUT_MS = 60_000;
   private static final long CLOSE_WAIT_MS = 2000;
-  private static final String PRODUCT_URI = "urn:hotstandby:runtime";
 
   private static final Logger log = LoggerFactory.getLogger(OpcUaDriver.class);
 
   private final DriverSpec.OpcUa spec;
   private final MessageSecurityMode securityMode;
-  private final String host;
-  private final int port;
-  private final long publishingMs;
+  private final PlcConnector connector;
   private final long reconnectMinMs;
   private final long reconnectMaxMs;
   private final ScheduledThreadPoolExecutor executor;
@@ -139,48 +96,28 @@ public final class OpcUaDriver implements Driver {
   private volatile Thread driverThread;
 
   /** The connection writes use; null while down. */
-  private volatile Link live;
+  private volatile PlcConnector.Link live;
 
   // Confined to the driver thread.
   private List<TagSpec> tags = List.of();
   private DriverSink sink;
   private long generation;
-  private Link current;
+  private PlcConnector.Link current;
   private long nextDelayMs;
   private Boolean reportedUp; // null until the first report
   private String downDetail;
   private final Map<String, Object> lastValues = new HashMap<>();
   private final Set<String> conversionWarned = new HashSet<>();
-  private KeyPair keyPair;
-  private X509Certificate certificate;
-
-  /** One connected client with what was learnt about the server's nodes. */
-  private record Link(
-      OpcUaClient client,
-      String securityPolicy,
-      Map<String, NodeId> nodes,
-      Map<String, NodeId> dataTypes,
-      NamespaceTable namespaces) {}
-
-  /** A connect attempt that cannot succeed as configured; the message is the whole detail. */
-  static final class Refused extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    Refused(String message) {
-      super(message, null, false, false);
-    }
-  }
 
   /**
    * @throws IllegalArgumentException if the security mode is not None, Sign or SignAndEncrypt
    */
   public OpcUaDriver(DriverSpec.OpcUa spec) {
     this.spec = Objects.requireNonNull(spec, "spec");
-    this.securityMode = parseSecurityMode(spec.name(), spec.securityMode());
-    String url = Objects.requireNonNull(spec.endpoint(), "endpoint");
-    this.host = EndpointUtil.getHost(url);
-    this.port = EndpointUtil.getPort(url);
-    this.publishingMs = spec.publishingMs() > 0 ? spec.publishingMs() : 1000;
+    this.securityMode = PlcEndpoints.parseSecurityMode(spec.name(), spec.securityMode());
+    Objects.requireNonNull(spec.endpoint(), "endpoint");
+    this.connector =
+        new PlcConnector(spec, securityMode, spec.publishingMs() > 0 ? spec.publishingMs() : 1000);
     this.reconnectMinMs = spec.reconnectMinMs() > 0 ? spec.reconnectMinMs() : 1000;
     this.reconnectMaxMs = Math.max(reconnectMinMs, spec.reconnectMaxMs());
     this.nextDelayMs = reconnectMinMs;
@@ -240,7 +177,7 @@ public final class OpcUaDriver implements Driver {
    */
   @Override
   public CompletableFuture<Void> write(TagSpec tag, Object value) {
-    Link link = live;
+    PlcConnector.Link link = live;
     if (link == null || closed) {
       return CompletableFuture.failedFuture(
           new OpcUaWriteException("device " + name() + " not connected"));
@@ -328,7 +265,24 @@ public final class OpcUaDriver implements Driver {
     OpcUaClient[] client = new OpcUaClient[1];
     try {
       Map<String, String> badTags = new LinkedHashMap<>();
-      Link link = connect(gen, client, badTags);
+      PlcConnector.Link link =
+          connector.connect(
+              gen,
+              tags,
+              client,
+              badTags,
+              this::register,
+              new PlcConnector.Listener() {
+                @Override
+                public void lost(long g, String detail) {
+                  post(() -> OpcUaDriver.this.lost(g, detail));
+                }
+
+                @Override
+                public void value(long g, TagSpec tag, DataValue value) {
+                  post(() -> onValue(g, tag, value));
+                }
+              });
       current = link;
       live = link;
       nextDelayMs = reconnectMinMs;
@@ -343,7 +297,7 @@ public final class OpcUaDriver implements Driver {
       }
       generation++; // what the failed client still reports is stale
       String detail =
-          e instanceof Refused
+          e instanceof PlcEndpoints.Refused
               ? e.getMessage()
               : "cannot connect to " + spec.endpoint() + ": " + describe(e, CONNECT_TIMEOUT_MS);
       down(detail);
@@ -351,185 +305,7 @@ public final class OpcUaDriver implements Driver {
     }
   }
 
-  private Link connect(long gen, OpcUaClient[] clientOut, Map<String, String> badTags)
-      throws Exception {
-    String url = spec.endpoint();
-    List<EndpointDescription> endpoints =
-        await(
-            DiscoveryClient.getEndpoints(url, t -> t.setConnectTimeout(uint(CONNECT_TIMEOUT_MS))),
-            CONNECT_TIMEOUT_MS * 2);
-    EndpointDescription endpoint = selectEndpoint(endpoints, securityMode, !userName().isEmpty());
-    // The server announces its own idea of its host name, which may not resolve from here.
-    if (host != null) {
-      endpoint = EndpointUtil.updateUrl(endpoint, host, port);
-    }
-    OpcUaClientConfigBuilder config =
-        OpcUaClientConfig.builder()
-            .setEndpoint(endpoint)
-            .setApplicationName(LocalizedText.english("hotstandby runtime " + name()))
-            .setApplicationUri(applicationUri())
-            .setProductUri(PRODUCT_URI)
-            .setSessionName(() -> "hotstandby " + name())
-            .setSessionTimeout(uint(SESSION_TIMEOUT_MS))
-            .setRequestTimeout(uint(REQUEST_TIMEOUT_MS))
-            .setKeepAliveInterval(uint(KEEP_ALIVE_INTERVAL_MS))
-            .setKeepAliveTimeout(uint(KEEP_ALIVE_TIMEOUT_MS))
-            .setKeepAliveFailuresAllowed(uint(KEEP_ALIVE_FAILURES_ALLOWED))
-            .setIdentityProvider(identity());
-    if (securityMode != MessageSecurityMode.None) {
-      ensureCertificate();
-      config
-          .setKeyPair(keyPair)
-          .setCertificate(certificate)
-          .setCertificateChain(new X509Certificate[] {certificate});
-    }
-    OpcUaClient client =
-        OpcUaClient.create(config.build(), t -> t.setConnectTimeout(uint(CONNECT_TIMEOUT_MS)));
-    clientOut[0] = client;
-    synchronized (lock) {
-      if (closed) {
-        throw new InterruptedException("closed");
-      }
-      clients.add(client);
-    }
-    client.addSessionActivityListener(
-        new SessionActivityListener() {
-          @Override
-          public void onSessionInactive(UaSession session) {
-            post(() -> lost(gen, "connection to " + url + " lost"));
-          }
-        });
-    await(client.connectAsync(), CONNECT_TIMEOUT_MS * 2);
-
-    NamespaceTable namespaces = client.getNamespaceTable();
-    if (tags.stream().anyMatch(t -> OpcUaAddress.byUri(t.address()))) {
-      namespaces = await(client.readNamespaceTableAsync(), REQUEST_TIMEOUT_MS);
-    }
-    Map<String, NodeId> nodes = new LinkedHashMap<>();
-    Map<String, TagSpec> byPath = new HashMap<>();
-    for (TagSpec tag : tags) {
-      byPath.put(tag.path(), tag);
-      try {
-        nodes.put(tag.path(), OpcUaAddress.resolve(tag.address(), namespaces));
-      } catch (IllegalArgumentException e) {
-        badTags.put(tag.path(), e.getMessage());
-      }
-    }
-    Map<String, NodeId> dataTypes = readDataTypes(client, nodes);
-    if (!nodes.isEmpty()) {
-      subscribe(gen, client, nodes, byPath, badTags);
-    }
-    String policy =
-        SecurityPolicy.fromUriSafe(endpoint.getSecurityPolicyUri())
-            .map(SecurityPolicy::name)
-            .orElse(endpoint.getSecurityPolicyUri());
-    return new Link(client, policy, Map.copyOf(nodes), Map.copyOf(dataTypes), namespaces);
-  }
-
-  private void subscribe(
-      long gen,
-      OpcUaClient client,
-      Map<String, NodeId> nodes,
-      Map<String, TagSpec> byPath,
-      Map<String, String> badTags)
-      throws UaException {
-    var subscription = new OpcUaSubscription(client, (double) publishingMs);
-    subscription.setSubscriptionListener(
-        new OpcUaSubscription.SubscriptionListener() {
-          @Override
-          public void onStatusChanged(OpcUaSubscription s, StatusCode status) {
-            if (status.isBad()) {
-              post(
-                  () ->
-                      lost(
-                          gen, "subscription on " + spec.endpoint() + " ended: " + status(status)));
-            }
-          }
-
-          @Override
-          public void onTransferFailed(OpcUaSubscription s, StatusCode status) {
-            post(
-                () -> lost(gen, "subscription on " + spec.endpoint() + " lost: " + status(status)));
-          }
-
-          @Override
-          public void onWatchdogTimerElapsed(OpcUaSubscription s) {
-            post(() -> lost(gen, "no answer from " + spec.endpoint() + " (subscription watchdog)"));
-          }
-        });
-    subscription.create();
-    Map<OpcUaMonitoredItem, TagSpec> items = new HashMap<>();
-    nodes.forEach(
-        (path, nodeId) -> {
-          TagSpec tag = byPath.get(path);
-          OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(nodeId);
-          item.setSamplingInterval(samplingMs(tag));
-          if (tag.deadband() > 0
-              && tag.type() != DataType.BOOLEAN
-              && tag.type() != DataType.STRING) {
-            item.setFilter(
-                new DataChangeFilter(
-                    DataChangeTrigger.StatusValue,
-                    uint(DeadbandType.Absolute.getValue()),
-                    tag.deadband()));
-          }
-          item.setDataValueListener((i, value) -> post(() -> onValue(gen, tag, value)));
-          subscription.addMonitoredItem(item);
-          items.put(item, tag);
-        });
-    for (MonitoredItemServiceOperationResult r : subscription.createMonitoredItems()) {
-      if (!r.serviceResult().isGood()) {
-        throw new UaException(r.serviceResult(), "cannot create monitored items");
-      }
-      StatusCode operation = r.operationResult().orElse(StatusCode.BAD);
-      if (!operation.isGood()) {
-        TagSpec tag = items.get(r.monitoredItem());
-        badTags.put(
-            tag.path(),
-            "node " + nodes.get(tag.path()).toParseableString() + ": " + status(operation));
-      }
-    }
-  }
-
-  private double samplingMs(TagSpec tag) {
-    if (tag.samplingMs() > 0) {
-      return tag.samplingMs();
-    }
-    // -1: the publishing interval, as OPC UA defines it.
-    return spec.samplingMs() > 0 ? spec.samplingMs() : -1.0;
-  }
-
-  /** The DataType attribute of every node, for writes; missing where it cannot be read. */
-  private Map<String, NodeId> readDataTypes(OpcUaClient client, Map<String, NodeId> nodes)
-      throws InterruptedException {
-    if (nodes.isEmpty()) {
-      return Map.of();
-    }
-    List<String> paths = new ArrayList<>(nodes.keySet());
-    List<ReadValueId> reads =
-        paths.stream()
-            .map(
-                p ->
-                    new ReadValueId(
-                        nodes.get(p), AttributeId.DataType.uid(), null, QualifiedName.NULL_VALUE))
-            .toList();
-    Map<String, NodeId> types = new HashMap<>();
-    try {
-      DataValue[] results =
-          await(client.readAsync(0.0, TimestampsToReturn.Neither, reads), REQUEST_TIMEOUT_MS)
-              .getResults();
-      for (int i = 0; results != null && i < results.length && i < paths.size(); i++) {
-        if (results[i].value() != null && results[i].value().value() instanceof NodeId type) {
-          types.put(paths.get(i), type);
-        }
-      }
-    } catch (ExecutionException | TimeoutException e) {
-      log.debug("OPC UA driver {}: cannot read the data types of its nodes: {}", name(), e);
-    }
-    return types;
-  }
-
-  private void up(Link link, Map<String, String> badTags) {
+  private void up(PlcConnector.Link link, Map<String, String> badTags) {
     reportedUp = true;
     downDetail = null;
     String detail =
@@ -539,7 +315,7 @@ public final class OpcUaDriver implements Driver {
             + securityMode
             + (securityMode == MessageSecurityMode.None ? "" : "/" + link.securityPolicy())
             + ", "
-            + (userName().isEmpty() ? "anonymous" : "user " + userName())
+            + (connector.userName().isEmpty() ? "anonymous" : "user " + connector.userName())
             + ")";
     log.info("OPC UA driver {}: {}", name(), detail);
     emitConnection(true, detail);
@@ -555,7 +331,7 @@ public final class OpcUaDriver implements Driver {
     if (closed || gen != generation || current == null) {
       return;
     }
-    Link old = current;
+    PlcConnector.Link old = current;
     current = null;
     live = null;
     generation++;
@@ -675,6 +451,16 @@ public final class OpcUaDriver implements Driver {
     return Thread.currentThread() == driverThread;
   }
 
+  /** Keeps a new client so that closing the driver closes it. */
+  private void register(OpcUaClient client) throws InterruptedException {
+    synchronized (lock) {
+      if (closed) {
+        throw new InterruptedException("closed");
+      }
+      clients.add(client);
+    }
+  }
+
   /** Forgets a client and closes it in the background, so Milo stops reconnecting it. */
   private void drop(OpcUaClient client) {
     if (client == null) {
@@ -684,129 +470,6 @@ public final class OpcUaDriver implements Driver {
       clients.remove(client);
     }
     client.disconnectAsync();
-  }
-
-  private String userName() {
-    return spec.user() == null ? "" : spec.user();
-  }
-
-  private IdentityProvider identity() {
-    if (userName().isEmpty()) {
-      return new AnonymousProvider();
-    }
-    return new UsernameProvider(userName(), spec.password() == null ? "" : spec.password());
-  }
-
-  private String applicationUri() {
-    return PRODUCT_URI + ":opcua:" + name();
-  }
-
-  private void ensureCertificate() throws Exception {
-    if (certificate != null) {
-      return;
-    }
-    KeyPair pair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
-    var builder =
-        new SelfSignedCertificateBuilder(pair)
-            .setCommonName("hotstandby runtime " + name())
-            .setOrganization("hotstandby")
-            .setApplicationUri(applicationUri());
-    try {
-      builder.addDnsName(InetAddress.getLocalHost().getHostName());
-    } catch (UnknownHostException e) {
-      builder.addDnsName("localhost");
-    }
-    certificate = builder.build();
-    keyPair = pair;
-  }
-
-  /**
-   * The endpoint to use: the configured security mode with a policy this client knows (the highest
-   * security level first), accepting anonymous or user-name tokens as configured.
-   */
-  static EndpointDescription selectEndpoint(
-      List<EndpointDescription> endpoints, MessageSecurityMode mode, boolean userName)
-      throws Refused {
-    UserTokenType token = userName ? UserTokenType.UserName : UserTokenType.Anonymous;
-    List<EndpointDescription> withMode =
-        endpoints.stream()
-            .filter(e -> e.getSecurityMode() == mode)
-            .filter(e -> knownPolicy(e.getSecurityPolicyUri(), mode))
-            .sorted(
-                Comparator.comparingInt(
-                        (EndpointDescription e) ->
-                            e.getSecurityLevel() == null ? 0 : e.getSecurityLevel().intValue())
-                    .reversed())
-            .toList();
-    if (withMode.isEmpty()) {
-      String offered =
-          endpoints.stream()
-              .map(e -> String.valueOf(e.getSecurityMode()))
-              .collect(Collectors.toCollection(LinkedHashSet::new))
-              .stream()
-              .collect(Collectors.joining(", "));
-      throw new Refused(
-          endpointUrlOf(endpoints)
-              + " offers no endpoint with security mode "
-              + mode
-              + (offered.isEmpty() ? "" : " (it offers " + offered + ")"));
-    }
-    return withMode.stream()
-        .filter(e -> acceptsToken(e, token))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new Refused(
-                    endpointUrlOf(endpoints)
-                        + " accepts no "
-                        + (userName ? "user name" : "anonymous")
-                        + " login on its "
-                        + mode
-                        + " endpoints"));
-  }
-
-  private static String endpointUrlOf(List<EndpointDescription> endpoints) {
-    return endpoints.isEmpty() ? "the server" : endpoints.get(0).getEndpointUrl();
-  }
-
-  private static boolean knownPolicy(String uri, MessageSecurityMode mode) {
-    Optional<SecurityPolicy> policy = SecurityPolicy.fromUriSafe(uri);
-    if (policy.isEmpty()) {
-      return false;
-    }
-    return (mode == MessageSecurityMode.None) == (policy.get() == SecurityPolicy.None);
-  }
-
-  private static boolean acceptsToken(EndpointDescription e, UserTokenType token) {
-    UserTokenPolicy[] policies = e.getUserIdentityTokens();
-    return policies != null && Stream.of(policies).anyMatch(p -> p.getTokenType() == token);
-  }
-
-  private static MessageSecurityMode parseSecurityMode(String driver, String text) {
-    String mode = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-    return switch (mode) {
-      case "", "none" -> MessageSecurityMode.None;
-      case "sign" -> MessageSecurityMode.Sign;
-      case "signandencrypt" -> MessageSecurityMode.SignAndEncrypt;
-      default ->
-          throw new IllegalArgumentException(
-              "OPC UA driver "
-                  + driver
-                  + ": security mode "
-                  + text
-                  + " is not None, Sign or SignAndEncrypt");
-    };
-  }
-
-  private static <T> T await(CompletionStage<T> stage, long timeoutMs)
-      throws ExecutionException, TimeoutException, InterruptedException {
-    CompletableFuture<T> future = stage.toCompletableFuture();
-    try {
-      return future.get(timeoutMs, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | InterruptedException e) {
-      future.cancel(false);
-      throw e;
-    }
   }
 
   /** One line: "connection refused", "no answer within 5000 ms", a status name. */
