@@ -3,6 +3,7 @@ package io.hotstandby.server;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.sync.DomainStore;
+import io.hotstandby.server.lifecycle.Termination;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -75,8 +76,14 @@ public final class ServerMain implements Callable<Integer> {
               + ", endpoint "
               + domain.server(server).orElseThrow().opcUaUrl()
               + ")");
-      ds.awaitStopped();
-      return 0;
+      // Ends when a signal closed the server, or when it ended on its own (cluster member down,
+      // removed from the domain): then it is closed here and the reason becomes the exit code.
+      Termination end = ds.termination().join();
+      if (!end.message().isEmpty()) {
+        System.err.println("domain-server: " + end.message());
+      }
+      ds.close();
+      return end.exitCode();
     } catch (StartupException e) {
       System.err.println("domain-server: " + e.getMessage());
       return e.exitCode();

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
@@ -153,7 +155,7 @@ final class AdminNamespace extends SampledNamespace {
           null,
           LocalizedText.english("The content of the version, byte for byte."));
 
-  private final Supplier<ActivateResult> activate;
+  private final Supplier<CompletableFuture<ActivateResult>> activate;
   private final DomainAdminCalls domainAdmin;
   private final Function<String, Optional<UserSpec.Role>> roles;
   private final Map<Var, UaVariableNode> nodes = new HashMap<>();
@@ -164,7 +166,7 @@ final class AdminNamespace extends SampledNamespace {
    */
   AdminNamespace(
       OpcUaServer server,
-      Supplier<ActivateResult> activate,
+      Supplier<CompletableFuture<ActivateResult>> activate,
       DomainAdminCalls domainAdmin,
       Function<String, Optional<UserSpec.Role>> roles) {
     super(server, URI);
@@ -233,18 +235,18 @@ final class AdminNamespace extends SampledNamespace {
   }
 
   private void addActivateMethod(UaObjectNode server) {
-    UaMethodNode method =
-        UaMethodNode.builder(getNodeContext())
-            .setNodeId(newNodeId("Server.Activate"))
-            .setBrowseName(newQualifiedName("Activate"))
-            .setDisplayName(LocalizedText.english("Activate"))
-            .setDescription(LocalizedText.english("Make this server the active one."))
-            .build();
-    var handler = new ActivateMethod(method, activate);
-    method.setOutputArguments(handler.getOutputArguments());
-    method.setInvocationHandler(handler);
-    getNodeManager().addNode(method);
-    server.addComponent(method);
+    addMethod(
+        server,
+        "Server.Activate",
+        "Activate",
+        "Make this server the active one.",
+        new Argument[0],
+        new Argument[] {ACCEPTED, MESSAGE},
+        (session, in) ->
+            activate
+                .get()
+                .thenApply(
+                    r -> new Variant[] {new Variant(r.accepted()), new Variant(r.message())}));
   }
 
   private void addDomainMethods(UaObjectNode domain) {
@@ -255,9 +257,9 @@ final class AdminNamespace extends SampledNamespace {
         "Make a new domain file the version in force on every server.",
         new Argument[] {CONTENT_IN},
         new Argument[] {ACCEPTED, MESSAGE, VERSION_IN_FORCE},
-        (context, in) -> {
+        (session, in) -> {
           byte[] content = in[0].value() instanceof ByteString b ? b.bytesOrEmpty() : new byte[0];
-          return asAdministrator(context, user -> domainAdmin.apply(content, user));
+          return asAdministrator(session, user -> domainAdmin.apply(content, user));
         });
     addMethod(
         domain,
@@ -266,7 +268,7 @@ final class AdminNamespace extends SampledNamespace {
         "The versions of the domain file, newest first.",
         new Argument[0],
         new Argument[] {HISTORY_JSON},
-        (context, in) -> new Variant[] {new Variant(domainAdmin.historyJson())});
+        (session, in) -> domainAdmin.historyJson().thenApply(j -> new Variant[] {new Variant(j)}));
     addMethod(
         domain,
         "Domain.Show",
@@ -274,18 +276,21 @@ final class AdminNamespace extends SampledNamespace {
         "The content of one version of the domain file.",
         new Argument[] {VERSION_IN},
         new Argument[] {FOUND, CONTENT_OUT},
-        (context, in) -> {
+        (session, in) -> {
           // The content holds an inline secret and the users' password hashes.
-          if (!denied(context, UserSpec.Role.ADMINISTRATOR, "reading the domain file").isEmpty()) {
+          if (!denied(session, UserSpec.Role.ADMINISTRATOR, "reading the domain file").isEmpty()) {
             throw new UaException(
                 StatusCodes.Bad_UserAccessDenied,
                 "reading the domain file needs the Administrator role");
           }
-          Optional<byte[]> content = domainAdmin.show(versionOf(in[0]));
-          return new Variant[] {
-            new Variant(content.isPresent()),
-            new Variant(ByteString.of(content.orElse(new byte[0])))
-          };
+          return domainAdmin
+              .show(versionOf(in[0]))
+              .thenApply(
+                  content ->
+                      new Variant[] {
+                        new Variant(content.isPresent()),
+                        new Variant(ByteString.of(content.orElse(new byte[0])))
+                      });
         });
     addMethod(
         domain,
@@ -294,30 +299,27 @@ final class AdminNamespace extends SampledNamespace {
         "Make the content of an earlier version the next version of the domain file.",
         new Argument[] {VERSION_IN},
         new Argument[] {ACCEPTED, MESSAGE, VERSION_IN_FORCE},
-        (context, in) ->
-            asAdministrator(context, user -> domainAdmin.rollback(versionOf(in[0]), user)));
+        (session, in) ->
+            asAdministrator(session, user -> domainAdmin.rollback(versionOf(in[0]), user)));
   }
 
   /** A change of the domain file, made for the session's user if it is an administrator. */
-  private Variant[] asAdministrator(
-      AbstractMethodInvocationHandler.InvocationContext context,
-      Function<String, DomainAdminResult> change) {
-    String denied = denied(context, UserSpec.Role.ADMINISTRATOR, "changing the domain file");
+  private CompletableFuture<Variant[]> asAdministrator(
+      Optional<Session> session, Function<String, CompletableFuture<DomainAdminResult>> change) {
+    String denied = denied(session, UserSpec.Role.ADMINISTRATOR, "changing the domain file");
     if (!denied.isEmpty()) {
-      return change(new DomainAdminResult(false, denied, domainVersion));
+      return CompletableFuture.completedFuture(
+          change(new DomainAdminResult(false, denied, domainVersion)));
     }
-    return change(change.apply(userOf(context)));
+    return change.apply(userOf(session)).thenApply(AdminNamespace::change);
   }
 
   /** "" when the session's user has {@code needed}, else the one-line refusal. */
-  private String denied(
-      AbstractMethodInvocationHandler.InvocationContext context,
-      UserSpec.Role needed,
-      String what) {
+  private String denied(Optional<Session> session, UserSpec.Role needed, String what) {
     if (!domainAdmin.available()) {
       return ""; // the call itself answers that domain administration is not available
     }
-    String user = userOf(context);
+    String user = userOf(session);
     Optional<UserSpec.Role> role = user.equals(ANONYMOUS) ? Optional.empty() : roles.apply(user);
     if (role.isPresent() && role.get().includes(needed)) {
       return "";
@@ -354,8 +356,42 @@ final class AdminNamespace extends SampledNamespace {
     }
     method.setOutputArguments(outputs);
     method.setInvocationHandler(handler);
+    if (getServer() instanceof AsyncCallServer async) {
+      // Answered when the body's future completes; the Milo thread is free at once.
+      async.register(
+          method.getNodeId(),
+          (session, in) -> {
+            try {
+              checkArguments(inputs, in);
+              return body.invoke(Optional.of(session), in);
+            } catch (UaException e) {
+              return CompletableFuture.failedFuture(e);
+            }
+          });
+    }
     getNodeManager().addNode(method);
     parent.addComponent(method);
+  }
+
+  /** What Milo checks before a synchronous method runs: the number and types of the inputs. */
+  private static void checkArguments(Argument[] declared, Variant[] in) throws UaException {
+    if (in.length < declared.length) {
+      throw new UaException(StatusCodes.Bad_ArgumentsMissing);
+    }
+    if (in.length > declared.length) {
+      throw new UaException(StatusCodes.Bad_TooManyArguments);
+    }
+    for (int i = 0; i < in.length; i++) {
+      Object v = in[i].value();
+      NodeId type = declared[i].getDataType();
+      boolean ok =
+          v == null
+              || (type.equals(NodeIds.ByteString) && v instanceof ByteString)
+              || (type.equals(NodeIds.String) && v instanceof String);
+      if (!ok) {
+        throw new UaException(StatusCodes.Bad_InvalidArgument);
+      }
+    }
   }
 
   private static Variant[] change(DomainAdminResult result) {
@@ -369,9 +405,8 @@ final class AdminNamespace extends SampledNamespace {
   }
 
   /** The session's user name when it has one, else {@value #ANONYMOUS}. */
-  static String userOf(AbstractMethodInvocationHandler.InvocationContext context) {
-    return context
-        .getSession()
+  static String userOf(Optional<Session> session) {
+    return session
         .map(Session::getIdentity)
         .filter(Identity.UsernameIdentity.class::isInstance)
         .map(i -> ((Identity.UsernameIdentity) i).getUsername())
@@ -379,13 +414,17 @@ final class AdminNamespace extends SampledNamespace {
         .orElse(ANONYMOUS);
   }
 
-  /** What a method does with its (type-checked) input arguments. */
+  /** What a method does with its (type-checked) input arguments; answered through the future. */
   @FunctionalInterface
   private interface MethodBody {
-    Variant[] invoke(AbstractMethodInvocationHandler.InvocationContext context, Variant[] inputs)
+    CompletableFuture<Variant[]> invoke(Optional<Session> session, Variant[] inputs)
         throws UaException;
   }
 
+  /**
+   * The node's invocation handler: what a server without {@link AsyncCallServer} calls, waiting for
+   * the body's answer on the calling thread.
+   */
   private static final class AdminMethod extends AbstractMethodInvocationHandler {
     private final Argument[] inputs;
     private final Argument[] outputs;
@@ -410,32 +449,17 @@ final class AdminNamespace extends SampledNamespace {
 
     @Override
     protected Variant[] invoke(InvocationContext context, Variant[] in) throws UaException {
-      return body.invoke(context, in);
-    }
-  }
-
-  private static final class ActivateMethod extends AbstractMethodInvocationHandler {
-    private final Supplier<ActivateResult> activate;
-
-    ActivateMethod(UaMethodNode node, Supplier<ActivateResult> activate) {
-      super(node);
-      this.activate = activate;
-    }
-
-    @Override
-    public Argument[] getInputArguments() {
-      return new Argument[0];
-    }
-
-    @Override
-    public Argument[] getOutputArguments() {
-      return new Argument[] {ACCEPTED, MESSAGE};
-    }
-
-    @Override
-    protected Variant[] invoke(InvocationContext context, Variant[] inputs) {
-      ActivateResult result = activate.get();
-      return new Variant[] {new Variant(result.accepted()), new Variant(result.message())};
+      try {
+        return body.invoke(context.getSession(), in).get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof UaException ua) {
+          throw ua;
+        }
+        throw new UaException(StatusCodes.Bad_InternalError, e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UaException(StatusCodes.Bad_Shutdown, "interrupted");
+      }
     }
   }
 }

@@ -2,14 +2,16 @@ package io.hotstandby.server.opcua;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.slf4j.Logger;
@@ -17,16 +19,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls the registered {@link DomainAdmin} for the admin namespace's {@code Domain.*} methods: on
- * threads of its own, never on Milo's, with a bounded wait, and with a plain answer when no {@link
- * DomainAdmin} is registered.
+ * threads of its own, never on Milo's, answered through a future with a bounded wait, and with a
+ * plain answer when no {@link DomainAdmin} is registered.
  *
  * <p>Changes ({@code apply}, {@code rollback}) run one at a time on one thread; queries ({@code
- * history}, {@code show}) on another, so a change that takes seconds does not hold them up. A
- * change that outlasts its wait is not cancelled: a switchover or a copy to the peers half done
- * must finish or roll back on its own.
+ * history}, {@code show}) on another, so a change that takes seconds does not hold them up. Each
+ * thread has a short queue; a call that finds it full is refused at once. A change that outlasts
+ * its wait is not cancelled: a switchover or a copy to the peers half done must finish or roll back
+ * on its own.
  */
 final class DomainAdminCalls implements AutoCloseable {
   static final String NOT_AVAILABLE = "domain administration is not available on this server";
+
+  /** Changes waiting behind the one under way beyond which one is refused at once. */
+  static final int MAX_WAITING_CHANGES = 8;
+
+  /** Queries waiting behind the one under way beyond which one is refused at once. */
+  static final int MAX_WAITING_QUERIES = 16;
 
   private static final Logger log = LoggerFactory.getLogger(DomainAdminCalls.class);
 
@@ -52,8 +61,8 @@ final class DomainAdminCalls implements AutoCloseable {
     this.changeTimeoutMs = Math.max(1, changeTimeout.toMillis());
     this.queryTimeoutMs = Math.max(1, queryTimeout.toMillis());
     this.versionInForce = versionInForce;
-    this.changes = admin == null ? null : daemonThread("opcua-domain-change");
-    this.queries = admin == null ? null : daemonThread("opcua-domain-query");
+    this.changes = admin == null ? null : bounded("opcua-domain-change", MAX_WAITING_CHANGES);
+    this.queries = admin == null ? null : bounded("opcua-domain-query", MAX_WAITING_QUERIES);
   }
 
   /** Whether a domain admin was registered. */
@@ -61,30 +70,28 @@ final class DomainAdminCalls implements AutoCloseable {
     return admin != null;
   }
 
-  DomainAdminResult apply(byte[] content, String user) {
+  CompletableFuture<DomainAdminResult> apply(byte[] content, String user) {
     return change("apply", () -> admin.apply(content, user));
   }
 
-  DomainAdminResult rollback(String version, String user) {
+  CompletableFuture<DomainAdminResult> rollback(String version, String user) {
     return change("rollback", () -> admin.rollback(version, user));
   }
 
   /**
-   * @throws UaException {@code Bad_NotSupported} without a {@link DomainAdmin}, {@code Bad_Timeout}
-   *     or {@code Bad_InternalError} when it does not answer
+   * Completes exceptionally with a {@link UaException}: {@code Bad_NotSupported} without a {@link
+   * DomainAdmin}, {@code Bad_Timeout} or {@code Bad_InternalError} when it does not answer, {@code
+   * Bad_ResourceUnavailable} when too many queries wait.
    */
-  String historyJson() throws UaException {
+  CompletableFuture<String> historyJson() {
     // Not admin::historyJson, which would dereference a null admin before query() can say so.
-    String json = query("history", () -> admin.historyJson());
-    return json == null ? "[]" : json;
+    return query("history", () -> admin.historyJson()).thenApply(j -> j == null ? "[]" : j);
   }
 
-  /**
-   * @throws UaException as {@link #historyJson}
-   */
-  Optional<byte[]> show(String version) throws UaException {
-    Optional<byte[]> content = query("show", () -> admin.show(version));
-    return content == null ? Optional.empty() : content;
+  /** As {@link #historyJson}. */
+  CompletableFuture<Optional<byte[]>> show(String version) {
+    return query("show", () -> admin.show(version))
+        .thenApply(c -> c == null ? Optional.empty() : c);
   }
 
   @Override
@@ -95,53 +102,88 @@ final class DomainAdminCalls implements AutoCloseable {
     }
   }
 
-  private DomainAdminResult change(String what, Callable<DomainAdminResult> call) {
+  private CompletableFuture<DomainAdminResult> change(
+      String what, Supplier<DomainAdminResult> call) {
     if (admin == null) {
-      return refused(NOT_AVAILABLE);
+      return CompletableFuture.completedFuture(refused(NOT_AVAILABLE));
     }
+    CompletableFuture<DomainAdminResult> asked;
     try {
-      DomainAdminResult result = changes.submit(call).get(changeTimeoutMs, TimeUnit.MILLISECONDS);
-      return result != null ? result : refused("the domain " + what + " gave no answer");
-    } catch (TimeoutException e) {
-      return refused("no answer within " + changeTimeoutMs + " ms; the change may still complete");
-    } catch (ExecutionException e) {
-      log.warn("Domain {} failed", what, e.getCause());
-      return refused("domain " + what + " failed: " + e.getCause());
+      asked = CompletableFuture.supplyAsync(call, changes);
     } catch (RejectedExecutionException e) {
-      return refused("the server is shutting down");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return refused("interrupted");
+      return CompletableFuture.completedFuture(
+          refused(
+              changes.isShutdown()
+                  ? "the server is shutting down"
+                  : "refused: "
+                      + MAX_WAITING_CHANGES
+                      + " domain changes are waiting already; try again later"));
     }
+    return asked
+        .orTimeout(changeTimeoutMs, TimeUnit.MILLISECONDS)
+        .handle(
+            (result, e) -> {
+              if (e == null) {
+                return result != null ? result : refused("the domain " + what + " gave no answer");
+              }
+              Throwable cause = unwrap(e);
+              if (cause instanceof TimeoutException) {
+                return refused(
+                    "no answer within " + changeTimeoutMs + " ms; the change may still complete");
+              }
+              log.warn("Domain {} failed", what, cause);
+              return refused("domain " + what + " failed: " + cause);
+            });
   }
 
-  private <T> T query(String what, Callable<T> call) throws UaException {
+  private <T> CompletableFuture<T> query(String what, Supplier<T> call) {
     if (admin == null) {
-      throw new UaException(StatusCodes.Bad_NotSupported, NOT_AVAILABLE);
+      return CompletableFuture.failedFuture(
+          new UaException(StatusCodes.Bad_NotSupported, NOT_AVAILABLE));
     }
+    CompletableFuture<T> asked;
     try {
-      return queries.submit(call).get(queryTimeoutMs, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new UaException(
-          StatusCodes.Bad_Timeout,
-          "domain " + what + ": no answer within " + queryTimeoutMs + " ms");
-    } catch (ExecutionException e) {
-      log.warn("Domain {} failed", what, e.getCause());
-      throw new UaException(StatusCodes.Bad_InternalError, e.getCause());
+      asked = CompletableFuture.supplyAsync(call, queries);
     } catch (RejectedExecutionException e) {
-      throw new UaException(StatusCodes.Bad_Shutdown, "the server is shutting down");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UaException(StatusCodes.Bad_Shutdown, "interrupted");
+      return CompletableFuture.failedFuture(
+          queries.isShutdown()
+              ? new UaException(StatusCodes.Bad_Shutdown, "the server is shutting down")
+              : new UaException(
+                  StatusCodes.Bad_ResourceUnavailable,
+                  "domain " + what + ": " + MAX_WAITING_QUERIES + " queries are waiting already"));
     }
+    return asked
+        .orTimeout(queryTimeoutMs, TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(
+            e -> {
+              Throwable cause = unwrap(e);
+              if (cause instanceof TimeoutException) {
+                return CompletableFuture.failedFuture(
+                    new UaException(
+                        StatusCodes.Bad_Timeout,
+                        "domain " + what + ": no answer within " + queryTimeoutMs + " ms"));
+              }
+              log.warn("Domain {} failed", what, cause);
+              return CompletableFuture.failedFuture(
+                  new UaException(StatusCodes.Bad_InternalError, cause));
+            });
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   private DomainAdminResult refused(String message) {
     return new DomainAdminResult(false, message, versionInForce.getAsLong());
   }
 
-  private static ExecutorService daemonThread(String name) {
-    return Executors.newSingleThreadExecutor(
+  private static ExecutorService bounded(String name, int waiting) {
+    return new ThreadPoolExecutor(
+        1,
+        1,
+        0,
+        TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(waiting),
         r -> {
           Thread t = new Thread(r, name);
           t.setDaemon(true);

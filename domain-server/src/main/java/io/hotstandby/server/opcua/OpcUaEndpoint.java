@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -76,6 +78,10 @@ public final class OpcUaEndpoint implements AutoCloseable {
 
   private final OpcUaEndpointConfig config;
   private final String host;
+
+  /** Activations waiting behind the one under way beyond which one is refused at once. */
+  static final int MAX_WAITING_ACTIVATIONS = 4;
+
   private final ExecutorService activateExecutor;
 
   // Guards the values and the Milo nodes they are written to, so the last caller wins.
@@ -114,10 +120,15 @@ public final class OpcUaEndpoint implements AutoCloseable {
   public OpcUaEndpoint(OpcUaEndpointConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     this.host = advertisedHost(config.bindHost());
+    // Activate may take seconds: never on a Milo thread, one at a time, and a few waiting at most.
     this.activateExecutor =
-        Executors.newSingleThreadExecutor(
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_WAITING_ACTIVATIONS),
             r -> {
-              // Activate may block for seconds: never on a Milo thread, one at a time.
               Thread t = new Thread(r, "opcua-activate");
               t.setDaemon(true);
               return t;
@@ -178,7 +189,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
 
   private void createServer() {
     server =
-        new OpcUaServer(
+        new AsyncCallServer(
             serverConfig(),
             profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
     // The constructor has loaded the standard nodes; the port is not open yet.
@@ -473,25 +484,41 @@ public final class OpcUaEndpoint implements AutoCloseable {
                 .build()));
   }
 
-  private ActivateResult activate() {
+  /** Answers {@code Server.Activate} when the handler has; the Milo thread is not held. */
+  private CompletableFuture<ActivateResult> activate() {
     long timeoutMs = config.activateTimeout().toMillis();
+    CompletableFuture<ActivateResult> asked;
     try {
-      Future<ActivateResult> f = activateExecutor.submit(config.activateHandler()::activate);
-      ActivateResult result = f.get(timeoutMs, TimeUnit.MILLISECONDS);
-      return result != null ? result : new ActivateResult(false, "activation gave no answer");
-    } catch (TimeoutException e) {
-      // Not cancelled: a switchover half done must finish or roll back on its own.
-      return new ActivateResult(
-          false, "no answer within " + timeoutMs + " ms; the activation may still complete");
-    } catch (ExecutionException e) {
-      log.warn("Activate failed", e.getCause());
-      return new ActivateResult(false, "activation failed: " + e.getCause());
+      asked = CompletableFuture.supplyAsync(config.activateHandler()::activate, activateExecutor);
     } catch (RejectedExecutionException e) {
-      return new ActivateResult(false, "the server is shutting down");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new ActivateResult(false, "interrupted");
+      return CompletableFuture.completedFuture(
+          new ActivateResult(
+              false,
+              activateExecutor.isShutdown()
+                  ? "the server is shutting down"
+                  : "refused: "
+                      + MAX_WAITING_ACTIVATIONS
+                      + " activations are waiting already; try again later"));
     }
+    // Not cancelled on timeout: a switchover half done must finish or roll back on its own.
+    return asked
+        .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .handle(
+            (result, e) -> {
+              if (e == null) {
+                return result != null
+                    ? result
+                    : new ActivateResult(false, "activation gave no answer");
+              }
+              Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+              if (cause instanceof TimeoutException) {
+                return new ActivateResult(
+                    false,
+                    "no answer within " + timeoutMs + " ms; the activation may still complete");
+              }
+              log.warn("Activate failed", cause);
+              return new ActivateResult(false, "activation failed: " + cause);
+            });
   }
 
   // The version in force as last published: what a refused change reports when nobody said.

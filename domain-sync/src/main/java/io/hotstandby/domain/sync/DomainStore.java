@@ -31,7 +31,11 @@ import org.slf4j.LoggerFactory;
  * sides changed the file during a partition) is a conflict: the main server's version stays in
  * force everywhere and the other is kept in history, marked, until a later version resolves it.
  *
- * <p>Thread-safe; every method is serialised.
+ * <p>Thread-safe. Changes (open, propose, commit, refuse, receive) are serialised on the store and
+ * write the file and the history while they hold it; the readers ({@link #domain}, {@link
+ * #current}, {@link #conflict}, {@link #wroteRecently}, the history look-ups) never wait for them:
+ * what is in force is published in volatile fields, so a role thread that reads it every few
+ * hundred milliseconds is never held up by a write or an fsync.
  */
 public final class DomainStore {
   private static final Logger log = LoggerFactory.getLogger(DomainStore.class);
@@ -92,10 +96,10 @@ public final class DomainStore {
   private final String self;
   private final LongSupplier clock;
 
-  private DomainHistory history;
-  private DomainVersion current;
-  private Domain domain;
-  private String conflict = "";
+  private volatile DomainHistory history;
+  private volatile DomainVersion current;
+  private volatile Domain domain;
+  private volatile String conflict = "";
   private final Map<String, Long> written = new LinkedHashMap<>();
 
   /**
@@ -158,12 +162,12 @@ public final class DomainStore {
   }
 
   /** The domain in force. */
-  public synchronized Domain domain() {
+  public Domain domain() {
     return domain;
   }
 
   /** The version in force. */
-  public synchronized DomainVersion current() {
+  public DomainVersion current() {
     return current;
   }
 
@@ -173,17 +177,17 @@ public final class DomainStore {
   }
 
   /** An unresolved conflict in one line, or "" when there is none. */
-  public synchronized String conflict() {
+  public String conflict() {
     return conflict;
   }
 
   /** Every version this server has recorded, oldest first. */
-  public synchronized List<HistoryEntry> history() {
+  public List<HistoryEntry> history() {
     return history.entries();
   }
 
   /** Whether {@code entry} is the version in force (its latest record). */
-  public synchronized boolean inForce(HistoryEntry entry) {
+  public boolean inForce(HistoryEntry entry) {
     return entry.kind() == Kind.APPLIED && entry == lastApplied();
   }
 
@@ -383,22 +387,27 @@ public final class DomainStore {
    * Whether this store wrote a file with hash {@code sha} in the last 10 s: the file watcher then
    * sees the store's own write, not an edit.
    */
-  public synchronized boolean wroteRecently(String sha) {
-    Long at = written.get(sha);
+  public boolean wroteRecently(String sha) {
+    Long at;
+    synchronized (written) {
+      at = written.get(sha);
+    }
     return at != null && now() - at <= 10_000;
   }
 
   private void write(byte[] content) throws IOException {
     DomainFileWriter.write(file, content);
-    written.remove(Sha256.hex(content));
-    written.put(Sha256.hex(content), now());
-    while (written.size() > 16) {
-      written.remove(written.keySet().iterator().next());
+    synchronized (written) {
+      written.remove(Sha256.hex(content));
+      written.put(Sha256.hex(content), now());
+      while (written.size() > 16) {
+        written.remove(written.keySet().iterator().next());
+      }
     }
   }
 
   /** Whether this server has recorded the version with hash {@code sha} in any form. */
-  public synchronized boolean knows(String sha) {
+  public boolean knows(String sha) {
     return current.descendsFrom(sha)
         || history.entries().stream().anyMatch(e -> e.version().sha256().equals(sha));
   }
@@ -407,7 +416,7 @@ public final class DomainStore {
    * Finds a version: "" is the one in force, a number the latest recorded with that number (the one
    * put in force if any), a hex prefix of at least 6 digits the version whose hash starts so.
    */
-  public synchronized Optional<HistoryEntry> find(String selector) {
+  public Optional<HistoryEntry> find(String selector) {
     String s = selector == null ? "" : selector.trim();
     List<HistoryEntry> all = new ArrayList<>(history.entries());
     Collections.reverse(all);
@@ -503,8 +512,9 @@ public final class DomainStore {
   }
 
   private void putInForce(DomainVersion v, Domain parsed) {
-    current = v;
+    // The domain first: a reader that sees the new version then finds its domain too.
     domain = parsed;
+    current = v;
     record(v, Kind.APPLIED, "");
   }
 

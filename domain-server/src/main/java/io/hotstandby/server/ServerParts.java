@@ -1,0 +1,93 @@
+package io.hotstandby.server;
+
+import io.hotstandby.domain.Domain;
+import io.hotstandby.domain.sync.DomainStore;
+import io.hotstandby.rec.IntegrityCheck;
+import io.hotstandby.rec.LocalStatus;
+import io.hotstandby.rec.RecLink;
+import io.hotstandby.runtime.ProjectRuntime;
+import io.hotstandby.server.cluster.ClusterMember;
+import io.hotstandby.server.events.AuditLog;
+import io.hotstandby.server.events.EventLog;
+import io.hotstandby.server.opcua.OpcUaEndpoint;
+import io.hotstandby.server.role.RoleSnapshot;
+import io.hotstandby.server.role.RoleTimings;
+import io.hotstandby.server.sync.ProjectSync;
+import java.nio.file.Path;
+
+/**
+ * The parts one server is made of, as they are now: a domain change may replace the REC link and
+ * the integrity check, and the cluster member comes up after the start, so the classes that do the
+ * server's jobs read them here rather than keep their own copies. Fields that change are volatile
+ * and may be read from any thread; only the role thread replaces them.
+ */
+final class ServerParts {
+  final String self;
+  final String productVersion;
+  final Path dataDir;
+  final DomainStore store;
+  final EventLog events;
+  final AuditLog audit;
+  final ProjectRuntime runtime;
+
+  volatile Domain domain;
+  volatile RecLink rec;
+  volatile IntegrityCheck integrity;
+  volatile ClusterMember cluster;
+  volatile OpcUaEndpoint opcUa;
+  volatile ProjectSync projectSync;
+
+  ServerParts(
+      String self,
+      String productVersion,
+      Path dataDir,
+      DomainStore store,
+      Domain domain,
+      EventLog events,
+      AuditLog audit,
+      ProjectRuntime runtime) {
+    this.self = self;
+    this.productVersion = productVersion;
+    this.dataDir = dataDir;
+    this.store = store;
+    this.domain = domain;
+    this.events = events;
+    this.audit = audit;
+    this.runtime = runtime;
+  }
+
+  /** How long a planned switchover may take, as the role machine bounds it. */
+  long swapTimeoutMillis() {
+    return RoleTimings.swapTimeoutMillis(domain.hotStandby().failoverTimeoutMs());
+  }
+
+  /** The domain's failover timeout. */
+  long failoverTimeoutMillis() {
+    return domain.hotStandby().failoverTimeoutMs();
+  }
+
+  /**
+   * Whether this server could run the application: its runtime is loaded and, when the domain
+   * synchronises project files, the files it loaded are the active's. What the role machine, the
+   * heartbeats, the ServiceLevel and switchovers go by.
+   */
+  boolean ready() {
+    ProjectSync p = projectSync;
+    return runtime.ready() && (p == null || p.projectsMatchActive());
+  }
+
+  /** What this server announces in its heartbeats. */
+  LocalStatus localStatus(RoleSnapshot s) {
+    return new LocalStatus(
+        s.state(),
+        s.term(),
+        s.activeSinceMillis(),
+        runtime.health(),
+        ready(),
+        domain.version(),
+        0,
+        productVersion,
+        s.takeoverRequest(),
+        s.handoverTo());
+  }
+}

@@ -1,0 +1,167 @@
+package io.hotstandby.server.opcua;
+
+import static org.eclipse.milo.opcua.sdk.server.servicesets.AbstractServiceSet.createResponseHeader;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.milo.opcua.sdk.server.AddressSpace.CallContext;
+import org.eclipse.milo.opcua.sdk.server.DiagnosticsContext;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.Session;
+import org.eclipse.milo.opcua.sdk.server.servicesets.Service;
+import org.eclipse.milo.opcua.sdk.server.servicesets.impl.AccessController.AccessResult;
+import org.eclipse.milo.opcua.sdk.server.servicesets.impl.DefaultMethodServiceSet;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.types.UaRequestMessageType;
+import org.eclipse.milo.opcua.stack.core.types.UaResponseMessageType;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DiagnosticInfo;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallRequest;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallResponse;
+import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
+import org.eclipse.milo.opcua.stack.core.util.Lists;
+import org.eclipse.milo.opcua.stack.transport.server.OpcServerTransportFactory;
+import org.eclipse.milo.opcua.stack.transport.server.ServiceRequestContext;
+
+/**
+ * Milo's server, with methods that are answered later: a Call that includes one of the {@link
+ * #register}ed methods is answered when their futures complete, and the Milo thread that took it is
+ * free at once. Milo 1.1.2's {@code MethodInvocationHandler.invoke} returns its result
+ * synchronously, and so does the default method service set; the one asynchronous path is a service
+ * handler implementing {@code AbstractServiceHandler.AsyncServiceHandler}, whose future the
+ * server's request dispatch completes the response with. This class registers such a handler for
+ * the Call service; calls to other methods go to Milo's own method service set as before.
+ */
+final class AsyncCallServer extends OpcUaServer {
+
+  /** A method whose answer comes later. */
+  @FunctionalInterface
+  interface AsyncMethod {
+    /**
+     * @param session the caller's session
+     * @param inputs the input arguments as sent (checked by the method itself)
+     * @return the output arguments; a {@link UaException} makes the call's status
+     */
+    CompletableFuture<Variant[]> call(Session session, Variant[] inputs);
+  }
+
+  private final Map<NodeId, AsyncMethod> methods = new ConcurrentHashMap<>();
+
+  AsyncCallServer(OpcUaServerConfig config, OpcServerTransportFactory transports) {
+    super(config, transports);
+    DefaultMethodServiceSet ordinary = new DefaultMethodServiceSet(this);
+    config.getEndpoints().stream()
+        .map(e -> EndpointUtil.getPath(e.getEndpointUrl()))
+        .distinct()
+        .filter(path -> !path.endsWith("/discovery"))
+        .forEach(path -> addServiceHandler(path, Service.METHOD_CALL, new AsyncCall(ordinary)));
+  }
+
+  /** Answers calls of {@code methodId} through {@code method}. */
+  void register(NodeId methodId, AsyncMethod method) {
+    methods.put(methodId, method);
+  }
+
+  private final class AsyncCall implements AsyncServiceHandler {
+    private final DefaultMethodServiceSet ordinary;
+
+    AsyncCall(DefaultMethodServiceSet ordinary) {
+      this.ordinary = ordinary;
+    }
+
+    @Override
+    public CompletableFuture<UaResponseMessageType> handleAsync(
+        ServiceRequestContext context, UaRequestMessageType message) {
+      CallRequest request = (CallRequest) message;
+      List<CallMethodRequest> calls = Lists.ofNullable(request.getMethodsToCall());
+      try {
+        if (calls.stream().noneMatch(c -> methods.containsKey(c.getMethodId()))) {
+          return CompletableFuture.completedFuture(ordinary.onCall(context, request));
+        }
+        return call(context, request, calls);
+      } catch (UaException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    private CompletableFuture<UaResponseMessageType> call(
+        ServiceRequestContext context, CallRequest request, List<CallMethodRequest> calls)
+        throws UaException {
+      Session session = getSessionManager().getSession(context, request.getRequestHeader());
+      if (calls.size() > getConfig().getLimits().getMaxNodesPerMethodCall().longValue()) {
+        throw new UaException(StatusCodes.Bad_TooManyOperations);
+      }
+      Map<CallMethodRequest, AccessResult> access =
+          getAccessController().checkCallAccess(session, calls);
+      List<CompletableFuture<CallMethodResult>> results = new ArrayList<>();
+      for (CallMethodRequest c : calls) {
+        AsyncMethod method = methods.get(c.getMethodId());
+        if (access.get(c) instanceof AccessResult.Denied denied) {
+          results.add(CompletableFuture.completedFuture(result(denied.statusCode())));
+        } else if (method != null) {
+          results.add(callLater(method, session, c));
+        } else {
+          var callContext =
+              new CallContext(
+                  AsyncCallServer.this,
+                  session,
+                  new DiagnosticsContext<>(),
+                  request.getRequestHeader().getAuditEntryId(),
+                  request.getRequestHeader().getTimeoutHint(),
+                  request.getRequestHeader().getAdditionalHeader());
+          results.add(
+              CompletableFuture.completedFuture(
+                  getAddressSpaceManager().call(callContext, List.of(c)).get(0)));
+        }
+      }
+      session.getSessionDiagnostics().getCallCount().incrementTotalCount();
+      session.getSessionDiagnostics().getTotalRequestCount().incrementTotalCount();
+      return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+          .thenApply(
+              x ->
+                  new CallResponse(
+                      createResponseHeader(request),
+                      results.stream()
+                          .map(CompletableFuture::join)
+                          .toArray(CallMethodResult[]::new),
+                      new DiagnosticInfo[0]));
+    }
+
+    private CompletableFuture<CallMethodResult> callLater(
+        AsyncMethod method, Session session, CallMethodRequest c) {
+      Variant[] inputs = c.getInputArguments() == null ? new Variant[0] : c.getInputArguments();
+      CompletableFuture<Variant[]> outputs;
+      try {
+        outputs = method.call(session, inputs);
+      } catch (RuntimeException e) {
+        outputs = CompletableFuture.failedFuture(e);
+      }
+      return outputs.handle(
+          (out, e) -> {
+            if (e == null) {
+              return new CallMethodResult(
+                  StatusCode.GOOD, new StatusCode[0], new DiagnosticInfo[0], out);
+            }
+            Throwable cause =
+                e.getCause() != null && !(e instanceof UaException) ? e.getCause() : e;
+            return result(
+                cause instanceof UaException ua
+                    ? ua.getStatusCode()
+                    : new StatusCode(StatusCodes.Bad_InternalError));
+          });
+    }
+
+    private static CallMethodResult result(StatusCode status) {
+      return new CallMethodResult(status, new StatusCode[0], new DiagnosticInfo[0], new Variant[0]);
+    }
+  }
+}
