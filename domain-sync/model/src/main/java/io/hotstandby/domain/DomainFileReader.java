@@ -1,5 +1,6 @@
 package io.hotstandby.domain;
 
+import io.hotstandby.xml.XmlElement;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class DomainFileReader {
    */
   public static Domain parse(Path file, byte[] content) throws DomainFileException {
     Path abs = file.toAbsolutePath().normalize();
-    Domain domain = map(abs, content, XmlElement.parse(abs, content));
+    Domain domain = map(abs, content, XmlElement.parse(abs, content, DomainFileException::new));
     List<DomainFileException> problems = DomainValidator.validate(domain);
     if (!problems.isEmpty()) {
       throw problems.get(0);
@@ -56,7 +57,8 @@ public final class DomainFileReader {
     return domain;
   }
 
-  private static Domain map(Path file, byte[] content, XmlElement root) throws DomainFileException {
+  private static Domain map(Path file, byte[] content, XmlElement<DomainFileException> root)
+      throws DomainFileException {
     if (!root.name().equals("domain")) {
       throw root.error(root.label(), "root element must be <domain>");
     }
@@ -85,7 +87,8 @@ public final class DomainFileReader {
         users);
   }
 
-  private static byte[] secret(Path file, XmlElement e) throws DomainFileException {
+  private static byte[] secret(Path file, XmlElement<DomainFileException> e)
+      throws DomainFileException {
     e.expect(Set.of("file"), NONE, true);
     Optional<String> text = e.text();
     Optional<String> ref = e.attr("file");
@@ -112,21 +115,22 @@ public final class DomainFileReader {
     return secret;
   }
 
-  private static List<ServerSpec> servers(XmlElement e) throws DomainFileException {
+  private static List<ServerSpec> servers(XmlElement<DomainFileException> e)
+      throws DomainFileException {
     e.expect(NONE, Set.of("server"), false);
     List<ServerSpec> servers = new ArrayList<>();
-    for (XmlElement s : e.list("server", "name")) {
+    for (XmlElement<DomainFileException> s : e.list("server", "name")) {
       s.expect(Set.of("name", "host", "maintenance"), Set.of("hazelcast", "opcua", "rec"), false);
       String name = s.requiredAttr("name");
       String host = s.requiredAttr("host");
       boolean maintenance = s.boolAttr("maintenance", false);
-      XmlElement hz = s.required("hazelcast");
+      XmlElement<DomainFileException> hz = s.required("hazelcast");
       hz.expect(Set.of("port", "publicPort"), NONE, false);
       int hazelcast = hz.requiredInt("port");
       int hazelcastPublic = hz.intAttr("publicPort", hazelcast);
       int opcUa = port(s.required("opcua"));
       List<RecEndpoint> rec = new ArrayList<>();
-      for (XmlElement r : s.list("rec", "path")) {
+      for (XmlElement<DomainFileException> r : s.list("rec", "path")) {
         r.expect(Set.of("path", "host", "port", "bind", "bindPort"), NONE, false);
         String path = r.requiredAttr("path");
         String recHost = r.attr("host").isPresent() ? r.requiredAttr("host") : host;
@@ -139,12 +143,13 @@ public final class DomainFileReader {
     return servers;
   }
 
-  private static int port(XmlElement e) throws DomainFileException {
+  private static int port(XmlElement<DomainFileException> e) throws DomainFileException {
     e.expect(Set.of("port"), NONE, false);
     return e.requiredInt("port");
   }
 
-  private static HotStandbySpec hotStandby(XmlElement e) throws DomainFileException {
+  private static HotStandbySpec hotStandby(XmlElement<DomainFileException> e)
+      throws DomainFileException {
     e.expect(
         Set.of(
             "enabled",
@@ -168,7 +173,7 @@ public final class DomainFileReader {
     ReturnPolicy returnToMain = returnPolicy(e);
     long stable = e.longAttr("returnStableMs", HotStandbySpec.DEFAULT_RETURN_STABLE_MS);
     List<IntegrityAddress> integrity = new ArrayList<>();
-    for (XmlElement i : e.list("integrity", null)) {
+    for (XmlElement<DomainFileException> i : e.list("integrity", null)) {
       i.expect(Set.of("host", "port"), NONE, false);
       integrity.add(new IntegrityAddress(i.requiredAttr("host"), i.requiredInt("port")));
     }
@@ -186,7 +191,8 @@ public final class DomainFileReader {
         e.boolAttr("versionMismatchBlocksTakeover", false));
   }
 
-  private static StandbyMode standbyMode(XmlElement e) throws DomainFileException {
+  private static StandbyMode standbyMode(XmlElement<DomainFileException> e)
+      throws DomainFileException {
     String raw = e.attr("standbyMode").orElse("warm").strip();
     return switch (raw) {
       case "warm" -> StandbyMode.WARM;
@@ -195,7 +201,8 @@ public final class DomainFileReader {
     };
   }
 
-  private static ReturnPolicy returnPolicy(XmlElement e) throws DomainFileException {
+  private static ReturnPolicy returnPolicy(XmlElement<DomainFileException> e)
+      throws DomainFileException {
     String raw = e.attr("returnToMain").orElse("manual").strip();
     return switch (raw) {
       case "manual" -> ReturnPolicy.MANUAL;
@@ -205,7 +212,8 @@ public final class DomainFileReader {
     };
   }
 
-  private static ProjectSyncSpec projectSync(Optional<XmlElement> e) throws DomainFileException {
+  private static ProjectSyncSpec projectSync(Optional<XmlElement<DomainFileException>> e)
+      throws DomainFileException {
     if (e.isEmpty()) {
       return ProjectSyncSpec.DISABLED;
     }
@@ -214,13 +222,14 @@ public final class DomainFileReader {
         e.get().intAttr("bandwidthKBps", ProjectSyncSpec.DISABLED.bandwidthKBps()));
   }
 
-  private static List<UserSpec> users(Optional<XmlElement> e) throws DomainFileException {
+  private static List<UserSpec> users(Optional<XmlElement<DomainFileException>> e)
+      throws DomainFileException {
     if (e.isEmpty()) {
       return List.of();
     }
     e.get().expect(NONE, Set.of("user"), false);
     List<UserSpec> users = new ArrayList<>();
-    for (XmlElement u : e.get().list("user", "name")) {
+    for (XmlElement<DomainFileException> u : e.get().list("user", "name")) {
       u.expect(Set.of("name", "role", "password"), NONE, false);
       String role = u.requiredAttr("role").strip();
       UserSpec.Role r;
@@ -235,20 +244,21 @@ public final class DomainFileReader {
     return users;
   }
 
-  private static List<Path> projects(Path file, Optional<XmlElement> e) throws DomainFileException {
+  private static List<Path> projects(Path file, Optional<XmlElement<DomainFileException>> e)
+      throws DomainFileException {
     if (e.isEmpty()) {
       return List.of();
     }
     e.get().expect(Set.of("sync", "bandwidthKBps"), Set.of("project"), false);
     List<Path> projects = new ArrayList<>();
-    for (XmlElement p : e.get().list("project", null)) {
+    for (XmlElement<DomainFileException> p : e.get().list("project", null)) {
       p.expect(Set.of("file"), NONE, false);
       projects.add(resolve(file, p, "file"));
     }
     return projects;
   }
 
-  private static Path resolve(Path domainFile, XmlElement e, String attribute)
+  private static Path resolve(Path domainFile, XmlElement<DomainFileException> e, String attribute)
       throws DomainFileException {
     String raw = e.requiredAttr(attribute);
     try {

@@ -1,5 +1,6 @@
 package io.hotstandby.domain;
 
+import io.hotstandby.xml.FieldPath;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,28 +93,28 @@ public final class DomainValidator {
     for (int i = 0; i < d.servers().size(); i++) {
       ServerSpec s = d.servers().get(i);
       String at = Fields.server(s.name());
-      if (checkIdentifier(Fields.attr(at, "name"), s.name()) && !names.add(s.name())) {
+      if (checkIdentifier(FieldPath.attr(at, "name"), s.name()) && !names.add(s.name())) {
         // by name the field would point at the first server of that name
         problem(
-            Fields.attr(Fields.serverAt(i), "name"), "duplicate server name '" + s.name() + "'");
+            FieldPath.attr(Fields.serverAt(i), "name"), "duplicate server name '" + s.name() + "'");
       }
       if (s.host() == null || s.host().isBlank()) {
-        problem(Fields.attr(at, "host"), "must not be empty");
+        problem(FieldPath.attr(at, "host"), "must not be empty");
       }
-      checkPort(Fields.attr(at + "/hazelcast", "port"), s.hazelcastPort());
-      checkPort(Fields.attr(at + "/hazelcast", "publicPort"), s.hazelcastPublicPort());
-      checkPort(Fields.attr(at + "/opcua", "port"), s.opcUaPort());
+      checkPort(FieldPath.attr(at + "/hazelcast", "port"), s.hazelcastPort());
+      checkPort(FieldPath.attr(at + "/hazelcast", "publicPort"), s.hazelcastPublicPort());
+      checkPort(FieldPath.attr(at + "/opcua", "port"), s.opcUaPort());
       if (s.recPaths().isEmpty()) {
         problem(at + "/rec", "at least one REC path is required");
       }
       Set<String> paths = new HashSet<>();
       for (RecEndpoint r : s.recPaths()) {
         String rec = Fields.rec(s.name(), r.path());
-        if (checkIdentifier(Fields.attr(rec, "path"), r.path()) && !paths.add(r.path())) {
-          problem(Fields.attr(rec, "path"), "duplicate REC path '" + r.path() + "'");
+        if (checkIdentifier(FieldPath.attr(rec, "path"), r.path()) && !paths.add(r.path())) {
+          problem(FieldPath.attr(rec, "path"), "duplicate REC path '" + r.path() + "'");
         }
-        checkPort(Fields.attr(rec, "port"), r.port());
-        checkPort(Fields.attr(rec, "bindPort"), r.bindPort());
+        checkPort(FieldPath.attr(rec, "port"), r.port());
+        checkPort(FieldPath.attr(rec, "bindPort"), r.bindPort());
       }
     }
   }
@@ -123,11 +124,11 @@ public final class DomainValidator {
     Map<String, String> used = new HashMap<>();
     for (ServerSpec s : d.servers()) {
       String at = Fields.server(s.name());
-      claim(used, "TCP", s.host(), s.hazelcastPort(), Fields.attr(at + "/hazelcast", "port"));
-      claim(used, "TCP", s.host(), s.opcUaPort(), Fields.attr(at + "/opcua", "port"));
+      claim(used, "TCP", s.host(), s.hazelcastPort(), FieldPath.attr(at + "/hazelcast", "port"));
+      claim(used, "TCP", s.host(), s.opcUaPort(), FieldPath.attr(at + "/opcua", "port"));
       for (RecEndpoint r : s.recPaths()) {
         String rec = Fields.rec(s.name(), r.path());
-        claim(used, "UDP", r.bindHost(), r.bindPort(), Fields.attr(rec, "bindPort"));
+        claim(used, "UDP", r.bindHost(), r.bindPort(), FieldPath.attr(rec, "bindPort"));
       }
     }
   }
@@ -142,8 +143,8 @@ public final class DomainValidator {
 
   private void checkHotStandby() {
     HotStandbySpec h = d.hotStandby();
-    String main = Fields.attr(Fields.HOT_STANDBY, "main");
-    String backup = Fields.attr(Fields.HOT_STANDBY, "backup");
+    String main = FieldPath.attr(Fields.HOT_STANDBY, "main");
+    String backup = FieldPath.attr(Fields.HOT_STANDBY, "backup");
     boolean mainOk = checkDeclared(main, h.main());
     boolean backupOk = h.backup() == null || checkDeclared(backup, h.backup());
     if (h.backup() == null && h.enabled()) {
@@ -157,13 +158,13 @@ public final class DomainValidator {
     int hb = h.heartbeatMs();
     if (hb < MIN_HEARTBEAT_MS || hb > MAX_HEARTBEAT_MS) {
       problem(
-          Fields.attr(Fields.HOT_STANDBY, "heartbeatMs"),
+          FieldPath.attr(Fields.HOT_STANDBY, "heartbeatMs"),
           hb + " is outside " + MIN_HEARTBEAT_MS + ".." + MAX_HEARTBEAT_MS);
     }
     int timeout = h.failoverTimeoutMs();
     if (timeout < 2L * hb || timeout > MAX_FAILOVER_TIMEOUT_MS) {
       problem(
-          Fields.attr(Fields.HOT_STANDBY, "failoverTimeoutMs"),
+          FieldPath.attr(Fields.HOT_STANDBY, "failoverTimeoutMs"),
           timeout
               + " is outside "
               + 2L * hb
@@ -173,15 +174,15 @@ public final class DomainValidator {
     }
     if (h.returnStableMs() < 0 || h.returnStableMs() > MAX_RETURN_STABLE_MS) {
       problem(
-          Fields.attr(Fields.HOT_STANDBY, "returnStableMs"),
+          FieldPath.attr(Fields.HOT_STANDBY, "returnStableMs"),
           h.returnStableMs() + " is outside 0.." + MAX_RETURN_STABLE_MS);
     }
     for (int i = 0; i < h.integrity().size(); i++) {
       IntegrityAddress a = h.integrity().get(i);
       if (a.host() == null || a.host().isBlank()) {
-        problem(Fields.attr(Fields.integrity(i), "host"), "must not be empty");
+        problem(FieldPath.attr(Fields.integrity(i), "host"), "must not be empty");
       }
-      checkPort(Fields.attr(Fields.integrity(i), "port"), a.port());
+      checkPort(FieldPath.attr(Fields.integrity(i), "port"), a.port());
     }
   }
 
@@ -226,7 +227,7 @@ public final class DomainValidator {
     for (int i = 0; i < d.projects().size(); i++) {
       Path p = d.projects().get(i);
       if (!seen.add(p)) {
-        problem(Fields.attr(Fields.project(i), "file"), "duplicate project " + p);
+        problem(FieldPath.attr(Fields.project(i), "file"), "duplicate project " + p);
       }
     }
   }

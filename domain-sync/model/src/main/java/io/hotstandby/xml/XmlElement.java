@@ -1,4 +1,4 @@
-package io.hotstandby.runtime.project;
+package io.hotstandby.xml;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
@@ -20,63 +20,86 @@ import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXParseException;
 
 /**
- * One element of a parsed project file with strict accessors: every failure is a {@link
- * ProjectFileException} naming the element or attribute by its path from the root element.
+ * One element of a parsed file in a strict XML format (the domain file, project files) with strict
+ * accessors: every failure is an exception of the format, made by its {@link
+ * XmlFileException.Factory}, naming the element or attribute by its {@link FieldPath} from the
+ * root.
+ *
+ * @param <E> the format's exception
  */
-final class ProjectElement {
+public final class XmlElement<E extends XmlFileException> {
   private final Path file;
+  private final XmlFileException.Factory<E> errors;
   private final ImmutableNode node;
   private final String path;
   private final String positional;
 
-  private ProjectElement(Path file, ImmutableNode node, String path, String positional) {
+  private XmlElement(
+      Path file,
+      XmlFileException.Factory<E> errors,
+      ImmutableNode node,
+      String path,
+      String positional) {
     this.file = file;
+    this.errors = errors;
     this.node = node;
     this.path = path;
     this.positional = positional;
   }
 
-  /** Parses {@code content} with Commons Configuration and returns the root element. */
-  static ProjectElement parse(Path file, byte[] content) throws ProjectFileException {
+  /**
+   * Parses {@code content} with Commons Configuration and returns the root element.
+   *
+   * @param errors makes the format's exception for every problem found
+   */
+  public static <E extends XmlFileException> XmlElement<E> parse(
+      Path file, byte[] content, XmlFileException.Factory<E> errors) throws E {
     XMLConfiguration config = new XMLConfiguration();
     config.setDocumentBuilder(documentBuilder());
     try {
       new FileHandler(config).load(new ByteArrayInputStream(content));
     } catch (ConfigurationException e) {
-      throw xmlError(file, e);
+      throw xmlError(file, errors, e);
     }
     ImmutableNode root = config.getNodeModel().getNodeHandler().getRootNode();
-    return new ProjectElement(file, root, "", "");
+    return new XmlElement<>(file, errors, root, "", "");
   }
 
-  String name() {
+  public String name() {
     return node.getNodeName();
   }
 
   /** The element in messages: its path, or its name for the root (whose path is empty). */
-  String label() {
+  public String label() {
     return path.isEmpty() ? name() : path;
   }
 
-  /** The element's path with its position instead of its key ({@code tags/tag[2]}). */
-  String positional() {
-    return positional;
-  }
-
-  String path() {
+  /** The element's path from the root, e.g. {@code tags/tag[@name='A']}; empty for the root. */
+  public String path() {
     return path;
   }
 
-  String field(String attribute) {
-    return ProjectFields.attr(path, attribute);
+  /** The element's path with its position instead of its key ({@code tags/tag[2]}). */
+  public String positional() {
+    return positional;
   }
 
-  ProjectFileException error(String field, String problem) {
-    return new ProjectFileException(file, field, problem);
+  /** The field name of one of the element's attributes. */
+  public String field(String attribute) {
+    return FieldPath.attr(path, attribute);
+  }
+
+  public E error(String field, String problem) {
+    return errors.create(file, field, problem, null);
   }
 
   /** Rejects attributes and child elements not listed, and any text. */
-  void expect(Set<String> attributes, Set<String> children) throws ProjectFileException {
+  public void expect(Set<String> attributes, Set<String> children) throws E {
+    expect(attributes, children, false);
+  }
+
+  /** Rejects attributes and child elements not listed, and text unless {@code text} is true. */
+  public void expect(Set<String> attributes, Set<String> children, boolean text) throws E {
     for (String a : node.getAttributes().keySet()) {
       if (!attributes.contains(a)) {
         throw error(field(a), "unknown attribute (allowed: " + allowed(attributes) + ")");
@@ -85,22 +108,27 @@ final class ProjectElement {
     for (ImmutableNode c : node.getChildren()) {
       if (!children.contains(c.getNodeName())) {
         throw error(
-            ProjectFields.child(path, c.getNodeName()),
+            FieldPath.child(path, c.getNodeName()),
             "unknown element (allowed: " + allowed(children) + ")");
       }
     }
-    Object text = node.getValue();
-    if (text != null && !text.toString().isBlank()) {
+    if (!text && text().isPresent()) {
       throw error(label(), "unexpected text");
     }
   }
 
-  Optional<String> attr(String name) {
+  /** The element's text, if it has any that is not blank. */
+  public Optional<String> text() {
+    Object v = node.getValue();
+    return v == null || v.toString().isBlank() ? Optional.empty() : Optional.of(v.toString());
+  }
+
+  public Optional<String> attr(String name) {
     return Optional.ofNullable(node.getAttributes().get(name)).map(Object::toString);
   }
 
   /** A present attribute must not be blank; absent is {@code required attribute missing}. */
-  String requiredAttr(String name) throws ProjectFileException {
+  public String requiredAttr(String name) throws E {
     String v = attr(name).orElseThrow(() -> error(field(name), "required attribute missing"));
     if (v.isBlank()) {
       throw error(field(name), "must not be empty");
@@ -109,11 +137,11 @@ final class ProjectElement {
   }
 
   /** The attribute if present (then not blank), else null. */
-  String optionalAttr(String name) throws ProjectFileException {
+  public String optionalAttr(String name) throws E {
     return attr(name).isPresent() ? requiredAttr(name) : null;
   }
 
-  int requiredInt(String name) throws ProjectFileException {
+  public int requiredInt(String name) throws E {
     String raw = requiredAttr(name).strip();
     try {
       return Integer.parseInt(raw);
@@ -122,14 +150,11 @@ final class ProjectElement {
     }
   }
 
-  int intAttr(String name, int defaultValue) throws ProjectFileException {
+  public int intAttr(String name, int defaultValue) throws E {
     return attr(name).isPresent() ? requiredInt(name) : defaultValue;
   }
 
-  long longAttr(String name, long defaultValue) throws ProjectFileException {
-    if (attr(name).isEmpty()) {
-      return defaultValue;
-    }
+  public long requiredLong(String name) throws E {
     String raw = requiredAttr(name).strip();
     try {
       return Long.parseLong(raw);
@@ -138,25 +163,11 @@ final class ProjectElement {
     }
   }
 
-  /** A decimal number ({@code 12}, {@code -0.5}, {@code 1e3}); null when absent. */
-  Double doubleAttr(String name) throws ProjectFileException {
-    if (attr(name).isEmpty()) {
-      return null;
-    }
-    String raw = requiredAttr(name).strip();
-    try {
-      return DataType.parseDouble(raw);
-    } catch (IllegalArgumentException e) {
-      throw error(field(name), e.getMessage());
-    }
+  public long longAttr(String name, long defaultValue) throws E {
+    return attr(name).isPresent() ? requiredLong(name) : defaultValue;
   }
 
-  double doubleAttr(String name, double defaultValue) throws ProjectFileException {
-    Double v = doubleAttr(name);
-    return v == null ? defaultValue : v;
-  }
-
-  boolean boolAttr(String name, boolean defaultValue) throws ProjectFileException {
+  public boolean boolAttr(String name, boolean defaultValue) throws E {
     Optional<String> raw = attr(name).map(String::strip);
     if (raw.isEmpty()) {
       return defaultValue;
@@ -168,23 +179,35 @@ final class ProjectElement {
     };
   }
 
+  /** The single child of that name; absent is an error. */
+  public XmlElement<E> required(String childName) throws E {
+    return optional(childName)
+        .orElseThrow(() -> error(FieldPath.child(path, childName), "required element missing"));
+  }
+
   /** The single child of that name, if any; more than one is an error. */
-  Optional<ProjectElement> optional(String childName) throws ProjectFileException {
+  public Optional<XmlElement<E>> optional(String childName) throws E {
     List<ImmutableNode> found = node.getChildren(childName);
+    String at = FieldPath.child(path, childName);
     if (found.size() > 1) {
-      throw error(
-          ProjectFields.child(path, childName),
-          "element may appear only once, found " + found.size());
+      throw error(at, "element may appear only once, found " + found.size());
     }
-    return found.stream()
-        .findFirst()
-        .map(
-            c ->
-                new ProjectElement(
-                    file,
-                    c,
-                    ProjectFields.child(path, childName),
-                    ProjectFields.child(path, childName)));
+    return found.stream().findFirst().map(c -> new XmlElement<>(file, errors, c, at, at));
+  }
+
+  /**
+   * Every child of that name. Each is named by its {@code keyAttribute} when it has one (e.g.
+   * {@code server[@name='alpha']}), otherwise by its position counted from 1.
+   *
+   * @param keyAttribute the attribute that tells the children apart, or null
+   */
+  public List<XmlElement<E>> list(String childName, String keyAttribute) {
+    List<XmlElement<E>> result = new ArrayList<>();
+    List<ImmutableNode> found = node.getChildren(childName);
+    for (int i = 0; i < found.size(); i++) {
+      result.add(child(found.get(i), i, keyAttribute));
+    }
+    return result;
   }
 
   /**
@@ -192,25 +215,27 @@ final class ProjectElement {
    * one ({@code driver[@name='plc']}), otherwise by its position among the siblings of the same
    * element name, counted from 1 ({@code driver[2]}).
    */
-  List<ProjectElement> children() {
-    List<ProjectElement> result = new ArrayList<>();
+  public List<XmlElement<E>> children() {
+    List<XmlElement<E>> result = new ArrayList<>();
     Map<String, Integer> counts = new HashMap<>();
     for (ImmutableNode c : node.getChildren()) {
-      int index = counts.merge(c.getNodeName(), 1, Integer::sum) - 1;
-      String at = ProjectFields.at(c.getNodeName(), index);
-      Object key = c.getAttributes().get("name");
-      String named =
-          key == null || key.toString().isBlank()
-              ? at
-              : ProjectFields.byName(c.getNodeName(), key.toString());
-      result.add(
-          new ProjectElement(
-              file, c, ProjectFields.child(path, named), ProjectFields.child(path, at)));
+      result.add(child(c, counts.merge(c.getNodeName(), 1, Integer::sum) - 1, "name"));
     }
     return result;
   }
 
-  private ProjectFileException badWholeNumber(String name, String raw) {
+  private XmlElement<E> child(ImmutableNode c, int index, String keyAttribute) {
+    String at = FieldPath.at(c.getNodeName(), index);
+    Object key = keyAttribute == null ? null : c.getAttributes().get(keyAttribute);
+    String named =
+        key == null || key.toString().isBlank()
+            ? at
+            : FieldPath.byKey(c.getNodeName(), keyAttribute, key.toString());
+    return new XmlElement<>(
+        file, errors, c, FieldPath.child(path, named), FieldPath.child(path, at));
+  }
+
+  private E badWholeNumber(String name, String raw) {
     String why = raw.matches("[+-]?\\d+") ? "number out of range" : "not a whole number";
     return error(field(name), why + ": '" + raw + "'");
   }
@@ -219,22 +244,23 @@ final class ProjectElement {
     return names.isEmpty() ? "none" : String.join(", ", new TreeSet<>(names));
   }
 
-  private static ProjectFileException xmlError(Path file, ConfigurationException e) {
+  private static <E extends XmlFileException> E xmlError(
+      Path file, XmlFileException.Factory<E> errors, ConfigurationException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SAXParseException sax && sax.getLineNumber() > 0) {
         String where = "line " + sax.getLineNumber() + ", column " + sax.getColumnNumber();
-        return new ProjectFileException(file, "xml", where + ": " + sax.getMessage(), e);
+        return errors.create(file, "xml", where + ": " + sax.getMessage(), e);
       }
     }
     Throwable root = e;
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    return new ProjectFileException(file, "xml", "not well-formed: " + root.getMessage(), e);
+    return errors.create(file, "xml", "not well-formed: " + root.getMessage(), e);
   }
 
-  // A project is copied between servers like the domain file: the parser must not fetch or expand
-  // anything a DOCTYPE could point at (external entities, entity expansion).
+  // Domain and project files travel between servers, so the parser must not fetch or expand
+  // anything a DOCTYPE could point at (external entities, entity expansion bombs).
   private static DocumentBuilder documentBuilder() {
     try {
       DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
