@@ -1,5 +1,6 @@
 package io.hotstandby.events;
 
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -9,33 +10,20 @@ import org.slf4j.Logger;
  */
 public final class RateLimitedLog {
   private final Logger log;
-  private final long intervalNanos;
-  private boolean logged;
-  private long lastNanos;
-  private long suppressed;
+  private final ReportThrottle throttle;
 
   public RateLimitedLog(Logger log, long intervalMillis) {
     this.log = log;
-    this.intervalNanos = intervalMillis * 1_000_000;
+    this.throttle = new ReportThrottle(Duration.ofMillis(intervalMillis), System::nanoTime);
   }
 
   /** Logs the message unless one was logged within the interval; built only if logged. */
   public void warn(Supplier<String> message) {
-    long held;
-    synchronized (this) {
-      long now = System.nanoTime();
-      if (logged && now - lastNanos < intervalNanos) {
-        suppressed++;
-        return;
-      }
-      logged = true;
-      lastNanos = now;
-      held = suppressed;
-      suppressed = 0;
-    }
+    // Every warning of this log counts as one subject: the interval alone decides.
+    long held = throttle.admit(this);
     if (held == 0) {
       log.warn(message.get());
-    } else {
+    } else if (held != ReportThrottle.HELD) {
       log.warn("{} ({} similar messages suppressed)", message.get(), held);
     }
   }

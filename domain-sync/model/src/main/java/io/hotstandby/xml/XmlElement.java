@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
@@ -142,12 +143,7 @@ public final class XmlElement<E extends XmlFileException> {
   }
 
   public int requiredInt(String name) throws E {
-    String raw = requiredAttr(name).strip();
-    try {
-      return Integer.parseInt(raw);
-    } catch (NumberFormatException e) {
-      throw badWholeNumber(name, raw);
-    }
+    return wholeNumber(name, Integer::parseInt);
   }
 
   public int intAttr(String name, int defaultValue) throws E {
@@ -155,12 +151,7 @@ public final class XmlElement<E extends XmlFileException> {
   }
 
   public long requiredLong(String name) throws E {
-    String raw = requiredAttr(name).strip();
-    try {
-      return Long.parseLong(raw);
-    } catch (NumberFormatException e) {
-      throw badWholeNumber(name, raw);
-    }
+    return wholeNumber(name, Long::parseLong);
   }
 
   public long longAttr(String name, long defaultValue) throws E {
@@ -235,9 +226,14 @@ public final class XmlElement<E extends XmlFileException> {
         file, errors, c, FieldPath.child(path, named), FieldPath.child(path, at));
   }
 
-  private E badWholeNumber(String name, String raw) {
-    String why = raw.matches("[+-]?\\d+") ? "number out of range" : "not a whole number";
-    return error(field(name), why + ": '" + raw + "'");
+  private <N> N wholeNumber(String name, Function<String, N> parse) throws E {
+    String raw = requiredAttr(name).strip();
+    try {
+      return parse.apply(raw);
+    } catch (NumberFormatException e) {
+      String why = raw.matches("[+-]?\\d+") ? "number out of range" : "not a whole number";
+      throw error(field(name), why + ": '" + raw + "'");
+    }
   }
 
   private static String allowed(Set<String> names) {

@@ -7,8 +7,10 @@ import io.hotstandby.domain.sync.DomainStore.Outcome;
 import io.hotstandby.domain.sync.DomainVersion;
 import io.hotstandby.domain.sync.HistoryEntry;
 import io.hotstandby.domain.sync.SyncMessage;
+import io.hotstandby.events.ReportThrottle;
 import io.hotstandby.events.Weight;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,8 +50,9 @@ public final class DomainReplicator implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private volatile ClusterMember cluster;
   private String failedSha = "";
-  private String lastGarbageFrom = "";
-  private long lastGarbageAt;
+  // The same unreadable message at most once a minute: a broken peer repeats it every second.
+  private final ReportThrottle garbage =
+      new ReportThrottle(Duration.ofMinutes(1), System::nanoTime);
 
   public DomainReplicator(DomainStore store, String self, Listener listener) {
     this.store = store;
@@ -186,10 +189,7 @@ public final class DomainReplicator implements AutoCloseable {
   }
 
   private void garbage(String why) {
-    long now = System.currentTimeMillis();
-    if (!why.equals(lastGarbageFrom) || now - lastGarbageAt > 60_000) {
-      lastGarbageFrom = why;
-      lastGarbageAt = now;
+    if (garbage.admit(why) != ReportThrottle.HELD) {
       listener.event(Weight.WARNING, "unreadable message on the domain sync topic dropped: " + why);
     }
   }

@@ -5,6 +5,7 @@ import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileWriter;
 import io.hotstandby.domain.ProjectSyncSpec;
 import io.hotstandby.domain.Sha256;
+import io.hotstandby.events.ReportThrottle;
 import io.hotstandby.events.Weight;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -161,6 +163,8 @@ public final class ProjectSync implements AutoCloseable {
   private final Clock clock;
   private final ProjectFiles files;
   private final TokenBucket bucket;
+  // The same unreadable message at most once a minute: a broken peer repeats it at every announce.
+  private final ReportThrottle garbage;
   private final ScheduledExecutorService thread;
   private final ExecutorService sender;
   private final BlockingDeque<Request> requests = new LinkedBlockingDeque<>(MAX_REQUESTS);
@@ -185,8 +189,6 @@ public final class ProjectSync implements AutoCloseable {
   private final Map<String, String> reported = new HashMap<>();
   private boolean wasActive;
   private String comparedWith = "";
-  private String lastGarbage = "";
-  private long lastGarbageAt;
 
   /**
    * @param domain the domain in force, asked each time (so changed settings apply at once)
@@ -242,6 +244,7 @@ public final class ProjectSync implements AutoCloseable {
     this.onDisk = files.onDisk();
     long rate = rateOf(domain.get().projectSync());
     this.bucket = new TokenBucket(rate, chunkSize(rate), nanoTime);
+    this.garbage = new ReportThrottle(Duration.ofMinutes(1), nanoTime);
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "project-sync"));
     this.sender = Executors.newSingleThreadExecutor(r -> daemon(r, "project-send"));
     if (periodic) {
@@ -745,10 +748,7 @@ public final class ProjectSync implements AutoCloseable {
   }
 
   private void garbage(String why) {
-    long now = nanoTime.getAsLong();
-    if (!why.equals(lastGarbage) || now - lastGarbageAt > 60_000_000_000L) {
-      lastGarbage = why;
-      lastGarbageAt = now;
+    if (garbage.admit(why) != ReportThrottle.HELD) {
       listener.event(
           Weight.WARNING, "unreadable message on the project sync topic dropped: " + why);
     }
