@@ -1,6 +1,6 @@
 package io.hotstandby.plantsim;
 
-import io.hotstandby.server.opcua.SampledNamespace;
+import io.hotstandby.opcua.SampledNamespace;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

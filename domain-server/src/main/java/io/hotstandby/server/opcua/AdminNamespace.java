@@ -3,6 +3,7 @@ package io.hotstandby.server.opcua;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ubyte;
 
 import io.hotstandby.domain.UserSpec;
+import io.hotstandby.opcua.SampledNamespace;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.hotstandby.server.opcua;
 
 import io.hotstandby.domain.PasswordHash;
 import io.hotstandby.domain.UserSpec;
+import io.hotstandby.opcua.ApplicationPki;
 import io.hotstandby.server.opcua.app.ApplicationNamespace;
 import io.hotstandby.server.opcua.app.ApplicationView;
 import java.io.IOException;

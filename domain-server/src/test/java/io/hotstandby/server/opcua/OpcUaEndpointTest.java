@@ -13,6 +13,7 @@ import io.hotstandby.admin.client.AdminClientException;
 import io.hotstandby.admin.client.DomainChange;
 import io.hotstandby.domain.PasswordHash;
 import io.hotstandby.domain.UserSpec;
+import io.hotstandby.opcua.ApplicationPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -2,13 +2,13 @@ package io.hotstandby.runtime.driver.opcua;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
+import io.hotstandby.opcua.OpcUaErrorText;
 import io.hotstandby.runtime.driver.Driver;
 import io.hotstandby.runtime.driver.DriverSink;
 import io.hotstandby.runtime.project.DataType;
 import io.hotstandby.runtime.project.DriverSpec;
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.Quality;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.KeyPair;
@@ -27,7 +27,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,7 +49,6 @@ import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NamespaceTable;
-import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
@@ -272,13 +270,18 @@ public final class OpcUaDriver implements Driver {
                             + " to "
                             + name()
                             + ": "
-                            + describe(ex, REQUEST_TIMEOUT_MS),
+                            + OpcUaErrorText.describe(ex, REQUEST_TIMEOUT_MS),
                         ex));
               } else if (codes.isEmpty() || !codes.get(0).isGood()) {
                 StatusCode code = codes.isEmpty() ? StatusCode.BAD : codes.get(0);
                 result.completeExceptionally(
                     new OpcUaWriteException(
-                        "write of " + tag.path() + " refused by " + name() + ": " + status(code)));
+                        "write of "
+                            + tag.path()
+                            + " refused by "
+                            + name()
+                            + ": "
+                            + OpcUaErrorText.status(code)));
               } else {
                 result.complete(null);
               }
@@ -345,7 +348,10 @@ public final class OpcUaDriver implements Driver {
       String detail =
           e instanceof Refused
               ? e.getMessage()
-              : "cannot connect to " + spec.endpoint() + ": " + describe(e, CONNECT_TIMEOUT_MS);
+              : "cannot connect to "
+                  + spec.endpoint()
+                  + ": "
+                  + OpcUaErrorText.describe(e, CONNECT_TIMEOUT_MS);
       down(detail);
       scheduleReconnect();
     }
@@ -442,14 +448,24 @@ public final class OpcUaDriver implements Driver {
               post(
                   () ->
                       lost(
-                          gen, "subscription on " + spec.endpoint() + " ended: " + status(status)));
+                          gen,
+                          "subscription on "
+                              + spec.endpoint()
+                              + " ended: "
+                              + OpcUaErrorText.status(status)));
             }
           }
 
           @Override
           public void onTransferFailed(OpcUaSubscription s, StatusCode status) {
             post(
-                () -> lost(gen, "subscription on " + spec.endpoint() + " lost: " + status(status)));
+                () ->
+                    lost(
+                        gen,
+                        "subscription on "
+                            + spec.endpoint()
+                            + " lost: "
+                            + OpcUaErrorText.status(status)));
           }
 
           @Override
@@ -486,7 +502,10 @@ public final class OpcUaDriver implements Driver {
         TagSpec tag = items.get(r.monitoredItem());
         badTags.put(
             tag.path(),
-            "node " + nodes.get(tag.path()).toParseableString() + ": " + status(operation));
+            "node "
+                + nodes.get(tag.path()).toParseableString()
+                + ": "
+                + OpcUaErrorText.status(operation));
       }
     }
   }
@@ -807,64 +826,5 @@ public final class OpcUaDriver implements Driver {
       future.cancel(false);
       throw e;
     }
-  }
-
-  /** One line: "connection refused", "no answer within 5000 ms", a status name. */
-  static String describe(Throwable e, long waitMs) {
-    Throwable t = e;
-    while ((t instanceof ExecutionException || t instanceof CompletionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof TimeoutException) {
-        return "no answer within " + waitMs + " ms";
-      }
-      if (c instanceof ConnectException) {
-        String m = c.getMessage();
-        return m == null ? "connection refused" : lowerFirst(m.split(": /")[0]);
-      }
-      if (c instanceof UnknownHostException) {
-        return "unknown host " + c.getMessage();
-      }
-      if (c.getCause() == c) {
-        break;
-      }
-    }
-    Optional<UaException> ua = UaException.extract(t);
-    if (ua.isPresent()) {
-      // Milo's own message when it says more than the status, e.g. which token policy failed.
-      String m = ua.get().getMessage();
-      Throwable cause = ua.get().getCause();
-      boolean says =
-          m != null && !m.startsWith("status=") && (cause == null || !m.equals(cause.toString()));
-      StatusCode code = ua.get().getStatusCode();
-      return says ? statusName(code) + ": " + oneLine(m) : status(code);
-    }
-    Optional<StatusCode> code = UaException.extractStatusCode(t);
-    if (code.isPresent()) {
-      return status(code.get());
-    }
-    String m = t.getMessage();
-    return m == null ? t.toString() : lowerFirst(oneLine(m));
-  }
-
-  private static String statusName(StatusCode code) {
-    return StatusCodes.lookup(code.getValue()).map(s -> s[0]).orElse(code.toString());
-  }
-
-  private static String oneLine(String s) {
-    return s.replaceAll("[\\r\\n]+", " ").strip();
-  }
-
-  /** A status as its name and description, e.g. "Bad_NotWritable (The access level ...)". */
-  static String status(StatusCode code) {
-    return StatusCodes.lookup(code.getValue())
-        .map(s -> s[0] + (s.length > 1 && !s[1].isEmpty() ? " (" + s[1] + ")" : ""))
-        .orElse(code.toString());
-  }
-
-  private static String lowerFirst(String s) {
-    return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
   }
 }

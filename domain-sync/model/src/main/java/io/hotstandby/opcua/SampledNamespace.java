@@ -1,4 +1,4 @@
-package io.hotstandby.server.opcua;
+package io.hotstandby.opcua;
 
 import java.util.List;
 import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;

@@ -1,4 +1,4 @@
-package io.hotstandby.server.opcua;
+package io.hotstandby.opcua;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
 
 /**
- * The server's application instance certificate and trust lists, kept in one folder: {@code
+ * An OPC UA server's application instance certificate and trust lists, kept in one folder: {@code
  * application.pfx} (made self-signed on first start, reused afterwards) and Milo's {@code
  * trusted/}, {@code issuers/} and {@code rejected/} folders.
  */
