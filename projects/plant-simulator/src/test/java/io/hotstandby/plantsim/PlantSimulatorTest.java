@@ -3,7 +3,6 @@ package io.hotstandby.plantsim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hotstandby.server.kit.Timing;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -41,7 +40,10 @@ import picocli.CommandLine;
 /** The simulator started in-process from its command line, on loopback, with a real Milo client. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlantSimulatorTest {
-  private static final Duration WAIT = Timing.seconds(15);
+  // Stretched like every test timeout by the test.timeout.scale property of a slow machine.
+  private static final Duration WAIT =
+      Duration.ofMillis(
+          (long) (15_000 * Double.parseDouble(System.getProperty("test.timeout.scale", "1"))));
   private static final List<Long> NOT_WRITABLE =
       List.of(StatusCodes.Bad_NotWritable, StatusCodes.Bad_UserAccessDenied);
 

@@ -1,7 +1,7 @@
 package io.hotstandby.plantsim;
 
+import io.hotstandby.domain.ProductVersion;
 import io.hotstandby.opcua.ApplicationPki;
-import io.hotstandby.server.ProductVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

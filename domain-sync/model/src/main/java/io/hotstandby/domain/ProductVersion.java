@@ -1,4 +1,4 @@
-package io.hotstandby.server;
+package io.hotstandby.domain;
 
 import java.io.IOException;
 import java.io.InputStream;

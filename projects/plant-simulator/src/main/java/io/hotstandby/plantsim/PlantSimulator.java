@@ -1,6 +1,6 @@
 package io.hotstandby.plantsim;
 
-import io.hotstandby.server.ProductVersion;
+import io.hotstandby.domain.ProductVersion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
