@@ -2,7 +2,7 @@ package io.hotstandby.server.opcua;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ubyte;
 
-import io.hotstandby.domain.UserSpec;
+import io.hotstandby.domain.UserRole;
 import io.hotstandby.opcua.SampledNamespace;
 import java.util.HashMap;
 import java.util.List;
@@ -156,7 +156,7 @@ final class AdminNamespace extends SampledNamespace {
 
   private final Supplier<ActivateResult> activate;
   private final DomainAdminCalls domainAdmin;
-  private final Function<String, Optional<UserSpec.Role>> roles;
+  private final Function<String, Optional<UserRole>> roles;
   private final Map<Var, UaVariableNode> nodes = new HashMap<>();
   private volatile long domainVersion;
 
@@ -167,7 +167,7 @@ final class AdminNamespace extends SampledNamespace {
       OpcUaServer server,
       Supplier<ActivateResult> activate,
       DomainAdminCalls domainAdmin,
-      Function<String, Optional<UserSpec.Role>> roles) {
+      Function<String, Optional<UserRole>> roles) {
     super(server, URI);
     this.activate = activate;
     this.domainAdmin = domainAdmin;
@@ -277,7 +277,7 @@ final class AdminNamespace extends SampledNamespace {
         new Argument[] {FOUND, CONTENT_OUT},
         (context, in) -> {
           // The content holds an inline secret and the users' password hashes.
-          if (!denied(context, UserSpec.Role.ADMINISTRATOR, "reading the domain file").isEmpty()) {
+          if (!denied(context, UserRole.ADMINISTRATOR, "reading the domain file").isEmpty()) {
             throw new UaException(
                 StatusCodes.Bad_UserAccessDenied,
                 "reading the domain file needs the Administrator role");
@@ -303,7 +303,7 @@ final class AdminNamespace extends SampledNamespace {
   private Variant[] asAdministrator(
       AbstractMethodInvocationHandler.InvocationContext context,
       Function<String, DomainAdminResult> change) {
-    String denied = denied(context, UserSpec.Role.ADMINISTRATOR, "changing the domain file");
+    String denied = denied(context, UserRole.ADMINISTRATOR, "changing the domain file");
     if (!denied.isEmpty()) {
       return change(new DomainAdminResult(false, denied, domainVersion));
     }
@@ -312,14 +312,12 @@ final class AdminNamespace extends SampledNamespace {
 
   /** "" when the session's user has {@code needed}, else the one-line refusal. */
   private String denied(
-      AbstractMethodInvocationHandler.InvocationContext context,
-      UserSpec.Role needed,
-      String what) {
+      AbstractMethodInvocationHandler.InvocationContext context, UserRole needed, String what) {
     if (!domainAdmin.available()) {
       return ""; // the call itself answers that domain administration is not available
     }
     String user = userOf(context);
-    Optional<UserSpec.Role> role = user.equals(ANONYMOUS) ? Optional.empty() : roles.apply(user);
+    Optional<UserRole> role = user.equals(ANONYMOUS) ? Optional.empty() : roles.apply(user);
     if (role.isPresent() && role.get().includes(needed)) {
       return "";
     }
@@ -329,7 +327,7 @@ final class AdminNamespace extends SampledNamespace {
     return "refused: " + what + " needs the " + roleName(needed) + " role; " + who;
   }
 
-  private static String roleName(UserSpec.Role r) {
+  private static String roleName(UserRole r) {
     String n = r.name().toLowerCase(java.util.Locale.ROOT);
     return Character.toUpperCase(n.charAt(0)) + n.substring(1);
   }

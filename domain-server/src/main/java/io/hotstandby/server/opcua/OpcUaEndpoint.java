@@ -1,6 +1,7 @@
 package io.hotstandby.server.opcua;
 
 import io.hotstandby.domain.PasswordHash;
+import io.hotstandby.domain.UserRole;
 import io.hotstandby.domain.UserSpec;
 import io.hotstandby.opcua.ApplicationPki;
 import io.hotstandby.server.opcua.app.ApplicationNamespace;
@@ -354,7 +355,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
     return ok;
   }
 
-  private Optional<UserSpec.Role> roleOf(String user) {
+  private Optional<UserRole> roleOf(String user) {
     return users.get().stream().filter(u -> u.name().equals(user)).map(UserSpec::role).findFirst();
   }
 

@@ -232,9 +232,9 @@ public final class DomainFileReader {
     for (XmlElement<DomainFileException> u : e.get().list("user", "name")) {
       u.expect(Set.of("name", "role", "password"), NONE, false);
       String role = u.requiredAttr("role").strip();
-      UserSpec.Role r;
+      UserRole r;
       try {
-        r = UserSpec.Role.valueOf(role.toUpperCase(java.util.Locale.ROOT));
+        r = UserRole.valueOf(role.toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException x) {
         throw u.error(u.field("role"), "not viewer, operator or administrator: '" + role + "'");
       }

@@ -8,20 +8,4 @@ package io.hotstandby.domain;
  * @param passwordHash {@code pbkdf2-sha256:ITERATIONS:SALT:HASH} (base64), as {@code domainctl
  *     hash-password} prints it; never the password itself
  */
-public record UserSpec(String name, Role role, String passwordHash) {
-
-  /** What a user may do; each role may do what the ones before it may. */
-  public enum Role {
-    /** Read everything. */
-    VIEWER,
-    /** Also write tags, acknowledge alarms, switch over. */
-    OPERATOR,
-    /** Also change the domain file. */
-    ADMINISTRATOR;
-
-    /** Whether this role includes {@code other}. */
-    public boolean includes(Role other) {
-      return compareTo(other) >= 0;
-    }
-  }
-}
+public record UserSpec(String name, UserRole role, String passwordHash) {}
