@@ -1,8 +1,9 @@
 package io.hotstandby.runtime.driver.opcua;
 
+import static io.hotstandby.opcua.OpcUaErrorText.describe;
+import static io.hotstandby.opcua.OpcUaErrorText.status;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
-import io.hotstandby.opcua.OpcUaErrorText;
 import io.hotstandby.runtime.driver.Driver;
 import io.hotstandby.runtime.driver.DriverSink;
 import io.hotstandby.runtime.project.DataType;
@@ -270,18 +271,13 @@ public final class OpcUaDriver implements Driver {
                             + " to "
                             + name()
                             + ": "
-                            + OpcUaErrorText.describe(ex, REQUEST_TIMEOUT_MS),
+                            + describe(ex, REQUEST_TIMEOUT_MS),
                         ex));
               } else if (codes.isEmpty() || !codes.get(0).isGood()) {
                 StatusCode code = codes.isEmpty() ? StatusCode.BAD : codes.get(0);
                 result.completeExceptionally(
                     new OpcUaWriteException(
-                        "write of "
-                            + tag.path()
-                            + " refused by "
-                            + name()
-                            + ": "
-                            + OpcUaErrorText.status(code)));
+                        "write of " + tag.path() + " refused by " + name() + ": " + status(code)));
               } else {
                 result.complete(null);
               }
@@ -348,10 +344,7 @@ public final class OpcUaDriver implements Driver {
       String detail =
           e instanceof Refused
               ? e.getMessage()
-              : "cannot connect to "
-                  + spec.endpoint()
-                  + ": "
-                  + OpcUaErrorText.describe(e, CONNECT_TIMEOUT_MS);
+              : "cannot connect to " + spec.endpoint() + ": " + describe(e, CONNECT_TIMEOUT_MS);
       down(detail);
       scheduleReconnect();
     }
@@ -448,24 +441,14 @@ public final class OpcUaDriver implements Driver {
               post(
                   () ->
                       lost(
-                          gen,
-                          "subscription on "
-                              + spec.endpoint()
-                              + " ended: "
-                              + OpcUaErrorText.status(status)));
+                          gen, "subscription on " + spec.endpoint() + " ended: " + status(status)));
             }
           }
 
           @Override
           public void onTransferFailed(OpcUaSubscription s, StatusCode status) {
             post(
-                () ->
-                    lost(
-                        gen,
-                        "subscription on "
-                            + spec.endpoint()
-                            + " lost: "
-                            + OpcUaErrorText.status(status)));
+                () -> lost(gen, "subscription on " + spec.endpoint() + " lost: " + status(status)));
           }
 
           @Override
@@ -502,10 +485,7 @@ public final class OpcUaDriver implements Driver {
         TagSpec tag = items.get(r.monitoredItem());
         badTags.put(
             tag.path(),
-            "node "
-                + nodes.get(tag.path()).toParseableString()
-                + ": "
-                + OpcUaErrorText.status(operation));
+            "node " + nodes.get(tag.path()).toParseableString() + ": " + status(operation));
       }
     }
   }
