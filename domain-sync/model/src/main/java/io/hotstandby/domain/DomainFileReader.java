@@ -30,15 +30,7 @@ public final class DomainFileReader {
    */
   public static Domain read(Path file) throws DomainFileException {
     Path abs = file.toAbsolutePath().normalize();
-    byte[] content;
-    try {
-      content = Files.readAllBytes(abs);
-    } catch (NoSuchFileException e) {
-      throw new DomainFileException(abs, "file", "not found", e);
-    } catch (IOException e) {
-      throw new DomainFileException(abs, "file", "cannot read: " + e.getMessage(), e);
-    }
-    return parse(abs, content);
+    return parse(abs, XmlElement.readFile(abs, DomainFileException::new));
   }
 
   /**

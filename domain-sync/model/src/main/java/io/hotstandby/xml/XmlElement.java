@@ -1,6 +1,9 @@
 package io.hotstandby.xml;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +49,21 @@ public final class XmlElement<E extends XmlFileException> {
     this.node = node;
     this.path = path;
     this.positional = positional;
+  }
+
+  /**
+   * The bytes of {@code file}; a missing or unreadable file is the format's exception with the
+   * field {@code file}.
+   */
+  public static <E extends XmlFileException> byte[] readFile(
+      Path file, XmlFileException.Factory<E> errors) throws E {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw errors.create(file, "file", "not found", e);
+    } catch (IOException e) {
+      throw errors.create(file, "file", "cannot read: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -2,9 +2,6 @@ package io.hotstandby.runtime.project;
 
 import io.hotstandby.xml.FieldPath;
 import io.hotstandby.xml.XmlElement;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,15 +65,7 @@ public final class ProjectFileReader {
    */
   public static Project read(Path file) throws ProjectFileException {
     Path abs = file.toAbsolutePath().normalize();
-    byte[] content;
-    try {
-      content = Files.readAllBytes(abs);
-    } catch (NoSuchFileException e) {
-      throw new ProjectFileException(abs, "file", "not found", e);
-    } catch (IOException e) {
-      throw new ProjectFileException(abs, "file", "cannot read: " + e.getMessage(), e);
-    }
-    return parse(abs, content);
+    return parse(abs, XmlElement.readFile(abs, ProjectFileException::new));
   }
 
   /**
