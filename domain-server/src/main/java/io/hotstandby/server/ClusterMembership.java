@@ -1,13 +1,13 @@
 package io.hotstandby.server;
 
+import io.hotstandby.cluster.ClusterMember;
+import io.hotstandby.cluster.sync.DomainReplicator;
+import io.hotstandby.cluster.sync.ProjectSync;
 import io.hotstandby.domain.ServerSpec;
-import io.hotstandby.server.cluster.ClusterMember;
+import io.hotstandby.events.Weight;
 import io.hotstandby.server.lifecycle.AbstractPart;
 import io.hotstandby.server.lifecycle.Parts;
 import io.hotstandby.server.lifecycle.Termination;
-import io.hotstandby.server.role.RoleNotice.Weight;
-import io.hotstandby.server.sync.DomainReplicator;
-import io.hotstandby.server.sync.ProjectSync;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

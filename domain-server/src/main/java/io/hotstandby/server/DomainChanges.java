@@ -1,5 +1,7 @@
 package io.hotstandby.server;
 
+import io.hotstandby.cluster.sync.DomainHistoryJson;
+import io.hotstandby.cluster.sync.DomainReplicator;
 import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.Sha256;
 import io.hotstandby.domain.sync.DomainFileWatcher;
@@ -7,13 +9,11 @@ import io.hotstandby.domain.sync.DomainStore;
 import io.hotstandby.domain.sync.DomainStore.Proposal;
 import io.hotstandby.domain.sync.DomainVersion;
 import io.hotstandby.domain.sync.HistoryEntry;
+import io.hotstandby.events.Weight;
 import io.hotstandby.server.lifecycle.AbstractPart;
 import io.hotstandby.server.lifecycle.Parts;
 import io.hotstandby.server.opcua.DomainAdmin;
 import io.hotstandby.server.opcua.DomainAdminResult;
-import io.hotstandby.server.role.RoleNotice.Weight;
-import io.hotstandby.server.sync.DomainHistoryJson;
-import io.hotstandby.server.sync.DomainReplicator;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

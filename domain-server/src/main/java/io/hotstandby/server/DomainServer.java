@@ -1,9 +1,13 @@
 package io.hotstandby.server;
 
+import io.hotstandby.cluster.sync.DomainReplicator;
+import io.hotstandby.cluster.sync.ProjectFiles;
+import io.hotstandby.cluster.sync.ProjectSync;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.ServerSpec;
 import io.hotstandby.domain.sync.DomainStore;
 import io.hotstandby.domain.sync.DomainVersion;
+import io.hotstandby.events.Weight;
 import io.hotstandby.rec.IntegrityCheck;
 import io.hotstandby.rec.ServerState;
 import io.hotstandby.runtime.ProjectRuntime;
@@ -17,11 +21,7 @@ import io.hotstandby.server.lifecycle.Termination;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
 import io.hotstandby.server.opcua.OpcUaEndpointException;
-import io.hotstandby.server.role.RoleNotice.Weight;
 import io.hotstandby.server.role.RoleSnapshot;
-import io.hotstandby.server.sync.DomainReplicator;
-import io.hotstandby.server.sync.ProjectFiles;
-import io.hotstandby.server.sync.ProjectSync;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,12 +1,12 @@
 package io.hotstandby.server;
 
+import io.hotstandby.events.Weight;
 import io.hotstandby.rec.Heartbeat;
 import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.rec.RecListener;
 import io.hotstandby.rec.ServerState;
 import io.hotstandby.server.role.RoleEvent;
-import io.hotstandby.server.role.RoleNotice.Weight;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

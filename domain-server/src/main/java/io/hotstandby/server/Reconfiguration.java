@@ -2,10 +2,10 @@ package io.hotstandby.server;
 
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.ServerSpec;
+import io.hotstandby.events.Weight;
 import io.hotstandby.rec.IntegrityCheck;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.server.lifecycle.Parts;
-import io.hotstandby.server.role.RoleNotice.Weight;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

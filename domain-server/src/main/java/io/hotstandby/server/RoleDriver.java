@@ -1,5 +1,7 @@
 package io.hotstandby.server;
 
+import io.hotstandby.cluster.sync.ProjectSync;
+import io.hotstandby.events.Weight;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.server.lifecycle.AbstractPart;
 import io.hotstandby.server.role.Effect;
@@ -8,11 +10,9 @@ import io.hotstandby.server.role.Outcome;
 import io.hotstandby.server.role.RoleEvent;
 import io.hotstandby.server.role.RoleMachine;
 import io.hotstandby.server.role.RoleNotice;
-import io.hotstandby.server.role.RoleNotice.Weight;
 import io.hotstandby.server.role.RoleSnapshot;
 import io.hotstandby.server.role.RoleTimings;
 import io.hotstandby.server.role.Transition;
-import io.hotstandby.server.sync.ProjectSync;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;

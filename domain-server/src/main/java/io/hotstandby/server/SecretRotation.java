@@ -1,11 +1,11 @@
 package io.hotstandby.server;
 
+import io.hotstandby.cluster.ClusterMember;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.ServerSpec;
+import io.hotstandby.events.Weight;
 import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
-import io.hotstandby.server.cluster.ClusterMember;
-import io.hotstandby.server.role.RoleNotice.Weight;
 import java.util.Arrays;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package io.hotstandby.server;
 
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
+import io.hotstandby.domain.ProductVersion;
 import io.hotstandby.domain.sync.DomainStore;
 import io.hotstandby.server.lifecycle.Termination;
 import java.io.IOException;

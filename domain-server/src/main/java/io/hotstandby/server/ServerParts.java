@@ -1,18 +1,18 @@
 package io.hotstandby.server;
 
+import io.hotstandby.cluster.ClusterMember;
+import io.hotstandby.cluster.sync.ProjectSync;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.sync.DomainStore;
 import io.hotstandby.rec.IntegrityCheck;
 import io.hotstandby.rec.LocalStatus;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.runtime.ProjectRuntime;
-import io.hotstandby.server.cluster.ClusterMember;
 import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.role.RoleSnapshot;
 import io.hotstandby.server.role.RoleTimings;
-import io.hotstandby.server.sync.ProjectSync;
 import java.nio.file.Path;
 
 /**

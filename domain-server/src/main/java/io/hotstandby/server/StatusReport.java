@@ -3,6 +3,8 @@ package io.hotstandby.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hotstandby.cluster.ClusterMember;
+import io.hotstandby.cluster.sync.ProjectSync;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.ServerSpec;
 import io.hotstandby.rec.Heartbeat;
@@ -12,10 +14,8 @@ import io.hotstandby.rec.PathStatus;
 import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.runtime.ApplicationRuntime;
-import io.hotstandby.server.cluster.ClusterMember;
 import io.hotstandby.server.opcua.AdminStatus;
 import io.hotstandby.server.role.RoleSnapshot;
-import io.hotstandby.server.sync.ProjectSync;
 
 /**
  * One server's status as operators' tools read it: the JSON document of {@code StatusJson} (what

@@ -1,14 +1,14 @@
 package io.hotstandby.server;
 
+import io.hotstandby.cluster.ClusterMember;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainRole;
+import io.hotstandby.events.Weight;
 import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.rec.ServerState;
-import io.hotstandby.server.cluster.ClusterMember;
 import io.hotstandby.server.opcua.ActivateResult;
 import io.hotstandby.server.role.RoleEvent;
-import io.hotstandby.server.role.RoleNotice.Weight;
 import io.hotstandby.server.role.RoleSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;

@@ -3,6 +3,7 @@ package io.hotstandby.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hotstandby.domain.ProductVersion;
 import io.hotstandby.domain.sync.DomainStore;
 import io.hotstandby.rec.ServerState;
 import io.hotstandby.server.kit.TestDomain;

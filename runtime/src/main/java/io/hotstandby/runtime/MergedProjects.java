@@ -40,7 +40,7 @@ record MergedProjects(List<TagSpec> tags, List<AlarmSpec> alarms, List<DriverPla
     // The validator names file, element and problem the same way for one project or several.
     List<ProjectFileException> problems = ProjectValidator.validate(projects);
     if (!problems.isEmpty()) {
-      throw problems.get(0);
+      throw new RuntimeLoadException(problems.get(0));
     }
     Map<String, Path> tagFiles = new LinkedHashMap<>();
     List<TagSpec> tags = new ArrayList<>();

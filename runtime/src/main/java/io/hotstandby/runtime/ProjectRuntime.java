@@ -7,6 +7,7 @@ import io.hotstandby.runtime.driver.DefaultDrivers;
 import io.hotstandby.runtime.driver.Driver;
 import io.hotstandby.runtime.project.DriverSpec;
 import io.hotstandby.runtime.project.Project;
+import io.hotstandby.runtime.project.ProjectFileException;
 import io.hotstandby.runtime.project.ProjectFileReader;
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.TagListener;
@@ -125,7 +126,12 @@ public final class ProjectRuntime implements ApplicationRuntime {
       List<Project> read = new ArrayList<>();
       for (Path p : projects) {
         byte[] content = contents.get(p);
-        read.add(content == null ? ProjectFileReader.read(p) : ProjectFileReader.parse(p, content));
+        try {
+          read.add(
+              content == null ? ProjectFileReader.read(p) : ProjectFileReader.parse(p, content));
+        } catch (ProjectFileException e) {
+          throw new RuntimeLoadException(e);
+        }
       }
       LoadedRuntime next =
           LoadedRuntime.build(

@@ -1,5 +1,6 @@
 package io.hotstandby.rec;
 
+import io.hotstandby.events.RateLimitedLog;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;

@@ -1,5 +1,6 @@
 package io.hotstandby.rec;
 
+import io.hotstandby.events.RateLimitedLog;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

@@ -1,5 +1,6 @@
 package io.hotstandby.rec;
 
+import io.hotstandby.events.RateLimitedLog;
 import io.hotstandby.rec.PathState.Outgoing;
 import java.io.IOException;
 import java.net.InetSocketAddress;

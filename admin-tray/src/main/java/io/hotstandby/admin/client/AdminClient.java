@@ -2,8 +2,7 @@ package io.hotstandby.admin.client;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
-import java.net.ConnectException;
-import java.net.UnknownHostException;
+import io.hotstandby.opcua.OpcUaErrorText;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -218,7 +217,10 @@ public final class AdminClient implements AutoCloseable {
     }
     if (result.getStatusCode().isBad()) {
       throw new AdminClientException(
-          "Activate on " + endpointUrl + " failed: " + statusName(result.getStatusCode()));
+          "Activate on "
+              + endpointUrl
+              + " failed: "
+              + OpcUaErrorText.status(result.getStatusCode()));
     }
     Variant[] out = result.getOutputArguments();
     if (out == null
@@ -341,7 +343,7 @@ public final class AdminClient implements AutoCloseable {
                   ? "domain administration is not available on this server"
                   : code == StatusCodes.Bad_UserAccessDenied
                       ? "it needs the Administrator role (log in with --user)"
-                      : statusName(status)));
+                      : OpcUaErrorText.status(status)));
     }
     Variant[] out = result.getOutputArguments();
     return out == null ? new Variant[0] : out;
@@ -405,7 +407,12 @@ public final class AdminClient implements AutoCloseable {
     }
     if (value.statusCode() != null && value.statusCode().isBad()) {
       throw new AdminClientException(
-          "cannot read " + name + " from " + endpointUrl + ": " + statusName(value.statusCode()));
+          "cannot read "
+              + name
+              + " from "
+              + endpointUrl
+              + ": "
+              + OpcUaErrorText.status(value.statusCode()));
     }
     return value.value().value();
   }
@@ -433,7 +440,7 @@ public final class AdminClient implements AutoCloseable {
       throw failure("cannot read " + path + " from", e, timeoutMs);
     }
     StatusCode code = value.statusCode() == null ? StatusCode.GOOD : value.statusCode();
-    return new TagReading(value.value().value(), statusName(code), code.isGood());
+    return new TagReading(value.value().value(), OpcUaErrorText.status(code), code.isGood());
   }
 
   /**
@@ -449,7 +456,7 @@ public final class AdminClient implements AutoCloseable {
                       List.of(node), List.of(DataValue.valueOnly(new Variant(value)))),
                   deadlineIn(Math.max(timeoutMs, MIN_CALL_TIMEOUT.toMillis())))
               .get(0);
-      return code.isGood() ? "Good" : statusName(code);
+      return code.isGood() ? "Good" : OpcUaErrorText.status(code);
     } catch (Exception e) {
       throw failure("cannot write " + path + " to", e, timeoutMs);
     }
@@ -522,18 +529,6 @@ public final class AdminClient implements AutoCloseable {
       Thread.currentThread().interrupt();
       return "interrupted";
     }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof TimeoutException) {
-        return "no answer within " + waitMs + " ms";
-      }
-      if (t instanceof ConnectException && t.getMessage() != null) {
-        // Netty appends ": /host:port", which the caller's message already names.
-        return lowerFirst(t.getMessage().split(": /")[0]);
-      }
-      if (t instanceof UnknownHostException) {
-        return "unknown host " + t.getMessage();
-      }
-    }
     Optional<StatusCode> status = UaException.extractStatusCode(e);
     if (status.isPresent()
         && (status.get().getValue() == StatusCodes.Bad_UserAccessDenied
@@ -541,23 +536,6 @@ public final class AdminClient implements AutoCloseable {
             || status.get().getValue() == StatusCodes.Bad_IdentityTokenInvalid)) {
       return "wrong user name or password";
     }
-    if (status.isPresent()) {
-      return statusName(status.get());
-    }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() != null ? lowerFirst(root.getMessage()) : root.toString();
-  }
-
-  private static String statusName(StatusCode code) {
-    return StatusCodes.lookup(code.getValue())
-        .map(s -> s[0] + (s.length > 1 && !s[1].isEmpty() ? " (" + s[1] + ")" : ""))
-        .orElse(code.toString());
-  }
-
-  private static String lowerFirst(String s) {
-    return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    return OpcUaErrorText.describe(e, waitMs);
   }
 }

@@ -2,7 +2,7 @@ package io.hotstandby.server.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hotstandby.server.role.RoleNotice.Weight;
+import io.hotstandby.events.Weight;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

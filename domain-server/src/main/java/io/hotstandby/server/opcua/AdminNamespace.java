@@ -2,7 +2,8 @@ package io.hotstandby.server.opcua;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ubyte;
 
-import io.hotstandby.domain.UserSpec;
+import io.hotstandby.domain.UserRole;
+import io.hotstandby.opcua.SampledNamespace;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,7 +158,7 @@ final class AdminNamespace extends SampledNamespace {
 
   private final Supplier<CompletableFuture<ActivateResult>> activate;
   private final DomainAdminCalls domainAdmin;
-  private final Function<String, Optional<UserSpec.Role>> roles;
+  private final Function<String, Optional<UserRole>> roles;
   private final Map<Var, UaVariableNode> nodes = new HashMap<>();
   private volatile long domainVersion;
 
@@ -168,7 +169,7 @@ final class AdminNamespace extends SampledNamespace {
       OpcUaServer server,
       Supplier<CompletableFuture<ActivateResult>> activate,
       DomainAdminCalls domainAdmin,
-      Function<String, Optional<UserSpec.Role>> roles) {
+      Function<String, Optional<UserRole>> roles) {
     super(server, URI);
     this.activate = activate;
     this.domainAdmin = domainAdmin;
@@ -278,7 +279,7 @@ final class AdminNamespace extends SampledNamespace {
         new Argument[] {FOUND, CONTENT_OUT},
         (session, in) -> {
           // The content holds an inline secret and the users' password hashes.
-          if (!denied(session, UserSpec.Role.ADMINISTRATOR, "reading the domain file").isEmpty()) {
+          if (!denied(session, UserRole.ADMINISTRATOR, "reading the domain file").isEmpty()) {
             throw new UaException(
                 StatusCodes.Bad_UserAccessDenied,
                 "reading the domain file needs the Administrator role");
@@ -306,7 +307,7 @@ final class AdminNamespace extends SampledNamespace {
   /** A change of the domain file, made for the session's user if it is an administrator. */
   private CompletableFuture<Variant[]> asAdministrator(
       Optional<Session> session, Function<String, CompletableFuture<DomainAdminResult>> change) {
-    String denied = denied(session, UserSpec.Role.ADMINISTRATOR, "changing the domain file");
+    String denied = denied(session, UserRole.ADMINISTRATOR, "changing the domain file");
     if (!denied.isEmpty()) {
       return CompletableFuture.completedFuture(
           change(new DomainAdminResult(false, denied, domainVersion)));
@@ -315,12 +316,12 @@ final class AdminNamespace extends SampledNamespace {
   }
 
   /** "" when the session's user has {@code needed}, else the one-line refusal. */
-  private String denied(Optional<Session> session, UserSpec.Role needed, String what) {
+  private String denied(Optional<Session> session, UserRole needed, String what) {
     if (!domainAdmin.available()) {
       return ""; // the call itself answers that domain administration is not available
     }
     String user = userOf(session);
-    Optional<UserSpec.Role> role = user.equals(ANONYMOUS) ? Optional.empty() : roles.apply(user);
+    Optional<UserRole> role = user.equals(ANONYMOUS) ? Optional.empty() : roles.apply(user);
     if (role.isPresent() && role.get().includes(needed)) {
       return "";
     }
@@ -330,7 +331,7 @@ final class AdminNamespace extends SampledNamespace {
     return "refused: " + what + " needs the " + roleName(needed) + " role; " + who;
   }
 
-  private static String roleName(UserSpec.Role r) {
+  private static String roleName(UserRole r) {
     String n = r.name().toLowerCase(java.util.Locale.ROOT);
     return Character.toUpperCase(n.charAt(0)) + n.substring(1);
   }

@@ -1,7 +1,9 @@
 package io.hotstandby.server.opcua;
 
 import io.hotstandby.domain.PasswordHash;
+import io.hotstandby.domain.UserRole;
 import io.hotstandby.domain.UserSpec;
+import io.hotstandby.opcua.ApplicationPki;
 import io.hotstandby.server.opcua.app.ApplicationNamespace;
 import io.hotstandby.server.opcua.app.ApplicationView;
 import java.io.IOException;
@@ -364,7 +366,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
     return ok;
   }
 
-  private Optional<UserSpec.Role> roleOf(String user) {
+  private Optional<UserRole> roleOf(String user) {
     return users.get().stream().filter(u -> u.name().equals(user)).map(UserSpec::role).findFirst();
   }
 

@@ -1,5 +1,7 @@
 package io.hotstandby.server.role;
 
+import io.hotstandby.events.Weight;
+
 /**
  * Something the role machine wants written in the event log that is not a change of state: a
  * refused takeover, a dual-active period, an aborted switchover.
@@ -9,13 +11,6 @@ package io.hotstandby.server.role;
  * @param durationMillis the length of what it reports (a dual-active period), or -1
  */
 public record RoleNotice(Weight weight, String message, long durationMillis) {
-
-  /** How much an event matters to an operator. */
-  public enum Weight {
-    NOTICE,
-    WARNING,
-    ERROR
-  }
 
   static RoleNotice notice(String message) {
     return new RoleNotice(Weight.NOTICE, message, -1);

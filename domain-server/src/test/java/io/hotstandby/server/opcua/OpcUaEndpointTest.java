@@ -12,7 +12,9 @@ import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
 import io.hotstandby.admin.client.DomainChange;
 import io.hotstandby.domain.PasswordHash;
+import io.hotstandby.domain.UserRole;
 import io.hotstandby.domain.UserSpec;
+import io.hotstandby.opcua.ApplicationPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -85,8 +87,8 @@ class OpcUaEndpointTest {
     endpoint.registerUsers(
         () ->
             List.of(
-                new UserSpec("admin", UserSpec.Role.ADMINISTRATOR, ADMIN_HASH),
-                new UserSpec("operator", UserSpec.Role.OPERATOR, OPERATOR_HASH)));
+                new UserSpec("admin", UserRole.ADMINISTRATOR, ADMIN_HASH),
+                new UserSpec("operator", UserRole.OPERATOR, OPERATOR_HASH)));
     endpoint.start();
     admin = AdminClient.connect(endpoint.endpointUrl(), WAIT);
     administrator =

@@ -9,6 +9,7 @@ import static io.hotstandby.rec.ServerState.STOPPED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotstandby.domain.DomainRole;
+import io.hotstandby.events.Weight;
 import io.hotstandby.rec.ServerState;
 import io.hotstandby.server.role.RoleEvent.ActivateRequested;
 import io.hotstandby.server.role.RoleEvent.DomainChanged;
@@ -19,7 +20,6 @@ import io.hotstandby.server.role.RoleEvent.PeerLost;
 import io.hotstandby.server.role.RoleEvent.Shutdown;
 import io.hotstandby.server.role.RoleEvent.Started;
 import io.hotstandby.server.role.RoleEvent.Timeout;
-import io.hotstandby.server.role.RoleNotice.Weight;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;

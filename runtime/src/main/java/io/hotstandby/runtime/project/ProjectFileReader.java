@@ -1,9 +1,7 @@
 package io.hotstandby.runtime.project;
 
-import io.hotstandby.runtime.RuntimeLoadException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.hotstandby.xml.FieldPath;
+import io.hotstandby.xml.XmlElement;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,31 +60,23 @@ public final class ProjectFileReader {
   /**
    * Reads and validates the project file at {@code file}.
    *
-   * @throws RuntimeLoadException a {@link ProjectFileException}: the first problem found, as one
-   *     line {@code <file>: <field>: <problem>}
+   * @throws ProjectFileException the first problem found, as one line {@code <file>: <field>:
+   *     <problem>}
    */
-  public static Project read(Path file) throws RuntimeLoadException {
+  public static Project read(Path file) throws ProjectFileException {
     Path abs = file.toAbsolutePath().normalize();
-    byte[] content;
-    try {
-      content = Files.readAllBytes(abs);
-    } catch (NoSuchFileException e) {
-      throw new ProjectFileException(abs, "file", "not found", e);
-    } catch (IOException e) {
-      throw new ProjectFileException(abs, "file", "cannot read: " + e.getMessage(), e);
-    }
-    return parse(abs, content);
+    return parse(abs, XmlElement.readFile(abs, ProjectFileException::new));
   }
 
   /**
    * Parses and validates {@code content} as if it were the project file at {@code file}, which need
    * not exist.
    *
-   * @throws RuntimeLoadException a {@link ProjectFileException}: the first problem found
+   * @throws ProjectFileException the first problem found
    */
-  public static Project parse(Path file, byte[] content) throws RuntimeLoadException {
+  public static Project parse(Path file, byte[] content) throws ProjectFileException {
     Path abs = file.toAbsolutePath().normalize();
-    Project project = map(abs, ProjectElement.parse(abs, content));
+    Project project = map(abs, XmlElement.parse(abs, content, ProjectFileException::new));
     List<ProjectFileException> problems = ProjectValidator.validateFile(project);
     if (!problems.isEmpty()) {
       throw problems.get(0);
@@ -94,34 +84,35 @@ public final class ProjectFileReader {
     return project;
   }
 
-  private static Project map(Path file, ProjectElement root) throws ProjectFileException {
+  private static Project map(Path file, XmlElement<ProjectFileException> root)
+      throws ProjectFileException {
     if (!root.name().equals("project")) {
       throw root.error(root.label(), "root element must be <project>");
     }
     root.expect(Set.of("name"), Set.of("drivers", "tags", "alarms"));
     String name = root.requiredAttr("name");
     List<DriverSpec> drivers = new ArrayList<>();
-    Optional<ProjectElement> d = root.optional("drivers");
+    Optional<XmlElement<ProjectFileException>> d = root.optional("drivers");
     if (d.isPresent()) {
       drivers(d.get(), drivers);
     }
     List<TagSpec> tags = new ArrayList<>();
-    Optional<ProjectElement> t = root.optional("tags");
+    Optional<XmlElement<ProjectFileException>> t = root.optional("tags");
     if (t.isPresent()) {
       folder(t.get(), "", tags);
     }
     List<AlarmSpec> alarms = new ArrayList<>();
-    Optional<ProjectElement> a = root.optional("alarms");
+    Optional<XmlElement<ProjectFileException>> a = root.optional("alarms");
     if (a.isPresent()) {
       alarms(a.get(), alarms);
     }
     return new Project(file, name, drivers, tags, alarms);
   }
 
-  private static void drivers(ProjectElement e, List<DriverSpec> drivers)
+  private static void drivers(XmlElement<ProjectFileException> e, List<DriverSpec> drivers)
       throws ProjectFileException {
     e.expect(NONE, Set.of("driver"));
-    for (ProjectElement d : e.children()) {
+    for (XmlElement<ProjectFileException> d : e.children()) {
       String type = d.requiredAttr("type").strip();
       switch (type) {
         case "simulation" -> {
@@ -154,12 +145,12 @@ public final class ProjectFileReader {
    * The tags of {@code e} ({@code <tags>} or a {@code <folder>}) and of its folders, depth first in
    * file order; {@code prefix} is the folder's dotted path with a final dot, "" at the top.
    */
-  private static void folder(ProjectElement e, String prefix, List<TagSpec> tags)
+  private static void folder(XmlElement<ProjectFileException> e, String prefix, List<TagSpec> tags)
       throws ProjectFileException {
     e.expect(e.path().equals(ProjectFields.TAGS) ? NONE : Set.of("name"), Set.of("folder", "tag"));
     // Two siblings of one name would have the same path; the second is named by its position.
     Map<String, String> siblings = new HashMap<>();
-    for (ProjectElement c : e.children()) {
+    for (XmlElement<ProjectFileException> c : e.children()) {
       String name = c.requiredAttr("name");
       if (!ProjectValidator.NAME.matcher(name).matches()) {
         throw c.error(c.field("name"), ProjectValidator.badName(name));
@@ -167,8 +158,7 @@ public final class ProjectFileReader {
       String first = siblings.putIfAbsent(name, c.positional());
       if (first != null) {
         throw c.error(
-            ProjectFields.attr(c.positional(), "name"),
-            "'" + name + "' is already used by " + first);
+            FieldPath.attr(c.positional(), "name"), "'" + name + "' is already used by " + first);
       }
       if (c.name().equals("folder")) {
         folder(c, prefix + name + ".", tags);
@@ -178,7 +168,8 @@ public final class ProjectFileReader {
     }
   }
 
-  private static TagSpec tag(ProjectElement e, String path) throws ProjectFileException {
+  private static TagSpec tag(XmlElement<ProjectFileException> e, String path)
+      throws ProjectFileException {
     e.expect(TAG_ATTRIBUTES, NONE);
     DataType type;
     String rawType = e.requiredAttr("type");
@@ -194,15 +185,16 @@ public final class ProjectFileReader {
         e.optionalAttr("address") == null ? null : e.optionalAttr("address").strip(),
         e.attr("unit").orElse(""),
         e.longAttr("samplingMs", 0),
-        e.doubleAttr("deadband", 0),
+        decimal(e, "deadband", 0),
         e.boolAttr("writable", false),
         e.attr("initial").orElse(null),
         e.boolAttr("retentive", false));
   }
 
-  private static void alarms(ProjectElement e, List<AlarmSpec> alarms) throws ProjectFileException {
+  private static void alarms(XmlElement<ProjectFileException> e, List<AlarmSpec> alarms)
+      throws ProjectFileException {
     e.expect(NONE, Set.of("analog", "digital"));
-    for (ProjectElement a : e.children()) {
+    for (XmlElement<ProjectFileException> a : e.children()) {
       if (a.name().equals("analog")) {
         a.expect(
             Set.of("name", "tag", "loLo", "lo", "hi", "hiHi", "deadband", "severity", "message"),
@@ -211,11 +203,11 @@ public final class ProjectFileReader {
             new AlarmSpec.Analog(
                 a.requiredAttr("name"),
                 a.requiredAttr("tag"),
-                a.doubleAttr("loLo"),
-                a.doubleAttr("lo"),
-                a.doubleAttr("hi"),
-                a.doubleAttr("hiHi"),
-                a.doubleAttr("deadband", 0),
+                decimal(a, "loLo"),
+                decimal(a, "lo"),
+                decimal(a, "hi"),
+                decimal(a, "hiHi"),
+                decimal(a, "deadband", 0),
                 a.requiredInt("severity"),
                 a.requiredAttr("message")));
       } else {
@@ -229,5 +221,25 @@ public final class ProjectFileReader {
                 a.requiredAttr("message")));
       }
     }
+  }
+
+  /** A decimal number ({@code 12}, {@code -0.5}, {@code 1e3}); null when absent. */
+  private static Double decimal(XmlElement<ProjectFileException> e, String name)
+      throws ProjectFileException {
+    if (e.attr(name).isEmpty()) {
+      return null;
+    }
+    String raw = e.requiredAttr(name).strip();
+    try {
+      return DataType.parseDouble(raw);
+    } catch (IllegalArgumentException x) {
+      throw e.error(e.field(name), x.getMessage());
+    }
+  }
+
+  private static double decimal(XmlElement<ProjectFileException> e, String name, double dflt)
+      throws ProjectFileException {
+    Double v = decimal(e, name);
+    return v == null ? dflt : v;
   }
 }

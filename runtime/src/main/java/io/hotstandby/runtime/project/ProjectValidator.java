@@ -1,5 +1,6 @@
 package io.hotstandby.runtime.project;
 
+import io.hotstandby.xml.FieldPath;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -139,10 +140,10 @@ public final class ProjectValidator {
     for (int i = 0; i < p.drivers().size(); i++) {
       DriverSpec d = p.drivers().get(i);
       String at = ProjectFields.driver(d.name());
-      if (checkName(ProjectFields.attr(at, "name"), d.name()) && !names.add(d.name())) {
+      if (checkName(FieldPath.attr(at, "name"), d.name()) && !names.add(d.name())) {
         // by name the field would point at the first driver of that name
         problem(
-            ProjectFields.attr(ProjectFields.DRIVERS + "/" + ProjectFields.at("driver", i), "name"),
+            FieldPath.attr(ProjectFields.DRIVERS + "/" + FieldPath.at("driver", i), "name"),
             "duplicate driver name '" + d.name() + "'");
       }
       if (d instanceof DriverSpec.OpcUa o) {
@@ -154,30 +155,29 @@ public final class ProjectValidator {
   private void checkOpcUa(String at, DriverSpec.OpcUa o) {
     String endpoint = o.endpoint() == null ? "" : o.endpoint();
     if (!endpoint.startsWith("opc.tcp://")) {
-      problem(
-          ProjectFields.attr(at, "endpoint"), "must start with opc.tcp://, not '" + endpoint + "'");
+      problem(FieldPath.attr(at, "endpoint"), "must start with opc.tcp://, not '" + endpoint + "'");
     } else if (endpoint.length() == "opc.tcp://".length()
         || endpoint.chars().anyMatch(Character::isWhitespace)) {
       problem(
-          ProjectFields.attr(at, "endpoint"),
+          FieldPath.attr(at, "endpoint"),
           "'" + endpoint + "' is not an endpoint URL (e.g. opc.tcp://10.0.0.5:4840/plc)");
     }
     checkRange(at, "publishingMs", o.publishingMs(), 1, MAX_INTERVAL_MS);
     checkRange(at, "samplingMs", o.samplingMs(), 0, MAX_INTERVAL_MS);
     if (!SECURITY_MODES.contains(o.securityMode())) {
       problem(
-          ProjectFields.attr(at, "securityMode"),
+          FieldPath.attr(at, "securityMode"),
           "must be None, Sign or SignAndEncrypt, not '" + o.securityMode() + "'");
     }
     boolean noUser = o.user() == null || o.user().isEmpty();
     if (noUser && o.password() != null && !o.password().isEmpty()) {
-      problem(ProjectFields.attr(at, "password"), "a password needs a @user");
+      problem(FieldPath.attr(at, "password"), "a password needs a @user");
     }
     boolean minOk = checkRange(at, "reconnectMinMs", o.reconnectMinMs(), 1, MAX_INTERVAL_MS);
     boolean maxOk = checkRange(at, "reconnectMaxMs", o.reconnectMaxMs(), 1, MAX_INTERVAL_MS);
     if (minOk && maxOk && o.reconnectMinMs() > o.reconnectMaxMs()) {
       problem(
-          ProjectFields.attr(at, "reconnectMaxMs"),
+          FieldPath.attr(at, "reconnectMaxMs"),
           o.reconnectMaxMs() + " is below reconnectMinMs " + o.reconnectMinMs());
     }
     checkRange(at, "failureWeight", o.failureWeight(), 0, MAX_FAILURE_WEIGHT);
@@ -198,22 +198,22 @@ public final class ProjectValidator {
       boolean named = true;
       for (String part : path.split("\\.", -1)) {
         if (!NAME.matcher(part).matches()) {
-          problem(ProjectFields.attr(at, "name"), badName(part));
+          problem(FieldPath.attr(at, "name"), badName(part));
           named = false;
           break;
         }
       }
       if (named && !paths.add(path)) {
-        problem(ProjectFields.attr(at, "name"), "duplicate tag path '" + path + "'");
+        problem(FieldPath.attr(at, "name"), "duplicate tag path '" + path + "'");
       } else if (named && tagsElsewhere.containsKey(path)) {
         problem(
-            ProjectFields.attr(at, "name"),
+            FieldPath.attr(at, "name"),
             "tag path '" + path + "' is already declared in " + tagsElsewhere.get(path));
       } else if (named && folders.contains(path)) {
-        problem(ProjectFields.attr(at, "name"), "'" + path + "' is both a tag and a folder");
+        problem(FieldPath.attr(at, "name"), "'" + path + "' is both a tag and a folder");
       }
       if (t.type() == null) {
-        problem(ProjectFields.attr(at, "type"), "required attribute missing");
+        problem(FieldPath.attr(at, "type"), "required attribute missing");
       }
       if (t.memory()) {
         checkMemoryTag(at, t);
@@ -222,10 +222,10 @@ public final class ProjectValidator {
       }
       checkRange(at, "samplingMs", t.samplingMs(), 0, MAX_INTERVAL_MS);
       if (!(t.deadband() >= 0) || Double.isInfinite(t.deadband())) {
-        problem(ProjectFields.attr(at, "deadband"), "must be a number >= 0, not " + t.deadband());
+        problem(FieldPath.attr(at, "deadband"), "must be a number >= 0, not " + t.deadband());
       } else if (t.deadband() > 0 && t.type() != null && !DataType.isNumeric(t.type())) {
         problem(
-            ProjectFields.attr(at, "deadband"),
+            FieldPath.attr(at, "deadband"),
             "applies only to numeric tags (Int32, Int64, Double); this tag is "
                 + DataType.fileName(t.type()));
       }
@@ -234,15 +234,14 @@ public final class ProjectValidator {
 
   private void checkMemoryTag(String at, TagSpec t) {
     if (t.address() != null) {
-      problem(
-          ProjectFields.attr(at, "address"), "a memory tag (one without @driver) has no address");
+      problem(FieldPath.attr(at, "address"), "a memory tag (one without @driver) has no address");
     }
     if (t.initial() != null && t.type() != null) {
       try {
         DataType.parseValue(t.type(), t.initial());
       } catch (IllegalArgumentException e) {
         problem(
-            ProjectFields.attr(at, "initial"),
+            FieldPath.attr(at, "initial"),
             "not a " + DataType.fileName(t.type()) + " value: " + e.getMessage());
       }
     }
@@ -251,17 +250,17 @@ public final class ProjectValidator {
   private void checkDriverTag(String at, TagSpec t) {
     if (t.initial() != null) {
       problem(
-          ProjectFields.attr(at, "initial"),
+          FieldPath.attr(at, "initial"),
           "only a memory tag (one without @driver) has an initial value");
     }
     DriverSpec d = p.driver(t.driver()).orElse(null);
     if (d == null) {
-      problem(ProjectFields.attr(at, "driver"), "unknown driver '" + t.driver() + "'");
+      problem(FieldPath.attr(at, "driver"), "unknown driver '" + t.driver() + "'");
       return;
     }
     if (t.address() == null || t.address().isBlank()) {
       problem(
-          ProjectFields.attr(at, "address"),
+          FieldPath.attr(at, "address"),
           "required attribute missing: a tag of driver '" + d.name() + "' needs an address");
       return;
     }
@@ -269,11 +268,11 @@ public final class ProjectValidator {
       try {
         SimulationAddress.parse(t.address());
       } catch (IllegalArgumentException e) {
-        problem(ProjectFields.attr(at, "address"), e.getMessage());
+        problem(FieldPath.attr(at, "address"), e.getMessage());
       }
     } else if (!NODE_ID.matcher(t.address()).matches()) {
       problem(
-          ProjectFields.attr(at, "address"),
+          FieldPath.attr(at, "address"),
           "not a NodeId: '" + t.address() + "' (e.g. ns=2;s=Tank1.Level, nsu=urn:plant;i=1001)");
     }
   }
@@ -285,16 +284,15 @@ public final class ProjectValidator {
       String element = ProjectFields.alarmElement(a);
       int index = counts.merge(element, 1, Integer::sum) - 1;
       String at = ProjectFields.alarm(a);
-      boolean named = checkAlarmName(ProjectFields.attr(at, "name"), a.name());
+      boolean named = checkAlarmName(FieldPath.attr(at, "name"), a.name());
       if (named && !names.add(a.name())) {
         // by name the field would point at the first alarm of that name
         problem(
-            ProjectFields.attr(
-                ProjectFields.ALARMS + "/" + ProjectFields.at(element, index), "name"),
+            FieldPath.attr(ProjectFields.ALARMS + "/" + FieldPath.at(element, index), "name"),
             "duplicate alarm name '" + a.name() + "'");
       } else if (named && alarmsElsewhere.containsKey(a.name())) {
         problem(
-            ProjectFields.attr(at, "name"),
+            FieldPath.attr(at, "name"),
             "alarm name '"
                 + a.name()
                 + "' is already declared in "
@@ -303,16 +301,16 @@ public final class ProjectValidator {
       TagSpec tag = a.tag() == null ? null : alarmTags.get(a.tag());
       if (tag == null) {
         if (!tagsMayBeElsewhere) {
-          problem(ProjectFields.attr(at, "tag"), "unknown tag '" + a.tag() + "'");
+          problem(FieldPath.attr(at, "tag"), "unknown tag '" + a.tag() + "'");
         }
       } else if (tag.type() != null) {
         String is = "; '" + tag.path() + "' is " + DataType.fileName(tag.type());
         if (a instanceof AlarmSpec.Analog && !DataType.isNumeric(tag.type())) {
           problem(
-              ProjectFields.attr(at, "tag"),
+              FieldPath.attr(at, "tag"),
               "an analog alarm needs a numeric tag (Int32, Int64, Double)" + is);
         } else if (a instanceof AlarmSpec.Digital && tag.type() != DataType.BOOLEAN) {
-          problem(ProjectFields.attr(at, "tag"), "a digital alarm needs a Boolean tag" + is);
+          problem(FieldPath.attr(at, "tag"), "a digital alarm needs a Boolean tag" + is);
         }
       }
       if (a instanceof AlarmSpec.Analog an) {
@@ -320,7 +318,7 @@ public final class ProjectValidator {
       }
       checkRange(at, "severity", a.severity(), MIN_SEVERITY, MAX_SEVERITY);
       if (a.message() == null || a.message().isBlank()) {
-        problem(ProjectFields.attr(at, "message"), "must not be empty");
+        problem(FieldPath.attr(at, "message"), "must not be empty");
       }
     }
   }
@@ -334,12 +332,12 @@ public final class ProjectValidator {
         continue;
       }
       if (!Double.isFinite(values[i])) {
-        problem(ProjectFields.attr(at, names[i]), "must be a finite number, not " + values[i]);
+        problem(FieldPath.attr(at, names[i]), "must be a finite number, not " + values[i]);
         return;
       }
       if (previous >= 0 && values[i] < values[previous]) {
         problem(
-            ProjectFields.attr(at, names[i]),
+            FieldPath.attr(at, names[i]),
             fmt(values[i])
                 + " is below "
                 + names[previous]
@@ -354,7 +352,7 @@ public final class ProjectValidator {
       problem(at, "an analog alarm needs at least one of @loLo, @lo, @hi, @hiHi");
     }
     if (!(a.deadband() >= 0) || Double.isInfinite(a.deadband())) {
-      problem(ProjectFields.attr(at, "deadband"), "must be a number >= 0, not " + a.deadband());
+      problem(FieldPath.attr(at, "deadband"), "must be a number >= 0, not " + a.deadband());
     }
   }
 
@@ -392,7 +390,7 @@ public final class ProjectValidator {
 
   private boolean checkRange(String at, String attribute, long value, long min, long max) {
     if (value < min || value > max) {
-      problem(ProjectFields.attr(at, attribute), value + " is outside " + min + ".." + max);
+      problem(FieldPath.attr(at, attribute), value + " is outside " + min + ".." + max);
       return false;
     }
     return true;

@@ -2,9 +2,9 @@ package io.hotstandby.server.opcua.app;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
 
+import io.hotstandby.opcua.SampledNamespace;
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.TagValue;
-import io.hotstandby.server.opcua.SampledNamespace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

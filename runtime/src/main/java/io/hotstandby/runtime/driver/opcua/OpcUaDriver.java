@@ -1,12 +1,13 @@
 package io.hotstandby.runtime.driver.opcua;
 
+import static io.hotstandby.opcua.OpcUaErrorText.describe;
+import static io.hotstandby.opcua.OpcUaErrorText.status;
+
 import io.hotstandby.runtime.driver.Driver;
 import io.hotstandby.runtime.driver.DriverSink;
 import io.hotstandby.runtime.project.DriverSpec;
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.Quality;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,18 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
-import org.eclipse.milo.opcua.stack.core.StatusCodes;
-import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
@@ -470,64 +467,5 @@ public final class OpcUaDriver implements Driver {
       clients.remove(client);
     }
     client.disconnectAsync();
-  }
-
-  /** One line: "connection refused", "no answer within 5000 ms", a status name. */
-  static String describe(Throwable e, long waitMs) {
-    Throwable t = e;
-    while ((t instanceof ExecutionException || t instanceof CompletionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof TimeoutException) {
-        return "no answer within " + waitMs + " ms";
-      }
-      if (c instanceof ConnectException) {
-        String m = c.getMessage();
-        return m == null ? "connection refused" : lowerFirst(m.split(": /")[0]);
-      }
-      if (c instanceof UnknownHostException) {
-        return "unknown host " + c.getMessage();
-      }
-      if (c.getCause() == c) {
-        break;
-      }
-    }
-    Optional<UaException> ua = UaException.extract(t);
-    if (ua.isPresent()) {
-      // Milo's own message when it says more than the status, e.g. which token policy failed.
-      String m = ua.get().getMessage();
-      Throwable cause = ua.get().getCause();
-      boolean says =
-          m != null && !m.startsWith("status=") && (cause == null || !m.equals(cause.toString()));
-      StatusCode code = ua.get().getStatusCode();
-      return says ? statusName(code) + ": " + oneLine(m) : status(code);
-    }
-    Optional<StatusCode> code = UaException.extractStatusCode(t);
-    if (code.isPresent()) {
-      return status(code.get());
-    }
-    String m = t.getMessage();
-    return m == null ? t.toString() : lowerFirst(oneLine(m));
-  }
-
-  private static String statusName(StatusCode code) {
-    return StatusCodes.lookup(code.getValue()).map(s -> s[0]).orElse(code.toString());
-  }
-
-  private static String oneLine(String s) {
-    return s.replaceAll("[\\r\\n]+", " ").strip();
-  }
-
-  /** A status as its name and description, e.g. "Bad_NotWritable (The access level ...)". */
-  static String status(StatusCode code) {
-    return StatusCodes.lookup(code.getValue())
-        .map(s -> s[0] + (s.length > 1 && !s[1].isEmpty() ? " (" + s[1] + ")" : ""))
-        .orElse(code.toString());
-  }
-
-  private static String lowerFirst(String s) {
-    return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
   }
 }

@@ -7,6 +7,7 @@ import static io.hotstandby.runtime.driver.opcua.OpcUaDriver.KEEP_ALIVE_TIMEOUT_
 import static io.hotstandby.runtime.driver.opcua.OpcUaDriver.REQUEST_TIMEOUT_MS;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
+import io.hotstandby.opcua.OpcUaErrorText;
 import io.hotstandby.runtime.driver.opcua.PlcEndpoints.Refused;
 import io.hotstandby.runtime.project.DataType;
 import io.hotstandby.runtime.project.DriverSpec;
@@ -215,14 +216,18 @@ final class PlcConnector {
             if (status.isBad()) {
               listener.lost(
                   gen,
-                  "subscription on " + spec.endpoint() + " ended: " + OpcUaDriver.status(status));
+                  "subscription on "
+                      + spec.endpoint()
+                      + " ended: "
+                      + OpcUaErrorText.status(status));
             }
           }
 
           @Override
           public void onTransferFailed(OpcUaSubscription s, StatusCode status) {
             listener.lost(
-                gen, "subscription on " + spec.endpoint() + " lost: " + OpcUaDriver.status(status));
+                gen,
+                "subscription on " + spec.endpoint() + " lost: " + OpcUaErrorText.status(status));
           }
 
           @Override
@@ -262,7 +267,7 @@ final class PlcConnector {
             "node "
                 + nodes.get(tag.path()).toParseableString()
                 + ": "
-                + OpcUaDriver.status(operation));
+                + OpcUaErrorText.status(operation));
       }
     }
   }

@@ -1,0 +1,279 @@
+package io.hotstandby.domain;
+
+import io.hotstandby.xml.XmlElement;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a domain file (XML, root {@code <domain>}, see {@code docs/DOMAIN-FILE.md}) into a
+ * validated {@link Domain}. Anything it does not know is an error, so a misspelt element or
+ * attribute is never silently ignored.
+ */
+public final class DomainFileReader {
+  private static final Set<String> NONE = Set.of();
+
+  private DomainFileReader() {}
+
+  /**
+   * Reads and validates the domain file at {@code file}.
+   *
+   * @throws DomainFileException the first problem found, naming the file, the field and the problem
+   */
+  public static Domain read(Path file) throws DomainFileException {
+    Path abs = file.toAbsolutePath().normalize();
+    return parse(abs, XmlElement.readFile(abs, DomainFileException::new));
+  }
+
+  /**
+   * Parses and validates {@code content} as if it were the domain file at {@code file}, which need
+   * not exist yet; relative paths inside resolve against the folder of {@code file}.
+   *
+   * @throws DomainFileException the first problem found
+   */
+  public static Domain parse(Path file, byte[] content) throws DomainFileException {
+    Path abs = file.toAbsolutePath().normalize();
+    Domain domain = map(abs, content, XmlElement.parse(abs, content, DomainFileException::new));
+    List<DomainFileException> problems = DomainValidator.validate(domain);
+    if (!problems.isEmpty()) {
+      throw problems.get(0);
+    }
+    return domain;
+  }
+
+  private static Domain map(Path file, byte[] content, XmlElement<DomainFileException> root)
+      throws DomainFileException {
+    if (!root.name().equals("domain")) {
+      throw root.error(root.label(), "root element must be <domain>");
+    }
+    root.expect(
+        Set.of("name", "version"),
+        Set.of("secret", "servers", "hotStandby", "projects", "users"),
+        false);
+    String name = root.requiredAttr("name");
+    long version = root.requiredLong("version");
+    byte[] secret = secret(file, root.required("secret"));
+    List<ServerSpec> servers = servers(root.required("servers"));
+    HotStandbySpec hotStandby = hotStandby(root.required("hotStandby"));
+    List<Path> projects = projects(file, root.optional("projects"));
+    ProjectSyncSpec projectSync = projectSync(root.optional("projects"));
+    List<UserSpec> users = users(root.optional("users"));
+    return new Domain(
+        file,
+        name,
+        version,
+        Sha256.hex(content),
+        secret,
+        servers,
+        hotStandby,
+        projects,
+        projectSync,
+        users);
+  }
+
+  private static byte[] secret(Path file, XmlElement<DomainFileException> e)
+      throws DomainFileException {
+    e.expect(Set.of("file"), NONE, true);
+    Optional<String> text = e.text();
+    Optional<String> ref = e.attr("file");
+    if (ref.isEmpty()) {
+      // an empty inline secret is left to the validator, which reports it for any Domain
+      return text.map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
+    }
+    if (text.isPresent()) {
+      throw e.error(Fields.SECRET, "give the secret as text or in @file, not both");
+    }
+    Path p = resolve(file, e, "file");
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(p);
+    } catch (NoSuchFileException x) {
+      throw e.error(e.field("file"), "secret file " + p + " not found");
+    } catch (IOException x) {
+      throw e.error(e.field("file"), "cannot read secret file " + p + ": " + x.getMessage());
+    }
+    byte[] secret = trimWhitespace(bytes);
+    if (secret.length == 0) {
+      throw e.error(e.field("file"), "secret file " + p + " is empty");
+    }
+    return secret;
+  }
+
+  private static List<ServerSpec> servers(XmlElement<DomainFileException> e)
+      throws DomainFileException {
+    e.expect(NONE, Set.of("server"), false);
+    List<ServerSpec> servers = new ArrayList<>();
+    for (XmlElement<DomainFileException> s : e.list("server", "name")) {
+      s.expect(Set.of("name", "host", "maintenance"), Set.of("hazelcast", "opcua", "rec"), false);
+      String name = s.requiredAttr("name");
+      String host = s.requiredAttr("host");
+      boolean maintenance = s.boolAttr("maintenance", false);
+      XmlElement<DomainFileException> hz = s.required("hazelcast");
+      hz.expect(Set.of("port", "publicPort"), NONE, false);
+      int hazelcast = hz.requiredInt("port");
+      int hazelcastPublic = hz.intAttr("publicPort", hazelcast);
+      int opcUa = port(s.required("opcua"));
+      List<RecEndpoint> rec = new ArrayList<>();
+      for (XmlElement<DomainFileException> r : s.list("rec", "path")) {
+        r.expect(Set.of("path", "host", "port", "bind", "bindPort"), NONE, false);
+        String path = r.requiredAttr("path");
+        String recHost = r.attr("host").isPresent() ? r.requiredAttr("host") : host;
+        int port = r.requiredInt("port");
+        String bind = r.attr("bind").isPresent() ? r.requiredAttr("bind") : recHost;
+        rec.add(new RecEndpoint(path, bind, r.intAttr("bindPort", port), recHost, port));
+      }
+      servers.add(new ServerSpec(name, host, hazelcast, opcUa, maintenance, rec, hazelcastPublic));
+    }
+    return servers;
+  }
+
+  private static int port(XmlElement<DomainFileException> e) throws DomainFileException {
+    e.expect(Set.of("port"), NONE, false);
+    return e.requiredInt("port");
+  }
+
+  private static HotStandbySpec hotStandby(XmlElement<DomainFileException> e)
+      throws DomainFileException {
+    e.expect(
+        Set.of(
+            "enabled",
+            "main",
+            "backup",
+            "heartbeatMs",
+            "failoverTimeoutMs",
+            "activateBackupOnLocalFailure",
+            "returnToMain",
+            "returnStableMs",
+            "standbyMode",
+            "versionMismatchBlocksTakeover"),
+        Set.of("integrity"),
+        false);
+    boolean enabled = e.boolAttr("enabled", true);
+    String main = e.requiredAttr("main");
+    String backup = e.attr("backup").isPresent() ? e.requiredAttr("backup") : null;
+    int heartbeat = e.intAttr("heartbeatMs", HotStandbySpec.DEFAULT_HEARTBEAT_MS);
+    int timeout = e.intAttr("failoverTimeoutMs", HotStandbySpec.DEFAULT_FAILOVER_TIMEOUT_MS);
+    boolean onLocalFailure = e.boolAttr("activateBackupOnLocalFailure", false);
+    ReturnPolicy returnToMain = returnPolicy(e);
+    long stable = e.longAttr("returnStableMs", HotStandbySpec.DEFAULT_RETURN_STABLE_MS);
+    List<IntegrityAddress> integrity = new ArrayList<>();
+    for (XmlElement<DomainFileException> i : e.list("integrity", null)) {
+      i.expect(Set.of("host", "port"), NONE, false);
+      integrity.add(new IntegrityAddress(i.requiredAttr("host"), i.requiredInt("port")));
+    }
+    return new HotStandbySpec(
+        enabled,
+        main,
+        backup,
+        heartbeat,
+        timeout,
+        integrity,
+        onLocalFailure,
+        returnToMain,
+        stable,
+        standbyMode(e),
+        e.boolAttr("versionMismatchBlocksTakeover", false));
+  }
+
+  private static StandbyMode standbyMode(XmlElement<DomainFileException> e)
+      throws DomainFileException {
+    String raw = e.attr("standbyMode").orElse("warm").strip();
+    return switch (raw) {
+      case "warm" -> StandbyMode.WARM;
+      case "cold" -> StandbyMode.COLD;
+      default -> throw e.error(e.field("standbyMode"), "must be warm or cold, not '" + raw + "'");
+    };
+  }
+
+  private static ReturnPolicy returnPolicy(XmlElement<DomainFileException> e)
+      throws DomainFileException {
+    String raw = e.attr("returnToMain").orElse("manual").strip();
+    return switch (raw) {
+      case "manual" -> ReturnPolicy.MANUAL;
+      case "automatic" -> ReturnPolicy.AUTOMATIC;
+      default ->
+          throw e.error(e.field("returnToMain"), "must be manual or automatic, not '" + raw + "'");
+    };
+  }
+
+  private static ProjectSyncSpec projectSync(Optional<XmlElement<DomainFileException>> e)
+      throws DomainFileException {
+    if (e.isEmpty()) {
+      return ProjectSyncSpec.DISABLED;
+    }
+    return new ProjectSyncSpec(
+        e.get().boolAttr("sync", false),
+        e.get().intAttr("bandwidthKBps", ProjectSyncSpec.DISABLED.bandwidthKBps()));
+  }
+
+  private static List<UserSpec> users(Optional<XmlElement<DomainFileException>> e)
+      throws DomainFileException {
+    if (e.isEmpty()) {
+      return List.of();
+    }
+    e.get().expect(NONE, Set.of("user"), false);
+    List<UserSpec> users = new ArrayList<>();
+    for (XmlElement<DomainFileException> u : e.get().list("user", "name")) {
+      u.expect(Set.of("name", "role", "password"), NONE, false);
+      String role = u.requiredAttr("role").strip();
+      UserRole r;
+      try {
+        r = UserRole.valueOf(role.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException x) {
+        throw u.error(u.field("role"), "not viewer, operator or administrator: '" + role + "'");
+      }
+      users.add(
+          new UserSpec(u.requiredAttr("name").strip(), r, u.requiredAttr("password").strip()));
+    }
+    return users;
+  }
+
+  private static List<Path> projects(Path file, Optional<XmlElement<DomainFileException>> e)
+      throws DomainFileException {
+    if (e.isEmpty()) {
+      return List.of();
+    }
+    e.get().expect(Set.of("sync", "bandwidthKBps"), Set.of("project"), false);
+    List<Path> projects = new ArrayList<>();
+    for (XmlElement<DomainFileException> p : e.get().list("project", null)) {
+      p.expect(Set.of("file"), NONE, false);
+      projects.add(resolve(file, p, "file"));
+    }
+    return projects;
+  }
+
+  private static Path resolve(Path domainFile, XmlElement<DomainFileException> e, String attribute)
+      throws DomainFileException {
+    String raw = e.requiredAttr(attribute);
+    try {
+      return domainFile.resolveSibling(raw).normalize();
+    } catch (InvalidPathException x) {
+      throw e.error(e.field(attribute), "not a valid path: " + x.getMessage());
+    }
+  }
+
+  // Editors add a final newline to a secret file; it must not become part of the key.
+  private static byte[] trimWhitespace(byte[] b) {
+    int from = 0;
+    int to = b.length;
+    while (from < to && isSpace(b[from])) {
+      from++;
+    }
+    while (to > from && isSpace(b[to - 1])) {
+      to--;
+    }
+    return Arrays.copyOfRange(b, from, to);
+  }
+
+  private static boolean isSpace(byte b) {
+    return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+  }
+}

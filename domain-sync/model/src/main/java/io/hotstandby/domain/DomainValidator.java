@@ -1,0 +1,257 @@
+package io.hotstandby.domain;
+
+import io.hotstandby.xml.FieldPath;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The rules a domain must follow beyond its XML structure: unique names and endpoints, valid ports,
+ * a main and a backup that exist and can hear each other, sane heartbeat timing.
+ */
+public final class DomainValidator {
+  /** Domain, server and REC path names: they appear in file names, messages and heartbeats. */
+  static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+  static final int MIN_HEARTBEAT_MS = 10;
+  static final int MAX_HEARTBEAT_MS = 10_000;
+  static final int MAX_FAILOVER_TIMEOUT_MS = 60_000;
+  static final long MAX_RETURN_STABLE_MS = 86_400_000;
+
+  private final Domain d;
+  private final List<DomainFileException> problems = new ArrayList<>();
+
+  private DomainValidator(Domain d) {
+    this.d = d;
+  }
+
+  /** Every problem of {@code d}, in a stable order; empty when the domain is usable. */
+  public static List<DomainFileException> validate(Domain d) {
+    DomainValidator v = new DomainValidator(d);
+    v.checkDomain();
+    v.checkServers();
+    v.checkEndpoints();
+    v.checkHotStandby();
+    v.checkProjects();
+    v.checkUsers();
+    return List.copyOf(v.problems);
+  }
+
+  /** {@code pbkdf2-sha256:ITERATIONS:SALT:HASH}, salt and hash in base64. */
+  static final Pattern PASSWORD_HASH =
+      Pattern.compile("pbkdf2-sha256:[1-9][0-9]{3,7}:[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{16,}");
+
+  private void checkUsers() {
+    if (d.projectSync().bandwidthKBps() < 1) {
+      problem(
+          "projects/@bandwidthKBps", "must be at least 1, not " + d.projectSync().bandwidthKBps());
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < d.users().size(); i++) {
+      UserSpec u = d.users().get(i);
+      String field = "users/user[@name='" + u.name() + "']";
+      if (!IDENTIFIER.matcher(u.name()).matches()) {
+        problem("users/user[" + (i + 1) + "]/@name", "not a valid user name: '" + u.name() + "'");
+      } else if (!seen.add(u.name())) {
+        problem(field + "/@name", "user '" + u.name() + "' is declared twice");
+      }
+      if (!PASSWORD_HASH.matcher(u.passwordHash()).matches()) {
+        problem(
+            field + "/@password",
+            "not a password hash (pbkdf2-sha256:ITERATIONS:SALT:HASH); make one with domainctl"
+                + " hash-password");
+      }
+    }
+  }
+
+  private void problem(String field, String text) {
+    problems.add(new DomainFileException(d.file(), field, text));
+  }
+
+  private void checkDomain() {
+    checkIdentifier("@name", d.name());
+    if (d.version() <= 0) {
+      problem("@version", "must be a positive number, not " + d.version());
+    }
+    if (d.secret().length == 0) {
+      problem(Fields.SECRET, "empty: give the secret as the element's text or in @file");
+    }
+  }
+
+  private void checkServers() {
+    if (d.servers().isEmpty()) {
+      problem("servers", "at least one server is required");
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < d.servers().size(); i++) {
+      ServerSpec s = d.servers().get(i);
+      String at = Fields.server(s.name());
+      if (checkIdentifier(FieldPath.attr(at, "name"), s.name()) && !names.add(s.name())) {
+        // by name the field would point at the first server of that name
+        problem(
+            FieldPath.attr(Fields.serverAt(i), "name"), "duplicate server name '" + s.name() + "'");
+      }
+      if (s.host() == null || s.host().isBlank()) {
+        problem(FieldPath.attr(at, "host"), "must not be empty");
+      }
+      checkPort(FieldPath.attr(at + "/hazelcast", "port"), s.hazelcastPort());
+      checkPort(FieldPath.attr(at + "/hazelcast", "publicPort"), s.hazelcastPublicPort());
+      checkPort(FieldPath.attr(at + "/opcua", "port"), s.opcUaPort());
+      if (s.recPaths().isEmpty()) {
+        problem(at + "/rec", "at least one REC path is required");
+      }
+      Set<String> paths = new HashSet<>();
+      for (RecEndpoint r : s.recPaths()) {
+        String rec = Fields.rec(s.name(), r.path());
+        if (checkIdentifier(FieldPath.attr(rec, "path"), r.path()) && !paths.add(r.path())) {
+          problem(FieldPath.attr(rec, "path"), "duplicate REC path '" + r.path() + "'");
+        }
+        checkPort(FieldPath.attr(rec, "port"), r.port());
+        checkPort(FieldPath.attr(rec, "bindPort"), r.bindPort());
+      }
+    }
+  }
+
+  // Hazelcast and OPC UA listen on TCP, the REC link on UDP: only the same protocol collides.
+  private void checkEndpoints() {
+    Map<String, String> used = new HashMap<>();
+    for (ServerSpec s : d.servers()) {
+      String at = Fields.server(s.name());
+      claim(used, "TCP", s.host(), s.hazelcastPort(), FieldPath.attr(at + "/hazelcast", "port"));
+      claim(used, "TCP", s.host(), s.opcUaPort(), FieldPath.attr(at + "/opcua", "port"));
+      for (RecEndpoint r : s.recPaths()) {
+        String rec = Fields.rec(s.name(), r.path());
+        claim(used, "UDP", r.bindHost(), r.bindPort(), FieldPath.attr(rec, "bindPort"));
+      }
+    }
+  }
+
+  private void claim(Map<String, String> used, String proto, String host, int port, String field) {
+    String key = proto + " " + (host == null ? "" : host.toLowerCase(Locale.ROOT)) + ":" + port;
+    String first = used.putIfAbsent(key, field);
+    if (first != null) {
+      problem(field, key + " is already used by " + first);
+    }
+  }
+
+  private void checkHotStandby() {
+    HotStandbySpec h = d.hotStandby();
+    String main = FieldPath.attr(Fields.HOT_STANDBY, "main");
+    String backup = FieldPath.attr(Fields.HOT_STANDBY, "backup");
+    boolean mainOk = checkDeclared(main, h.main());
+    boolean backupOk = h.backup() == null || checkDeclared(backup, h.backup());
+    if (h.backup() == null && h.enabled()) {
+      problem(backup, "required when hot standby is enabled");
+    }
+    if (h.main() != null && h.main().equals(h.backup())) {
+      problem(backup, "must differ from main '" + h.main() + "'");
+    } else if (h.enabled() && mainOk && backupOk && h.backup() != null) {
+      checkSharedPath(backup, h.main(), h.backup());
+    }
+    int hb = h.heartbeatMs();
+    if (hb < MIN_HEARTBEAT_MS || hb > MAX_HEARTBEAT_MS) {
+      problem(
+          FieldPath.attr(Fields.HOT_STANDBY, "heartbeatMs"),
+          hb + " is outside " + MIN_HEARTBEAT_MS + ".." + MAX_HEARTBEAT_MS);
+    }
+    int timeout = h.failoverTimeoutMs();
+    if (timeout < 2L * hb || timeout > MAX_FAILOVER_TIMEOUT_MS) {
+      problem(
+          FieldPath.attr(Fields.HOT_STANDBY, "failoverTimeoutMs"),
+          timeout
+              + " is outside "
+              + 2L * hb
+              + ".."
+              + MAX_FAILOVER_TIMEOUT_MS
+              + " (at least 2 * heartbeatMs)");
+    }
+    if (h.returnStableMs() < 0 || h.returnStableMs() > MAX_RETURN_STABLE_MS) {
+      problem(
+          FieldPath.attr(Fields.HOT_STANDBY, "returnStableMs"),
+          h.returnStableMs() + " is outside 0.." + MAX_RETURN_STABLE_MS);
+    }
+    for (int i = 0; i < h.integrity().size(); i++) {
+      IntegrityAddress a = h.integrity().get(i);
+      if (a.host() == null || a.host().isBlank()) {
+        problem(FieldPath.attr(Fields.integrity(i), "host"), "must not be empty");
+      }
+      checkPort(FieldPath.attr(Fields.integrity(i), "port"), a.port());
+    }
+  }
+
+  private boolean checkDeclared(String field, String server) {
+    if (server == null || server.isBlank()) {
+      problem(field, "must not be empty");
+      return false;
+    }
+    if (d.server(server).isEmpty()) {
+      problem(field, "unknown server '" + server + "'");
+      return false;
+    }
+    return true;
+  }
+
+  private void checkSharedPath(String field, String main, String backup) {
+    Set<String> mainPaths = pathNames(main);
+    Set<String> backupPaths = pathNames(backup);
+    if (mainPaths.stream().noneMatch(backupPaths::contains)) {
+      problem(
+          field,
+          "main '"
+              + main
+              + "' and backup '"
+              + backup
+              + "' share no REC path (main: "
+              + mainPaths
+              + ", backup: "
+              + backupPaths
+              + ")");
+    }
+  }
+
+  private Set<String> pathNames(String server) {
+    Set<String> names = new TreeSet<>();
+    d.server(server).ifPresent(s -> s.recPaths().forEach(r -> names.add(r.path())));
+    return names;
+  }
+
+  private void checkProjects() {
+    Set<Path> seen = new HashSet<>();
+    for (int i = 0; i < d.projects().size(); i++) {
+      Path p = d.projects().get(i);
+      if (!seen.add(p)) {
+        problem(FieldPath.attr(Fields.project(i), "file"), "duplicate project " + p);
+      }
+    }
+  }
+
+  private boolean checkIdentifier(String field, String value) {
+    if (value == null || value.isEmpty()) {
+      problem(field, "must not be empty");
+      return false;
+    }
+    if (!IDENTIFIER.matcher(value).matches()) {
+      problem(
+          field,
+          "'"
+              + value
+              + "' is not a simple name (up to 64 letters, digits, '_', '.', '-', starting with"
+              + " a letter or digit)");
+      return false;
+    }
+    return true;
+  }
+
+  private void checkPort(String field, int port) {
+    if (port < 1 || port > 65_535) {
+      problem(field, "port " + port + " is outside 1..65535");
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.hotstandby.opcua;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.security.CertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
+import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.DefaultServerCertificateValidator;
+import org.eclipse.milo.opcua.stack.core.security.FileBasedCertificateQuarantine;
+import org.eclipse.milo.opcua.stack.core.security.FileBasedTrustListManager;
+import org.eclipse.milo.opcua.stack.core.security.KeyStoreCertificateStore;
+import org.eclipse.milo.opcua.stack.core.security.RsaSha256CertificateFactory;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
+
+/**
+ * An OPC UA server's application instance certificate and trust lists, kept in one folder: {@code
+ * application.pfx} (made self-signed on first start, reused afterwards) and Milo's {@code
+ * trusted/}, {@code issuers/} and {@code rejected/} folders.
+ */
+public final class ApplicationPki implements Closeable {
+  private static final NodeId RSA_SHA256 = NodeIds.RsaSha256ApplicationCertificateType;
+
+  // The key store is protected by the folder's file permissions; Milo's store wants a password.
+  private static final char[] PASSWORD = "hotstandby".toCharArray();
+
+  private final CertificateManager certificateManager;
+  private final X509Certificate certificate;
+  private final FileBasedTrustListManager trustList;
+
+  private ApplicationPki(
+      CertificateManager certificateManager,
+      X509Certificate certificate,
+      FileBasedTrustListManager trustList) {
+    this.certificateManager = certificateManager;
+    this.certificate = certificate;
+    this.trustList = trustList;
+  }
+
+  public static ApplicationPki open(
+      Path dir, String applicationUri, String commonName, Set<String> hosts) throws Exception {
+    Files.createDirectories(dir);
+    var store =
+        KeyStoreCertificateStore.createAndInitialize(
+            new KeyStoreCertificateStore.Settings(
+                dir.resolve("application.pfx"), () -> PASSWORD, alias -> PASSWORD));
+    FileBasedTrustListManager trustList = FileBasedTrustListManager.createAndInitialize(dir);
+    try {
+      var quarantine = FileBasedCertificateQuarantine.create(dir.resolve("rejected"));
+      var factory = new SelfSignedFactory(applicationUri, commonName, hosts);
+      // Creates and stores the certificate when the store has none.
+      var group =
+          DefaultApplicationGroup.createAndInitialize(
+              trustList,
+              store,
+              factory,
+              new DefaultServerCertificateValidator(trustList, quarantine));
+      X509Certificate certificate = group.getCertificateChain(RSA_SHA256).orElseThrow()[0];
+      // A renamed server or domain must not keep announcing the old URI: clients check it.
+      if (!CertificateUtil.getSanUri(certificate).equals(Optional.of(applicationUri))) {
+        KeyPair keyPair = factory.createKeyPair(RSA_SHA256);
+        group.updateCertificate(
+            RSA_SHA256, keyPair, factory.createCertificateChain(RSA_SHA256, keyPair));
+        certificate = group.getCertificateChain(RSA_SHA256).orElseThrow()[0];
+      }
+      return new ApplicationPki(
+          new DefaultCertificateManager(quarantine, group), certificate, trustList);
+    } catch (Exception e) {
+      trustList.close();
+      throw e;
+    }
+  }
+
+  public CertificateManager certificateManager() {
+    return certificateManager;
+  }
+
+  public X509Certificate certificate() {
+    return certificate;
+  }
+
+  @Override
+  public void close() throws IOException {
+    trustList.close();
+  }
+
+  private static final class SelfSignedFactory extends RsaSha256CertificateFactory {
+    private final String applicationUri;
+    private final String commonName;
+    private final Set<String> hosts;
+
+    SelfSignedFactory(String applicationUri, String commonName, Set<String> hosts) {
+      this.applicationUri = applicationUri;
+      this.commonName = commonName;
+      this.hosts = new LinkedHashSet<>(hosts);
+    }
+
+    @Override
+    protected X509Certificate[] createRsaSha256CertificateChain(KeyPair keyPair) throws Exception {
+      var builder =
+          new SelfSignedCertificateBuilder(keyPair)
+              .setCommonName(commonName)
+              .setOrganization("hotstandby")
+              .setApplicationUri(applicationUri);
+      for (String host : hosts) {
+        if (host.matches("[0-9.]+") || host.contains(":")) {
+          builder.addIpAddress(host);
+        } else {
+          builder.addDnsName(host);
+        }
+      }
+      return new X509Certificate[] {builder.build()};
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.hotstandby.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The demo domain shipped in {@code projects/demo} must always parse. */
+class DemoDomainTest {
+  @Test
+  void demoDomainParses() throws Exception {
+    Path file = Path.of("../../projects/demo/demo.dom");
+
+    Domain d = DomainFileReader.read(file);
+
+    assertThat(d.name()).isEqualTo("demo");
+    assertThat(d.version()).isEqualTo(1);
+    assertThat(d.secret()).hasSize(64);
+    assertThat(d.servers()).extracting(ServerSpec::name).containsExactly("alpha", "beta");
+    ServerSpec beta = d.server("beta").orElseThrow();
+    assertThat(beta.hazelcastPort()).isEqualTo(5802);
+    assertThat(beta.opcUaPort()).isEqualTo(4852);
+    assertThat(beta.recPath("cable").orElseThrow())
+        .isEqualTo(new RecEndpoint("cable", "127.0.0.1", 7202, "127.0.0.1", 7202));
+    assertThat(d.hotStandby().main()).isEqualTo("alpha");
+    assertThat(d.hotStandby().backup()).isEqualTo("beta");
+    assertThat(d.hotStandby().integrity()).isEmpty();
+    assertThat(d.projects())
+        .containsExactly(file.toAbsolutePath().normalize().resolveSibling("plant.prj"));
+  }
+}
