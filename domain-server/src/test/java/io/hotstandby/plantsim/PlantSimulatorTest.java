@@ -3,11 +3,10 @@ package io.hotstandby.plantsim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hotstandby.server.kit.Timing;
-import java.io.IOException;
+import io.hotstandby.testkit.FreePorts;
+import io.hotstandby.testkit.Timing;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ class PlantSimulatorTest {
 
   @BeforeAll
   static void start() throws Exception {
-    port = freePort();
+    port = FreePorts.next();
     simulator = new PlantSimulator();
     CommandLine cli = new CommandLine(simulator);
     cli.setOut(new PrintWriter(out, true));
@@ -259,11 +258,5 @@ class PlantSimulatorTest {
     var index = client.getNamespaceTable().getIndex(PlantServer.NAMESPACE_URI);
     assertThat(index).as("namespace %s", PlantServer.NAMESPACE_URI).isNotNull();
     return new NodeId(index, id);
-  }
-
-  private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

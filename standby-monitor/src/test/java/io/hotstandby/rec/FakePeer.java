@@ -3,6 +3,7 @@ package io.hotstandby.rec;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /** Sends hand-made datagrams from a loopback socket, as a peer or as an attacker would. */
@@ -14,7 +15,7 @@ final class FakePeer implements AutoCloseable {
   FakePeer(String domain, byte[] secret) throws IOException {
     this.domain = domain;
     this.codec = new HeartbeatCodec(domain, secret);
-    this.socket = new DatagramSocket(0, TestNet.LOOPBACK);
+    this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
   }
 
   /** A valid, signed heartbeat of a STANDBY {@code server}. */

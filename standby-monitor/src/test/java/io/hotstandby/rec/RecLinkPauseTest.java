@@ -6,11 +6,11 @@ import static io.hotstandby.rec.LinkFixture.builder;
 import static io.hotstandby.rec.PeerView.Liveness.ALIVE;
 import static io.hotstandby.rec.PeerView.Liveness.LOST;
 import static io.hotstandby.rec.PeerView.Liveness.SUSPECT;
-import static io.hotstandby.rec.TestNet.freeUdp;
-import static io.hotstandby.rec.TestNet.patience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hotstandby.testkit.FreePorts;
+import io.hotstandby.testkit.Timing;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +33,7 @@ class RecLinkPauseTest {
 
   @Test
   void afterAPauseAPeerGetsAFullTimeoutBeforeItIsLost() throws Exception {
-    InetSocketAddress aLan = freeUdp();
+    InetSocketAddress aLan = FreePorts.nextAddress();
     AtomicLong offset = new AtomicLong();
     AtomicReference<RecLink> link = new AtomicReference<>();
     AtomicReference<PeerView> seenAtPause = new AtomicReference<>();
@@ -47,22 +47,26 @@ class RecLinkPauseTest {
         };
     RecLink a =
         fx.start(
-            builder("a", Map.of("lan", aLan), Map.of("b", Map.of("lan", freeUdp())), events)
+            builder(
+                    "a",
+                    Map.of("lan", aLan),
+                    Map.of("b", Map.of("lan", FreePorts.nextAddress())),
+                    events)
                 .nanoClock(() -> System.nanoTime() + offset.get()));
     link.set(a);
     FakePeer b = fx.track(new FakePeer(DOMAIN, SECRET));
     b.send(b.heartbeat("b", 1, 1, 1), aLan);
-    await().atMost(patience(5)).until(() -> a.peer("b").liveness() == ALIVE);
+    await().atMost(Timing.seconds(5)).until(() -> a.peer("b").liveness() == ALIVE);
 
     offset.addAndGet(TimeUnit.SECONDS.toNanos(3)); // the freeze: three seconds gone at once
 
-    await().atMost(patience(5)).until(() -> !events.pauses.isEmpty());
+    await().atMost(Timing.seconds(5)).until(() -> !events.pauses.isEmpty());
     assertThat(events.pauses.get(0)).isBetween(2_500L, 3_500L);
     assertThat(seenAtPause.get().liveness()).isNotEqualTo(LOST);
     assertThat(seenAtPause.get().paths().get("lan").up()).isTrue();
 
     // Nothing more arrives, so the peer is lost: one full timeout after the pause, not at once.
-    await().atMost(patience(5)).until(() -> a.peer("b").liveness() == LOST);
+    await().atMost(Timing.seconds(5)).until(() -> a.peer("b").liveness() == LOST);
     long lostAfterPauseMs =
         TimeUnit.NANOSECONDS.toMillis(
             events.firstChangeTo("b", LOST) - events.pausesAtNanos.get(0));
@@ -73,20 +77,24 @@ class RecLinkPauseTest {
 
   @Test
   void aPeerLostBeforeThePauseStaysLost() throws Exception {
-    InetSocketAddress aLan = freeUdp();
+    InetSocketAddress aLan = FreePorts.nextAddress();
     AtomicLong offset = new AtomicLong();
     RecordingListener events = new RecordingListener();
     RecLink a =
         fx.start(
-            builder("a", Map.of("lan", aLan), Map.of("b", Map.of("lan", freeUdp())), events)
+            builder(
+                    "a",
+                    Map.of("lan", aLan),
+                    Map.of("b", Map.of("lan", FreePorts.nextAddress())),
+                    events)
                 .nanoClock(() -> System.nanoTime() + offset.get()));
     FakePeer b = fx.track(new FakePeer(DOMAIN, SECRET));
     b.send(b.heartbeat("b", 1, 1, 1), aLan);
-    await().atMost(patience(5)).until(() -> a.peer("b").liveness() == LOST);
+    await().atMost(Timing.seconds(5)).until(() -> a.peer("b").liveness() == LOST);
 
     offset.addAndGet(TimeUnit.SECONDS.toNanos(3));
 
-    await().atMost(patience(5)).until(() -> !events.pauses.isEmpty());
+    await().atMost(Timing.seconds(5)).until(() -> !events.pauses.isEmpty());
     assertThat(a.peer("b").liveness()).isEqualTo(LOST);
     assertThat(events.transitionsOf("b")).containsExactly(ALIVE, SUSPECT, LOST);
   }

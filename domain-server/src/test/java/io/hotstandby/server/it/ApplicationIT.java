@@ -7,7 +7,7 @@ import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.server.kit.Ctl;
 import io.hotstandby.server.kit.ServerProcess;
 import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.server.kit.Timing;
+import io.hotstandby.testkit.Timing;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

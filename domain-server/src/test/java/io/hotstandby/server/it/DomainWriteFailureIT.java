@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hotstandby.admin.client.DomainChange;
 import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.server.kit.Timing;
+import io.hotstandby.testkit.Timing;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -13,12 +13,10 @@ import io.hotstandby.admin.client.AdminClientException;
 import io.hotstandby.admin.client.DomainChange;
 import io.hotstandby.domain.PasswordHash;
 import io.hotstandby.domain.UserSpec;
+import io.hotstandby.testkit.FreePorts;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +75,7 @@ class OpcUaEndpointTest {
   @BeforeAll
   static void start() throws Exception {
     System.setProperty("hotstandby.knownServers", tmp.resolve("known-servers").toString());
-    port = freePort();
+    port = FreePorts.next();
     endpoint = new OpcUaEndpoint(config(port, tmp.resolve("pki"), Duration.ofSeconds(1)));
     endpoint.setServiceLevel(150);
     endpoint.publish(status("STANDBY", 7, "{\"state\":\"STANDBY\"}"));
@@ -384,7 +382,7 @@ class OpcUaEndpointTest {
 
   @Test
   void withoutDomainAdminTheDomainMethodsSayItIsNotAvailable() throws Exception {
-    var bare = new OpcUaEndpoint(config(freePort(), tmp.resolve("pki-bare"), null));
+    var bare = new OpcUaEndpoint(config(FreePorts.next(), tmp.resolve("pki-bare"), null));
     try {
       bare.publish(status("STANDBY", 7, "{}"));
       bare.start();
@@ -515,12 +513,6 @@ class OpcUaEndpointTest {
         "[]",
         "[{\"name\":\"beta\"}]",
         json);
-  }
-
-  private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /** A domain store in memory: numbered versions, each with its content and who made it. */
