@@ -55,9 +55,11 @@ class RecLinkPauseTest {
                 .nanoClock(() -> System.nanoTime() + offset.get()));
     link.set(a);
     FakePeer b = fx.track(new FakePeer(DOMAIN, SECRET));
-    b.send(b.heartbeat("b", 1, 1, 1), aLan);
+    // A live peer: it keeps sending until the pause, so it cannot be lost before it.
+    b.keepSending("b", aLan);
     await().atMost(Timing.seconds(5)).until(() -> a.peer("b").liveness() == ALIVE);
 
+    b.stopSending();
     offset.addAndGet(TimeUnit.SECONDS.toNanos(3)); // the freeze: three seconds gone at once
 
     await().atMost(Timing.seconds(5)).until(() -> !events.pauses.isEmpty());
@@ -71,7 +73,9 @@ class RecLinkPauseTest {
         TimeUnit.NANOSECONDS.toMillis(
             events.firstChangeTo("b", LOST) - events.pausesAtNanos.get(0));
     assertThat(lostAfterPauseMs).isGreaterThanOrEqualTo(LinkFixture.TIMEOUT_MS - 100);
-    assertThat(events.transitionsOf("b")).containsExactly(ALIVE, SUSPECT, LOST);
+    // Lost once, at the end; a slow machine may let it look SUSPECT for a moment before the pause.
+    assertThat(events.transitionsOf("b")).startsWith(ALIVE).endsWith(SUSPECT, LOST);
+    assertThat(events.transitionsOf("b")).containsOnlyOnce(LOST);
     assertThat(a.peer("b").paths().get("lan").up()).isFalse();
   }
 
