@@ -188,7 +188,14 @@ class RecLinkDefenceTest {
     awaitDropped(a, "lan", 3);
 
     assertThat(a.peer("b").last().term()).isEqualTo(2);
-    assertThat(aEvents.heard).extracting(Heard::path).containsExactly("lan", "lan", "rec", "lan");
+    // Listeners are called on the link's dispatcher, a moment after the datagram was taken.
+    await()
+        .atMost(Timing.seconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(aEvents.heard)
+                    .extracting(Heard::path)
+                    .containsExactly("lan", "lan", "rec", "lan"));
   }
 
   @Test

@@ -64,11 +64,12 @@ class RecLinkPauseTest {
 
     await().atMost(Timing.seconds(5)).until(() -> !events.pauses.isEmpty());
     assertThat(events.pauses.get(0)).isBetween(2_500L, 3_500L);
-    assertThat(seenAtPause.get().liveness()).isNotEqualTo(LOST);
     assertThat(seenAtPause.get().paths().get("lan").up()).isTrue();
 
     // Nothing more arrives, so the peer is lost: one full timeout after the pause, not at once.
-    await().atMost(Timing.seconds(5)).until(() -> a.peer("b").liveness() == LOST);
+    // Listeners are called on the link's dispatcher, after the state changed: wait for the call.
+    await().atMost(Timing.seconds(5)).until(() -> events.transitionsOf("b").contains(LOST));
+    assertThat(a.peer("b").liveness()).isEqualTo(LOST);
     long lostAfterPauseMs =
         TimeUnit.NANOSECONDS.toMillis(
             events.firstChangeTo("b", LOST) - events.pausesAtNanos.get(0));
@@ -76,6 +77,8 @@ class RecLinkPauseTest {
     // Lost once, at the end; a slow machine may let it look SUSPECT for a moment before the pause.
     assertThat(events.transitionsOf("b")).startsWith(ALIVE).endsWith(SUSPECT, LOST);
     assertThat(events.transitionsOf("b")).containsOnlyOnce(LOST);
+    // The dispatcher calls listeners in order: the loss was reported after the pause, not before.
+    assertThat(events.firstChangeTo("b", LOST)).isGreaterThan(events.pausesAtNanos.get(0));
     assertThat(a.peer("b").paths().get("lan").up()).isFalse();
   }
 
