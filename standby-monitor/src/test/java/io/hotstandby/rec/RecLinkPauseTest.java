@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hotstandby.testkit.FreePorts;
 import io.hotstandby.testkit.Timing;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,16 @@ class RecLinkPauseTest {
     return -1;
   }
 
+  /** Link "a" with peer "b", on a clock the test moves forward by {@code offset}. */
+  private RecLink startA(InetSocketAddress aLan, AtomicLong offset, RecordingListener events)
+      throws IOException {
+    Map<String, Map<String, InetSocketAddress>> peers =
+        Map.of("b", Map.of("lan", FreePorts.nextAddress()));
+    return fx.start(
+        builder("a", Map.of("lan", aLan), peers, events)
+            .nanoClock(() -> System.nanoTime() + offset.get()));
+  }
+
   @Test
   void afterAPauseAPeerGetsAFullTimeoutBeforeItIsLost() throws Exception {
     InetSocketAddress aLan = FreePorts.nextAddress();
@@ -62,14 +73,7 @@ class RecLinkPauseTest {
             super.onPause(lateMillis);
           }
         };
-    RecLink a =
-        fx.start(
-            builder(
-                    "a",
-                    Map.of("lan", aLan),
-                    Map.of("b", Map.of("lan", FreePorts.nextAddress())),
-                    events)
-                .nanoClock(() -> System.nanoTime() + offset.get()));
+    RecLink a = startA(aLan, offset, events);
     link.set(a);
     FakePeer b = fx.track(new FakePeer(DOMAIN, SECRET));
     // A live peer: it keeps sending until the pause, so it cannot be lost before it.
@@ -105,14 +109,7 @@ class RecLinkPauseTest {
     InetSocketAddress aLan = FreePorts.nextAddress();
     AtomicLong offset = new AtomicLong();
     RecordingListener events = new RecordingListener();
-    RecLink a =
-        fx.start(
-            builder(
-                    "a",
-                    Map.of("lan", aLan),
-                    Map.of("b", Map.of("lan", FreePorts.nextAddress())),
-                    events)
-                .nanoClock(() -> System.nanoTime() + offset.get()));
+    RecLink a = startA(aLan, offset, events);
     FakePeer b = fx.track(new FakePeer(DOMAIN, SECRET));
     b.send(b.heartbeat("b", 1, 1, 1), aLan);
     await().atMost(Timing.seconds(5)).until(() -> a.peer("b").liveness() == LOST);
