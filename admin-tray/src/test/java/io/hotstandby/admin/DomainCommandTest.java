@@ -3,11 +3,9 @@ package io.hotstandby.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
+import io.hotstandby.testkit.FreePorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -158,8 +156,8 @@ class DomainCommandTest {
 
   @Test
   void aDomainNoServerOfWhichAnswersExitsTwoNamingEach() throws Exception {
-    int alpha = closedPort();
-    int beta = closedPort();
+    int alpha = FreePorts.next();
+    int beta = FreePorts.next();
     Files.writeString(tmp.resolve("test.secret"), "s3cret");
     Path domain =
         Files.writeString(
@@ -209,16 +207,6 @@ class DomainCommandTest {
   }
 
   private static String closedEndpoint() {
-    try {
-      return "opc.tcp://127.0.0.1:" + closedPort() + "/hotstandby";
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static int closedPort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    return "opc.tcp://127.0.0.1:" + FreePorts.next() + "/hotstandby";
   }
 }

@@ -1,11 +1,12 @@
 package io.hotstandby.rec;
 
-import static io.hotstandby.rec.TestNet.closedTcp;
-import static io.hotstandby.rec.TestNet.patience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hotstandby.rec.IntegrityResult.AddressResult;
+import io.hotstandby.testkit.FreePorts;
+import io.hotstandby.testkit.Timing;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
@@ -13,12 +14,12 @@ import org.junit.jupiter.api.Test;
 
 class IntegrityCheckTest {
   private static InetSocketAddress addressOf(ServerSocket s) {
-    return new InetSocketAddress(TestNet.LOOPBACK, s.getLocalPort());
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
   }
 
   @Test
   void aListeningAddressPasses() throws Exception {
-    try (ServerSocket plc = new ServerSocket(0, 50, TestNet.LOOPBACK);
+    try (ServerSocket plc = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         IntegrityCheck check = new IntegrityCheck(List.of(addressOf(plc)))) {
       IntegrityResult r = check.checkNow();
 
@@ -35,7 +36,7 @@ class IntegrityCheckTest {
 
   @Test
   void aClosedPortFailsWithAReason() {
-    try (IntegrityCheck check = new IntegrityCheck(List.of(closedTcp()), 200)) {
+    try (IntegrityCheck check = new IntegrityCheck(List.of(FreePorts.nextAddress()), 200)) {
       IntegrityResult r = check.checkNow();
 
       assertThat(r.anyReachable()).isFalse();
@@ -47,9 +48,10 @@ class IntegrityCheckTest {
 
   @Test
   void oneReachableAddressOfSeveralIsEnough() throws Exception {
-    try (ServerSocket plc = new ServerSocket(0, 50, TestNet.LOOPBACK);
+    try (ServerSocket plc = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         IntegrityCheck check =
-            new IntegrityCheck(List.of(closedTcp(), addressOf(plc), closedTcp()), 200)) {
+            new IntegrityCheck(
+                List.of(FreePorts.nextAddress(), addressOf(plc), FreePorts.nextAddress()), 200)) {
       IntegrityResult r = check.checkNow();
 
       assertThat(r.addresses())
@@ -71,7 +73,7 @@ class IntegrityCheckTest {
 
   @Test
   void aStaleOrFailedResultIsCheckedAgain() throws Exception {
-    ServerSocket plc = new ServerSocket(0, 50, TestNet.LOOPBACK);
+    ServerSocket plc = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     try (IntegrityCheck check = new IntegrityCheck(List.of(addressOf(plc)))) {
       assertThat(check.passes(60_000)).isTrue();
       plc.close();
@@ -84,14 +86,14 @@ class IntegrityCheckTest {
 
   @Test
   void theBackgroundModeKeepsTheLatestResultFresh() throws Exception {
-    try (ServerSocket plc = new ServerSocket(0, 50, TestNet.LOOPBACK);
+    try (ServerSocket plc = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         IntegrityCheck check = new IntegrityCheck(List.of(addressOf(plc)))) {
       check.start(50);
 
-      await().atMost(patience(5)).until(() -> check.latest() != null);
+      await().atMost(Timing.seconds(5)).until(() -> check.latest() != null);
       IntegrityResult first = check.latest();
       await()
-          .atMost(patience(5))
+          .atMost(Timing.seconds(5))
           .until(() -> check.latest().checkedAtNanos() != first.checkedAtNanos());
       assertThat(check.latest().anyReachable()).isTrue();
       assertThat(Thread.getAllStackTraces().keySet())
@@ -99,7 +101,7 @@ class IntegrityCheckTest {
 
       check.close();
       await()
-          .atMost(patience(5))
+          .atMost(Timing.seconds(5))
           .until(
               () ->
                   Thread.getAllStackTraces().keySet().stream()

@@ -7,15 +7,16 @@ import static io.hotstandby.rec.LinkFixture.paths;
 import static io.hotstandby.rec.LinkFixture.status;
 import static io.hotstandby.rec.PeerView.Liveness.ALIVE;
 import static io.hotstandby.rec.PeerView.Liveness.UNKNOWN;
-import static io.hotstandby.rec.TestNet.freeUdp;
-import static io.hotstandby.rec.TestNet.patience;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hotstandby.rec.RecordingListener.Heard;
+import io.hotstandby.testkit.FreePorts;
+import io.hotstandby.testkit.Timing;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -29,10 +30,10 @@ import org.junit.jupiter.api.Test;
 /** What the link must refuse: wrong secrets, garbage, replays, strangers. */
 class RecLinkDefenceTest {
   private final LinkFixture fx = new LinkFixture();
-  private final InetSocketAddress aLan = freeUdp();
-  private final InetSocketAddress aRec = freeUdp();
-  private final InetSocketAddress bLan = freeUdp();
-  private final InetSocketAddress bRec = freeUdp();
+  private final InetSocketAddress aLan = FreePorts.nextAddress();
+  private final InetSocketAddress aRec = FreePorts.nextAddress();
+  private final InetSocketAddress bLan = FreePorts.nextAddress();
+  private final InetSocketAddress bRec = FreePorts.nextAddress();
   private final RecordingListener aEvents = new RecordingListener();
 
   @AfterEach
@@ -51,7 +52,7 @@ class RecLinkDefenceTest {
         builder("b", paths(bLan, bRec), Map.of("a", paths(aLan, aRec)), new RecordingListener())
             .secret("not the domain secret".getBytes(UTF_8)));
 
-    await().atMost(patience(5)).until(() -> a.droppedDatagrams() >= 10);
+    await().atMost(Timing.seconds(5)).until(() -> a.droppedDatagrams() >= 10);
 
     assertThat(a.droppedDatagrams("lan")).isPositive();
     assertThat(a.droppedDatagrams("rec")).isPositive();
@@ -70,13 +71,13 @@ class RecLinkDefenceTest {
         fx.start(
             builder("b", paths(bLan, bRec), Map.of("a", paths(aLan, aRec)), new RecordingListener())
                 .status(status(ServerState.ACTIVE, 3)));
-    await().atMost(patience(5)).until(() -> a.peer("b").liveness() == ALIVE);
+    await().atMost(Timing.seconds(5)).until(() -> a.peer("b").liveness() == ALIVE);
     long droppedBefore = a.droppedDatagrams("lan");
 
     int sent = flood(aLan, 10_000);
 
     await()
-        .atMost(patience(10))
+        .atMost(Timing.seconds(10))
         .until(() -> a.droppedDatagrams("lan") - droppedBefore >= sent / 20);
     PeerView v = a.peer("b");
     assertThat(v.liveness()).isEqualTo(ALIVE);
@@ -95,7 +96,7 @@ class RecLinkDefenceTest {
     b.setStatus(status(ServerState.ACTIVE, 4));
     b.sendNow();
     await()
-        .atMost(patience(5))
+        .atMost(Timing.seconds(5))
         .until(
             () ->
                 aEvents.heard.stream().anyMatch(h -> h.path().equals("lan") && h.hb().term() == 4));
@@ -112,7 +113,7 @@ class RecLinkDefenceTest {
         codec.encode(status(ServerState.ACTIVE, 999).toHeartbeat(DOMAIN, "b", 77, 1, 1, 0, 0));
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(SECRET, "HmacSHA256"));
-    try (DatagramSocket socket = new DatagramSocket(0, TestNet.LOOPBACK)) {
+    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       for (int i = 0; i < count; i++) {
         byte[] d =
             switch (i % 6) {
@@ -187,7 +188,14 @@ class RecLinkDefenceTest {
     awaitDropped(a, "lan", 3);
 
     assertThat(a.peer("b").last().term()).isEqualTo(2);
-    assertThat(aEvents.heard).extracting(Heard::path).containsExactly("lan", "lan", "rec", "lan");
+    // Listeners are called on the link's dispatcher, a moment after the datagram was taken.
+    await()
+        .atMost(Timing.seconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(aEvents.heard)
+                    .extracting(Heard::path)
+                    .containsExactly("lan", "lan", "rec", "lan"));
   }
 
   @Test
@@ -207,10 +215,10 @@ class RecLinkDefenceTest {
   }
 
   private static void awaitReceived(RecLink link, String path, long n) {
-    await().atMost(patience(5)).until(() -> link.peer("b").paths().get(path).received() == n);
+    await().atMost(Timing.seconds(5)).until(() -> link.peer("b").paths().get(path).received() == n);
   }
 
   private static void awaitDropped(RecLink link, String path, long n) {
-    await().atMost(patience(5)).until(() -> link.droppedDatagrams(path) == n);
+    await().atMost(Timing.seconds(5)).until(() -> link.droppedDatagrams(path) == n);
   }
 }

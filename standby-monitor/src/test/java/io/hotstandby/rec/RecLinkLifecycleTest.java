@@ -2,12 +2,13 @@ package io.hotstandby.rec;
 
 import static io.hotstandby.rec.LinkFixture.builder;
 import static io.hotstandby.rec.LinkFixture.paths;
-import static io.hotstandby.rec.TestNet.freeUdp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hotstandby.testkit.FreePorts;
 import java.io.IOException;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -25,9 +26,10 @@ class RecLinkLifecycleTest {
 
   @Test
   void aTakenPortFailsWithThePathAndAddressAndLeavesNothingBound() throws Exception {
-    InetSocketAddress lan = freeUdp();
-    try (DatagramSocket taken = new DatagramSocket(0, TestNet.LOOPBACK)) {
-      InetSocketAddress rec = new InetSocketAddress(TestNet.LOOPBACK, taken.getLocalPort());
+    InetSocketAddress lan = FreePorts.nextAddress();
+    try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      InetSocketAddress rec =
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort());
       RecLink link = builder("a", paths(lan, rec), Map.of(), events).build();
 
       assertThatThrownBy(link::start)
@@ -42,7 +44,8 @@ class RecLinkLifecycleTest {
 
   @Test
   void closeIsIdempotentAndStopsTheThreads() throws Exception {
-    RecLink link = fx.start(builder("solo", Map.of("lan", freeUdp()), Map.of(), events));
+    RecLink link =
+        fx.start(builder("solo", Map.of("lan", FreePorts.nextAddress()), Map.of(), events));
     assertThat(link.localAddress("lan").getPort()).isPositive();
     link.sendNow(); // no peers: nothing to do, nothing to fail
 
@@ -62,7 +65,7 @@ class RecLinkLifecycleTest {
         fx.start(
             builder(
                 "solo",
-                Map.of("lan", new InetSocketAddress(TestNet.LOOPBACK, 0)),
+                Map.of("lan", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                 Map.of(),
                 events));
     assertThat(link.localAddress("lan").getPort()).isPositive();
@@ -73,8 +76,8 @@ class RecLinkLifecycleTest {
 
   @Test
   void aBadConfigurationIsRefusedWithItsReason() {
-    InetSocketAddress lan = freeUdp();
-    InetSocketAddress peerLan = freeUdp();
+    InetSocketAddress lan = FreePorts.nextAddress();
+    InetSocketAddress peerLan = FreePorts.nextAddress();
     Map<String, Map<String, InetSocketAddress>> peers = Map.of("b", Map.of("lan", peerLan));
 
     assertThatThrownBy(() -> builder("a", Map.of("lan", lan), peers, events).secret(null).build())
@@ -109,7 +112,8 @@ class RecLinkLifecycleTest {
   @Test
   void anOversizedStatusIsRefusedWhenSet() throws Exception {
     String longName = "s".repeat(HeartbeatCodec.MAX_STRING_BYTES);
-    RecLink link = builder(longName, Map.of("lan", freeUdp()), Map.of(), events).build();
+    RecLink link =
+        builder(longName, Map.of("lan", FreePorts.nextAddress()), Map.of(), events).build();
     String max = "x".repeat(HeartbeatCodec.MAX_STRING_BYTES);
     LocalStatus huge = new LocalStatus(ServerState.ACTIVE, 1, 0, 0, true, 1, 1, max, max, max);
     LocalStatus before = link.status();

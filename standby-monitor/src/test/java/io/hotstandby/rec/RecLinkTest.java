@@ -6,12 +6,13 @@ import static io.hotstandby.rec.LinkFixture.status;
 import static io.hotstandby.rec.PeerView.Liveness.ALIVE;
 import static io.hotstandby.rec.PeerView.Liveness.LOST;
 import static io.hotstandby.rec.PeerView.Liveness.SUSPECT;
-import static io.hotstandby.rec.TestNet.freeUdp;
-import static io.hotstandby.rec.TestNet.patience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hotstandby.rec.RecordingListener.Heard;
+import io.hotstandby.testkit.FreePorts;
+import io.hotstandby.testkit.Timing;
+import io.hotstandby.testkit.UdpRelay;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +23,10 @@ import org.junit.jupiter.api.Test;
 /** Two real links on loopback talking over two paths. */
 class RecLinkTest {
   private final LinkFixture fx = new LinkFixture();
-  private final InetSocketAddress aLan = freeUdp();
-  private final InetSocketAddress aRec = freeUdp();
-  private final InetSocketAddress bLan = freeUdp();
-  private final InetSocketAddress bRec = freeUdp();
+  private final InetSocketAddress aLan = FreePorts.nextAddress();
+  private final InetSocketAddress aRec = FreePorts.nextAddress();
+  private final InetSocketAddress bLan = FreePorts.nextAddress();
+  private final InetSocketAddress bRec = FreePorts.nextAddress();
   private final RecordingListener aEvents = new RecordingListener();
   private final RecordingListener bEvents = new RecordingListener();
 
@@ -48,7 +49,7 @@ class RecLinkTest {
 
   private static void awaitAliveOnBothPaths(RecLink link, String peer) {
     await()
-        .atMost(patience(5))
+        .atMost(Timing.seconds(5))
         .untilAsserted(
             () -> {
               PeerView v = link.peer(peer);
@@ -83,8 +84,14 @@ class RecLinkTest {
       assertThat(p.lastSeen()).isNotNull();
     }
     assertThat(a.peer("b").paths().keySet()).containsExactly("lan", "rec");
-    assertThat(aEvents.transitionsOf("b")).containsExactly(ALIVE);
-    assertThat(aEvents.heard).extracting(Heard::path).contains("lan", "rec");
+    // Listeners are called on the link's dispatcher, a moment after the state they report.
+    await()
+        .atMost(Timing.seconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(aEvents.transitionsOf("b")).containsExactly(ALIVE);
+              assertThat(aEvents.heard).extracting(Heard::path).contains("lan", "rec");
+            });
     assertThat(a.droppedDatagrams()).isZero();
     assertThat(a.peer("nobody")).isNull();
   }
@@ -99,7 +106,7 @@ class RecLinkTest {
     b.sendNow();
 
     await()
-        .atMost(patience(5))
+        .atMost(Timing.seconds(5))
         .until(
             () ->
                 a.peer("b").last().term() == 5
@@ -116,8 +123,9 @@ class RecLinkTest {
     b.close();
 
     // Expected after 150 ms and 500 ms; the bounds are ten times looser.
-    await().atMost(patience(1.5)).until(() -> aEvents.transitionsOf("b").contains(SUSPECT));
-    await().atMost(patience(5)).until(() -> a.peer("b").liveness() == LOST);
+    await().atMost(Timing.seconds(1.5)).until(() -> aEvents.transitionsOf("b").contains(SUSPECT));
+    await().atMost(Timing.seconds(5)).until(() -> aEvents.transitionsOf("b").contains(LOST));
+    assertThat(a.peer("b").liveness()).isEqualTo(LOST);
 
     assertThat(aEvents.transitionsOf("b")).containsExactly(ALIVE, SUSPECT, LOST);
     long lostAfterMs = TimeUnit.NANOSECONDS.toMillis(aEvents.firstChangeTo("b", LOST) - closedAt);
@@ -131,8 +139,8 @@ class RecLinkTest {
   @Test
   void aCutPathIsReportedDownWhileThePeerStaysAlive() throws Exception {
     // The "rec" cable runs through relays that can be unplugged; "lan" is direct.
-    UdpRelay toB = fx.track(new UdpRelay(bRec));
-    UdpRelay toA = fx.track(new UdpRelay(aRec));
+    UdpRelay toB = fx.track(UdpRelay.to(bRec));
+    UdpRelay toA = fx.track(UdpRelay.to(aRec));
     RecLink a = startA(toB.address());
     RecLink b = startB(toA.address());
     awaitAliveOnBothPaths(a, "b");
@@ -141,16 +149,16 @@ class RecLinkTest {
     toB.cut();
     toA.cut();
 
-    await().atMost(patience(5)).until(() -> !a.peer("b").paths().get("rec").up());
-    await().atMost(patience(5)).until(() -> !b.peer("a").paths().get("rec").up());
+    await().atMost(Timing.seconds(5)).until(() -> !a.peer("b").paths().get("rec").up());
+    await().atMost(Timing.seconds(5)).until(() -> !b.peer("a").paths().get("rec").up());
     assertThat(a.peer("b").liveness()).isEqualTo(ALIVE);
     assertThat(a.peer("b").paths().get("lan").up()).isTrue();
     assertThat(aEvents.transitionsOf("b")).containsExactly(ALIVE);
     assertThat(bEvents.transitionsOf("a")).containsExactly(ALIVE);
 
-    toB.reconnect();
-    toA.reconnect();
-    await().atMost(patience(5)).until(() -> a.peer("b").paths().get("rec").up());
+    toB.restore();
+    toA.restore();
+    await().atMost(Timing.seconds(5)).until(() -> a.peer("b").paths().get("rec").up());
     assertThat(aEvents.transitionsOf("b")).containsExactly(ALIVE);
   }
 
@@ -168,6 +176,6 @@ class RecLinkTest {
     fx.start(builder("a", paths(aLan, aRec), Map.of("b", paths(bLan, bRec)), failing));
     startB(aRec);
 
-    await().atMost(patience(5)).until(() -> calls.get() >= 10);
+    await().atMost(Timing.seconds(5)).until(() -> calls.get() >= 10);
   }
 }

@@ -3,7 +3,7 @@ package io.hotstandby.admin.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
+import io.hotstandby.testkit.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -16,7 +16,7 @@ class AdminClientTest {
 
   @Test
   void closedPortFailsFastWithOneLine() throws Exception {
-    String url = "opc.tcp://127.0.0.1:" + closedPort() + "/hotstandby";
+    String url = "opc.tcp://127.0.0.1:" + FreePorts.next() + "/hotstandby";
     long start = System.nanoTime();
 
     assertThatThrownBy(() -> AdminClient.connect(url, Duration.ofSeconds(5)))
@@ -49,11 +49,5 @@ class AdminClientTest {
         .isInstanceOf(AdminClientException.class)
         .hasMessageStartingWith("cannot connect to " + url + ": unknown host")
         .hasMessageNotContaining("\n");
-  }
-
-  private static int closedPort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.DomainChange;
 import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.server.kit.Timing;
+import io.hotstandby.testkit.Timing;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;

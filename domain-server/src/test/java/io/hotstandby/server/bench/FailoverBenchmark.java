@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hotstandby.server.kit.ServerProcess;
 import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.server.kit.Timing;
+import io.hotstandby.testkit.Timing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -11,11 +11,10 @@ import io.hotstandby.server.opcua.ActivateResult;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
 import io.hotstandby.server.opcua.app.ApplicationNamespace;
+import io.hotstandby.testkit.FreePorts;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -424,7 +423,7 @@ class RuntimeBenchmark {
   private static OpcUaEndpointConfig endpointConfig(Path pki) throws IOException {
     return new OpcUaEndpointConfig(
         "127.0.0.1",
-        freePort(),
+        FreePorts.next(),
         "bench",
         "alpha",
         "hotstandby",
@@ -433,12 +432,6 @@ class RuntimeBenchmark {
         List.of(OpcUaEndpointConfig.applicationUri("bench", "alpha")),
         () -> new ActivateResult(false, "not in this benchmark"),
         null);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /** Ages of received values in 1 ms buckets up to 60 s. */

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hotstandby.admin.client.DomainChange;
 import io.hotstandby.server.kit.Ctl;
 import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.server.kit.Timing;
+import io.hotstandby.testkit.Timing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;

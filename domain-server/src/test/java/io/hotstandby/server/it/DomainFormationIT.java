@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hotstandby.server.kit.Ctl;
 import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.server.kit.Timing;
+import io.hotstandby.testkit.Timing;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

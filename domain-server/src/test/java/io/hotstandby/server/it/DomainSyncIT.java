@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hotstandby.server.kit.Ctl;
 import io.hotstandby.server.kit.ServerProcess;
 import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.server.kit.Timing;
+import io.hotstandby.testkit.Timing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,17 +16,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The domain file stays the same on every server: alpha (main, ACTIVE), beta (backup, STANDBY) and
- * gamma (INACTIVE), each with its own copy at its own path. The tests run in order, each starting
- * from the version the previous one left in force.
+ * gamma (INACTIVE), each with its own copy at its own path.
+ *
+ * <p>One domain of three servers is shared by the class, as starting one costs more than a test.
+ * Each test first waits until all three run the same version and counts from the version it finds
+ * in force, so the tests pass in any order and alone.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DomainSyncIT {
   static TestDomain domain;
 
@@ -74,6 +74,48 @@ class DomainSyncIT {
     return Ctl.run(all.toArray(String[]::new));
   }
 
+  /** The version in force: all three servers running, on the same file and version. */
+  long version;
+
+  @BeforeEach
+  void awaitOneVersion() throws Exception {
+    ServerProcess gamma = domain.server("gamma");
+    if (!gamma.alive()) {
+      gamma.start();
+      domain.awaitState("gamma", "INACTIVE");
+    }
+    await("one version on every server")
+        .atMost(Timing.seconds(30))
+        .untilAsserted(
+            () -> {
+              long alpha = domain.server("alpha").status().path("domainVersion").asLong();
+              awaitEverywhereNow(alpha);
+              version = alpha;
+            });
+  }
+
+  private static void awaitEverywhereNow(long v) throws Exception {
+    String expected = text("alpha");
+    for (String s : List.of("alpha", "beta", "gamma")) {
+      assertThat(text(s)).as(s).isEqualTo(expected);
+      assertThat(domain.server(s).status().path("domainVersion").asLong()).as(s).isEqualTo(v);
+    }
+  }
+
+  /** {@code server}'s domain file with {@code marker} as a comment before the servers. */
+  static String marked(String server, String marker) throws Exception {
+    return text(server).replace("<servers>", "<!-- " + marker + " -->\n  <servers>");
+  }
+
+  /** Applies {@code content} through {@code server} as the administrator; returns its version. */
+  Ctl apply(String server, String name, String content) throws Exception {
+    Path next = write(name, content);
+    Ctl ctl =
+        asAdmin("--endpoint", domain.server(server).endpoint(), "domain", "apply", next.toString());
+    assertThat(ctl.exit()).as(ctl.out() + ctl.err()).isZero();
+    return ctl;
+  }
+
   Path write(String name, String content) throws Exception {
     Path f = domain.root().resolve(name);
     Files.writeString(f, content);
@@ -81,23 +123,18 @@ class DomainSyncIT {
   }
 
   @Test
-  @Order(1)
   void aChangeAppliedOnTheActiveReachesTheStandbyAndTheInactiveServer() throws Exception {
-    Path next =
-        write("v2.dom", text("alpha").replace("<servers>", "<!-- change 2 -->\n  <servers>"));
+    long next = version + 1;
 
-    Ctl ctl =
-        asAdmin(
-            "--endpoint", domain.server("alpha").endpoint(), "domain", "apply", next.toString());
+    Ctl ctl = apply("alpha", "change.dom", marked("alpha", "change " + next));
 
-    assertThat(ctl.exit()).as(ctl.out() + ctl.err()).isZero();
-    assertThat(ctl.out()).contains("version 2");
-    awaitEverywhere(2, "alpha", "beta", "gamma");
-    assertThat(text("gamma")).contains("<!-- change 2 -->");
+    assertThat(ctl.out()).contains("version " + next);
+    awaitEverywhere(next, "alpha", "beta", "gamma");
+    assertThat(text("gamma")).contains("<!-- change " + next + " -->");
     assertThat(domain.server("gamma").events())
         .anyMatch(
             e ->
-                e.path("message").asText().contains("version 2 (")
+                e.path("message").asText().contains("version " + next + " (")
                     && e.path("message").asText().contains("in force (from alpha)"));
     assertThat(domain.server("alpha").state()).isEqualTo("ACTIVE");
     assertThat(domain.server("beta").state()).isEqualTo("STANDBY");
@@ -105,9 +142,8 @@ class DomainSyncIT {
   }
 
   @Test
-  @Order(2)
   void changingTheDomainFileNeedsTheAdministratorRole() throws Exception {
-    Path next = write("refused.dom", text("alpha").replace("<!-- change 2 -->", "<!-- no -->"));
+    Path next = write("refused.dom", marked("alpha", "no"));
 
     Ctl anonymous =
         Ctl.run(
@@ -144,29 +180,25 @@ class DomainSyncIT {
         .contains("needs the Administrator role", "operator has the Operator role");
     assertThat(badPassword.exit()).isEqualTo(2);
     assertThat(badPassword.err()).contains("wrong user name or password").doesNotContain("\n\n");
-    awaitEverywhere(2, "alpha", "beta", "gamma");
+    awaitEverywhere(version, "alpha", "beta", "gamma");
   }
 
   @Test
-  @Order(3)
   void aServerStoppedDuringAChangeReceivesItWhenItStartsAgain() throws Exception {
     ServerProcess gamma = domain.server("gamma");
     gamma.stop();
-    Path next = write("v3.dom", text("beta").replace("<!-- change 2 -->", "<!-- change 3 -->"));
+    long next = version + 1;
 
-    Ctl ctl =
-        asAdmin("--endpoint", domain.server("beta").endpoint(), "domain", "apply", next.toString());
-    assertThat(ctl.exit()).as(ctl.out() + ctl.err()).isZero();
-    awaitEverywhere(3, "beta", "alpha");
-    assertThat(text("gamma")).contains("version=\"2\"");
+    apply("beta", "while-stopped.dom", marked("beta", "change " + next));
+    awaitEverywhere(next, "beta", "alpha");
+    assertThat(text("gamma")).contains("version=\"" + version + "\"");
 
     gamma.start();
     domain.awaitState("gamma", "INACTIVE");
-    awaitEverywhere(3, "alpha", "beta", "gamma");
+    awaitEverywhere(next, "alpha", "beta", "gamma");
   }
 
   @Test
-  @Order(4)
   void anInvalidLocalEditOnTheStandbyIsRefusedAndEveryServerKeepsTheLastGoodVersion()
       throws Exception {
     String good = text("beta");
@@ -184,40 +216,63 @@ class DomainSyncIT {
     await()
         .atMost(Timing.seconds(10))
         .untilAsserted(() -> assertThat(text("beta")).isEqualTo(good));
-    awaitEverywhere(3, "alpha", "beta", "gamma");
+    awaitEverywhere(version, "alpha", "beta", "gamma");
     assertThat(domain.server("beta").state()).isEqualTo("STANDBY");
+    Ctl history =
+        Ctl.run("--endpoint", domain.server("beta").endpoint(), "domain", "history", "--json");
+    assertThat(history.exit()).isZero();
+    assertThat(history.json().toString()).contains("\"refused\"");
   }
 
   @Test
-  @Order(5)
   void aValidLocalEditOnTheInactiveServerBecomesTheNextVersionEverywhere() throws Exception {
-    Files.writeString(
-        domain.domainFile("gamma"), text("gamma").replace("<!-- change 3 -->", "<!-- edit 4 -->"));
+    Files.writeString(domain.domainFile("gamma"), marked("gamma", "edit on gamma " + version));
 
-    awaitEverywhere(4, "gamma", "alpha", "beta");
-    assertThat(text("alpha")).contains("<!-- edit 4 -->");
+    awaitEverywhere(version + 1, "gamma", "alpha", "beta");
+    assertThat(text("alpha")).contains("<!-- edit on gamma " + version + " -->");
   }
 
   @Test
-  @Order(6)
   void rollbackToAnEarlierVersionReachesEveryServer() throws Exception {
-    Ctl ctl = asAdmin("--domain", domain.domainFile("gamma").toString(), "domain", "rollback", "2");
+    long target = version + 1;
+    long undone = version + 2;
+    apply("alpha", "target.dom", marked("alpha", "rollback target " + target));
+    awaitEverywhere(target, "alpha", "beta", "gamma");
+    apply("alpha", "undone.dom", marked("alpha", "undone " + undone));
+    awaitEverywhere(undone, "alpha", "beta", "gamma");
+
+    Ctl ctl =
+        asAdmin(
+            "--domain",
+            domain.domainFile("gamma").toString(),
+            "domain",
+            "rollback",
+            Long.toString(target));
 
     assertThat(ctl.exit()).as(ctl.out() + ctl.err()).isZero();
-    awaitEverywhere(5, "alpha", "beta", "gamma");
-    assertThat(text("beta")).contains("<!-- change 2 -->").doesNotContain("edit 4");
+    long rolledBack = undone + 1;
+    awaitEverywhere(rolledBack, "alpha", "beta", "gamma");
+    assertThat(text("beta"))
+        .contains("<!-- rollback target " + target + " -->")
+        .doesNotContain("undone " + undone);
 
     Ctl history =
         Ctl.run("--endpoint", domain.server("beta").endpoint(), "domain", "history", "--json");
     assertThat(history.exit()).isZero();
     JsonNode newest = history.json().get(0);
-    assertThat(newest.path("number").asLong()).isEqualTo(5);
+    assertThat(newest.path("number").asLong()).isEqualTo(rolledBack);
     assertThat(newest.path("status").asText()).isEqualTo("in force");
-    assertThat(newest.path("source").asText()).contains("rollback to version 2");
-    assertThat(history.json().toString()).contains("\"refused\"", "\"superseded\"");
+    assertThat(newest.path("source").asText()).contains("rollback to version " + target);
+    assertThat(history.json().toString()).contains("\"superseded\"");
 
-    Ctl show = asAdmin("--endpoint", domain.server("alpha").endpoint(), "domain", "show", "4");
+    Ctl show =
+        asAdmin(
+            "--endpoint",
+            domain.server("alpha").endpoint(),
+            "domain",
+            "show",
+            Long.toString(undone));
     assertThat(show.exit()).isZero();
-    assertThat(show.out()).contains("<!-- edit 4 -->", "version=\"4\"");
+    assertThat(show.out()).contains("<!-- undone " + undone + " -->", "version=\"" + undone + "\"");
   }
 }

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.server.kit.Timing;
-import java.net.ServerSocket;
+import io.hotstandby.testkit.FreePorts;
+import io.hotstandby.testkit.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +59,7 @@ class InvalidProjectIT {
     Path project = dir.resolve("plant.prj");
     Files.writeString(project, VALID.replace(from, to));
     assertThat(Files.readString(project)).isNotEqualTo(VALID);
-    int ua = freePort();
+    int ua = FreePorts.next();
     Path domainFile = dir.resolve("one.dom");
     Files.writeString(
         domainFile,
@@ -75,7 +75,7 @@ class InvalidProjectIT {
           <projects><project file="plant.prj"/></projects>
         </domain>
         """
-            .formatted(freePort(), ua, freePort()));
+            .formatted(FreePorts.next(), ua, FreePorts.next()));
     Path stderr = dir.resolve("stderr.txt");
     Process p =
         new ProcessBuilder(
@@ -112,12 +112,6 @@ class InvalidProjectIT {
     } finally {
       p.destroyForcibly();
       p.waitFor(30, TimeUnit.SECONDS);
-    }
-  }
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

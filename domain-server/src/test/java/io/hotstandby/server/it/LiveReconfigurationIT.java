@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hotstandby.admin.client.DomainChange;
 import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.server.kit.Timing;
+import io.hotstandby.testkit.Timing;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -24,8 +24,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Changes of the domain file take effect on every server without a restart, with the state changes
- * the rules give. One domain of three servers (a fourth, delta, is added by a test); each test
- * starts from the states the previous one left and asserts the state of every server afterwards.
+ * the rules give. One domain of three servers (a fourth, delta, is added by a test) goes through a
+ * sequence of reconfigurations, one step per test, each asserting the state of every server
+ * afterwards.
+ *
+ * <p>The steps share one domain on purpose: a live reconfiguration starts from whatever the domain
+ * runs, and reaching the start of a late step (gamma the active, delta a member) takes every
+ * earlier change; a domain per test would start three servers eleven times and replay them all. So
+ * the tests run in their order, and a test whose start the domain has not reached yet (run alone,
+ * or after a failure) first replays the reconfigurations of the steps before it ({@link
+ * #startOfStep}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveReconfigurationIT {
@@ -94,15 +102,103 @@ class LiveReconfigurationIT {
             });
   }
 
+  /** How many of the steps (one per test, in order) the shared domain has been through. */
+  static int stepsDone;
+
+  /**
+   * Brings the shared domain to the start of {@code step}: replays the reconfigurations of the
+   * earlier steps it has not been through (none when the class runs in order).
+   */
+  static void startOfStep(int step) throws Exception {
+    if (stepsDone >= step) {
+      throw new IllegalStateException(
+          "the shared domain is past step " + step + " (the tests run in their order)");
+    }
+    while (stepsDone < step - 1) {
+      int next = stepsDone + 1;
+      switch (next) {
+        case 1 -> newHeartbeatAndTimeout();
+        case 3 -> gammaNamedBackup();
+        case 4 -> maintenanceOnTheActive();
+        case 6 -> maintenanceClearedOnTheMain();
+        case 7 -> deltaAdded();
+        case 8 -> gammaRemoved();
+        case 9 -> secretRotated();
+        default -> {
+          // Steps 2, 5 and 10 leave the domain as they found it.
+        }
+      }
+      stepsDone = next;
+    }
+  }
+
+  static DomainChange accepted(DomainChange c) {
+    assertThat(c.accepted()).as(c.message()).isTrue();
+    return c;
+  }
+
+  static DomainChange newHeartbeatAndTimeout() throws Exception {
+    String xml = withAttr(withAttr(current(), "heartbeatMs", "50"), "failoverTimeoutMs", "400");
+    DomainChange c = accepted(apply("beta", xml));
+    awaitVersion(c.version());
+    awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "gamma", "INACTIVE"));
+    return c;
+  }
+
+  static void gammaNamedBackup() throws Exception {
+    accepted(apply("alpha", withAttr(current(), "backup", "gamma")));
+    awaitStates(Map.of("alpha", "ACTIVE", "beta", "INACTIVE", "gamma", "STANDBY"));
+  }
+
+  static void maintenanceOnTheActive() throws Exception {
+    accepted(apply("beta", withMaintenance(current(), "alpha", true)));
+    awaitStates(Map.of("alpha", "MAINTENANCE", "beta", "INACTIVE", "gamma", "ACTIVE"));
+  }
+
+  static void maintenanceClearedOnTheMain() throws Exception {
+    accepted(apply("gamma", withMaintenance(current(), "alpha", false)));
+    awaitStates(Map.of("alpha", "STANDBY", "beta", "INACTIVE", "gamma", "ACTIVE"));
+  }
+
+  static void deltaAdded() throws Exception {
+    String xml = current().replace("  </servers>", domain.serverXml("delta") + "  </servers>");
+    DomainChange c = accepted(apply("beta", xml));
+    awaitVersion(c.version());
+    // The new machine is installed with the domain file in force, at the same path.
+    Files.writeString(domain.domainFile("delta"), current());
+    domain.server("delta").start();
+    awaitStates(
+        Map.of("alpha", "STANDBY", "beta", "INACTIVE", "gamma", "ACTIVE", "delta", "INACTIVE"));
+    domain.awaitCluster(4);
+  }
+
+  static void gammaRemoved() throws Exception {
+    String xml =
+        withAttr(current(), "backup", "beta")
+            .replaceFirst("(?s)    <server name=\"gamma\".*?</server>\n", "");
+    accepted(apply("delta", xml));
+    await()
+        .atMost(Timing.seconds(30))
+        .untilAsserted(() -> assertThat(domain.server("gamma").alive()).isFalse());
+    awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "delta", "INACTIVE"));
+  }
+
+  static void secretRotated() throws Exception {
+    String xml =
+        current()
+            .replaceFirst("<secret file=\"[^\"]*\"/>", "<secret>rotated-0123456789abcdef</secret>");
+    DomainChange c = accepted(apply("beta", xml));
+    awaitVersion(c.version());
+    awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "delta", "INACTIVE"));
+  }
+
   @Test
   @Order(1)
   void newHeartbeatAndTimeoutTakeEffectWithoutAnyStateChange() throws Exception {
-    String xml = withAttr(withAttr(current(), "heartbeatMs", "50"), "failoverTimeoutMs", "400");
+    startOfStep(1);
 
-    DomainChange c = apply("beta", xml);
+    newHeartbeatAndTimeout();
 
-    assertThat(c.accepted()).as(c.message()).isTrue();
-    awaitVersion(c.version());
     for (String s : new String[] {"alpha", "beta", "gamma"}) {
       await()
           .atMost(Timing.seconds(10))
@@ -112,14 +208,16 @@ class LiveReconfigurationIT {
                           domain.server(s).lastEvent("REC link restarted").path("message").asText())
                       .contains("heartbeat 50 ms", "failover timeout 400 ms"));
     }
-    awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "gamma", "INACTIVE"));
     assertThat(domain.server("alpha").events())
         .noneMatch(e -> e.path("message").asText().contains("state changed from ACTIVE"));
+    stepsDone = 1;
   }
 
   @Test
   @Order(2)
   void maintenanceOnTheStandbyAndBackAgain() throws Exception {
+    startOfStep(2);
+
     DomainChange on = apply("alpha", withMaintenance(current(), "beta", true));
     assertThat(on.accepted()).as(on.message()).isTrue();
     awaitStates(Map.of("alpha", "ACTIVE", "beta", "MAINTENANCE", "gamma", "INACTIVE"));
@@ -128,35 +226,38 @@ class LiveReconfigurationIT {
     DomainChange off = apply("gamma", withMaintenance(current(), "beta", false));
     assertThat(off.accepted()).as(off.message()).isTrue();
     awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "gamma", "INACTIVE"));
+    stepsDone = 2;
   }
 
   @Test
   @Order(3)
   void anInactiveServerNamedBackupBecomesStandbyAndTheOldBackupInactive() throws Exception {
-    DomainChange c = apply("alpha", withAttr(current(), "backup", "gamma"));
+    startOfStep(3);
 
-    assertThat(c.accepted()).as(c.message()).isTrue();
-    awaitStates(Map.of("alpha", "ACTIVE", "beta", "INACTIVE", "gamma", "STANDBY"));
+    gammaNamedBackup();
+
+    stepsDone = 3;
   }
 
   @Test
   @Order(4)
   void maintenanceOnTheActiveFirstSwitchesOverToTheStandby() throws Exception {
+    startOfStep(4);
     long termBefore = domain.server("alpha").status().path("term").asLong();
 
-    DomainChange c = apply("beta", withMaintenance(current(), "alpha", true));
+    maintenanceOnTheActive();
 
-    assertThat(c.accepted()).as(c.message()).isTrue();
-    awaitStates(Map.of("alpha", "MAINTENANCE", "beta", "INACTIVE", "gamma", "ACTIVE"));
     assertThat(domain.server("gamma").status().path("term").asLong()).isGreaterThan(termBefore);
     assertThat(domain.server("beta").lastEvent("domain version")).isNotNull();
     assertThat(domain.server("beta").events())
         .anyMatch(e -> e.path("message").asText().contains("switching over to gamma first"));
+    stepsDone = 4;
   }
 
   @Test
   @Order(5)
   void aChangeThatWouldLeaveNoActiveIsRefusedWithTheReason() throws Exception {
+    startOfStep(5);
     long before = domain.server("gamma").status().path("domainVersion").asLong();
 
     DomainChange c = apply("alpha", withMaintenance(current(), "gamma", true));
@@ -167,77 +268,61 @@ class LiveReconfigurationIT {
     assertThat(c.version()).isEqualTo(before);
     awaitStates(Map.of("alpha", "MAINTENANCE", "beta", "INACTIVE", "gamma", "ACTIVE"));
     awaitVersion(before);
+    stepsDone = 5;
   }
 
   @Test
   @Order(6)
   void maintenanceClearedOnTheMainMakesItStandbyBehindTheActive() throws Exception {
-    DomainChange c = apply("gamma", withMaintenance(current(), "alpha", false));
+    startOfStep(6);
 
-    assertThat(c.accepted()).as(c.message()).isTrue();
-    awaitStates(Map.of("alpha", "STANDBY", "beta", "INACTIVE", "gamma", "ACTIVE"));
+    maintenanceClearedOnTheMain();
+
+    stepsDone = 6;
   }
 
   @Test
   @Order(7)
   void anAddedServerJoinsInactiveAndEveryServerListsIt() throws Exception {
-    String xml = current().replace("  </servers>", domain.serverXml("delta") + "  </servers>");
+    startOfStep(7);
 
-    DomainChange c = apply("beta", xml);
+    deltaAdded();
 
-    assertThat(c.accepted()).as(c.message()).isTrue();
-    awaitVersion(c.version());
-    // The new machine is installed with the domain file in force, at the same path.
-    Files.writeString(domain.domainFile("delta"), current());
-    domain.server("delta").start();
-    awaitStates(
-        Map.of("alpha", "STANDBY", "beta", "INACTIVE", "gamma", "ACTIVE", "delta", "INACTIVE"));
-    domain.awaitCluster(4);
     await()
         .atMost(Timing.seconds(10))
         .untilAsserted(
             () -> assertThat(domain.server("gamma").client().serverUriArray()).hasSize(4));
+    stepsDone = 7;
   }
 
   @Test
   @Order(8)
   void removingTheActiveServerSwitchesOverFirstAndTheRemovedServerStops() throws Exception {
-    String xml =
-        withAttr(current(), "backup", "beta")
-            .replaceFirst("(?s)    <server name=\"gamma\".*?</server>\n", "");
+    startOfStep(8);
 
-    DomainChange c = apply("delta", xml);
+    gammaRemoved();
 
-    assertThat(c.accepted()).as(c.message()).isTrue();
-    await()
-        .atMost(Timing.seconds(30))
-        .untilAsserted(() -> assertThat(domain.server("gamma").alive()).isFalse());
-    awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "delta", "INACTIVE"));
     assertThat(domain.server("gamma").lastEvent("domain version")).isNotNull();
     await()
         .atMost(Timing.seconds(10))
         .untilAsserted(
             () -> assertThat(domain.server("alpha").client().serverUriArray()).hasSize(3));
+    stepsDone = 8;
   }
 
   @Test
   @Order(9)
   void aNewSecretIsRotatedInWithoutAFailover() throws Exception {
+    startOfStep(9);
     long changesBefore = domain.server("alpha").events().stream().filter(e -> e.has("to")).count();
-    String xml =
-        current()
-            .replaceFirst("<secret file=\"[^\"]*\"/>", "<secret>rotated-0123456789abcdef</secret>");
 
-    DomainChange c = apply("beta", xml);
+    secretRotated();
 
-    assertThat(c.accepted()).as(c.message()).isTrue();
-    awaitVersion(c.version());
     for (String s : new String[] {"alpha", "beta", "delta"}) {
       await()
           .atMost(Timing.seconds(20))
           .untilAsserted(() -> domain.server(s).lastEvent("every server runs domain version"));
     }
-    awaitStates(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "delta", "INACTIVE"));
     assertThat(domain.server("alpha").events().stream().filter(e -> e.has("to")).count())
         .isEqualTo(changesBefore);
 
@@ -246,11 +331,13 @@ class LiveReconfigurationIT {
         apply("delta", current().replace("<servers>", "<!-- after -->\n  <servers>"));
     assertThat(next.accepted()).as(next.message()).isTrue();
     awaitVersion(next.version());
+    stepsDone = 9;
   }
 
   @Test
   @Order(10)
   void newIntegrityAddressesAreCheckedAtOnce() throws Exception {
+    startOfStep(10);
     try (ServerSocket plc = new ServerSocket()) {
       plc.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
       String address = "127.0.0.1:" + plc.getLocalPort();
@@ -296,16 +383,20 @@ class LiveReconfigurationIT {
                               .asBoolean())
                       .isFalse());
     }
+    stepsDone = 10;
   }
 
   @Test
   @Order(11)
   void aNewMainTakesItsPlaceAfterTheOldMainHandsTheActiveRoleToTheBackup() throws Exception {
+    startOfStep(11);
+
     DomainChange c = apply("beta", withAttr(current(), "main", "delta"));
 
     assertThat(c.accepted()).as(c.message()).isTrue();
     awaitStates(Map.of("alpha", "INACTIVE", "beta", "ACTIVE", "delta", "STANDBY"));
     assertThat(domain.server("beta").events())
         .anyMatch(e -> e.path("message").asText().contains("switching over to beta first"));
+    stepsDone = 11;
   }
 }

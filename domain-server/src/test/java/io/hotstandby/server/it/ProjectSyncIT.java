@@ -9,7 +9,7 @@ import io.hotstandby.domain.Sha256;
 import io.hotstandby.server.kit.Ctl;
 import io.hotstandby.server.kit.ServerProcess;
 import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.server.kit.Timing;
+import io.hotstandby.testkit.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

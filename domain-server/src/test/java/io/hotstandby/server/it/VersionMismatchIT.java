@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hotstandby.server.kit.Ctl;
 import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.server.kit.Timing;
+import io.hotstandby.testkit.Timing;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -15,12 +15,10 @@ import io.hotstandby.domain.PasswordHash;
 import io.hotstandby.domain.UserRole;
 import io.hotstandby.domain.UserSpec;
 import io.hotstandby.opcua.ApplicationPki;
+import io.hotstandby.testkit.FreePorts;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,14 +44,10 @@ import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReferenceDescription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One real endpoint on loopback, seen through AdminClient and a plain Milo client. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpcUaEndpointTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final List<String> URIS =
@@ -79,7 +73,7 @@ class OpcUaEndpointTest {
   @BeforeAll
   static void start() throws Exception {
     System.setProperty("hotstandby.knownServers", tmp.resolve("known-servers").toString());
-    port = freePort();
+    port = FreePorts.next();
     endpoint = new OpcUaEndpoint(config(port, tmp.resolve("pki"), Duration.ofSeconds(1)));
     endpoint.setServiceLevel(150);
     endpoint.publish(status("STANDBY", 7, "{\"state\":\"STANDBY\"}"));
@@ -386,7 +380,7 @@ class OpcUaEndpointTest {
 
   @Test
   void withoutDomainAdminTheDomainMethodsSayItIsNotAvailable() throws Exception {
-    var bare = new OpcUaEndpoint(config(freePort(), tmp.resolve("pki-bare"), null));
+    var bare = new OpcUaEndpoint(config(FreePorts.next(), tmp.resolve("pki-bare"), null));
     try {
       bare.publish(status("STANDBY", 7, "{}"));
       bare.start();
@@ -454,18 +448,24 @@ class OpcUaEndpointTest {
   }
 
   @Test
-  @Order(Integer.MAX_VALUE)
-  void closeTwiceIsHarmlessAndFreesThePort() {
+  void closeTwiceIsHarmlessAndFreesThePort() throws Exception {
+    // An endpoint of its own: the shared one stays up for the other tests, whatever their order.
+    var closing = new OpcUaEndpoint(config(FreePorts.next(), tmp.resolve("pki-closing"), null));
+    closing.publish(status("STANDBY", 7, "{}"));
+    closing.start();
+    try (var client = AdminClient.connect(closing.endpointUrl(), WAIT)) {
+      assertThat(client.serviceLevel()).isNotNegative();
+    }
     assertThatCode(
             () -> {
-              endpoint.close();
-              endpoint.close();
+              closing.close();
+              closing.close();
             })
         .doesNotThrowAnyException();
-    assertThatThrownBy(() -> AdminClient.connect(endpoint.endpointUrl(), Duration.ofSeconds(2)))
+    assertThatThrownBy(() -> AdminClient.connect(closing.endpointUrl(), Duration.ofSeconds(2)))
         .isInstanceOf(AdminClientException.class)
         .hasMessageContaining("connection refused");
-    assertThatThrownBy(endpoint::start).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(closing::start).isInstanceOf(IllegalStateException.class);
   }
 
   private static Object readAdmin(String id) throws Exception {
@@ -517,12 +517,6 @@ class OpcUaEndpointTest {
         "[]",
         "[{\"name\":\"beta\"}]",
         json);
-  }
-
-  private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /** A domain store in memory: numbered versions, each with its content and who made it. */

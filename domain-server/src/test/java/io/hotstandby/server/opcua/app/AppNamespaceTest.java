@@ -12,9 +12,7 @@ import io.hotstandby.server.opcua.ActivateResult;
 import io.hotstandby.server.opcua.AdminStatus;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.hotstandby.testkit.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +68,7 @@ class AppNamespaceTest {
   @BeforeAll
   static void start() throws Exception {
     app = new FakeView();
-    endpoint = new OpcUaEndpoint(config(freePort()));
+    endpoint = new OpcUaEndpoint(config(FreePorts.next()));
     endpoint.registerApplication(app, WRITE_TIMEOUT);
     endpoint.publish(
         new AdminStatus(
@@ -374,7 +372,7 @@ class AppNamespaceTest {
   void anApplicationIsRegisteredOnceAndBeforeStart(@TempDir Path pki) throws Exception {
     assertThatThrownBy(() -> endpoint.registerApplication(new FakeView()))
         .isInstanceOf(IllegalStateException.class);
-    try (var other = new OpcUaEndpoint(config(freePort(), pki))) {
+    try (var other = new OpcUaEndpoint(config(FreePorts.next(), pki))) {
       other.registerApplication(new FakeView());
       assertThatThrownBy(() -> other.registerApplication(new FakeView()))
           .isInstanceOf(IllegalStateException.class)
@@ -398,7 +396,7 @@ class AppNamespaceTest {
             return super.read(path);
           }
         };
-    try (var other = new OpcUaEndpoint(config(freePort(), pki))) {
+    try (var other = new OpcUaEndpoint(config(FreePorts.next(), pki))) {
       other.registerApplication(view);
       other.start();
       OpcUaClient client = OpcUaClient.create(other.endpointUrl());
@@ -467,12 +465,6 @@ class AppNamespaceTest {
         List.of("urn:hotstandby:demo:alpha", "urn:hotstandby:demo:beta"),
         () -> new ActivateResult(false, "not in this test"),
         null);
-  }
-
-  private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private static TagSpec tag(String path, DataType type, String unit, boolean writable) {

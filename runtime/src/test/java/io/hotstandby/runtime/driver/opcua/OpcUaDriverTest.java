@@ -10,6 +10,9 @@ import io.hotstandby.runtime.project.DataType;
 import io.hotstandby.runtime.project.DriverSpec;
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.Quality;
+import io.hotstandby.testkit.FreePorts;
+import io.hotstandby.testkit.TcpRelay;
+import io.hotstandby.testkit.Timing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,10 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /** The driver against a real Milo server on loopback. */
 class OpcUaDriverTest {
-  private static final double SCALE =
-      Double.parseDouble(System.getProperty("test.timeout.scale", "1"));
-  private static final Duration WAIT = scaled(10);
-  private static final Duration LOSS = scaled(5);
+  private static final Duration WAIT = Timing.seconds(10);
+  private static final Duration LOSS = Timing.seconds(5);
   private static final String NSU = "nsu=" + TestPlcServer.NAMESPACE_URI + ";s=";
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -40,7 +41,7 @@ class OpcUaDriverTest {
 
   @Test
   void deliversValuesWithGoodQualityAndFollowsChanges() throws Exception {
-    TestPlcServer plc = plc(TestPlcServer.freePort());
+    TestPlcServer plc = plc(FreePorts.next());
     var sink = new RecordingSink();
     var tags =
         List.of(
@@ -81,7 +82,7 @@ class OpcUaDriverTest {
 
   @Test
   void writesReachTheServerInTheNodesType() throws Exception {
-    TestPlcServer plc = plc(TestPlcServer.freePort());
+    TestPlcServer plc = plc(FreePorts.next());
     var level = tag("Tank1.Level", DataType.DOUBLE, NSU + "Tank1.Level");
     var running = tag("Pump1.Running", DataType.BOOLEAN, NSU + "Pump1.Running");
     var counter = tag("Counter", DataType.INT32, NSU + "Counter");
@@ -116,7 +117,7 @@ class OpcUaDriverTest {
 
   @Test
   void aTagWhoseNodeCannotBeFoundIsBadWhileTheOthersAreGood() throws Exception {
-    TestPlcServer plc = plc(TestPlcServer.freePort());
+    TestPlcServer plc = plc(FreePorts.next());
     var sink = new RecordingSink();
     OpcUaDriver driver = driver(plc.url());
 
@@ -137,7 +138,7 @@ class OpcUaDriverTest {
 
   @Test
   void losingTheServerMarksTagsBadAndRegainingItMakesThemGoodAgain() throws Exception {
-    int port = TestPlcServer.freePort();
+    int port = FreePorts.next();
     TestPlcServer plc = plc(port);
     var sink = new RecordingSink();
     var level = tag("Tank1.Level", DataType.DOUBLE, NSU + "Tank1.Level");
@@ -167,7 +168,7 @@ class OpcUaDriverTest {
     again.set("Tank1.Level", 9.5);
 
     // Reconnect attempts 0.5 s, 1.5 s, 3.5 s ... after the loss.
-    await().atMost(scaled(4)).until(() -> sink.lastConnection().up());
+    await().atMost(Timing.seconds(4)).until(() -> sink.lastConnection().up());
     sink.awaitValue("Tank1.Level", 9.5, Quality.GOOD);
     sink.awaitValue("Pump1.Running", false, Quality.GOOD);
     assertThat(driver.connected()).isTrue();
@@ -177,8 +178,8 @@ class OpcUaDriverTest {
 
   @Test
   void aServerThatFallsSilentIsNoticedByTheKeepAlive() throws Exception {
-    TestPlcServer plc = plc(TestPlcServer.freePort());
-    FreezableRelay relay = track(new FreezableRelay(Integer.parseInt(plc.url().split("[:/]")[4])));
+    TestPlcServer plc = plc(FreePorts.next());
+    TcpRelay relay = track(TcpRelay.to(Integer.parseInt(plc.url().split("[:/]")[4])));
     var sink = new RecordingSink();
     // Retries every 100 to 800 ms: connect attempts through the frozen relay take seconds.
     OpcUaDriver driver =
@@ -204,18 +205,18 @@ class OpcUaDriverTest {
     // No FIN, no RST: only the session keep-alive (500 ms, 1 s timeout, 1 failure allowed) tells.
     await().atMost(LOSS).until(() -> !sink.lastConnection().up());
     Duration detected = Duration.ofNanos(System.nanoTime() - frozenAt);
-    assertThat(detected).isLessThan(scaled(3));
+    assertThat(detected).isLessThan(Timing.seconds(3));
     sink.awaitValue("Tank1.Level", 1.5, Quality.BAD);
 
     relay.thaw();
     plc.set("Tank1.Level", 6.5);
-    await().atMost(scaled(30)).until(() -> sink.lastConnection().up());
+    await().atMost(Timing.seconds(30)).until(() -> sink.lastConnection().up());
     sink.awaitValue("Tank1.Level", 6.5, Quality.GOOD);
   }
 
   @Test
   void startReturnsAtOnceAndReportsAnUnreachableDevice() throws Exception {
-    int port = TestPlcServer.freePort();
+    int port = FreePorts.next();
     var sink = new RecordingSink();
     OpcUaDriver driver = driver("opc.tcp://127.0.0.1:" + port + "/plc");
 
@@ -236,7 +237,7 @@ class OpcUaDriverTest {
 
   @Test
   void aSecurityModeTheServerDoesNotOfferIsReported() throws Exception {
-    TestPlcServer plc = plc(TestPlcServer.freePort());
+    TestPlcServer plc = plc(FreePorts.next());
     var sink = new RecordingSink();
     OpcUaDriver driver = track(new OpcUaDriver(spec(plc.url(), "SignAndEncrypt", "", "")));
 
@@ -252,7 +253,7 @@ class OpcUaDriverTest {
 
   @Test
   void connectsWithSignAndWithSignAndEncryptWhenTheServerOffersThem() throws Exception {
-    TestPlcServer plc = track(TestPlcServer.startSecure(TestPlcServer.freePort()));
+    TestPlcServer plc = track(TestPlcServer.startSecure(FreePorts.next()));
     var level = tag("Tank1.Level", DataType.DOUBLE, NSU + "Tank1.Level");
     for (String mode : List.of("Sign", "SignAndEncrypt")) {
       var sink = new RecordingSink();
@@ -273,7 +274,7 @@ class OpcUaDriverTest {
 
   @Test
   void logsInWithUserAndPassword() throws Exception {
-    TestPlcServer plc = plc(TestPlcServer.freePort());
+    TestPlcServer plc = plc(FreePorts.next());
     var good = new RecordingSink();
     var bad = new RecordingSink();
     OpcUaDriver withUser =
@@ -296,7 +297,7 @@ class OpcUaDriverTest {
 
   @Test
   void closeStopsEverythingAndASecondCloseIsHarmless() throws Exception {
-    TestPlcServer plc = plc(TestPlcServer.freePort());
+    TestPlcServer plc = plc(FreePorts.next());
     var sink = new RecordingSink();
     var driver = new OpcUaDriver(spec(plc.url(), "None", "", ""));
     driver.start(List.of(tag("Tank1.Level", DataType.DOUBLE, NSU + "Tank1.Level")), sink);
@@ -306,7 +307,7 @@ class OpcUaDriverTest {
     assertThatCode(driver::close).doesNotThrowAnyException();
 
     assertThat(driver.connected()).isFalse();
-    await().atMost(scaled(2)).until(() -> !driverThreadAlive());
+    await().atMost(Timing.seconds(2)).until(() -> !driverThreadAlive());
     int seen = sink.values.size();
     plc.set("Tank1.Level", 8.0);
     assertThat(failure(driver.write(sink.tag("Tank1.Level"), 1.0))).contains("not connected");
@@ -323,14 +324,10 @@ class OpcUaDriverTest {
     driver.close();
     driver.close();
 
-    await().atMost(scaled(2)).until(() -> !driverThreadAlive());
+    await().atMost(Timing.seconds(2)).until(() -> !driverThreadAlive());
   }
 
   // ---- helpers ----
-
-  private static Duration scaled(long seconds) {
-    return Duration.ofMillis((long) (seconds * 1000 * SCALE));
-  }
 
   private TestPlcServer plc(int port) throws Exception {
     return track(TestPlcServer.start(port));

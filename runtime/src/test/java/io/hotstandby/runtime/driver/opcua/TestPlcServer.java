@@ -1,8 +1,5 @@
 package io.hotstandby.runtime.driver.opcua;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
@@ -175,13 +172,6 @@ final class TestPlcServer implements AutoCloseable {
   private static TestPlcServer start(TestPlcServer plc) throws Exception {
     plc.server.startup().get(10, TimeUnit.SECONDS);
     return plc;
-  }
-
-  /** A TCP port of 127.0.0.1 that nothing listens on now. */
-  static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /** The URL a client on this machine uses (not the one the server announces). */

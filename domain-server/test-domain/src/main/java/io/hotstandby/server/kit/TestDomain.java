@@ -1,9 +1,12 @@
 package io.hotstandby.server.kit;
 
 import io.hotstandby.domain.PasswordHash;
+import io.hotstandby.testkit.FreePorts;
+import io.hotstandby.testkit.TcpRelay;
+import io.hotstandby.testkit.Timing;
+import io.hotstandby.testkit.UdpRelay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,25 +76,27 @@ public final class TestDomain implements AutoCloseable {
     Path base = Path.of(System.getProperty("hotstandby.dist", "target/dist")).getParent();
     Files.createDirectories(base.resolve("it"));
     this.root = Files.createTempDirectory(base.resolve("it"), b.name + "-");
-    FreePorts free = new FreePorts();
     this.plant =
-        b.project == null ? null : new PlantSimulatorProcess(free.next(), root.resolve("plant"));
+        b.project == null
+            ? null
+            : new PlantSimulatorProcess(FreePorts.next(), root.resolve("plant"));
     if (plant != null && b.deviceRelays) {
       int plantPort = Integer.parseInt(plant.endpoint().replaceAll(".*:(\\d+)/.*", "$1"));
       for (String s : b.servers) {
-        deviceRelays.put(s, new TcpRelay(free.next(), plantPort, s));
+        deviceRelays.put(s, TcpRelay.on(FreePorts.next(), plantPort, s));
       }
     }
     for (String s : b.servers) {
       Map<String, int[]> rec = new LinkedHashMap<>();
       for (String p : PATHS) {
-        rec.put(p, new int[] {free.next(), free.next()});
+        rec.put(p, new int[] {FreePorts.next(), FreePorts.next()});
       }
-      ports.put(s, new Ports(free.next(), free.next(), rec));
+      ports.put(s, new Ports(FreePorts.next(), FreePorts.next(), rec));
     }
     if (b.clusterRelays) {
       for (String s : b.servers) {
-        clusterRelays.put(s, new TcpRelay(free.next(), ports.get(s).hazelcast(), s + "-hazelcast"));
+        clusterRelays.put(
+            s, TcpRelay.on(FreePorts.next(), ports.get(s).hazelcast(), s + "-hazelcast"));
       }
     }
     for (String s : b.servers) {
@@ -99,7 +104,7 @@ public final class TestDomain implements AutoCloseable {
       for (String p : PATHS) {
         int[] pair = ports.get(s).rec().get(p);
         if (b.relays) {
-          byPath.put(p, new UdpRelay(pair[1], pair[0], s + "-" + p));
+          byPath.put(p, UdpRelay.on(pair[1], pair[0], s + "-" + p));
         } else {
           pair[1] = pair[0];
         }
@@ -639,8 +644,6 @@ public final class TestDomain implements AutoCloseable {
     public TestDomain build() {
       try {
         return new TestDomain(this);
-      } catch (SocketException e) {
-        throw new UncheckedIOException("cannot open a REC relay", e);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

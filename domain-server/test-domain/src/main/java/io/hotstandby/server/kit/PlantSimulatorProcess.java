@@ -1,5 +1,6 @@
 package io.hotstandby.server.kit;
 
+import io.hotstandby.testkit.Timing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
