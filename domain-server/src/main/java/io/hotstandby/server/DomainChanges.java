@@ -86,7 +86,12 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
 
   @Override
   public DomainAdminResult apply(byte[] content, String user) {
-    return change(content, user, "apply", false).join();
+    return applyLater(content, user).join();
+  }
+
+  @Override
+  public CompletableFuture<DomainAdminResult> applyLater(byte[] content, String user) {
+    return change(content, user, "apply", false);
   }
 
   @Override
@@ -101,17 +106,22 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
 
   @Override
   public DomainAdminResult rollback(String version, String user) {
+    return rollbackLater(version, user).join();
+  }
+
+  @Override
+  public CompletableFuture<DomainAdminResult> rollbackLater(String version, String user) {
     Optional<HistoryEntry> e = parts.store.find(version);
     if (e.isEmpty()) {
-      return new DomainAdminResult(
-          false, "no version " + version + " in the history", parts.store.current().number());
+      return CompletableFuture.completedFuture(
+          new DomainAdminResult(
+              false, "no version " + version + " in the history", parts.store.current().number()));
     }
     return change(
-            e.get().version().content(),
-            user,
-            "rollback to version " + e.get().version().number(),
-            false)
-        .join();
+        e.get().version().content(),
+        user,
+        "rollback to version " + e.get().version().number(),
+        false);
   }
 
   /** The file changed on disk: a local edit, unless it is a version this server wrote. */

@@ -139,6 +139,12 @@ final class RoleDriver extends AbstractPart {
   protected void doStop() {
     if (roleThread != null) {
       roleThread.shutdownNow();
+      try {
+        // A role event under way finishes before the parts it may touch are stopped.
+        roleThread.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (runtimeThread != null) {
       // Let a deactivation under way finish before the runtime is closed after this part.
@@ -150,7 +156,6 @@ final class RoleDriver extends AbstractPart {
       }
       runtimeThread.shutdownNow();
     }
-    watches.clear();
   }
 
   /** The latest snapshot of the role machine; any thread. */

@@ -357,7 +357,7 @@ final class AdminNamespace extends SampledNamespace {
     }
     method.setOutputArguments(outputs);
     method.setInvocationHandler(handler);
-    if (getServer() instanceof AsyncCallServer async) {
+    if (getServer() instanceof AsyncOpcUaServer async) {
       // Answered when the body's future completes; the Milo thread is free at once.
       async.register(
           method.getNodeId(),
@@ -423,8 +423,8 @@ final class AdminNamespace extends SampledNamespace {
   }
 
   /**
-   * The node's invocation handler: what a server without {@link AsyncCallServer} calls, waiting for
-   * the body's answer on the calling thread.
+   * The node's invocation handler: what a server without {@link AsyncOpcUaServer} calls, waiting
+   * for the body's answer on the calling thread.
    */
   private static final class AdminMethod extends AbstractMethodInvocationHandler {
     private final Argument[] inputs;

@@ -1,12 +1,13 @@
 package io.hotstandby.server.opcua;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the admin namespace's domain-file methods ({@code Domain.Apply}, {@code Domain.History},
  * {@code Domain.Show}, {@code Domain.Rollback}) ask of the server. Implemented by the domain server
- * over its domain store; each call may block while the change is validated, written and (when the
- * change needs one) a planned switchover is carried out.
+ * over its domain store; a change may take seconds while it is validated, written and (when it
+ * needs one) a planned switchover is carried out.
  */
 public interface DomainAdmin {
 
@@ -34,4 +35,18 @@ public interface DomainAdmin {
 
   /** Makes the content of an earlier version (as {@link #show} selects it) the next version. */
   DomainAdminResult rollback(String version, String user);
+
+  /**
+   * As {@link #apply}, answered through a future; by default {@link #apply} on the calling thread.
+   * An implementation that can answer later (after a switchover) overrides it, so that no thread
+   * waits meanwhile.
+   */
+  default CompletableFuture<DomainAdminResult> applyLater(byte[] content, String user) {
+    return CompletableFuture.completedFuture(apply(content, user));
+  }
+
+  /** As {@link #rollback}, answered through a future; see {@link #applyLater}. */
+  default CompletableFuture<DomainAdminResult> rollbackLater(String version, String user) {
+    return CompletableFuture.completedFuture(rollback(version, user));
+  }
 }

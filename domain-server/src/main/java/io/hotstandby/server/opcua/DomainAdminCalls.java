@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
  * threads of its own, never on Milo's, answered through a future with a bounded wait, and with a
  * plain answer when no {@link DomainAdmin} is registered.
  *
- * <p>Changes ({@code apply}, {@code rollback}) run one at a time on one thread; queries ({@code
- * history}, {@code show}) on another, so a change that takes seconds does not hold them up. Each
- * thread has a short queue; a call that finds it full is refused at once. A change that outlasts
- * its wait is not cancelled: a switchover or a copy to the peers half done must finish or roll back
- * on its own.
+ * <p>Changes ({@code apply}, {@code rollback}) are handed over one at a time on one thread (which a
+ * {@link DomainAdmin} that answers later frees at once); queries ({@code history}, {@code show}) on
+ * another, so a change that takes seconds does not hold them up. Each thread has a short queue; a
+ * call that finds it full is refused at once. A change that outlasts its wait is not cancelled: a
+ * switchover or a copy to the peers half done must finish or roll back on its own.
  */
 final class DomainAdminCalls implements AutoCloseable {
   static final String NOT_AVAILABLE = "domain administration is not available on this server";
@@ -71,11 +71,11 @@ final class DomainAdminCalls implements AutoCloseable {
   }
 
   CompletableFuture<DomainAdminResult> apply(byte[] content, String user) {
-    return change("apply", () -> admin.apply(content, user));
+    return change("apply", () -> admin.applyLater(content, user));
   }
 
   CompletableFuture<DomainAdminResult> rollback(String version, String user) {
-    return change("rollback", () -> admin.rollback(version, user));
+    return change("rollback", () -> admin.rollbackLater(version, user));
   }
 
   /**
@@ -103,13 +103,13 @@ final class DomainAdminCalls implements AutoCloseable {
   }
 
   private CompletableFuture<DomainAdminResult> change(
-      String what, Supplier<DomainAdminResult> call) {
+      String what, Supplier<CompletableFuture<DomainAdminResult>> call) {
     if (admin == null) {
       return CompletableFuture.completedFuture(refused(NOT_AVAILABLE));
     }
     CompletableFuture<DomainAdminResult> asked;
     try {
-      asked = CompletableFuture.supplyAsync(call, changes);
+      asked = CompletableFuture.supplyAsync(call, changes).thenCompose(f -> f);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.completedFuture(
           refused(

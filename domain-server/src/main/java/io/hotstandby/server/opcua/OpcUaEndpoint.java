@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.eclipse.milo.opcua.sdk.server.AddressSpace.WriteContext;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
@@ -37,11 +38,13 @@ import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.RedundancySupport;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
 import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
+import org.eclipse.milo.opcua.stack.core.types.structured.WriteValue;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
 import org.slf4j.Logger;
@@ -191,7 +194,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
 
   private void createServer() {
     server =
-        new AsyncCallServer(
+        new AsyncOpcUaServer(
             serverConfig(),
             profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
     // The constructor has loaded the standard nodes; the port is not open yet.
@@ -287,6 +290,22 @@ public final class OpcUaEndpoint implements AutoCloseable {
     try {
       namespace = new ApplicationNamespace(server, application, applicationWriteTimeout);
       namespace.startup();
+      // Tag writes are answered when the runtime has, without holding a Milo thread meanwhile.
+      ApplicationNamespace writer = namespace;
+      ((AsyncOpcUaServer) server)
+          .registerWriter(
+              new AsyncOpcUaServer.AsyncWriter() {
+                @Override
+                public boolean answersLater(WriteValue value) {
+                  return writer.answersLater(value);
+                }
+
+                @Override
+                public CompletableFuture<List<StatusCode>> writeLater(
+                    WriteContext context, List<WriteValue> values) {
+                  return writer.writeLater(context, values);
+                }
+              });
       applicationNamespace = namespace;
     } catch (RuntimeException e) {
       log.error("OPC UA application namespace not served", e);
@@ -491,7 +510,9 @@ public final class OpcUaEndpoint implements AutoCloseable {
     long timeoutMs = config.activateTimeout().toMillis();
     CompletableFuture<ActivateResult> asked;
     try {
-      asked = CompletableFuture.supplyAsync(config.activateHandler()::activate, activateExecutor);
+      asked =
+          CompletableFuture.supplyAsync(config.activateHandler()::activateLater, activateExecutor)
+              .thenCompose(f -> f);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.completedFuture(
           new ActivateResult(

@@ -27,10 +27,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -229,6 +232,63 @@ class OpcUaEndpointTest {
     } finally {
       release.countDown();
     }
+  }
+
+  @Test
+  void aSlowActivateHoldsNoServiceThreadOfTheServer() throws Exception {
+    var entered = new CountDownLatch(1);
+    var release = new CountDownLatch(1);
+    onActivate.set(
+        () -> {
+          entered.countDown();
+          try {
+            release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return new ActivateResult(true, "late");
+        });
+    CompletableFuture<Object> answer =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return admin.activate();
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            });
+    try {
+      assertThat(entered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+      // Only the activation's own thread waits for the answer; Milo's threads are free. Checked
+      // well within the 1 s activate timeout, after which a held Milo thread would be free too.
+      await()
+          .atMost(Duration.ofMillis(800))
+          .pollInterval(Duration.ofMillis(10))
+          .untilAsserted(() -> assertThat(threadsInEndpointCode()).containsOnly("opcua-activate"));
+    } finally {
+      release.countDown();
+    }
+    assertThat(answer.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isNotNull();
+  }
+
+  /**
+   * The threads that are somewhere in the endpoint's code that wait there (this test's frames
+   * aside).
+   */
+  private static List<String> threadsInEndpointCode() {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(e -> e.getKey().getState() != Thread.State.RUNNABLE)
+        .filter(
+            e ->
+                Arrays.stream(e.getValue())
+                    .map(StackTraceElement::getClassName)
+                    .anyMatch(
+                        c ->
+                            c.startsWith("io.hotstandby.server.opcua.")
+                                && !c.startsWith(OpcUaEndpointTest.class.getName())))
+        .map(e -> e.getKey().getName())
+        .distinct()
+        .toList();
   }
 
   @Test

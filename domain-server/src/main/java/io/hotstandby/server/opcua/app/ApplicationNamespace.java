@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -456,15 +456,30 @@ public final class ApplicationNamespace extends SampledNamespace {
   // region writes
 
   /**
-   * Tag Value writes go to the view, all of one request at once, and wait together for their
-   * outcomes up to the write timeout; anything else is Milo's ordinary write (which refuses every
-   * other write here with Bad_NotWritable).
+   * Tag Value writes go to the view, all of one request at once; anything else is Milo's ordinary
+   * write (which refuses every other write here with Bad_NotWritable). This synchronous form waits
+   * on the calling thread; the endpoint answers writes through {@link #writeLater} instead.
    */
   @Override
   public List<StatusCode> write(WriteContext context, List<WriteValue> writeValues) {
+    return writeLater(context, writeValues).join();
+  }
+
+  /** Whether {@code wv} is a write of a tag's Value, which {@link #writeLater} answers later. */
+  public boolean answersLater(WriteValue wv) {
+    return tagsByNode.containsKey(wv.getNodeId())
+        && AttributeId.Value.uid().equals(wv.getAttributeId());
+  }
+
+  /**
+   * Starts the writes of one request at once and answers when every outcome is in, or when the
+   * write timeout has passed: no thread waits meanwhile.
+   */
+  public CompletableFuture<List<StatusCode>> writeLater(
+      WriteContext context, List<WriteValue> writeValues) {
     StatusCode[] results = new StatusCode[writeValues.size()];
     List<Integer> others = new ArrayList<>();
-    Map<Integer, CompletableFuture<WriteOutcome>> pending = new HashMap<>();
+    Map<Integer, CompletableFuture<Finished>> pending = new HashMap<>();
     String user = null;
     for (int i = 0; i < writeValues.size(); i++) {
       WriteValue wv = writeValues.get(i);
@@ -493,7 +508,8 @@ public final class ApplicationNamespace extends SampledNamespace {
       if (user == null) {
         user = AppMapping.user(context.getSession());
       }
-      pending.put(i, startWrite(tag.spec().path(), value, user));
+      String path = tag.spec().path();
+      pending.put(i, finished(path, startWrite(path, value, user)));
     }
     if (!others.isEmpty()) {
       List<StatusCode> r = super.write(context, others.stream().map(writeValues::get).toList());
@@ -501,21 +517,24 @@ public final class ApplicationNamespace extends SampledNamespace {
         results[others.get(j)] = r.get(j);
       }
     }
-    long deadline = System.nanoTime() + writeTimeout.toNanos();
-    pending.forEach(
-        (i, future) -> {
-          WriteValue wv = writeValues.get(i);
-          String path = tagsByNode.get(wv.getNodeId()).spec().path();
-          Finished f = await(path, future, deadline);
-          results[i] = f.status();
-          if (f.text() != null) {
-            context
-                .getDiagnosticsContext()
-                .getDiagnosticsMap()
-                .put(wv, new DiagnosticInfo(-1, -1, -1, -1, f.text(), null, null));
-          }
-        });
-    return List.of(results);
+    return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
+        .thenApply(
+            x -> {
+              pending.forEach(
+                  (i, future) -> {
+                    Finished f = future.join();
+                    results[i] = f.status();
+                    if (f.text() != null) {
+                      context
+                          .getDiagnosticsContext()
+                          .getDiagnosticsMap()
+                          .put(
+                              writeValues.get(i),
+                              new DiagnosticInfo(-1, -1, -1, -1, f.text(), null, null));
+                    }
+                  });
+              return List.of(results);
+            });
   }
 
   private CompletableFuture<WriteOutcome> startWrite(String path, Object value, String user) {
@@ -530,29 +549,35 @@ public final class ApplicationNamespace extends SampledNamespace {
   /** A write's status code and, when it was not Good, the text for the client's diagnostics. */
   private record Finished(StatusCode status, String text) {}
 
-  private Finished await(String path, CompletableFuture<WriteOutcome> future, long deadline) {
-    try {
-      long left = Math.max(0, deadline - System.nanoTime());
-      WriteOutcome outcome = future.get(left, TimeUnit.NANOSECONDS);
-      StatusCode status = AppMapping.statusOf(outcome);
-      if (status.isGood()) {
-        return new Finished(status, null);
-      }
-      return new Finished(status, outcome != null ? outcome.status() : "no outcome");
-    } catch (TimeoutException e) {
-      // Not cancelled: the runtime decides; the client learns it from the value.
-      String text = "no answer within " + writeTimeout.toMillis() + " ms; the write may complete";
-      log.warn("OPC UA write of {}: {}", path, text);
-      return new Finished(new StatusCode(StatusCodes.Bad_Timeout), text);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      log.warn("OPC UA write of {} failed", path, cause);
-      return new Finished(
-          new StatusCode(StatusCodes.Bad_CommunicationError), "failed: " + cause.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Finished(new StatusCode(StatusCodes.Bad_UnexpectedError), "interrupted");
-    }
+  /** The write's answer, or Bad_Timeout after the write timeout (the write is not cancelled). */
+  private CompletableFuture<Finished> finished(
+      String path, CompletableFuture<WriteOutcome> future) {
+    // A copy: the timeout ends the client's wait, not the runtime's write.
+    return future
+        .thenApply(outcome -> outcome)
+        .orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (outcome, e) -> {
+              if (e == null) {
+                StatusCode status = AppMapping.statusOf(outcome);
+                if (status.isGood()) {
+                  return new Finished(status, null);
+                }
+                return new Finished(status, outcome != null ? outcome.status() : "no outcome");
+              }
+              Throwable cause =
+                  e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              if (cause instanceof TimeoutException) {
+                String text =
+                    "no answer within " + writeTimeout.toMillis() + " ms; the write may complete";
+                log.warn("OPC UA write of {}: {}", path, text);
+                return new Finished(new StatusCode(StatusCodes.Bad_Timeout), text);
+              }
+              log.warn("OPC UA write of {} failed", path, cause);
+              return new Finished(
+                  new StatusCode(StatusCodes.Bad_CommunicationError),
+                  "failed: " + cause.getMessage());
+            });
   }
 
   // endregion

@@ -3,17 +3,21 @@ package io.hotstandby.server.opcua;
 import static org.eclipse.milo.opcua.sdk.server.servicesets.AbstractServiceSet.createResponseHeader;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.milo.opcua.sdk.server.AddressSpace.CallContext;
+import org.eclipse.milo.opcua.sdk.server.AddressSpace.WriteContext;
 import org.eclipse.milo.opcua.sdk.server.DiagnosticsContext;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.Session;
 import org.eclipse.milo.opcua.sdk.server.servicesets.Service;
 import org.eclipse.milo.opcua.sdk.server.servicesets.impl.AccessController.AccessResult;
+import org.eclipse.milo.opcua.sdk.server.servicesets.impl.DefaultAttributeServiceSet;
 import org.eclipse.milo.opcua.sdk.server.servicesets.impl.DefaultMethodServiceSet;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
@@ -27,6 +31,9 @@ import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallResponse;
+import org.eclipse.milo.opcua.stack.core.types.structured.WriteRequest;
+import org.eclipse.milo.opcua.stack.core.types.structured.WriteResponse;
+import org.eclipse.milo.opcua.stack.core.types.structured.WriteValue;
 import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.eclipse.milo.opcua.stack.core.util.Lists;
 import org.eclipse.milo.opcua.stack.transport.server.OpcServerTransportFactory;
@@ -41,7 +48,7 @@ import org.eclipse.milo.opcua.stack.transport.server.ServiceRequestContext;
  * server's request dispatch completes the response with. This class registers such a handler for
  * the Call service; calls to other methods go to Milo's own method service set as before.
  */
-final class AsyncCallServer extends OpcUaServer {
+final class AsyncOpcUaServer extends OpcUaServer {
 
   /** A method whose answer comes later. */
   @FunctionalInterface
@@ -54,16 +61,135 @@ final class AsyncCallServer extends OpcUaServer {
     CompletableFuture<Variant[]> call(Session session, Variant[] inputs);
   }
 
-  private final Map<NodeId, AsyncMethod> methods = new ConcurrentHashMap<>();
+  /** Writes whose answer comes later. */
+  interface AsyncWriter {
+    /** Whether this writer answers {@code value}. */
+    boolean answersLater(WriteValue value);
 
-  AsyncCallServer(OpcUaServerConfig config, OpcServerTransportFactory transports) {
+    /** The status of each of {@code values}, in order. */
+    CompletableFuture<List<StatusCode>> writeLater(WriteContext context, List<WriteValue> values);
+  }
+
+  private final Map<NodeId, AsyncMethod> methods = new ConcurrentHashMap<>();
+  private final List<AsyncWriter> writers = new CopyOnWriteArrayList<>();
+
+  AsyncOpcUaServer(OpcUaServerConfig config, OpcServerTransportFactory transports) {
     super(config, transports);
-    DefaultMethodServiceSet ordinary = new DefaultMethodServiceSet(this);
+    DefaultMethodServiceSet ordinaryCalls = new DefaultMethodServiceSet(this);
+    DefaultAttributeServiceSet ordinaryWrites = new DefaultAttributeServiceSet(this);
     config.getEndpoints().stream()
         .map(e -> EndpointUtil.getPath(e.getEndpointUrl()))
         .distinct()
         .filter(path -> !path.endsWith("/discovery"))
-        .forEach(path -> addServiceHandler(path, Service.METHOD_CALL, new AsyncCall(ordinary)));
+        .forEach(
+            path -> {
+              addServiceHandler(path, Service.METHOD_CALL, new AsyncCall(ordinaryCalls));
+              addServiceHandler(path, Service.ATTRIBUTE_WRITE, new AsyncWrite(ordinaryWrites));
+            });
+  }
+
+  /** Answers the writes {@code writer} says it answers. */
+  void registerWriter(AsyncWriter writer) {
+    writers.add(writer);
+  }
+
+  /** Stops answering writes through {@code writer} (its namespace is gone). */
+  void unregisterWriter(AsyncWriter writer) {
+    writers.remove(writer);
+  }
+
+  private AsyncWriter writerOf(WriteValue value) {
+    for (AsyncWriter w : writers) {
+      if (w.answersLater(value)) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private final class AsyncWrite implements AsyncServiceHandler {
+    private final DefaultAttributeServiceSet ordinary;
+
+    AsyncWrite(DefaultAttributeServiceSet ordinary) {
+      this.ordinary = ordinary;
+    }
+
+    @Override
+    public CompletableFuture<UaResponseMessageType> handleAsync(
+        ServiceRequestContext context, UaRequestMessageType message) {
+      WriteRequest request = (WriteRequest) message;
+      List<WriteValue> values = Lists.ofNullable(request.getNodesToWrite());
+      try {
+        if (values.stream().allMatch(v -> writerOf(v) == null)) {
+          return CompletableFuture.completedFuture(ordinary.onWrite(context, request));
+        }
+        return write(context, request, values);
+      } catch (UaException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    private CompletableFuture<UaResponseMessageType> write(
+        ServiceRequestContext context, WriteRequest request, List<WriteValue> values)
+        throws UaException {
+      Session session = getSessionManager().getSession(context, request.getRequestHeader());
+      if (values.size() > getConfig().getLimits().getMaxNodesPerWrite().intValue()) {
+        throw new UaException(StatusCodes.Bad_TooManyOperations);
+      }
+      Map<WriteValue, AccessResult> access =
+          getAccessController().checkWriteAccess(session, values);
+      var diagnostics = new DiagnosticsContext<WriteValue>();
+      var writeContext =
+          new WriteContext(
+              AsyncOpcUaServer.this,
+              session,
+              diagnostics,
+              request.getRequestHeader().getAuditEntryId(),
+              request.getRequestHeader().getTimeoutHint(),
+              request.getRequestHeader().getAdditionalHeader());
+      StatusCode[] results = new StatusCode[values.size()];
+      // Each writer gets its values in one list, as Milo groups a namespace's values.
+      Map<AsyncWriter, List<Integer>> later = new LinkedHashMap<>();
+      List<Integer> now = new ArrayList<>();
+      for (int i = 0; i < values.size(); i++) {
+        WriteValue v = values.get(i);
+        AsyncWriter w = writerOf(v);
+        if (access.get(v) instanceof AccessResult.Denied denied) {
+          results[i] = denied.statusCode();
+        } else if (w != null) {
+          later.computeIfAbsent(w, k -> new ArrayList<>()).add(i);
+        } else {
+          now.add(i);
+        }
+      }
+      if (!now.isEmpty()) {
+        List<StatusCode> r =
+            getAddressSpaceManager().write(writeContext, now.stream().map(values::get).toList());
+        for (int j = 0; j < now.size(); j++) {
+          results[now.get(j)] = r.get(j);
+        }
+      }
+      List<CompletableFuture<Void>> answers = new ArrayList<>();
+      later.forEach(
+          (w, indexes) ->
+              answers.add(
+                  w.writeLater(writeContext, indexes.stream().map(values::get).toList())
+                      .thenAccept(
+                          r -> {
+                            for (int j = 0; j < indexes.size(); j++) {
+                              results[indexes.get(j)] = r.get(j);
+                            }
+                          })));
+      session.getSessionDiagnostics().getWriteCount().incrementTotalCount();
+      session.getSessionDiagnostics().getTotalRequestCount().incrementTotalCount();
+      return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+          .thenApply(
+              x ->
+                  new WriteResponse(
+                      createResponseHeader(request),
+                      results,
+                      diagnostics.getDiagnosticInfos(values)));
+    }
   }
 
   /** Answers calls of {@code methodId} through {@code method}. */
@@ -112,7 +238,7 @@ final class AsyncCallServer extends OpcUaServer {
         } else {
           var callContext =
               new CallContext(
-                  AsyncCallServer.this,
+                  AsyncOpcUaServer.this,
                   session,
                   new DiagnosticsContext<>(),
                   request.getRequestHeader().getAuditEntryId(),
