@@ -12,10 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -23,7 +20,6 @@ import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
 import org.eclipse.milo.opcua.sdk.core.ValueRanks;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
-import org.eclipse.milo.opcua.sdk.server.methods.AbstractMethodInvocationHandler;
 import org.eclipse.milo.opcua.sdk.server.model.variables.AnalogUnitType;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
@@ -39,7 +35,6 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
-import org.eclipse.milo.opcua.stack.core.types.structured.Argument;
 import org.eclipse.milo.opcua.stack.core.types.structured.EUInformation;
 import org.eclipse.milo.opcua.stack.core.types.structured.WriteValue;
 import org.slf4j.Logger;
@@ -479,7 +474,7 @@ public final class ApplicationNamespace extends SampledNamespace {
       WriteContext context, List<WriteValue> writeValues) {
     StatusCode[] results = new StatusCode[writeValues.size()];
     List<Integer> others = new ArrayList<>();
-    Map<Integer, CompletableFuture<Finished>> pending = new HashMap<>();
+    Map<Integer, CompletableFuture<WriteAnswer>> pending = new HashMap<>();
     String user = null;
     for (int i = 0; i < writeValues.size(); i++) {
       WriteValue wv = writeValues.get(i);
@@ -509,7 +504,7 @@ public final class ApplicationNamespace extends SampledNamespace {
         user = AppMapping.user(context.getSession());
       }
       String path = tag.spec().path();
-      pending.put(i, finished(path, startWrite(path, value, user)));
+      pending.put(i, WriteAnswer.of(path, startWrite(path, value, user), writeTimeout));
     }
     if (!others.isEmpty()) {
       List<StatusCode> r = super.write(context, others.stream().map(writeValues::get).toList());
@@ -522,7 +517,7 @@ public final class ApplicationNamespace extends SampledNamespace {
             x -> {
               pending.forEach(
                   (i, future) -> {
-                    Finished f = future.join();
+                    WriteAnswer f = future.join();
                     results[i] = f.status();
                     if (f.text() != null) {
                       context
@@ -546,108 +541,5 @@ public final class ApplicationNamespace extends SampledNamespace {
     }
   }
 
-  /** A write's status code and, when it was not Good, the text for the client's diagnostics. */
-  private record Finished(StatusCode status, String text) {}
-
-  /** The write's answer, or Bad_Timeout after the write timeout (the write is not cancelled). */
-  private CompletableFuture<Finished> finished(
-      String path, CompletableFuture<WriteOutcome> future) {
-    // A copy: the timeout ends the client's wait, not the runtime's write.
-    return future
-        .thenApply(outcome -> outcome)
-        .orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle(
-            (outcome, e) -> {
-              if (e == null) {
-                StatusCode status = AppMapping.statusOf(outcome);
-                if (status.isGood()) {
-                  return new Finished(status, null);
-                }
-                return new Finished(status, outcome != null ? outcome.status() : "no outcome");
-              }
-              Throwable cause =
-                  e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-              if (cause instanceof TimeoutException) {
-                String text =
-                    "no answer within " + writeTimeout.toMillis() + " ms; the write may complete";
-                log.warn("OPC UA write of {}: {}", path, text);
-                return new Finished(new StatusCode(StatusCodes.Bad_Timeout), text);
-              }
-              log.warn("OPC UA write of {} failed", path, cause);
-              return new Finished(
-                  new StatusCode(StatusCodes.Bad_CommunicationError),
-                  "failed: " + cause.getMessage());
-            });
-  }
-
   // endregion
-
-  private static final class AcknowledgeMethod extends AbstractMethodInvocationHandler {
-    private static final Argument NAME =
-        new Argument(
-            "Name",
-            NodeIds.String,
-            ValueRanks.Scalar,
-            null,
-            LocalizedText.english("The alarm's name."));
-    private static final Argument COMMENT =
-        new Argument(
-            "Comment",
-            NodeIds.String,
-            ValueRanks.Scalar,
-            null,
-            LocalizedText.english("Why, for the audit log; may be empty."));
-    private static final Argument OK =
-        new Argument(
-            "Ok",
-            NodeIds.Boolean,
-            ValueRanks.Scalar,
-            null,
-            LocalizedText.english("Whether the acknowledgement was taken."));
-    private static final Argument STATUS =
-        new Argument(
-            "Status",
-            NodeIds.String,
-            ValueRanks.Scalar,
-            null,
-            LocalizedText.english("acknowledged, or why not, in one line."));
-
-    private final ApplicationView view;
-
-    AcknowledgeMethod(UaMethodNode node, ApplicationView view) {
-      super(node);
-      this.view = view;
-    }
-
-    @Override
-    public Argument[] getInputArguments() {
-      return new Argument[] {NAME, COMMENT};
-    }
-
-    @Override
-    public Argument[] getOutputArguments() {
-      return new Argument[] {OK, STATUS};
-    }
-
-    @Override
-    protected Variant[] invoke(InvocationContext context, Variant[] inputs) {
-      String name = (String) inputs[0].value();
-      String comment = inputs[1].value() instanceof String s ? s : "";
-      WriteOutcome outcome;
-      if (name == null || name.isEmpty()) {
-        outcome = WriteOutcome.refused("no alarm name");
-      } else {
-        try {
-          outcome = view.acknowledge(name, AppMapping.user(context.getSession()), comment);
-        } catch (RuntimeException e) {
-          log.warn("OPC UA acknowledgement of alarm {} failed", name, e);
-          outcome = WriteOutcome.failed(String.valueOf(e.getMessage()));
-        }
-        if (outcome == null) {
-          outcome = WriteOutcome.failed("no answer");
-        }
-      }
-      return new Variant[] {new Variant(outcome.ok()), new Variant(outcome.status())};
-    }
-  }
 }
