@@ -67,7 +67,7 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
             });
     DomainStore store = parts.store;
     try {
-      watcher = new DomainFileWatcher(store.file(), 150, this::localEdit);
+      watcher = new DomainFileWatcher(store.file(), 150, this::localEdit).start();
     } catch (IOException e) {
       parts.events.record(
           Weight.WARNING,

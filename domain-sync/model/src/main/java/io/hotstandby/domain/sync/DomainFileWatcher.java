@@ -32,7 +32,7 @@ public final class DomainFileWatcher implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * Starts watching.
+   * Registers the folder with the file system's watch service; {@link #start} starts watching.
    *
    * @param file the domain file
    * @param quietMillis how long the file must be unchanged before it is read
@@ -54,7 +54,12 @@ public final class DomainFileWatcher implements AutoCloseable {
             StandardWatchEventKinds.OVERFLOW);
     this.thread = new Thread(this::run, "domain-file-watcher");
     thread.setDaemon(true);
+  }
+
+  /** Starts the watcher's thread; returns this watcher. */
+  public DomainFileWatcher start() {
     thread.start();
+    return this;
   }
 
   private void run() {
