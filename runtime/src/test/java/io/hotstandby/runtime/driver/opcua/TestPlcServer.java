@@ -1,5 +1,6 @@
 package io.hotstandby.runtime.driver.opcua;
 
+import io.hotstandby.opcua.SampledNamespace;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
@@ -11,17 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
-import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfigBuilder;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
-import org.eclipse.milo.opcua.sdk.server.items.DataItem;
-import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
-import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.security.CertificateGroup;
 import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
@@ -204,14 +201,11 @@ final class TestPlcServer implements AutoCloseable {
     server.shutdown().get(10, TimeUnit.SECONDS);
   }
 
-  private static final class PlcNamespace extends ManagedNamespaceWithLifecycle {
-    private final SubscriptionModel subscriptionModel;
+  private static final class PlcNamespace extends SampledNamespace {
     private final Map<String, UaVariableNode> nodes = new ConcurrentHashMap<>();
 
     PlcNamespace(OpcUaServer server) {
       super(server, NAMESPACE_URI);
-      subscriptionModel = new SubscriptionModel(server, this);
-      getLifecycleManager().addLifecycle(subscriptionModel);
       getLifecycleManager().addStartupTask(this::addNodes);
     }
 
@@ -239,26 +233,6 @@ final class TestPlcServer implements AutoCloseable {
             getNodeManager().addNode(node);
             nodes.put(id, node);
           });
-    }
-
-    @Override
-    public void onDataItemsCreated(List<DataItem> dataItems) {
-      subscriptionModel.onDataItemsCreated(dataItems);
-    }
-
-    @Override
-    public void onDataItemsModified(List<DataItem> dataItems) {
-      subscriptionModel.onDataItemsModified(dataItems);
-    }
-
-    @Override
-    public void onDataItemsDeleted(List<DataItem> dataItems) {
-      subscriptionModel.onDataItemsDeleted(dataItems);
-    }
-
-    @Override
-    public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
-      subscriptionModel.onMonitoringModeChanged(monitoredItems);
     }
   }
 }
