@@ -16,6 +16,7 @@ import io.hotstandby.domain.UserRole;
 import io.hotstandby.domain.UserSpec;
 import io.hotstandby.opcua.ApplicationPki;
 import io.hotstandby.testkit.FreePorts;
+import io.hotstandby.testkit.Threads;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,7 +28,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -264,31 +264,15 @@ class OpcUaEndpointTest {
       await()
           .atMost(Duration.ofMillis(800))
           .pollInterval(Duration.ofMillis(10))
-          .untilAsserted(() -> assertThat(threadsInEndpointCode()).containsOnly("opcua-activate"));
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          Threads.waitingIn("io.hotstandby.server.opcua.", OpcUaEndpointTest.class))
+                      .containsOnly("opcua-activate"));
     } finally {
       release.countDown();
     }
     assertThat(answer.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isNotNull();
-  }
-
-  /**
-   * The threads that are somewhere in the endpoint's code that wait there (this test's frames
-   * aside).
-   */
-  private static List<String> threadsInEndpointCode() {
-    return Thread.getAllStackTraces().entrySet().stream()
-        .filter(e -> e.getKey().getState() != Thread.State.RUNNABLE)
-        .filter(
-            e ->
-                Arrays.stream(e.getValue())
-                    .map(StackTraceElement::getClassName)
-                    .anyMatch(
-                        c ->
-                            c.startsWith("io.hotstandby.server.opcua.")
-                                && !c.startsWith(OpcUaEndpointTest.class.getName())))
-        .map(e -> e.getKey().getName())
-        .distinct()
-        .toList();
   }
 
   @Test

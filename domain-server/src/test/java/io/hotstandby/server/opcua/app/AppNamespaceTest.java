@@ -13,10 +13,10 @@ import io.hotstandby.server.opcua.AdminStatus;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
 import io.hotstandby.testkit.FreePorts;
+import io.hotstandby.testkit.Threads;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -297,29 +297,9 @@ class AppNamespaceTest {
             List.of(node("Tank1.Setpoint")), List.of(DataValue.valueOnly(new Variant(2.0))));
     await().atMost(WAIT).until(() -> app.writes.size() == 1);
     // The answer comes when the runtime's future completes; no thread waits for it meanwhile.
-    assertThat(threadsInServerCode()).isEmpty();
+    assertThat(Threads.waitingIn("io.hotstandby.server.opcua.", AppNamespaceTest.class)).isEmpty();
     release.complete(WriteOutcome.written());
     assertThat(statuses.get()).containsExactly(StatusCode.GOOD);
-  }
-
-  /**
-   * The threads that are somewhere in the OPC UA endpoint's code that wait there (this test's
-   * frames aside).
-   */
-  private static List<String> threadsInServerCode() {
-    return Thread.getAllStackTraces().entrySet().stream()
-        .filter(e -> e.getKey().getState() != Thread.State.RUNNABLE)
-        .filter(
-            e ->
-                Arrays.stream(e.getValue())
-                    .map(StackTraceElement::getClassName)
-                    .anyMatch(
-                        c ->
-                            c.startsWith("io.hotstandby.server.opcua.")
-                                && !c.startsWith(AppNamespaceTest.class.getName())))
-        .map(e -> e.getKey().getName())
-        .distinct()
-        .toList();
   }
 
   @Test
