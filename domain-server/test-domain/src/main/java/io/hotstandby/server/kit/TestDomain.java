@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A domain of real {@code domain-server} processes on loopback, made for one test class: free
@@ -59,7 +57,7 @@ public final class TestDomain implements AutoCloseable {
   private static final String ADMIN_HASH = PasswordHash.create(ADMIN_PASSWORD.toCharArray());
   private static final String OPERATOR_HASH = PasswordHash.create(OPERATOR_PASSWORD.toCharArray());
 
-  private final Builder b;
+  private final TestDomainBuilder b;
   private final Path root;
   private final Map<String, ServerProcess> servers = new LinkedHashMap<>();
   private final Map<String, Map<String, UdpRelay>> relays = new LinkedHashMap<>();
@@ -71,7 +69,7 @@ public final class TestDomain implements AutoCloseable {
   /** The ports of one server: TCP for Hazelcast and OPC UA, per path UDP bind and relay. */
   record Ports(int hazelcast, int opcUa, Map<String, int[]> rec) {}
 
-  private TestDomain(Builder b) throws IOException {
+  TestDomain(TestDomainBuilder b) throws IOException {
     this.b = b;
     Path base = Path.of(System.getProperty("hotstandby.dist", "target/dist")).getParent();
     Files.createDirectories(base.resolve("it"));
@@ -117,8 +115,8 @@ public final class TestDomain implements AutoCloseable {
     }
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static TestDomainBuilder builder() {
+    return new TestDomainBuilder();
   }
 
   /** The path of a launcher in the distribution under test, e.g. {@code domainctl}. */
@@ -517,136 +515,5 @@ public final class TestDomain implements AutoCloseable {
     }
     deviceRelays.values().forEach(TcpRelay::close);
     clusterRelays.values().forEach(TcpRelay::close);
-  }
-
-  /** Builds a test domain; defaults: alpha main, beta backup, 100 ms heartbeats, 500 ms timeout. */
-  public static final class Builder {
-    private String name = "it";
-    private List<String> servers = List.of("alpha", "beta");
-    private final String main = "alpha";
-    private final String backup = "beta";
-    private final Set<String> maintenance = new TreeSet<>();
-    private final List<Integer> integrityPorts = new ArrayList<>();
-    private final Map<String, String> jvmOptions = new LinkedHashMap<>();
-    private final int heartbeatMs = 100;
-    private final int failoverTimeoutMs = 500;
-    private final String returnToMain = "manual";
-    private boolean defaultJvm;
-    private boolean relays;
-    private Path project;
-    private int projectSyncKBps;
-    private final String standbyMode = "warm";
-    private boolean activateBackupOnLocalFailure;
-    private boolean deviceRelays;
-    private boolean clusterRelays;
-    private final Map<String, String> smallDisks = new LinkedHashMap<>();
-    private final Set<String> later = new TreeSet<>();
-    private long version = 1;
-    private String secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
-
-    public Builder name(String n) {
-      this.name = n;
-      return this;
-    }
-
-    public Builder servers(String... names) {
-      this.servers = List.of(names);
-      return this;
-    }
-
-    public Builder maintenance(String s) {
-      maintenance.add(s);
-      return this;
-    }
-
-    public Builder integrityPort(int port) {
-      integrityPorts.add(port);
-      return this;
-    }
-
-    public Builder jvmOptions(String server, String options) {
-      jvmOptions.put(server, options);
-      return this;
-    }
-
-    /**
-     * Puts a {@link UdpRelay} in front of every REC port, so tests can cut paths. The relays run in
-     * the test's JVM: a stall there looks like a network fault to the servers.
-     */
-    public Builder relays() {
-      this.relays = true;
-      return this;
-    }
-
-    /**
-     * Runs {@code projectFile} on every server, with a plant simulator the project's {@code
-     * opc.tcp://127.0.0.1:4860/plant} driver is pointed at.
-     */
-    public Builder project(Path projectFile) {
-      this.project = projectFile;
-      return this;
-    }
-
-    /**
-     * Has the servers copy the active's project files at up to {@code bandwidthKBps} KiB/s ({@code
-     * <projects sync="true">}).
-     */
-    public Builder projectSync(int bandwidthKBps) {
-      this.projectSyncKBps = bandwidthKBps;
-      return this;
-    }
-
-    /** Puts a {@link TcpRelay} between each server and the plant simulator. */
-    /**
-     * Puts a {@link TcpRelay} in front of every server's Hazelcast member (its {@code publicPort}),
-     * so tests can cut the cluster apart ({@link TestDomain#cutCluster}).
-     */
-    public Builder clusterRelays() {
-      this.clusterRelays = true;
-      return this;
-    }
-
-    public Builder deviceRelays() {
-      this.deviceRelays = true;
-      return this;
-    }
-
-    public Builder activateBackupOnLocalFailure() {
-      this.activateBackupOnLocalFailure = true;
-      return this;
-    }
-
-    /**
-     * Runs {@code server} in a mount namespace of its own where its domain folder is a tmpfs of
-     * {@code size} (e.g. "256k"): a test can fill it or remount it read-only ({@link
-     * TestDomain#domainFolderOf}, {@link TestDomain#remountDomainFolder}). Needs root.
-     */
-    public Builder smallDomainDisk(String server, String size) {
-      smallDisks.put(server, size);
-      return this;
-    }
-
-    /**
-     * Gives {@code names} ports and folders but leaves them out of the domain file and out of
-     * {@link TestDomain#startAll}: a test adds them with {@link TestDomain#serverXml}.
-     */
-    public Builder joinsLater(String... names) {
-      later.addAll(List.of(names));
-      return this;
-    }
-
-    /** Runs the servers with the launcher's default JVM options, as in production. */
-    public Builder defaultJvmOptions() {
-      this.defaultJvm = true;
-      return this;
-    }
-
-    public TestDomain build() {
-      try {
-        return new TestDomain(this);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 }

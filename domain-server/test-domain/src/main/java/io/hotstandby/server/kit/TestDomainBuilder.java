@@ -1,0 +1,147 @@
+package io.hotstandby.server.kit;
+
+import io.hotstandby.testkit.TcpRelay;
+import io.hotstandby.testkit.UdpRelay;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds a {@link TestDomain}; defaults: alpha main, beta backup, 100 ms heartbeats, 500 ms
+ * timeout.
+ */
+public final class TestDomainBuilder {
+  String name = "it";
+  List<String> servers = List.of("alpha", "beta");
+  final String main = "alpha";
+  final String backup = "beta";
+  final Set<String> maintenance = new TreeSet<>();
+  final List<Integer> integrityPorts = new ArrayList<>();
+  final Map<String, String> jvmOptions = new LinkedHashMap<>();
+  final int heartbeatMs = 100;
+  final int failoverTimeoutMs = 500;
+  final String returnToMain = "manual";
+  boolean defaultJvm;
+  boolean relays;
+  Path project;
+  int projectSyncKBps;
+  final String standbyMode = "warm";
+  boolean activateBackupOnLocalFailure;
+  boolean deviceRelays;
+  boolean clusterRelays;
+  final Map<String, String> smallDisks = new LinkedHashMap<>();
+  final Set<String> later = new TreeSet<>();
+  long version = 1;
+  String secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+  public TestDomainBuilder name(String n) {
+    this.name = n;
+    return this;
+  }
+
+  public TestDomainBuilder servers(String... names) {
+    this.servers = List.of(names);
+    return this;
+  }
+
+  public TestDomainBuilder maintenance(String s) {
+    maintenance.add(s);
+    return this;
+  }
+
+  public TestDomainBuilder integrityPort(int port) {
+    integrityPorts.add(port);
+    return this;
+  }
+
+  public TestDomainBuilder jvmOptions(String server, String options) {
+    jvmOptions.put(server, options);
+    return this;
+  }
+
+  /**
+   * Puts a {@link UdpRelay} in front of every REC port, so tests can cut paths. The relays run in
+   * the test's JVM: a stall there looks like a network fault to the servers.
+   */
+  public TestDomainBuilder relays() {
+    this.relays = true;
+    return this;
+  }
+
+  /**
+   * Runs {@code projectFile} on every server, with a plant simulator the project's {@code
+   * opc.tcp://127.0.0.1:4860/plant} driver is pointed at.
+   */
+  public TestDomainBuilder project(Path projectFile) {
+    this.project = projectFile;
+    return this;
+  }
+
+  /**
+   * Has the servers copy the active's project files at up to {@code bandwidthKBps} KiB/s ({@code
+   * <projects sync="true">}).
+   */
+  public TestDomainBuilder projectSync(int bandwidthKBps) {
+    this.projectSyncKBps = bandwidthKBps;
+    return this;
+  }
+
+  /** Puts a {@link TcpRelay} between each server and the plant simulator. */
+  /**
+   * Puts a {@link TcpRelay} in front of every server's Hazelcast member (its {@code publicPort}),
+   * so tests can cut the cluster apart ({@link TestDomain#cutCluster}).
+   */
+  public TestDomainBuilder clusterRelays() {
+    this.clusterRelays = true;
+    return this;
+  }
+
+  public TestDomainBuilder deviceRelays() {
+    this.deviceRelays = true;
+    return this;
+  }
+
+  public TestDomainBuilder activateBackupOnLocalFailure() {
+    this.activateBackupOnLocalFailure = true;
+    return this;
+  }
+
+  /**
+   * Runs {@code server} in a mount namespace of its own where its domain folder is a tmpfs of
+   * {@code size} (e.g. "256k"): a test can fill it or remount it read-only ({@link
+   * TestDomain#domainFolderOf}, {@link TestDomain#remountDomainFolder}). Needs root.
+   */
+  public TestDomainBuilder smallDomainDisk(String server, String size) {
+    smallDisks.put(server, size);
+    return this;
+  }
+
+  /**
+   * Gives {@code names} ports and folders but leaves them out of the domain file and out of {@link
+   * TestDomain#startAll}: a test adds them with {@link TestDomain#serverXml}.
+   */
+  public TestDomainBuilder joinsLater(String... names) {
+    later.addAll(List.of(names));
+    return this;
+  }
+
+  /** Runs the servers with the launcher's default JVM options, as in production. */
+  public TestDomainBuilder defaultJvmOptions() {
+    this.defaultJvm = true;
+    return this;
+  }
+
+  public TestDomain build() {
+    try {
+      return new TestDomain(this);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
