@@ -111,6 +111,7 @@ public final class ProjectSync implements AutoCloseable {
   // The same unreadable message at most once a minute: a broken peer repeats it at every announce.
   private final ReportThrottle garbage;
   private final ScheduledExecutorService thread;
+  private final boolean periodic;
   private final ProjectSender sender;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
@@ -184,15 +185,18 @@ public final class ProjectSync implements AutoCloseable {
     this.garbage = new ReportThrottle(Duration.ofMinutes(1), nanoTime);
     this.sender = new ProjectSender(domain, self, active, files, nanoTime, this::send);
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "project-sync"));
-    if (periodic) {
-      thread.scheduleWithFixedDelay(
-          () -> guarded(this::announce), ANNOUNCE_MS, ANNOUNCE_MS, TimeUnit.MILLISECONDS);
-      thread.scheduleWithFixedDelay(
-          () -> guarded(this::housekeeping),
-          HOUSEKEEPING_MS,
-          HOUSEKEEPING_MS,
-          TimeUnit.MILLISECONDS);
+    this.periodic = periodic;
+  }
+
+  /** The periodic announcements and housekeeping, from the moment there is a cluster to talk to. */
+  private void startPeriodicWork() {
+    if (!periodic) {
+      return;
     }
+    thread.scheduleWithFixedDelay(
+        () -> guarded(this::announce), ANNOUNCE_MS, ANNOUNCE_MS, TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(
+        () -> guarded(this::housekeeping), HOUSEKEEPING_MS, HOUSEKEEPING_MS, TimeUnit.MILLISECONDS);
   }
 
   /** A daemon thread of project sync, named {@code name}. */
@@ -214,6 +218,7 @@ public final class ProjectSync implements AutoCloseable {
    */
   void attach(Consumer<byte[]> publish) {
     this.publisher = publish;
+    startPeriodicWork();
     post(
         () -> {
           announce();
