@@ -1,6 +1,7 @@
 package io.hotstandby.server;
 
 import io.hotstandby.cluster.sync.ProjectSync;
+import io.hotstandby.events.ReportThrottle;
 import io.hotstandby.events.Weight;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.server.lifecycle.AbstractPart;
@@ -13,6 +14,7 @@ import io.hotstandby.server.role.RoleNotice;
 import io.hotstandby.server.role.RoleSnapshot;
 import io.hotstandby.server.role.RoleTimings;
 import io.hotstandby.server.role.Transition;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -33,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * schedules the timers it arms (on the scheduler's monotonic clock; none before every part of the
  * server is up), that samples the facts it decides on ({@link FactsWatch}), and the one that
  * carries out its effects: transitions into the event log, term and state announced at once on the
- * REC link, writes suspended or resumed, project sync told, status published. Activating or
- * deactivating the runtime (which may open or close drivers) runs on a thread of its own, in order,
- * so a slow driver never holds up the role thread.
+ * REC link, the runtime activated or deactivated before that announcement, writes suspended or
+ * resumed, project sync told, status published. Closing a cold standby's device connections runs on
+ * a thread of its own, in order, so a slow driver never holds up the role thread.
  *
  * <p>Whoever waits for the role to change registers a {@link #watch}: it is checked on the role
  * thread after every event, so it sees every snapshot and every peer heartbeat without polling.
@@ -53,6 +55,8 @@ final class RoleDriver extends AbstractPart {
   private volatile RoleMachine machine;
   private volatile RoleSnapshot snapshot;
   private FactsWatch facts;
+  private final ReportThrottle factsFailures =
+      new ReportThrottle(Duration.ofMinutes(1), System::nanoTime);
   // Role thread only: timers armed before every part is up wait here for startTimers().
   private boolean timersStarted;
   private final List<Effect.StartTimer> deferredTimers = new ArrayList<>();
@@ -116,7 +120,20 @@ final class RoleDriver extends AbstractPart {
         });
     // Fixed delay, not fixed rate: after a pause the samples must not pile up ahead of REC events.
     roleThread.scheduleWithFixedDelay(
-        () -> facts.sample(), FactsWatch.PERIOD_MS, FactsWatch.PERIOD_MS, TimeUnit.MILLISECONDS);
+        this::sampleFacts, FactsWatch.PERIOD_MS, FactsWatch.PERIOD_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** One sample of the facts; a failure is logged and the next sample runs as usual. */
+  private void sampleFacts() {
+    try {
+      facts.sample();
+    } catch (RuntimeException e) {
+      // Forty samples a second: the same failure is reported once a minute.
+      if (factsFailures.admit(e.toString()) != ReportThrottle.HELD) {
+        log.error("sampling the role facts failed", e);
+        parts.events.record(Weight.ERROR, "role", "sampling the role facts failed: " + e);
+      }
+    }
   }
 
   private void startTimer(Effect.StartTimer t) {
@@ -273,7 +290,7 @@ final class RoleDriver extends AbstractPart {
 
   /** Readiness may have changed: announce it now rather than at the next heartbeat. Role thread. */
   void readinessChanged() {
-    facts.sample();
+    sampleFacts();
     RecLink rec = parts.rec;
     if (rec != null) {
       rec.setStatus(parts.localStatus(snapshot));
@@ -309,9 +326,13 @@ final class RoleDriver extends AbstractPart {
           deferredTimers.add(t);
         }
       } else if (effect instanceof Effect.ActivateRuntime) {
-        onRuntimeThread(parts.runtime::activate);
+        // Before the new state is announced: a client told "ACTIVE" may write at once.
+        changeRuntime(parts.runtime::activate);
       } else if (effect instanceof Effect.DeactivateRuntime) {
-        onRuntimeThread(parts.runtime::deactivate);
+        // Writes and alarms stop before STANDBY is announced; a cold standby's device sessions
+        // close afterwards, off this thread.
+        changeRuntime(parts.runtime::deactivate);
+        onRuntimeThread(parts.runtime::releaseDevices);
       } else if (effect instanceof Effect.SuspendWrites w) {
         parts.runtime.suspendWrites(w.suspended());
       } else if (effect instanceof Effect.Announce) {
@@ -333,7 +354,17 @@ final class RoleDriver extends AbstractPart {
     }
   }
 
-  /** Activation and deactivation in the order decided, then the status with the new health. */
+  /** Activation or deactivation of the runtime's state, on the role thread. */
+  private void changeRuntime(Runnable change) {
+    try {
+      change.run();
+    } catch (RuntimeException e) {
+      log.error("runtime role change failed", e);
+      parts.events.record(Weight.ERROR, "runtime", "role change failed: " + e);
+    }
+  }
+
+  /** Slow device work in the order decided, then the status with the new health. */
   private void onRuntimeThread(Runnable change) {
     try {
       runtimeThread.execute(

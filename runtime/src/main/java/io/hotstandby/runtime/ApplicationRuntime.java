@@ -21,8 +21,18 @@ public interface ApplicationRuntime extends AutoCloseable {
   /** Starts device writes and alarm evaluation. */
   void activate();
 
-  /** Stops device writes and alarm evaluation; the project stays loaded. */
+  /**
+   * Stops device writes and alarm evaluation at once; the project stays loaded and, until {@link
+   * #releaseDevices}, so do the device connections.
+   */
   void deactivate();
+
+  /**
+   * A cold standby closes its device connections once it is no longer active (a warm standby keeps
+   * them); may take a while as sessions close, so a server calls it off the thread that decides
+   * roles. Does nothing while active.
+   */
+  void releaseDevices();
 
   /** Holds device writes back while an active that was paused has not heard its peers. */
   void suspendWrites(boolean suspended);

@@ -194,9 +194,14 @@ public final class ProjectRuntime implements ApplicationRuntime {
     LoadedRuntime l = loaded;
     if (l != null) {
       l.alarms.disable();
-      if (mode == StandbyMode.COLD) {
-        l.stopDrivers();
-      }
+    }
+  }
+
+  @Override
+  public synchronized void releaseDevices() {
+    LoadedRuntime l = loaded;
+    if (!active && l != null && mode == StandbyMode.COLD) {
+      l.stopDrivers();
     }
   }
 

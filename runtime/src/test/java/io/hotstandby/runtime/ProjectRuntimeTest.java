@@ -119,6 +119,8 @@ class ProjectRuntimeTest {
     assertThat(runtime.read("Tank.Level").orElseThrow().quality()).isEqualTo(Quality.GOOD);
 
     runtime.deactivate();
+    assertThat(runtime.active()).isFalse();
+    runtime.releaseDevices();
     assertThat(first.closed).isTrue();
     assertThat(runtime.read("Tank.Level").orElseThrow())
         .extracting(TagValue::value, TagValue::quality)
@@ -138,6 +140,7 @@ class ProjectRuntimeTest {
     loaded(StandbyMode.WARM);
     runtime.activate();
     runtime.deactivate();
+    runtime.releaseDevices();
     assertThat(plc().closed).isFalse();
     assertThat(created).hasSize(2);
   }
@@ -255,6 +258,7 @@ class ProjectRuntimeTest {
     plc().disconnect("timeout");
     assertThat(runtime.health()).isEqualTo(40);
     runtime.deactivate();
+    runtime.releaseDevices();
     assertThat(runtime.health()).isZero();
   }
 
