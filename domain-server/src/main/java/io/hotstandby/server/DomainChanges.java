@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -80,7 +81,17 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
   protected void doStop() {
     Parts.closeQuietly("domain file watcher", watcher);
     if (thread != null) {
-      thread.shutdownNow();
+      // A change being committed finishes first: an interrupt would close its file channels
+      // between the atomic rename and the history record.
+      thread.shutdown();
+      try {
+        if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+          thread.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        thread.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
