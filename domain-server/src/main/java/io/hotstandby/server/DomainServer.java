@@ -122,8 +122,7 @@ public final class DomainServer implements AutoCloseable {
               parts.integrity.start(250);
             },
             () -> Parts.closeQuietly("integrity check", parts.integrity)));
-    ServerContext context =
-        new ServerContext(domain, self, productVersion, parts.integrity, runtime, parts::ready);
+    ServerContext context = new ServerContext(parts);
     RoleDriver driver = new RoleDriver(parts, context, status::publish);
     role = driver;
     PeerEvents peers = new PeerEvents(parts, driver);

@@ -68,7 +68,6 @@ final class Reconfiguration {
       return;
     }
     parts.domain = next;
-    context.setDomain(next);
     if (next.server(parts.self).isEmpty()) {
       parts.events.record(
           Weight.NOTICE,
@@ -166,7 +165,6 @@ final class Reconfiguration {
     fresh.start(250);
     IntegrityCheck stale = parts.integrity;
     parts.integrity = fresh;
-    context.setIntegrity(fresh);
     Parts.closeQuietly("integrity check", stale);
   }
 

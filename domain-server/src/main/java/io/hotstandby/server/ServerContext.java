@@ -5,65 +5,35 @@ import io.hotstandby.domain.DomainRole;
 import io.hotstandby.domain.ReturnPolicy;
 import io.hotstandby.rec.IntegrityCheck;
 import io.hotstandby.rec.IntegrityResult;
-import io.hotstandby.runtime.ApplicationRuntime;
 import io.hotstandby.server.role.RoleContext;
-import java.util.function.BooleanSupplier;
 
 /**
- * The facts the role machine decides on, read from the domain, the integrity check, the runtime and
- * the server's readiness.
+ * The facts the role machine decides on, read at every question from the server's live parts (the
+ * domain in force, the integrity check, the runtime and the server's readiness), so a part that a
+ * domain change replaces is seen at once and no copy has to follow it.
  */
 final class ServerContext implements RoleContext {
 
-  private final String self;
-  private final String productVersion;
-  private volatile IntegrityCheck integrity;
-  private final ApplicationRuntime runtime;
-  private final BooleanSupplier ready;
-  private volatile Domain domain;
+  private final ServerParts parts;
 
-  ServerContext(
-      Domain domain,
-      String self,
-      String productVersion,
-      IntegrityCheck integrity,
-      ApplicationRuntime runtime,
-      BooleanSupplier ready) {
-    this.domain = domain;
-    this.self = self;
-    this.productVersion = productVersion;
-    this.integrity = integrity;
-    this.runtime = runtime;
-    this.ready = ready;
-  }
-
-  Domain domain() {
-    return domain;
-  }
-
-  /** A new version of the domain file is in force; the role machine is told next. */
-  void setDomain(Domain next) {
-    this.domain = next;
-  }
-
-  /** The integrity addresses changed: the check built for the new ones. */
-  void setIntegrity(IntegrityCheck check) {
-    this.integrity = check;
+  ServerContext(ServerParts parts) {
+    this.parts = parts;
   }
 
   @Override
   public String self() {
-    return self;
+    return parts.self;
   }
 
   @Override
   public DomainRole domainRole() {
-    return domain.roleOf(self);
+    return parts.domain.roleOf(parts.self);
   }
 
   @Override
   public String partner() {
-    return switch (domainRole()) {
+    Domain domain = parts.domain;
+    return switch (domain.roleOf(parts.self)) {
       case MAIN -> domain.hotStandby().backup();
       case BACKUP -> domain.hotStandby().main();
       case NONE -> "";
@@ -72,12 +42,12 @@ final class ServerContext implements RoleContext {
 
   @Override
   public boolean maintenance() {
-    return domain.server(self).orElseThrow().maintenance();
+    return parts.domain.server(parts.self).orElseThrow().maintenance();
   }
 
   @Override
   public boolean hotStandbyEnabled() {
-    return domain.hotStandby().enabled();
+    return parts.domain.hotStandby().enabled();
   }
 
   /**
@@ -86,6 +56,7 @@ final class ServerContext implements RoleContext {
    */
   @Override
   public boolean integrityPasses() {
+    IntegrityCheck integrity = parts.integrity;
     if (!integrity.configured()) {
       return true;
     }
@@ -95,52 +66,52 @@ final class ServerContext implements RoleContext {
 
   @Override
   public boolean integrityConfigured() {
-    return integrity.configured();
+    return parts.integrity.configured();
   }
 
   /** The server's readiness: runtime loaded and, when synchronised, the active's project files. */
   @Override
   public boolean runtimeReady() {
-    return ready.getAsBoolean();
+    return parts.ready();
   }
 
   @Override
   public int health() {
-    return runtime.health();
+    return parts.runtime.health();
   }
 
   @Override
   public long domainVersion() {
-    return domain.version();
+    return parts.domain.version();
   }
 
   @Override
   public String productVersion() {
-    return productVersion;
+    return parts.productVersion;
   }
 
   @Override
   public boolean activateBackupOnLocalFailure() {
-    return domain.hotStandby().activateBackupOnLocalFailure();
+    return parts.domain.hotStandby().activateBackupOnLocalFailure();
   }
 
   @Override
   public boolean automaticReturn() {
-    return domain.hotStandby().returnToMain() == ReturnPolicy.AUTOMATIC;
+    return parts.domain.hotStandby().returnToMain() == ReturnPolicy.AUTOMATIC;
   }
 
   @Override
   public long returnStableMillis() {
-    return domain.hotStandby().returnStableMs();
+    return parts.domain.hotStandby().returnStableMs();
   }
 
   @Override
   public boolean versionMismatchBlocksTakeover() {
-    return domain.hotStandby().versionMismatchBlocksTakeover();
+    return parts.domain.hotStandby().versionMismatchBlocksTakeover();
   }
 
   @Override
   public long failoverTimeoutMillis() {
-    return domain.hotStandby().failoverTimeoutMs();
+    return parts.domain.hotStandby().failoverTimeoutMs();
   }
 }
