@@ -31,6 +31,7 @@ import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallResponse;
+import org.eclipse.milo.opcua.stack.core.types.structured.RequestHeader;
 import org.eclipse.milo.opcua.stack.core.types.structured.WriteRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.WriteResponse;
 import org.eclipse.milo.opcua.stack.core.types.structured.WriteValue;
@@ -132,10 +133,12 @@ final class AsyncOpcUaServer extends OpcUaServer {
     private CompletableFuture<UaResponseMessageType> write(
         ServiceRequestContext context, WriteRequest request, List<WriteValue> values)
         throws UaException {
-      Session session = getSessionManager().getSession(context, request.getRequestHeader());
-      if (values.size() > getConfig().getLimits().getMaxNodesPerWrite().intValue()) {
-        throw new UaException(StatusCodes.Bad_TooManyOperations);
-      }
+      Session session =
+          sessionOf(
+              context,
+              request.getRequestHeader(),
+              values.size(),
+              getConfig().getLimits().getMaxNodesPerWrite().longValue());
       Map<WriteValue, AccessResult> access =
           getAccessController().checkWriteAccess(session, values);
       var diagnostics = new DiagnosticsContext<WriteValue>();
@@ -192,6 +195,20 @@ final class AsyncOpcUaServer extends OpcUaServer {
     }
   }
 
+  /**
+   * The session a request belongs to, once its number of operations is within the server's limit
+   * for the service, as Milo's own service sets check it.
+   */
+  private Session sessionOf(
+      ServiceRequestContext context, RequestHeader header, int operations, long limit)
+      throws UaException {
+    Session session = getSessionManager().getSession(context, header);
+    if (operations > limit) {
+      throw new UaException(StatusCodes.Bad_TooManyOperations);
+    }
+    return session;
+  }
+
   /** Answers calls of {@code methodId} through {@code method}. */
   void register(NodeId methodId, AsyncMethod method) {
     methods.put(methodId, method);
@@ -222,12 +239,24 @@ final class AsyncOpcUaServer extends OpcUaServer {
     private CompletableFuture<UaResponseMessageType> call(
         ServiceRequestContext context, CallRequest request, List<CallMethodRequest> calls)
         throws UaException {
-      Session session = getSessionManager().getSession(context, request.getRequestHeader());
-      if (calls.size() > getConfig().getLimits().getMaxNodesPerMethodCall().longValue()) {
-        throw new UaException(StatusCodes.Bad_TooManyOperations);
-      }
+      Session session =
+          sessionOf(
+              context,
+              request.getRequestHeader(),
+              calls.size(),
+              getConfig().getLimits().getMaxNodesPerMethodCall().longValue());
       Map<CallMethodRequest, AccessResult> access =
           getAccessController().checkCallAccess(session, calls);
+      // One context for the ordinary calls of the request, so their diagnostics reach the client.
+      var diagnostics = new DiagnosticsContext<CallMethodRequest>();
+      var callContext =
+          new CallContext(
+              AsyncOpcUaServer.this,
+              session,
+              diagnostics,
+              request.getRequestHeader().getAuditEntryId(),
+              request.getRequestHeader().getTimeoutHint(),
+              request.getRequestHeader().getAdditionalHeader());
       List<CompletableFuture<CallMethodResult>> results = new ArrayList<>();
       for (CallMethodRequest c : calls) {
         AsyncMethod method = methods.get(c.getMethodId());
@@ -236,14 +265,6 @@ final class AsyncOpcUaServer extends OpcUaServer {
         } else if (method != null) {
           results.add(callLater(method, session, c));
         } else {
-          var callContext =
-              new CallContext(
-                  AsyncOpcUaServer.this,
-                  session,
-                  new DiagnosticsContext<>(),
-                  request.getRequestHeader().getAuditEntryId(),
-                  request.getRequestHeader().getTimeoutHint(),
-                  request.getRequestHeader().getAdditionalHeader());
           results.add(
               CompletableFuture.completedFuture(
                   getAddressSpaceManager().call(callContext, List.of(c)).get(0)));
@@ -259,7 +280,7 @@ final class AsyncOpcUaServer extends OpcUaServer {
                       results.stream()
                           .map(CompletableFuture::join)
                           .toArray(CallMethodResult[]::new),
-                      new DiagnosticInfo[0]));
+                      diagnostics.getDiagnosticInfos(calls)));
     }
 
     private CompletableFuture<CallMethodResult> callLater(
