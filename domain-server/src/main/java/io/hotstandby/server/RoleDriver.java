@@ -267,7 +267,7 @@ final class RoleDriver extends AbstractPart {
     try {
       handleOrThrow(event);
     } catch (Throwable t) {
-      // Never let a failure cancel the periodic tick or vanish into a future.
+      // Never let a failure stop a scheduled timer task or vanish into a future.
       log.error("role event {} failed", event, t);
       parts.events.record(Weight.ERROR, "role", "handling " + event + " failed: " + t);
     }

@@ -39,9 +39,4 @@ public enum Phase {
   public ServerState state() {
     return state;
   }
-
-  /** Whether no event leaves this phase. */
-  public boolean isTerminal() {
-    return this == STOPPED;
-  }
 }
