@@ -96,12 +96,7 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
   }
 
   @Override
-  public DomainAdminResult apply(byte[] content, String user) {
-    return applyLater(content, user).join();
-  }
-
-  @Override
-  public CompletableFuture<DomainAdminResult> applyLater(byte[] content, String user) {
+  public CompletableFuture<DomainAdminResult> apply(byte[] content, String user) {
     return change(content, user, "apply", false);
   }
 
@@ -116,12 +111,7 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
   }
 
   @Override
-  public DomainAdminResult rollback(String version, String user) {
-    return rollbackLater(version, user).join();
-  }
-
-  @Override
-  public CompletableFuture<DomainAdminResult> rollbackLater(String version, String user) {
+  public CompletableFuture<DomainAdminResult> rollback(String version, String user) {
     Optional<HistoryEntry> e = parts.store.find(version);
     if (e.isEmpty()) {
       return CompletableFuture.completedFuture(

@@ -18,8 +18,6 @@ import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
 import io.hotstandby.server.lifecycle.Parts;
 import io.hotstandby.server.lifecycle.Termination;
-import io.hotstandby.server.opcua.ActivateHandler;
-import io.hotstandby.server.opcua.ActivateResult;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
 import io.hotstandby.server.opcua.OpcUaEndpointException;
@@ -224,17 +222,7 @@ public final class DomainServer implements AutoCloseable {
                 productVersion,
                 dataDir.resolve("pki"),
                 PartConfigs.serverUris(domain),
-                new ActivateHandler() {
-                  @Override
-                  public ActivateResult activate() {
-                    return activateLater().join();
-                  }
-
-                  @Override
-                  public CompletableFuture<ActivateResult> activateLater() {
-                    return switchover.activate("operator");
-                  }
-                },
+                () -> switchover.activate("operator"),
                 Duration.ofMillis(parts.swapTimeoutMillis() + 3000)));
     if (parts.runtime.ready()) {
       endpoint.registerApplication(new RuntimeApplicationView(parts.runtime));

@@ -3,17 +3,11 @@ package io.hotstandby.server.opcua;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Decides an operator's {@code Activate} request made over OPC UA. {@link #activate} may block
- * (checking preconditions, asking the peer); the endpoint calls it on its own thread and bounds the
- * wait. A handler that can answer through a future overrides {@link #activateLater} and frees that
- * thread too.
+ * Decides an operator's {@code Activate} request made over OPC UA. The answer comes through a
+ * future (a switchover takes a while); the endpoint asks on a bounded executor of its own and
+ * bounds the wait.
  */
 @FunctionalInterface
 public interface ActivateHandler {
-  ActivateResult activate();
-
-  /** The answer through a future; by default {@link #activate} on the calling thread. */
-  default CompletableFuture<ActivateResult> activateLater() {
-    return CompletableFuture.completedFuture(activate());
-  }
+  CompletableFuture<ActivateResult> activate();
 }

@@ -6,8 +6,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What the admin namespace's domain-file methods ({@code Domain.Apply}, {@code Domain.History},
  * {@code Domain.Show}, {@code Domain.Rollback}) ask of the server. Implemented by the domain server
- * over its domain store; a change may take seconds while it is validated, written and (when it
- * needs one) a planned switchover is carried out.
+ * over its domain store. A change may take seconds while it is validated, written and (when it
+ * needs one) a planned switchover is carried out, so it is answered through a future and no thread
+ * waits meanwhile.
  */
 public interface DomainAdmin {
 
@@ -18,7 +19,7 @@ public interface DomainAdmin {
    * @param content the complete new domain file
    * @param user who asks, for the history and the audit log
    */
-  DomainAdminResult apply(byte[] content, String user);
+  CompletableFuture<DomainAdminResult> apply(byte[] content, String user);
 
   /**
    * The history of the domain file, newest first, as a JSON array of objects with {@code number},
@@ -34,19 +35,5 @@ public interface DomainAdmin {
   Optional<byte[]> show(String version);
 
   /** Makes the content of an earlier version (as {@link #show} selects it) the next version. */
-  DomainAdminResult rollback(String version, String user);
-
-  /**
-   * As {@link #apply}, answered through a future; by default {@link #apply} on the calling thread.
-   * An implementation that can answer later (after a switchover) overrides it, so that no thread
-   * waits meanwhile.
-   */
-  default CompletableFuture<DomainAdminResult> applyLater(byte[] content, String user) {
-    return CompletableFuture.completedFuture(apply(content, user));
-  }
-
-  /** As {@link #rollback}, answered through a future; see {@link #applyLater}. */
-  default CompletableFuture<DomainAdminResult> rollbackLater(String version, String user) {
-    return CompletableFuture.completedFuture(rollback(version, user));
-  }
+  CompletableFuture<DomainAdminResult> rollback(String version, String user);
 }

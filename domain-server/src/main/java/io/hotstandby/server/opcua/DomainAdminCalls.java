@@ -71,11 +71,11 @@ final class DomainAdminCalls implements AutoCloseable {
   }
 
   CompletableFuture<DomainAdminResult> apply(byte[] content, String user) {
-    return change("apply", () -> admin.applyLater(content, user));
+    return change("apply", () -> admin.apply(content, user));
   }
 
   CompletableFuture<DomainAdminResult> rollback(String version, String user) {
-    return change("rollback", () -> admin.rollbackLater(version, user));
+    return change("rollback", () -> admin.rollback(version, user));
   }
 
   /**

@@ -511,7 +511,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
     CompletableFuture<ActivateResult> asked;
     try {
       asked =
-          CompletableFuture.supplyAsync(config.activateHandler()::activateLater, activateExecutor)
+          CompletableFuture.supplyAsync(config.activateHandler()::activate, activateExecutor)
               .thenCompose(f -> f);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.completedFuture(

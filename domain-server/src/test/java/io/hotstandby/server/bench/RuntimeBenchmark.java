@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
@@ -430,7 +431,7 @@ class RuntimeBenchmark {
         "bench",
         pki,
         List.of(OpcUaEndpointConfig.applicationUri("bench", "alpha")),
-        () -> new ActivateResult(false, "not in this benchmark"),
+        () -> CompletableFuture.completedFuture(new ActivateResult(false, "not in this benchmark")),
         null);
   }
 

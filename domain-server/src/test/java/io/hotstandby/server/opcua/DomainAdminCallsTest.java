@@ -59,7 +59,11 @@ class DomainAdminCallsTest {
     final CountDownLatch release = new CountDownLatch(1);
 
     @Override
-    public DomainAdminResult apply(byte[] content, String user) {
+    public CompletableFuture<DomainAdminResult> apply(byte[] content, String user) {
+      return CompletableFuture.completedFuture(applyNow(content));
+    }
+
+    private DomainAdminResult applyNow(byte[] content) {
       entered.countDown();
       try {
         release.await();
@@ -80,7 +84,7 @@ class DomainAdminCallsTest {
     }
 
     @Override
-    public DomainAdminResult rollback(String version, String user) {
+    public CompletableFuture<DomainAdminResult> rollback(String version, String user) {
       return apply(new byte[] {0}, user);
     }
   }

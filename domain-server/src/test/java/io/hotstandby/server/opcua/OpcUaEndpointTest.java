@@ -38,6 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
@@ -57,7 +58,9 @@ class OpcUaEndpointTest {
       List.of("urn:hotstandby:demo:alpha", "urn:hotstandby:demo:beta");
 
   // What Activate does in the current test; a test swaps it before calling.
-  private static final AtomicReference<ActivateHandler> onActivate = new AtomicReference<>();
+  // The test's answer to Activate, given on the endpoint's activation thread.
+  private static final AtomicReference<Supplier<ActivateResult>> onActivate =
+      new AtomicReference<>();
 
   // The domain store behind Domain.Apply/History/Show/Rollback; changes wait at most 1 s for it.
   private static final InMemoryDomainAdmin domainAdmin = new InMemoryDomainAdmin();
@@ -538,7 +541,7 @@ class OpcUaEndpointTest {
         "0.1.0-test",
         pki,
         URIS,
-        () -> onActivate.get().activate(),
+        () -> CompletableFuture.completedFuture(onActivate.get().get()),
         activateTimeout);
   }
 
@@ -580,7 +583,11 @@ class OpcUaEndpointTest {
     volatile RuntimeException failure;
 
     @Override
-    public DomainAdminResult apply(byte[] content, String user) {
+    public CompletableFuture<DomainAdminResult> apply(byte[] content, String user) {
+      return CompletableFuture.completedFuture(applyNow(content, user));
+    }
+
+    private DomainAdminResult applyNow(byte[] content, String user) {
       enter(user);
       if (new String(content, StandardCharsets.UTF_8).startsWith("bad")) {
         return new DomainAdminResult(false, "line 1: not a domain file", inForce());
@@ -615,7 +622,11 @@ class OpcUaEndpointTest {
     }
 
     @Override
-    public DomainAdminResult rollback(String version, String user) {
+    public CompletableFuture<DomainAdminResult> rollback(String version, String user) {
+      return CompletableFuture.completedFuture(rollbackNow(version, user));
+    }
+
+    private DomainAdminResult rollbackNow(String version, String user) {
       enter(user);
       Optional<byte[]> content = showNow(version);
       if (content.isEmpty()) {

@@ -478,7 +478,7 @@ class AppNamespaceTest {
         "0.1.0-test",
         pki,
         List.of("urn:hotstandby:demo:alpha", "urn:hotstandby:demo:beta"),
-        () -> new ActivateResult(false, "not in this test"),
+        () -> CompletableFuture.completedFuture(new ActivateResult(false, "not in this test")),
         null);
   }
 
