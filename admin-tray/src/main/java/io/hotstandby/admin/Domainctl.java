@@ -2,16 +2,15 @@ package io.hotstandby.admin;
 
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
+import io.hotstandby.admin.client.Passwords;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.DomainFileReader;
 import io.hotstandby.domain.ServerSpec;
-import java.io.Console;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,35 +138,11 @@ public final class Domainctl {
 
   /** The user to log in as, or null for an anonymous session. */
   AdminClient.Credentials credentials() throws UsageException {
-    if (user == null) {
-      return null;
+    try {
+      return Passwords.login(user, passwordFile);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
-    return new AdminClient.Credentials(user, password());
-  }
-
-  private char[] password() throws UsageException {
-    if (passwordFile != null) {
-      try {
-        List<String> lines = Files.readAllLines(passwordFile);
-        return (lines.isEmpty() ? "" : lines.get(0)).toCharArray();
-      } catch (IOException e) {
-        throw new UsageException(passwordFile + ": cannot read: " + e.getMessage());
-      }
-    }
-    String env = System.getenv("DOMAINCTL_PASSWORD");
-    if (env != null) {
-      return env.toCharArray();
-    }
-    Console console = System.console();
-    if (console == null) {
-      throw new UsageException(
-          "no password for " + user + ": give --password-file or set DOMAINCTL_PASSWORD");
-    }
-    char[] typed = console.readPassword("password for %s: ", user);
-    if (typed == null) {
-      throw new UsageException("no password for " + user);
-    }
-    return typed;
   }
 
   Duration timeout() {
@@ -201,8 +176,9 @@ public final class Domainctl {
    * empty when the domain answered but has none; fails when no server answered at all.
    */
   Optional<Target> serverIn(List<Target> targets, String state) throws UsageException {
+    AdminClient.Credentials login = credentials();
     List<ServerStatus> statuses =
-        targets.stream().map(t -> ServerStatus.ask(t, timeout())).toList();
+        targets.stream().map(t -> ServerStatus.ask(t, timeout(), login)).toList();
     if (statuses.stream().noneMatch(ServerStatus::reachable)) {
       throw new UsageException(
           "no server of the domain answered: "

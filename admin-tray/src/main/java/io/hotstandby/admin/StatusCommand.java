@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotstandby.admin.Domainctl.Target;
 import io.hotstandby.admin.Domainctl.UsageException;
+import io.hotstandby.admin.client.AdminClient;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,15 +34,20 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<Target> targets;
+    AdminClient.Credentials login;
     try {
       targets = parent.targets();
+      login = parent.credentials();
     } catch (UsageException e) {
       err.println("domainctl: " + e.getMessage());
       return Domainctl.USAGE;
     }
     List<CompletableFuture<ServerStatus>> asked =
         targets.stream()
-            .map(t -> CompletableFuture.supplyAsync(() -> ServerStatus.ask(t, parent.timeout())))
+            .map(
+                t ->
+                    CompletableFuture.supplyAsync(
+                        () -> ServerStatus.ask(t, parent.timeout(), login)))
             .toList();
     List<ServerStatus> statuses = asked.stream().map(CompletableFuture::join).toList();
 

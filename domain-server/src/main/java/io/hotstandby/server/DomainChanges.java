@@ -14,6 +14,7 @@ import io.hotstandby.server.lifecycle.AbstractPart;
 import io.hotstandby.server.lifecycle.Parts;
 import io.hotstandby.server.opcua.DomainAdmin;
 import io.hotstandby.server.opcua.DomainAdminResult;
+import io.hotstandby.server.opcua.SessionUser;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -96,7 +97,7 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
   }
 
   @Override
-  public CompletableFuture<DomainAdminResult> apply(byte[] content, String user) {
+  public CompletableFuture<DomainAdminResult> apply(byte[] content, SessionUser user) {
     return change(content, user, "apply", false);
   }
 
@@ -111,7 +112,7 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
   }
 
   @Override
-  public CompletableFuture<DomainAdminResult> rollback(String version, String user) {
+  public CompletableFuture<DomainAdminResult> rollback(String version, SessionUser user) {
     Optional<HistoryEntry> e = parts.store.find(version);
     if (e.isEmpty()) {
       return CompletableFuture.completedFuture(
@@ -136,7 +137,7 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
         || store.wroteRecently(sha)) {
       return;
     }
-    change(content, "local", "edit of " + store.file(), true);
+    change(content, SessionUser.local("local"), "edit of " + store.file(), true);
   }
 
   /**
@@ -147,7 +148,7 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
    *     version in force back
    */
   CompletableFuture<DomainAdminResult> change(
-      byte[] content, String user, String source, boolean edit) {
+      byte[] content, SessionUser user, String source, boolean edit) {
     if (queued.incrementAndGet() > MAX_QUEUED) {
       queued.decrementAndGet();
       return CompletableFuture.completedFuture(
@@ -177,12 +178,12 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
   }
 
   private CompletableFuture<DomainAdminResult> validateAndSwitch(
-      byte[] content, String user, String source, boolean edit) {
+      byte[] content, SessionUser user, String source, boolean edit) {
     DomainStore store = parts.store;
     DomainVersion before = store.current();
     Proposal p;
     try {
-      p = store.propose(content, user, source);
+      p = store.propose(content, user.name(), source);
     } catch (DomainFileException e) {
       return done(refused(content, user, source, edit, e.getMessage()));
     } catch (RuntimeException e) {
@@ -195,7 +196,7 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
     }
     String active = switchover.activeServer();
     return switchover
-        .before(p.domain(), user)
+        .before(p.domain(), user.name())
         .thenApplyAsync(
             blocked ->
                 blocked.isEmpty()
@@ -204,7 +205,7 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
             thread);
   }
 
-  private DomainAdminResult commit(Proposal p, String user, String source, String active) {
+  private DomainAdminResult commit(Proposal p, SessionUser user, String source, String active) {
     DomainStore store = parts.store;
     boolean switched = !active.isEmpty() && !switchover.activeServer().equals(active);
     DomainVersion v;
@@ -225,23 +226,23 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
                       + " is ACTIVE)"
                   : "");
       parts.events.record(Weight.ERROR, "domain", msg);
-      parts.audit.record(user, "domain.change", store.file().toString(), source, "failed: " + msg);
+      audit(user, source, "failed: " + msg);
       return new DomainAdminResult(false, msg, store.current().number());
     }
-    String msg = "domain " + v.label() + " in force (" + source + " by " + user + ")";
+    String msg = "domain " + v.label() + " in force (" + source + " by " + user.name() + ")";
     parts.events.record(Weight.NOTICE, "domain", msg);
-    parts.audit.record(user, "domain.change", store.file().toString(), source, v.label());
+    audit(user, source, v.label());
     replicator.changedHere();
     reconfigure.run();
     return new DomainAdminResult(true, msg + "; sent to every server", v.number());
   }
 
   private DomainAdminResult refused(
-      byte[] content, String user, String source, boolean edit, String why) {
+      byte[] content, SessionUser user, String source, boolean edit, String why) {
     DomainStore store = parts.store;
     String msg =
         edit
-            ? store.refuse(content, user, source, why)
+            ? store.refuse(content, user.name(), source, why)
             : "domain file change refused ("
                 + source
                 + "): "
@@ -250,8 +251,13 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
                 + store.current().label()
                 + " stays in force";
     parts.events.record(Weight.ERROR, "domain", msg);
-    parts.audit.record(user, "domain.change", store.file().toString(), source, "refused: " + why);
+    audit(user, source, "refused: " + why);
     return new DomainAdminResult(false, msg, store.current().number());
+  }
+
+  private void audit(SessionUser user, String source, String result) {
+    parts.audit.record(
+        user.name(), user.client(), "domain.change", parts.store.file().toString(), source, result);
   }
 
   private static CompletableFuture<DomainAdminResult> done(DomainAdminResult r) {

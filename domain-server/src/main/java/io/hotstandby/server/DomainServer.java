@@ -164,7 +164,7 @@ public final class DomainServer implements AutoCloseable {
                 ? StandbyMode.COLD
                 : StandbyMode.WARM,
             new DefaultDrivers(),
-            r -> audit.record(r.user(), r.action(), r.target(), r.value(), r.result()),
+            r -> audit.record(r.user(), r.client(), r.action(), r.target(), r.value(), r.result()),
             Clock.systemUTC());
     runtime.addHealthListener(
         e -> events.record(e.up() ? Weight.NOTICE : Weight.WARNING, "runtime", e.text()));
@@ -222,13 +222,17 @@ public final class DomainServer implements AutoCloseable {
                 productVersion,
                 dataDir.resolve("pki"),
                 PartConfigs.serverUris(domain),
-                () -> switchover.activate("operator"),
+                switchover::activate,
                 Duration.ofMillis(parts.swapTimeoutMillis() + 3000)));
     if (parts.runtime.ready()) {
       endpoint.registerApplication(new RuntimeApplicationView(parts.runtime));
     }
     endpoint.registerDomainAdmin(changes);
     endpoint.registerUsers(() -> parts.domain.users());
+    endpoint.allowAnonymousRead(domain.security().anonymousRead());
+    endpoint.registerAudit(
+        (user, action, target, value, result) ->
+            parts.audit.record(user.name(), user.client(), action, target, value, result));
     try {
       endpoint.start();
     } catch (OpcUaEndpointException e) {

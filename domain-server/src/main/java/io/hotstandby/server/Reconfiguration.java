@@ -142,6 +142,9 @@ final class Reconfiguration {
     if (next.hotStandby().standbyMode() != old.hotStandby().standbyMode()) {
       restart.add("the standby mode");
     }
+    if (next.security().anonymousRead() != old.security().anonymousRead()) {
+      restart.add("anonymous reading");
+    }
     if (!next.name().equals(old.name())) {
       restart.add("the domain name");
     }

@@ -5,6 +5,7 @@ import io.hotstandby.runtime.alarms.AckResult;
 import io.hotstandby.runtime.alarms.AlarmState;
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.TagValue;
+import io.hotstandby.server.opcua.SessionUser;
 import io.hotstandby.server.opcua.app.AlarmView;
 import io.hotstandby.server.opcua.app.ApplicationView;
 import io.hotstandby.server.opcua.app.WriteOutcome;
@@ -37,8 +38,10 @@ public final class RuntimeApplicationView implements ApplicationView {
   }
 
   @Override
-  public CompletableFuture<WriteOutcome> write(String path, Object value, String user) {
-    return runtime.write(path, value, user).thenApply(r -> new WriteOutcome(r.ok(), r.status()));
+  public CompletableFuture<WriteOutcome> write(String path, Object value, SessionUser user) {
+    return runtime
+        .write(path, value, user.name(), user.client())
+        .thenApply(r -> new WriteOutcome(r.ok(), r.status()));
   }
 
   @Override
@@ -52,8 +55,8 @@ public final class RuntimeApplicationView implements ApplicationView {
   }
 
   @Override
-  public WriteOutcome acknowledge(String alarm, String user, String comment) {
-    AckResult r = runtime.acknowledge(alarm, user, comment);
+  public WriteOutcome acknowledge(String alarm, SessionUser user, String comment) {
+    AckResult r = runtime.acknowledge(alarm, user.name(), user.client(), comment);
     return r.ok() ? new WriteOutcome(true, r.text()) : WriteOutcome.refused(r.text());
   }
 

@@ -7,6 +7,7 @@ import java.time.Instant;
  *
  * @param time when it was requested
  * @param user who asked
+ * @param client where from: the client's address, or {@code local} for a caller in this process
  * @param action what was asked: {@code write} or {@code acknowledge}
  * @param target the tag path or alarm name
  * @param value the value written as given, or the acknowledgement's comment
@@ -16,6 +17,7 @@ import java.time.Instant;
 public record AuditRecord(
     Instant time,
     String user,
+    String client,
     String action,
     String target,
     Object value,

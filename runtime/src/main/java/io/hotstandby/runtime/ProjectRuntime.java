@@ -61,6 +61,10 @@ public final class ProjectRuntime implements ApplicationRuntime {
 
   private final StandbyMode mode;
   private final Function<DriverSpec, Driver> driverFactory;
+
+  /** The client of an action asked from within this process. */
+  public static final String LOCAL = "local";
+
   private final AuditSink audit;
   private final Clock clock;
   private final Object loading = new Object();
@@ -263,6 +267,12 @@ public final class ProjectRuntime implements ApplicationRuntime {
    * result, accepted or not, is recorded to the audit sink.
    */
   public CompletableFuture<WriteResult> write(String path, Object value, String user) {
+    return write(path, value, user, LOCAL);
+  }
+
+  /** As {@link #write(String, Object, String)}, for {@code user} connected from {@code client}. */
+  public CompletableFuture<WriteResult> write(
+      String path, Object value, String user, String client) {
     Instant time = clock.instant();
     CompletableFuture<WriteResult> result;
     try {
@@ -272,7 +282,8 @@ public final class ProjectRuntime implements ApplicationRuntime {
       result = CompletableFuture.completedFuture(WriteResult.failed(e.toString()));
     }
     return result.whenComplete(
-        (r, e) -> record(new AuditRecord(time, user, "write", path, value, r.ok(), r.status())));
+        (r, e) ->
+            record(new AuditRecord(time, user, client, "write", path, value, r.ok(), r.status())));
   }
 
   private CompletableFuture<WriteResult> attemptWrite(String path, Object value) {
@@ -330,6 +341,14 @@ public final class ProjectRuntime implements ApplicationRuntime {
    * Recorded to the audit sink either way.
    */
   public AckResult acknowledge(String name, String user, String comment) {
+    return acknowledge(name, user, LOCAL, comment);
+  }
+
+  /**
+   * As {@link #acknowledge(String, String, String)}, for {@code user} connected from {@code
+   * client}.
+   */
+  public AckResult acknowledge(String name, String user, String client, String comment) {
     Instant time = clock.instant();
     LoadedRuntime l = loaded;
     AckResult r;
@@ -340,7 +359,7 @@ public final class ProjectRuntime implements ApplicationRuntime {
     } else {
       r = l.alarms.acknowledge(name, user, comment);
     }
-    record(new AuditRecord(time, user, "acknowledge", name, comment, r.ok(), r.text()));
+    record(new AuditRecord(time, user, client, "acknowledge", name, comment, r.ok(), r.text()));
     return r;
   }
 

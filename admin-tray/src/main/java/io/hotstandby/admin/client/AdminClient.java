@@ -32,6 +32,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.RedundancySupport;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
@@ -49,10 +50,13 @@ import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
  * {@code Server/Activate}, administers the domain file ({@code Domain.Apply}, {@code
  * Domain.History}, {@code Domain.Show}, {@code Domain.Rollback}) and watches {@code ServiceLevel}.
  *
- * <p>Connects to the endpoint without security, anonymously. Every call waits at most the timeout
- * given to {@link #connect} (method calls at least {@link #MIN_CALL_TIMEOUT}, changes of the domain
- * file at least {@link #DOMAIN_CHANGE_TIMEOUT}) and reports a failure as an {@link
- * AdminClientException} with a one-line message.
+ * <p>With credentials it connects to an encrypted endpoint (SignAndEncrypt, the strongest policy
+ * the server offers) with this workstation's application certificate ({@link ClientPki}) and logs
+ * in; without, to the endpoint without security, anonymously, which a server offers only when its
+ * domain allows anonymous reading. Every call waits at most the timeout given to {@link #connect}
+ * (method calls at least {@link #MIN_CALL_TIMEOUT}, changes of the domain file at least {@link
+ * #DOMAIN_CHANGE_TIMEOUT}) and reports a failure as an {@link AdminClientException} with a one-line
+ * message.
  */
 public final class AdminClient implements AutoCloseable {
   /** The admin namespace the domain server publishes. */
@@ -103,9 +107,9 @@ public final class AdminClient implements AutoCloseable {
   }
 
   /**
-   * A user of the domain and the password. The password travels encrypted with the server's
-   * certificate, even over the connection without security; that certificate must be the one this
-   * workstation saw the first time it logged in to the server ({@link KnownServers}).
+   * A user of the domain and the password. The password travels over an encrypted channel set up
+   * with the server's certificate, which must be the one this workstation saw the first time it
+   * logged in to the server ({@link KnownServers}).
    */
   public record Credentials(String user, char[] password) {}
 
@@ -124,22 +128,10 @@ public final class AdminClient implements AutoCloseable {
           await(
               DiscoveryClient.getEndpoints(endpointUrl, t -> t.setConnectTimeout(uint(timeoutMs))),
               deadline);
-      EndpointDescription endpoint =
-          endpoints.stream()
-              .filter(
-                  e ->
-                      withoutSecurityFor(
-                          e,
-                          credentials == null ? UserTokenType.Anonymous : UserTokenType.UserName))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new AdminClientException(
-                          "cannot connect to "
-                              + endpointUrl
-                              + ": the server offers no endpoint without security for "
-                              + (credentials == null ? "anonymous users" : "user names")));
+      EndpointDescription endpoint = choose(endpoints, credentials != null, endpointUrl);
+      ClientPki pki = null;
       if (credentials != null) {
+        pki = ClientPki.load();
         KnownServers.check(
             endpoint.getServer().getApplicationUri(),
             endpoint.getServerCertificate().bytesOrEmpty(),
@@ -149,11 +141,15 @@ public final class AdminClient implements AutoCloseable {
       endpoint =
           EndpointUtil.updateUrl(
               endpoint, EndpointUtil.getHost(endpointUrl), EndpointUtil.getPort(endpointUrl));
+      var builder = OpcUaClientConfig.builder();
+      if (pki != null) {
+        builder.setKeyPair(pki.keyPair()).setCertificate(pki.certificate());
+      }
       OpcUaClientConfig config =
-          OpcUaClientConfig.builder()
+          builder
               .setEndpoint(endpoint)
               .setApplicationName(LocalizedText.english("hotstandby admin client"))
-              .setApplicationUri("urn:hotstandby:admin-client")
+              .setApplicationUri(ClientPki.APPLICATION_URI)
               .setRequestTimeout(uint(Math.max(timeoutMs, MIN_CALL_TIMEOUT.toMillis())))
               .setIdentityProvider(
                   credentials == null
@@ -220,7 +216,9 @@ public final class AdminClient implements AutoCloseable {
           "Activate on "
               + endpointUrl
               + " failed: "
-              + OpcUaErrorText.status(result.getStatusCode()));
+              + (result.getStatusCode().getValue() == StatusCodes.Bad_UserAccessDenied
+                  ? "Activate needs the Operator role; log in with --user"
+                  : OpcUaErrorText.status(result.getStatusCode())));
     }
     Variant[] out = result.getOutputArguments();
     if (out == null
@@ -342,7 +340,10 @@ public final class AdminClient implements AutoCloseable {
               + (missing
                   ? "domain administration is not available on this server"
                   : code == StatusCodes.Bad_UserAccessDenied
-                      ? "it needs the Administrator role (log in with --user)"
+                      ? (method.equals(DOMAIN_HISTORY)
+                              ? "it needs a login"
+                              : "it needs the Administrator role")
+                          + " (log in with --user)"
                       : OpcUaErrorText.status(status)));
     }
     Variant[] out = result.getOutputArguments();
@@ -456,6 +457,10 @@ public final class AdminClient implements AutoCloseable {
                       List.of(node), List.of(DataValue.valueOnly(new Variant(value)))),
                   deadlineIn(Math.max(timeoutMs, MIN_CALL_TIMEOUT.toMillis())))
               .get(0);
+      if (code.getValue() == StatusCodes.Bad_UserAccessDenied) {
+        return OpcUaErrorText.status(code)
+            + ": writing a tag needs the Operator role; log in with --user";
+      }
       return code.isGood() ? "Good" : OpcUaErrorText.status(code);
     } catch (Exception e) {
       throw failure("cannot write " + path + " to", e, timeoutMs);
@@ -495,11 +500,50 @@ public final class AdminClient implements AutoCloseable {
     return new AdminClientException(what + " " + endpointUrl + ": " + describe(e, waitMs), e);
   }
 
-  private static boolean withoutSecurityFor(EndpointDescription e, UserTokenType type) {
+  /** Encrypted policies, strongest first. */
+  private static final List<SecurityPolicy> SECURE_POLICIES =
+      List.of(
+          SecurityPolicy.Aes256_Sha256_RsaPss,
+          SecurityPolicy.Aes128_Sha256_RsaOaep,
+          SecurityPolicy.Basic256Sha256);
+
+  /**
+   * For a login, the SignAndEncrypt endpoint with a user-name token and the strongest policy; for
+   * an anonymous session, the endpoint without security with the anonymous token.
+   */
+  static EndpointDescription choose(
+      List<EndpointDescription> endpoints, boolean login, String endpointUrl)
+      throws AdminClientException {
+    if (login) {
+      for (SecurityPolicy policy : SECURE_POLICIES) {
+        for (EndpointDescription e : endpoints) {
+          if (policy.getUri().equals(e.getSecurityPolicyUri())
+              && e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt
+              && offers(e, UserTokenType.UserName)) {
+            return e;
+          }
+        }
+      }
+      throw new AdminClientException(
+          "cannot connect to "
+              + endpointUrl
+              + ": the server offers no encrypted endpoint for user names");
+    }
+    return endpoints.stream()
+        .filter(
+            e ->
+                SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri())
+                    && offers(e, UserTokenType.Anonymous))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AdminClientException(
+                    endpointUrl + " needs a login: give --user (and --password-file)"));
+  }
+
+  private static boolean offers(EndpointDescription e, UserTokenType type) {
     UserTokenPolicy[] policies = e.getUserIdentityTokens();
-    return SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri())
-        && policies != null
-        && Stream.of(policies).anyMatch(p -> p.getTokenType() == type);
+    return policies != null && Stream.of(policies).anyMatch(p -> p.getTokenType() == type);
   }
 
   private static long deadlineIn(long ms) {

@@ -1,5 +1,7 @@
 package io.hotstandby.admin.tray;
 
+import io.hotstandby.admin.client.AdminClient;
+import io.hotstandby.admin.client.Passwords;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.DomainFileReader;
@@ -52,6 +54,21 @@ public final class AdminTray implements Callable<Integer> {
   @Option(names = "--server", paramLabel = "NAME", description = "the server of --domain to watch")
   String server;
 
+  @Option(
+      names = "--user",
+      paramLabel = "USER",
+      description =
+          "log in as this user of the domain (the password from --password-file, the"
+              + " DOMAINCTL_PASSWORD environment variable, or asked for); Activate needs an"
+              + " operator")
+  String user;
+
+  @Option(
+      names = "--password-file",
+      paramLabel = "FILE",
+      description = "a file whose first line is the password of --user")
+  Path passwordFile;
+
   @Spec CommandSpec spec;
 
   private final Function<Target, Integer> launcher;
@@ -60,8 +77,15 @@ public final class AdminTray implements Callable<Integer> {
     this.launcher = launcher;
   }
 
-  /** The server to watch: its endpoint, and its domain's and its own name when known. */
-  record Target(String endpoint, String domain, String server) {}
+  /**
+   * The server to watch: its endpoint, its domain's and its own name when known, and who logs in
+   * (null: anonymously).
+   */
+  record Target(String endpoint, String domain, String server, AdminClient.Credentials login) {
+    Target(String endpoint, String domain, String server) {
+      this(endpoint, domain, server, null);
+    }
+  }
 
   public static void main(String[] args) {
     PrintWriter err = new PrintWriter(System.err, true);
@@ -99,7 +123,9 @@ public final class AdminTray implements Callable<Integer> {
   public Integer call() {
     Target target;
     try {
-      target = target();
+      Target t = target();
+      target =
+          new Target(t.endpoint(), t.domain(), t.server(), Passwords.login(user, passwordFile));
     } catch (DomainFileException | IllegalArgumentException e) {
       spec.commandLine().getErr().println("admin-tray: " + e.getMessage());
       return USAGE;
@@ -147,7 +173,7 @@ public final class AdminTray implements Callable<Integer> {
     AtomicReference<TrayView> view = new AtomicReference<>();
     StatusPoller poller =
         new StatusPoller(
-            StatusPoller.connector(target.endpoint(), TIMEOUT),
+            StatusPoller.connector(target.endpoint(), TIMEOUT, target.login()),
             json -> view.get().show(model.status(json)),
             why -> view.get().show(model.unreachable(why)));
     Runnable activate =

@@ -59,10 +59,13 @@ final class StatusPoller implements AutoCloseable {
     thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
-  /** A connector to the server at {@code endpoint}; each call waits at most {@code timeout}. */
-  static Connector connector(String endpoint, Duration timeout) {
+  /**
+   * A connector to the server at {@code endpoint}, logged in as {@code login} (anonymously when
+   * null); each call waits at most {@code timeout}.
+   */
+  static Connector connector(String endpoint, Duration timeout, AdminClient.Credentials login) {
     return () -> {
-      AdminClient client = AdminClient.connect(endpoint, timeout);
+      AdminClient client = AdminClient.connect(endpoint, timeout, login);
       return new Connection() {
         @Override
         public String statusJson() throws AdminClientException {

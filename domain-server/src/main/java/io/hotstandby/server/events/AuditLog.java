@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's audit log: who did what, where, with which parameters and with what result, one JSON
- * object a line ({@code time}, {@code server}, {@code user}, {@code action}, {@code target}, {@code
- * value}, {@code result}), appended and flushed as it happens.
+ * object a line ({@code time}, {@code server}, {@code user}, {@code client} (the address the user
+ * connected from, or {@code local}), {@code action}, {@code target}, {@code value}, {@code
+ * result}), appended and flushed as it happens. Refused actions are recorded as well.
  */
 public final class AuditLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("audit");
@@ -35,18 +36,19 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  /** Records one operator action and its outcome. */
+  /** Records one action of {@code user} connected from {@code client} and its outcome. */
   public synchronized void record(
-      String user, String action, String target, Object value, String result) {
+      String user, String client, String action, String target, Object value, String result) {
     ObjectNode line = JSON.createObjectNode();
     line.put("time", Instant.now().toString());
     line.put("server", server);
     line.put("user", user);
+    line.put("client", client);
     line.put("action", action);
     line.put("target", target);
     line.set("value", JSON.valueToTree(value));
     line.put("result", result);
-    log.info("{} {} {}={} -> {}", user, action, target, value, result);
+    log.info("{}@{} {} {}={} -> {}", user, client, action, target, value, result);
     try {
       out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
       out.flush();

@@ -9,5 +9,8 @@ import java.util.concurrent.CompletableFuture;
  */
 @FunctionalInterface
 public interface ActivateHandler {
-  CompletableFuture<ActivateResult> activate();
+  /**
+   * @param user the user name of the operator who asked (allowed already)
+   */
+  CompletableFuture<ActivateResult> activate(String user);
 }

@@ -2,7 +2,6 @@ package io.hotstandby.server.opcua;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ubyte;
 
-import io.hotstandby.domain.UserRole;
 import io.hotstandby.opcua.SampledNamespace;
 import java.util.HashMap;
 import java.util.List;
@@ -12,13 +11,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
 import org.eclipse.milo.opcua.sdk.core.ValueRanks;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.Session;
-import org.eclipse.milo.opcua.sdk.server.identity.Identity;
 import org.eclipse.milo.opcua.sdk.server.methods.AbstractMethodInvocationHandler;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
@@ -52,14 +49,15 @@ import org.eclipse.milo.opcua.stack.core.types.structured.Argument;
  *       Int64)}
  * </ul>
  *
- * <p>The user a change is recorded under is the session's user name when the client activated its
- * session with a user name, else {@value #ANONYMOUS}.
+ * <p>Every method asks the {@link AccessPolicy} first: {@code Activate} needs the Operator role,
+ * {@code Apply}, {@code Rollback} and {@code Show} the Administrator role, {@code History} the
+ * Viewer role. {@code Activate}, {@code Apply} and {@code Rollback} answer a refusal as
+ * Accepted=false with the reason ({@code refused: Activate needs the Operator role; ...}); {@code
+ * Show} and {@code History} with the method's StatusCode Bad_UserAccessDenied. Refusals and the
+ * outcome of every allowed change are in the audit log, with the session's user and client address.
  */
 final class AdminNamespace extends SampledNamespace {
   static final String URI = "urn:hotstandby:admin";
-
-  /** The user of a session without a user name. */
-  static final String ANONYMOUS = "anonymous";
 
   // Values change only when publish() is called; sampling faster than this buys nothing.
   private static final double MIN_SAMPLING_MS = 50.0;
@@ -156,24 +154,25 @@ final class AdminNamespace extends SampledNamespace {
           null,
           LocalizedText.english("The content of the version, byte for byte."));
 
-  private final Supplier<CompletableFuture<ActivateResult>> activate;
+  private final Function<SessionUser, CompletableFuture<ActivateResult>> activate;
   private final DomainAdminCalls domainAdmin;
-  private final Function<String, Optional<UserRole>> roles;
+  private final AccessPolicy access;
   private final Map<Var, UaVariableNode> nodes = new HashMap<>();
   private volatile long domainVersion;
 
   /**
-   * @param roles the role of a user the domain declares, by name
+   * @param activate carries out an allowed {@code Activate} for the user (and audits it)
+   * @param access decides who may call which method
    */
   AdminNamespace(
       OpcUaServer server,
-      Supplier<CompletableFuture<ActivateResult>> activate,
+      Function<SessionUser, CompletableFuture<ActivateResult>> activate,
       DomainAdminCalls domainAdmin,
-      Function<String, Optional<UserRole>> roles) {
+      AccessPolicy access) {
     super(server, URI);
     this.activate = activate;
     this.domainAdmin = domainAdmin;
-    this.roles = roles;
+    this.access = access;
     getLifecycleManager().addStartupTask(this::addNodes);
   }
 
@@ -243,11 +242,16 @@ final class AdminNamespace extends SampledNamespace {
         "Make this server the active one.",
         new Argument[0],
         new Argument[] {ACCEPTED, MESSAGE},
-        (session, in) ->
-            activate
-                .get()
-                .thenApply(
-                    r -> new Variant[] {new Variant(r.accepted()), new Variant(r.message())}));
+        (session, in) -> {
+          AccessPolicy.Decision d =
+              access.decide(session, AccessPolicy.Action.ACTIVATE, "Server.Activate", null);
+          CompletableFuture<ActivateResult> result =
+              d.allowed()
+                  ? activate.apply(d.user())
+                  : CompletableFuture.completedFuture(new ActivateResult(false, d.refusal()));
+          return result.thenApply(
+              r -> new Variant[] {new Variant(r.accepted()), new Variant(r.message())});
+        });
   }
 
   private void addDomainMethods(UaObjectNode domain) {
@@ -260,7 +264,7 @@ final class AdminNamespace extends SampledNamespace {
         new Argument[] {ACCEPTED, MESSAGE, VERSION_IN_FORCE},
         (session, in) -> {
           byte[] content = in[0].value() instanceof ByteString b ? b.bytesOrEmpty() : new byte[0];
-          return asAdministrator(session, user -> domainAdmin.apply(content, user));
+          return asAdministrator(session, "apply", user -> domainAdmin.apply(content, user));
         });
     addMethod(
         domain,
@@ -269,7 +273,10 @@ final class AdminNamespace extends SampledNamespace {
         "The versions of the domain file, newest first.",
         new Argument[0],
         new Argument[] {HISTORY_JSON},
-        (session, in) -> domainAdmin.historyJson().thenApply(j -> new Variant[] {new Variant(j)}));
+        (session, in) -> {
+          permit(session, AccessPolicy.Action.DOMAIN_HISTORY, "");
+          return domainAdmin.historyJson().thenApply(j -> new Variant[] {new Variant(j)});
+        });
     addMethod(
         domain,
         "Domain.Show",
@@ -279,19 +286,23 @@ final class AdminNamespace extends SampledNamespace {
         new Argument[] {FOUND, CONTENT_OUT},
         (session, in) -> {
           // The content holds an inline secret and the users' password hashes.
-          if (!denied(session, UserRole.ADMINISTRATOR, "reading the domain file").isEmpty()) {
-            throw new UaException(
-                StatusCodes.Bad_UserAccessDenied,
-                "reading the domain file needs the Administrator role");
-          }
+          String version = versionOf(in[0]);
+          SessionUser user = permit(session, AccessPolicy.Action.DOMAIN_SHOW, version);
           return domainAdmin
-              .show(versionOf(in[0]))
+              .show(version)
               .thenApply(
-                  content ->
-                      new Variant[] {
-                        new Variant(content.isPresent()),
-                        new Variant(ByteString.of(content.orElse(new byte[0])))
-                      });
+                  content -> {
+                    access.audit(
+                        user,
+                        AccessPolicy.Action.DOMAIN_SHOW,
+                        "domain file",
+                        version,
+                        content.isPresent() ? "shown" : "no such version");
+                    return new Variant[] {
+                      new Variant(content.isPresent()),
+                      new Variant(ByteString.of(content.orElse(new byte[0])))
+                    };
+                  });
         });
     addMethod(
         domain,
@@ -301,39 +312,41 @@ final class AdminNamespace extends SampledNamespace {
         new Argument[] {VERSION_IN},
         new Argument[] {ACCEPTED, MESSAGE, VERSION_IN_FORCE},
         (session, in) ->
-            asAdministrator(session, user -> domainAdmin.rollback(versionOf(in[0]), user)));
+            asAdministrator(
+                session,
+                "rollback to " + versionOf(in[0]),
+                user -> domainAdmin.rollback(versionOf(in[0]), user)));
   }
 
-  /** A change of the domain file, made for the session's user if it is an administrator. */
+  /**
+   * A change of the domain file, made for the session's user if it is an administrator; the domain
+   * admin records its outcome. Without a domain admin the call itself answers that domain
+   * administration is not available.
+   */
   private CompletableFuture<Variant[]> asAdministrator(
-      Optional<Session> session, Function<String, CompletableFuture<DomainAdminResult>> change) {
-    String denied = denied(session, UserRole.ADMINISTRATOR, "changing the domain file");
-    if (!denied.isEmpty()) {
-      return CompletableFuture.completedFuture(
-          change(new DomainAdminResult(false, denied, domainVersion)));
+      Optional<Session> session,
+      String what,
+      Function<SessionUser, CompletableFuture<DomainAdminResult>> change) {
+    if (domainAdmin.available()) {
+      AccessPolicy.Decision d =
+          access.decide(session, AccessPolicy.Action.DOMAIN_CHANGE, "domain file", what);
+      if (!d.allowed()) {
+        return CompletableFuture.completedFuture(
+            change(new DomainAdminResult(false, d.refusal(), domainVersion)));
+      }
+      return change.apply(d.user()).thenApply(AdminNamespace::change);
     }
-    return change.apply(userOf(session)).thenApply(AdminNamespace::change);
+    return change.apply(access.userOf(session)).thenApply(AdminNamespace::change);
   }
 
-  /** "" when the session's user has {@code needed}, else the one-line refusal. */
-  private String denied(Optional<Session> session, UserRole needed, String what) {
-    if (!domainAdmin.available()) {
-      return ""; // the call itself answers that domain administration is not available
+  /** The session's user if it may do {@code action}; else Bad_UserAccessDenied. */
+  private SessionUser permit(Optional<Session> session, AccessPolicy.Action action, String value)
+      throws UaException {
+    AccessPolicy.Decision d = access.decide(session, action, "domain file", value);
+    if (!d.allowed()) {
+      throw new UaException(StatusCodes.Bad_UserAccessDenied, d.refusal());
     }
-    String user = userOf(session);
-    Optional<UserRole> role = user.equals(ANONYMOUS) ? Optional.empty() : roles.apply(user);
-    if (role.isPresent() && role.get().includes(needed)) {
-      return "";
-    }
-    String who =
-        role.map(r -> user + " has the " + roleName(r) + " role")
-            .orElse("an anonymous session may only read; log in as a user of the domain");
-    return "refused: " + what + " needs the " + roleName(needed) + " role; " + who;
-  }
-
-  private static String roleName(UserRole r) {
-    String n = r.name().toLowerCase(java.util.Locale.ROOT);
-    return Character.toUpperCase(n.charAt(0)) + n.substring(1);
+    return d.user();
   }
 
   private void addMethod(
@@ -403,16 +416,6 @@ final class AdminNamespace extends SampledNamespace {
 
   private static String versionOf(Variant v) {
     return v.value() instanceof String s ? s.trim() : "";
-  }
-
-  /** The session's user name when it has one, else {@value #ANONYMOUS}. */
-  static String userOf(Optional<Session> session) {
-    return session
-        .map(Session::getIdentity)
-        .filter(Identity.UsernameIdentity.class::isInstance)
-        .map(i -> ((Identity.UsernameIdentity) i).getUsername())
-        .filter(name -> !name.isBlank())
-        .orElse(ANONYMOUS);
   }
 
   /** What a method does with its (type-checked) input arguments; answered through the future. */

@@ -17,9 +17,10 @@ public interface DomainAdmin {
    * version in force on every server.
    *
    * @param content the complete new domain file
-   * @param user who asks, for the history and the audit log
+   * @param user who asks (an administrator, checked by the caller), for the history and the audit
+   *     log
    */
-  CompletableFuture<DomainAdminResult> apply(byte[] content, String user);
+  CompletableFuture<DomainAdminResult> apply(byte[] content, SessionUser user);
 
   /**
    * The history of the domain file, newest first, as a JSON array of objects with {@code number},
@@ -35,5 +36,5 @@ public interface DomainAdmin {
   Optional<byte[]> show(String version);
 
   /** Makes the content of an earlier version (as {@link #show} selects it) the next version. */
-  CompletableFuture<DomainAdminResult> rollback(String version, String user);
+  CompletableFuture<DomainAdminResult> rollback(String version, SessionUser user);
 }

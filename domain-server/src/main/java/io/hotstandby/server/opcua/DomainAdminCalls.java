@@ -70,11 +70,11 @@ final class DomainAdminCalls implements AutoCloseable {
     return admin != null;
   }
 
-  CompletableFuture<DomainAdminResult> apply(byte[] content, String user) {
+  CompletableFuture<DomainAdminResult> apply(byte[] content, SessionUser user) {
     return change("apply", () -> admin.apply(content, user));
   }
 
-  CompletableFuture<DomainAdminResult> rollback(String version, String user) {
+  CompletableFuture<DomainAdminResult> rollback(String version, SessionUser user) {
     return change("rollback", () -> admin.rollback(version, user));
   }
 

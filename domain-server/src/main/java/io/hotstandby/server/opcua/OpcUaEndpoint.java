@@ -1,7 +1,6 @@
 package io.hotstandby.server.opcua;
 
 import io.hotstandby.domain.PasswordHash;
-import io.hotstandby.domain.UserRole;
 import io.hotstandby.domain.UserSpec;
 import io.hotstandby.opcua.ApplicationPki;
 import io.hotstandby.server.opcua.app.ApplicationNamespace;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +30,7 @@ import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.util.HostnameUtil;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
@@ -41,9 +40,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.RedundancySupport;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
-import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
 import org.eclipse.milo.opcua.stack.core.types.structured.WriteValue;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
@@ -60,8 +57,16 @@ import org.slf4j.LoggerFactory;
  * urn:hotstandby:application} ({@link ApplicationNamespace}). Once {@link #registerDomainAdmin}
  * gave it the domain store, the admin namespace's {@code Domain.Apply}, {@code Domain.History},
  * {@code Domain.Show} and {@code Domain.Rollback} methods reach it (see {@link AdminNamespace});
- * without it they answer that domain administration is not available. Endpoints: SecurityPolicy
- * None and Basic256Sha256/SignAndEncrypt, both with anonymous access for now.
+ * without it they answer that domain administration is not available.
+ *
+ * <p>Endpoints: SignAndEncrypt with Basic256Sha256, Aes128_Sha256_RsaOaep and Aes256_Sha256_RsaPss,
+ * each with the user-name token only; with {@link #allowAnonymousRead} also SecurityPolicy None
+ * with the anonymous token, where sessions are Viewers. Discovery (GetEndpoints, FindServers)
+ * answers on a channel without security in any case, as OPC UA allows. Clients are authenticated by
+ * user name and password ({@link #registerUsers}); their application certificates only secure the
+ * channel and are accepted without a trust list ({@link ClientCertificateCheck}). What each session
+ * may do is decided by one {@link AccessPolicy}, which also records every action in the audit log
+ * ({@link #registerAudit}).
  *
  * <p>{@link #setServiceLevel} and {@link #publish} may be called from any thread, before or after
  * {@link #start}; values given before start are in place when the port opens.
@@ -108,19 +113,20 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private Duration domainChangeTimeout = DEFAULT_DOMAIN_CHANGE_TIMEOUT;
   private DomainAdminCalls domainAdminCalls;
   private volatile Supplier<List<UserSpec>> users = List::of;
+  private boolean anonymousRead;
+  private AccessPolicy.Audit audit = AccessPolicy.Audit.none();
+  private AccessPolicy access;
   private final Semaphore logins = new Semaphore(1, true);
 
   /** Checked against for an unknown user name, so it takes as long as a known one. */
   private static final String NO_SUCH_USER = PasswordHash.create("no such user".toCharArray());
 
-  /** User name and password; the password encrypted with Basic256Sha256 whatever the channel. */
-  private static final UserTokenPolicy USERNAME_ENCRYPTED =
-      new UserTokenPolicy(
-          "username_basic256sha256",
-          UserTokenType.UserName,
-          null,
-          null,
-          SecurityPolicy.Basic256Sha256.getUri());
+  /** The policies of the encrypted endpoints, strongest first. */
+  static final List<SecurityPolicy> SECURE_POLICIES =
+      List.of(
+          SecurityPolicy.Aes256_Sha256_RsaPss,
+          SecurityPolicy.Aes128_Sha256_RsaOaep,
+          SecurityPolicy.Basic256Sha256);
 
   public OpcUaEndpoint(OpcUaEndpointConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -171,7 +177,8 @@ public final class OpcUaEndpoint implements AutoCloseable {
               config.pkiDir(),
               config.applicationUri(),
               config.productName() + " " + config.domain() + "/" + config.server(),
-              certificateHosts());
+              certificateHosts(),
+              new ClientCertificateCheck());
     } catch (Exception e) {
       close();
       throw new OpcUaEndpointException(
@@ -203,7 +210,8 @@ public final class OpcUaEndpoint implements AutoCloseable {
     domainAdminCalls =
         new DomainAdminCalls(
             domainAdmin, domainChangeTimeout, DOMAIN_QUERY_TIMEOUT, this::publishedDomainVersion);
-    var newAdmin = new AdminNamespace(server, this::activate, domainAdminCalls, this::roleOf);
+    access = new AccessPolicy(() -> users.get(), anonymousRead, audit);
+    var newAdmin = new AdminNamespace(server, this::activate, domainAdminCalls, access);
     newAdmin.startup();
     synchronized (valueLock) {
       newRedundancy.setServiceLevel(serviceLevel);
@@ -288,7 +296,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private void startApplication() {
     ApplicationNamespace namespace = null;
     try {
-      namespace = new ApplicationNamespace(server, application, applicationWriteTimeout);
+      namespace = new ApplicationNamespace(server, application, applicationWriteTimeout, access);
       namespace.startup();
       // Tag writes are answered when the runtime has, without holding a Milo thread meanwhile.
       ApplicationNamespace writer = namespace;
@@ -342,12 +350,35 @@ public final class OpcUaEndpoint implements AutoCloseable {
   }
 
   /**
-   * The users who may log in (user name and password, the password encrypted with the server's
-   * certificate even on the endpoint without security) and their roles, read at each login so a new
-   * domain version applies at once. Without it only anonymous sessions exist.
+   * The users who may log in (user name and password, over an encrypted channel) and their roles,
+   * read at each login and each action so a new domain version applies at once. Without it nobody
+   * can log in.
    */
   public void registerUsers(Supplier<List<UserSpec>> users) {
     this.users = Objects.requireNonNull(users, "users");
+  }
+
+  /**
+   * Also offers an endpoint without security where anonymous sessions may read (the Viewer role).
+   * Before start.
+   */
+  public synchronized void allowAnonymousRead(boolean allow) {
+    if (started || closed) {
+      throw new IllegalStateException("allow anonymous reading before the endpoint starts");
+    }
+    anonymousRead = allow;
+  }
+
+  /**
+   * Where every action (allowed or refused) of a session is recorded, with the session's user and
+   * client address; tag writes and acknowledgements that reach the runtime are recorded by the
+   * runtime instead. Before start.
+   */
+  public synchronized void registerAudit(AccessPolicy.Audit audit) {
+    if (started || closed) {
+      throw new IllegalStateException("register the audit log before the endpoint starts");
+    }
+    this.audit = Objects.requireNonNull(audit, "audit");
   }
 
   /**
@@ -383,10 +414,6 @@ public final class OpcUaEndpoint implements AutoCloseable {
       log.warn("login refused for user '{}'", user);
     }
     return ok;
-  }
-
-  private Optional<UserRole> roleOf(String user) {
-    return users.get().stream().filter(u -> u.name().equals(user)).map(UserSpec::role).findFirst();
   }
 
   /** The ServiceLevel last set. */
@@ -470,15 +497,20 @@ public final class OpcUaEndpoint implements AutoCloseable {
                 DateTime.now()))
         .setEndpoints(endpoints())
         .setCertificateManager(pki.certificateManager())
-        .setIdentityValidator(
-            new CompositeValidator(
-                AnonymousIdentityValidator.INSTANCE,
-                new UsernameIdentityValidator(
-                    c ->
-                        c.getUsername() != null
-                            && c.getPassword() != null
-                            && authenticate(c.getUsername(), c.getPassword()))))
+        .setIdentityValidator(identityValidator())
         .build();
+  }
+
+  private IdentityValidator identityValidator() {
+    var usernames =
+        new UsernameIdentityValidator(
+            c ->
+                c.getUsername() != null
+                    && c.getPassword() != null
+                    && authenticate(c.getUsername(), c.getPassword()));
+    return anonymousRead
+        ? new CompositeValidator(AnonymousIdentityValidator.INSTANCE, usernames)
+        : usernames;
   }
 
   private Set<EndpointConfig> endpoints() {
@@ -489,29 +521,51 @@ public final class OpcUaEndpoint implements AutoCloseable {
             .setBindPort(config.port())
             .setHostname(host)
             .setPath(OpcUaEndpointConfig.PATH)
-            .setCertificate(pki.certificate())
-            .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS)
-            .addTokenPolicy(USERNAME_ENCRYPTED);
-    // None first: clients that take the first endpoint get the one anonymous readers use.
-    return new LinkedHashSet<>(
-        List.of(
-            base.copy()
-                .setSecurityPolicy(SecurityPolicy.None)
-                .setSecurityMode(MessageSecurityMode.None)
-                .build(),
-            base.copy()
-                .setSecurityPolicy(SecurityPolicy.Basic256Sha256)
-                .setSecurityMode(MessageSecurityMode.SignAndEncrypt)
-                .build()));
+            .setCertificate(pki.certificate());
+    var endpoints = new LinkedHashSet<EndpointConfig>();
+    for (SecurityPolicy policy : SECURE_POLICIES) {
+      // The password is encrypted with the channel's own policy.
+      endpoints.add(
+          base.copy()
+              .setSecurityPolicy(policy)
+              .setSecurityMode(MessageSecurityMode.SignAndEncrypt)
+              .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME)
+              .build());
+    }
+    if (anonymousRead) {
+      endpoints.add(
+          base.copy()
+              .setSecurityPolicy(SecurityPolicy.None)
+              .setSecurityMode(MessageSecurityMode.None)
+              .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS)
+              .build());
+    }
+    return endpoints;
   }
 
-  /** Answers {@code Server.Activate} when the handler has; the Milo thread is not held. */
-  private CompletableFuture<ActivateResult> activate() {
+  /**
+   * Answers an allowed {@code Server.Activate} of {@code user} when the handler has, and records
+   * the answer in the audit log; the Milo thread is not held.
+   */
+  private CompletableFuture<ActivateResult> activate(SessionUser user) {
+    return ask(user)
+        .whenComplete(
+            (r, e) ->
+                access.audit(
+                    user,
+                    AccessPolicy.Action.ACTIVATE,
+                    config.server(),
+                    null,
+                    (r.accepted() ? "" : "not accepted: ") + r.message()));
+  }
+
+  private CompletableFuture<ActivateResult> ask(SessionUser user) {
     long timeoutMs = config.activateTimeout().toMillis();
     CompletableFuture<ActivateResult> asked;
     try {
       asked =
-          CompletableFuture.supplyAsync(config.activateHandler()::activate, activateExecutor)
+          CompletableFuture.supplyAsync(
+                  () -> config.activateHandler().activate(user.name()), activateExecutor)
               .thenCompose(f -> f);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.completedFuture(

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param projects the projects the runtime loads, resolved to absolute paths
  * @param projectSync whether and how fast the project files are copied from the active
  * @param users who may log in to the servers' OPC UA endpoints, and with which role
+ * @param security how the servers' OPC UA endpoints admit clients
  */
 public record Domain(
     Path file,
@@ -30,13 +31,15 @@ public record Domain(
     HotStandbySpec hotStandby,
     List<Path> projects,
     ProjectSyncSpec projectSync,
-    List<UserSpec> users) {
+    List<UserSpec> users,
+    SecuritySpec security) {
 
   public Domain {
     servers = List.copyOf(servers);
     projects = List.copyOf(projects);
     users = List.copyOf(users);
     secret = secret.clone();
+    security = security == null ? SecuritySpec.DEFAULT : security;
   }
 
   /** A domain without project synchronisation and without users. */
@@ -59,7 +62,8 @@ public record Domain(
         hotStandby,
         projects,
         ProjectSyncSpec.DISABLED,
-        List.of());
+        List.of(),
+        SecuritySpec.DEFAULT);
   }
 
   /** The user with this name, if the domain declares one. */

@@ -56,7 +56,7 @@ public final class DomainFileReader {
     }
     root.expect(
         Set.of("name", "version"),
-        Set.of("secret", "servers", "hotStandby", "projects", "users"),
+        Set.of("secret", "servers", "hotStandby", "projects", "users", "security"),
         false);
     String name = root.requiredAttr("name");
     long version = root.requiredLong("version");
@@ -66,6 +66,7 @@ public final class DomainFileReader {
     List<Path> projects = projects(file, root.optional("projects"));
     ProjectSyncSpec projectSync = projectSync(root.optional("projects"));
     List<UserSpec> users = users(root.optional("users"));
+    SecuritySpec security = security(root.optional("security"));
     return new Domain(
         file,
         name,
@@ -76,7 +77,8 @@ public final class DomainFileReader {
         hotStandby,
         projects,
         projectSync,
-        users);
+        users,
+        security);
   }
 
   private static byte[] secret(Path file, XmlElement<DomainFileException> e)
@@ -212,6 +214,16 @@ public final class DomainFileReader {
     return new ProjectSyncSpec(
         e.get().boolAttr("sync", false),
         e.get().intAttr("bandwidthKBps", ProjectSyncSpec.DISABLED.bandwidthKBps()));
+  }
+
+  private static SecuritySpec security(Optional<XmlElement<DomainFileException>> e)
+      throws DomainFileException {
+    if (e.isEmpty()) {
+      return SecuritySpec.DEFAULT;
+    }
+    e.get().expect(Set.of("anonymousRead"), NONE, false);
+    return new SecuritySpec(
+        e.get().boolAttr("anonymousRead", SecuritySpec.DEFAULT.anonymousRead()));
   }
 
   private static List<UserSpec> users(Optional<XmlElement<DomainFileException>> e)

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.security.CertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
 import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
 import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
 import org.eclipse.milo.opcua.stack.core.security.DefaultServerCertificateValidator;
@@ -46,8 +47,23 @@ public final class ApplicationPki implements Closeable {
     this.trustList = trustList;
   }
 
+  /** A PKI that accepts the clients' certificates its trust list holds. */
   public static ApplicationPki open(
       Path dir, String applicationUri, String commonName, Set<String> hosts) throws Exception {
+    return open(dir, applicationUri, commonName, hosts, null);
+  }
+
+  /**
+   * A PKI whose clients' certificates {@code clientValidator} checks, or (when null) the trust list
+   * in {@code dir}.
+   */
+  public static ApplicationPki open(
+      Path dir,
+      String applicationUri,
+      String commonName,
+      Set<String> hosts,
+      CertificateValidator clientValidator)
+      throws Exception {
     Files.createDirectories(dir);
     var store =
         KeyStoreCertificateStore.createAndInitialize(
@@ -63,7 +79,9 @@ public final class ApplicationPki implements Closeable {
               trustList,
               store,
               factory,
-              new DefaultServerCertificateValidator(trustList, quarantine));
+              clientValidator != null
+                  ? clientValidator
+                  : new DefaultServerCertificateValidator(trustList, quarantine));
       X509Certificate certificate = group.getCertificateChain(RSA_SHA256).orElseThrow()[0];
       // A renamed server or domain must not keep announcing the old URI: clients check it.
       if (!CertificateUtil.getSanUri(certificate).equals(Optional.of(applicationUri))) {

@@ -1,9 +1,12 @@
 package io.hotstandby.server.opcua.app;
 
+import io.hotstandby.server.opcua.AccessPolicy;
 import org.eclipse.milo.opcua.sdk.core.ValueRanks;
 import org.eclipse.milo.opcua.sdk.server.methods.AbstractMethodInvocationHandler;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.structured.Argument;
@@ -13,6 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Acknowledge method of the application namespace's Alarms folder: acknowledges one alarm by
  * name for the session's user, with a comment for the audit log, and answers whether it was taken.
+ * A session without the Operator role gets the method's StatusCode Bad_UserAccessDenied, and the
+ * refusal is in the audit log.
  */
 final class AcknowledgeMethod extends AbstractMethodInvocationHandler {
   private static final Logger log = LoggerFactory.getLogger(AcknowledgeMethod.class);
@@ -47,10 +52,12 @@ final class AcknowledgeMethod extends AbstractMethodInvocationHandler {
           LocalizedText.english("acknowledged, or why not, in one line."));
 
   private final ApplicationView view;
+  private final AccessPolicy access;
 
-  AcknowledgeMethod(UaMethodNode node, ApplicationView view) {
+  AcknowledgeMethod(UaMethodNode node, ApplicationView view, AccessPolicy access) {
     super(node);
     this.view = view;
+    this.access = access;
   }
 
   @Override
@@ -64,15 +71,24 @@ final class AcknowledgeMethod extends AbstractMethodInvocationHandler {
   }
 
   @Override
-  protected Variant[] invoke(InvocationContext context, Variant[] inputs) {
+  protected Variant[] invoke(InvocationContext context, Variant[] inputs) throws UaException {
     String name = (String) inputs[0].value();
     String comment = inputs[1].value() instanceof String s ? s : "";
+    AccessPolicy.Decision decision =
+        access.decide(
+            context.getSession(),
+            AccessPolicy.Action.ACKNOWLEDGE,
+            name == null ? "" : name,
+            comment);
+    if (!decision.allowed()) {
+      throw new UaException(StatusCodes.Bad_UserAccessDenied, decision.refusal());
+    }
     WriteOutcome outcome;
     if (name == null || name.isEmpty()) {
       outcome = WriteOutcome.refused("no alarm name");
     } else {
       try {
-        outcome = view.acknowledge(name, AppMapping.user(context.getSession()), comment);
+        outcome = view.acknowledge(name, decision.user(), comment);
       } catch (RuntimeException e) {
         log.warn("OPC UA acknowledgement of alarm {} failed", name, e);
         outcome = WriteOutcome.failed(String.valueOf(e.getMessage()));

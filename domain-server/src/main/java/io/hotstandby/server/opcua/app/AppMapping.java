@@ -5,9 +5,6 @@ import io.hotstandby.runtime.tags.Quality;
 import io.hotstandby.runtime.tags.TagValue;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Optional;
-import org.eclipse.milo.opcua.sdk.server.Session;
-import org.eclipse.milo.opcua.sdk.server.identity.Identity;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
@@ -21,9 +18,6 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
 
 /** Conversions between the runtime's tag values and outcomes and their OPC UA forms. */
 final class AppMapping {
-  /** The user of a session without a user name (anonymous, or no session). */
-  static final String ANONYMOUS = "anonymous";
-
   private AppMapping() {}
 
   /** The OPC UA DataType of a tag type. */
@@ -189,25 +183,5 @@ final class AppMapping {
       code = StatusCodes.Bad_UnexpectedError;
     }
     return new StatusCode(code);
-  }
-
-  /** Who acts in a session: its user name, its client user id, or {@value #ANONYMOUS}. */
-  static String user(Optional<Session> session) {
-    if (session.isEmpty()) {
-      return ANONYMOUS;
-    }
-    Identity identity = session.get().getIdentity();
-    if (identity instanceof Identity.UsernameIdentity u && !isBlank(u.getUsername())) {
-      return u.getUsername();
-    }
-    if (identity instanceof Identity.AnonymousIdentity) {
-      return ANONYMOUS;
-    }
-    String id = session.get().getClientUserId();
-    return isBlank(id) ? ANONYMOUS : id;
-  }
-
-  private static boolean isBlank(String s) {
-    return s == null || s.isBlank();
   }
 }

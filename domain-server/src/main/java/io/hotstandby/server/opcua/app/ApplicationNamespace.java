@@ -5,6 +5,8 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 import io.hotstandby.opcua.SampledNamespace;
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.TagValue;
+import io.hotstandby.server.opcua.AccessPolicy;
+import io.hotstandby.server.opcua.SessionUser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,12 +64,14 @@ import org.slf4j.LoggerFactory;
  * <p>Tags whose first path part is {@code Application} or {@code Alarms}, or whose path clashes
  * with another tag's folder, are left out with a warning in the log.
  *
- * <p>Writes: a write to a writable tag's Value goes to {@link ApplicationView#write} with the
- * session's user name (or {@code anonymous}); the client's Write call waits for the outcome up to
- * the write timeout and gets Good, or a Bad status chosen from the outcome's text (a standby's
- * {@code refused: this server is not ACTIVE} is Bad_InvalidState), with the text as the operation's
- * DiagnosticInfo AdditionalInfo. A read-only tag or alarm variable answers Bad_NotWritable; a value
- * of another type Bad_TypeMismatch; no outcome in time Bad_Timeout (the write may still complete).
+ * <p>Writes: a write to a tag's Value needs the Operator role ({@link AccessPolicy}); a session
+ * without it gets Bad_UserAccessDenied for that value, and the refusal is in the audit log. An
+ * allowed write to a writable tag goes to {@link ApplicationView#write} with the session's user;
+ * the client's Write call waits for the outcome up to the write timeout and gets Good, or a Bad
+ * status chosen from the outcome's text (a standby's {@code refused: this server is not ACTIVE} is
+ * Bad_InvalidState), with the text as the operation's DiagnosticInfo AdditionalInfo. A read-only
+ * tag or alarm variable answers Bad_NotWritable; a value of another type Bad_TypeMismatch; no
+ * outcome in time Bad_Timeout (the write may still complete).
  *
  * <p>Alarms & Conditions events are not produced: the alarm state is in plain variables.
  */
@@ -87,10 +91,9 @@ public final class ApplicationNamespace extends SampledNamespace {
 
   /*
    * Milo's access check answers Bad_UserAccessDenied, before the node's AccessLevel is looked at,
-   * whenever UserAccessLevel lacks CurrentWrite. Users are not restricted yet (there are no roles),
-   * so UserAccessLevel grants read and write and the node's AccessLevel alone decides: a read-only
-   * tag then answers Bad_NotWritable, as OPC UA asks. Once sessions have roles, UserAccessLevel
-   * should become per-session (an AttributeFilter), and a viewer gets Bad_UserAccessDenied.
+   * whenever UserAccessLevel lacks CurrentWrite. UserAccessLevel therefore grants read and write,
+   * so that a read-only tag answers Bad_NotWritable as OPC UA asks; the session's role is checked
+   * by writeLater (the AccessPolicy), which every tag write goes through.
    */
   private static final AccessLevel[] USER_ACCESS = {
     AccessLevel.CurrentRead, AccessLevel.CurrentWrite
@@ -112,6 +115,7 @@ public final class ApplicationNamespace extends SampledNamespace {
 
   private final ApplicationView view;
   private final Duration writeTimeout;
+  private final AccessPolicy access;
 
   // Filled once while holding buildLock, only read afterwards.
   private final Map<String, Tag> tagsByPath = new ConcurrentHashMap<>();
@@ -125,21 +129,19 @@ public final class ApplicationNamespace extends SampledNamespace {
   private volatile boolean built;
   private volatile boolean closed;
 
-  /** A namespace whose writes wait up to {@link #DEFAULT_WRITE_TIMEOUT}; see {@link #startup}. */
-  public ApplicationNamespace(OpcUaServer server, ApplicationView view) {
-    this(server, view, DEFAULT_WRITE_TIMEOUT);
-  }
-
   /**
    * The namespace is registered with {@code server} now; its nodes are built from {@code view} and
    * its listeners added when {@link #startup} is called.
    *
    * @param writeTimeout how long a client's write waits for {@link ApplicationView#write}
+   * @param access who may write and acknowledge
    */
-  public ApplicationNamespace(OpcUaServer server, ApplicationView view, Duration writeTimeout) {
+  public ApplicationNamespace(
+      OpcUaServer server, ApplicationView view, Duration writeTimeout, AccessPolicy access) {
     super(server, URI);
     this.view = Objects.requireNonNull(view, "view");
     this.writeTimeout = Objects.requireNonNull(writeTimeout, "writeTimeout");
+    this.access = Objects.requireNonNull(access, "access");
     getLifecycleManager().addStartupTask(this::build);
     getLifecycleManager().addShutdownTask(() -> closed = true);
   }
@@ -373,7 +375,7 @@ public final class ApplicationNamespace extends SampledNamespace {
             .setDisplayName(LocalizedText.english("Acknowledge"))
             .setDescription(LocalizedText.english("Acknowledge an alarm by its name."))
             .build();
-    var handler = new AcknowledgeMethod(method, view);
+    var handler = new AcknowledgeMethod(method, view, access);
     method.setInputArguments(handler.getInputArguments());
     method.setOutputArguments(handler.getOutputArguments());
     method.setInvocationHandler(handler);
@@ -475,12 +477,21 @@ public final class ApplicationNamespace extends SampledNamespace {
     StatusCode[] results = new StatusCode[writeValues.size()];
     List<Integer> others = new ArrayList<>();
     Map<Integer, CompletableFuture<WriteAnswer>> pending = new HashMap<>();
-    String user = null;
+    SessionUser user = null;
     for (int i = 0; i < writeValues.size(); i++) {
       WriteValue wv = writeValues.get(i);
       Tag tag = tagsByNode.get(wv.getNodeId());
       if (tag == null || !AttributeId.Value.uid().equals(wv.getAttributeId())) {
         others.add(i);
+        continue;
+      }
+      DataValue written = wv.getValue();
+      Object asked = written == null ? null : written.value().value();
+      if (user == null) {
+        user = access.userOf(context.getSession());
+      }
+      if (!access.decide(user, AccessPolicy.Action.WRITE, tag.spec().path(), asked).allowed()) {
+        results[i] = new StatusCode(StatusCodes.Bad_UserAccessDenied);
         continue;
       }
       if (wv.getIndexRange() != null && !wv.getIndexRange().isEmpty()) {
@@ -491,17 +502,10 @@ public final class ApplicationNamespace extends SampledNamespace {
         results[i] = new StatusCode(StatusCodes.Bad_NotWritable);
         continue;
       }
-      DataValue written = wv.getValue();
-      Object value =
-          written == null
-              ? null
-              : AppMapping.fromClient(tag.spec().type(), written.value().value());
+      Object value = asked == null ? null : AppMapping.fromClient(tag.spec().type(), asked);
       if (value == null) {
         results[i] = new StatusCode(StatusCodes.Bad_TypeMismatch);
         continue;
-      }
-      if (user == null) {
-        user = AppMapping.user(context.getSession());
       }
       String path = tag.spec().path();
       pending.put(i, WriteAnswer.of(path, startWrite(path, value, user), writeTimeout));
@@ -532,7 +536,7 @@ public final class ApplicationNamespace extends SampledNamespace {
             });
   }
 
-  private CompletableFuture<WriteOutcome> startWrite(String path, Object value, String user) {
+  private CompletableFuture<WriteOutcome> startWrite(String path, Object value, SessionUser user) {
     try {
       CompletableFuture<WriteOutcome> f = view.write(path, value, user);
       return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("no answer"));

@@ -2,6 +2,7 @@ package io.hotstandby.server.opcua.app;
 
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.TagValue;
+import io.hotstandby.server.opcua.SessionUser;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -37,11 +38,11 @@ public interface ApplicationView {
    * An operator's write of {@code value} to the tag at {@code path}. The value is of the tag's Java
    * type (Boolean, Integer, Long, Double or String).
    *
-   * @param user who writes: the OPC UA session's user name, or {@code "anonymous"}
+   * @param user who writes (an operator, checked already), for the audit log
    * @return completes with whether it was written and a one-line status ({@code written}, {@code
    *     refused: ...}, {@code failed: ...}); the OPC UA client waits for it, up to a bound
    */
-  CompletableFuture<WriteOutcome> write(String path, Object value, String user);
+  CompletableFuture<WriteOutcome> write(String path, Object value, SessionUser user);
 
   /** Every alarm of the loaded project with its current state. */
   List<AlarmView> alarms();
@@ -52,9 +53,10 @@ public interface ApplicationView {
   void addAlarmListener(Consumer<AlarmView> listener);
 
   /**
-   * An operator's acknowledgement of an alarm.
+   * An operator's acknowledgement of an alarm; {@code user} (an operator, checked already) is
+   * recorded in the audit log.
    *
    * @return whether it was taken and a one-line status ({@code acknowledged}, {@code refused: ...})
    */
-  WriteOutcome acknowledge(String alarm, String user, String comment);
+  WriteOutcome acknowledge(String alarm, SessionUser user, String comment);
 }
