@@ -143,7 +143,10 @@ public final class AdminClient implements AutoCloseable {
               endpoint, EndpointUtil.getHost(endpointUrl), EndpointUtil.getPort(endpointUrl));
       var builder = OpcUaClientConfig.builder();
       if (pki != null) {
-        builder.setKeyPair(pki.keyPair()).setCertificate(pki.certificate());
+        builder
+            .setKeyPair(pki.keyPair())
+            .setCertificate(pki.certificate())
+            .setCertificateChain(new java.security.cert.X509Certificate[] {pki.certificate()});
       }
       OpcUaClientConfig config =
           builder

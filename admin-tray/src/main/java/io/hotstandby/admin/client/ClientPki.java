@@ -1,5 +1,6 @@
 package io.hotstandby.admin.client;
 
+import io.hotstandby.opcua.CryptoProviders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -64,6 +65,7 @@ public final class ClientPki {
    * @throws AdminClientException naming the file when it cannot be read or made
    */
   public static synchronized ClientPki load() throws AdminClientException {
+    CryptoProviders.install();
     Path dir = dir();
     Path file = dir.resolve(FILE);
     try {

@@ -314,6 +314,7 @@ class RuntimeBenchmark {
           rt.tags().stream().filter(t -> !t.memory()).map(TagSpec::path).toList();
       try (OpcUaEndpoint endpoint = new OpcUaEndpoint(endpointConfig(dir.resolve("pki")))) {
         endpoint.registerApplication(new RuntimeApplicationView(rt));
+        endpoint.allowAnonymousRead(true); // an anonymous subscriber, as a read-only HMI
         endpoint.start();
         OpcUaClient client = OpcUaClient.create(endpoint.endpointUrl());
         client.connect();
@@ -431,7 +432,8 @@ class RuntimeBenchmark {
         "bench",
         pki,
         List.of(OpcUaEndpointConfig.applicationUri("bench", "alpha")),
-        () -> CompletableFuture.completedFuture(new ActivateResult(false, "not in this benchmark")),
+        user ->
+            CompletableFuture.completedFuture(new ActivateResult(false, "not in this benchmark")),
         null);
   }
 

@@ -84,20 +84,28 @@ class ApplicationIT {
         .until(() -> !first.equals(tag(active, "Plant.Heartbeat")));
     assertThat(active.client().readTag("Ambient.Temperature").good()).isTrue();
 
-    assertThat(active.client().writeTag("Pump1.Run", false)).isEqualTo("Good");
+    assertThat(active.operatorClient().writeTag("Pump1.Run", false)).isEqualTo("Good");
     await().atMost(Timing.seconds(10)).until(() -> lastWrite().startsWith("Pump1.Run=false"));
     await().atMost(Timing.seconds(10)).until(() -> Boolean.FALSE.equals(tag(active, "Pump1.Run")));
     assertThat(active.dataDir().resolve("audit.jsonl")).content().contains("Pump1.Run");
 
     // The same from the command line: domainctl writes to the domain's ACTIVE server.
     String domainFile = domain.domainFile("alpha").toString();
-    Ctl write = Ctl.run("--domain", domainFile, "tag", "Valve1.Open", "false");
+    Ctl write =
+        Ctl.run(
+            domain.ctlAs(
+                TestDomain.OPERATOR, "--domain", domainFile, "tag", "Valve1.Open", "false"));
     assertThat(write.exit()).as(write.err()).isZero();
     await().atMost(Timing.seconds(10)).until(() -> lastWrite().startsWith("Valve1.Open=false"));
     await()
         .atMost(Timing.seconds(10))
         .until(
-            () -> Ctl.run("--domain", domainFile, "tag", "Valve1.Open").out().contains("= false"));
+            () ->
+                Ctl.run(
+                        domain.ctlAs(
+                            TestDomain.VIEWER, "--domain", domainFile, "tag", "Valve1.Open"))
+                    .out()
+                    .contains("= false"));
   }
 
   @Test
@@ -106,7 +114,7 @@ class ApplicationIT {
         .atMost(Timing.seconds(30))
         .until(() -> tag(standby, "Tank1.Level") instanceof Double);
     String before = lastWrite();
-    String status = standby.client().writeTag("Pump1.Run", true);
+    String status = standby.operatorClient().writeTag("Pump1.Run", true);
     assertThat(status).isNotEqualTo("Good");
     assertThat(lastWrite()).isEqualTo(before);
   }
@@ -117,15 +125,15 @@ class ApplicationIT {
     domain.awaitState(standby.name(), "ACTIVE");
     await()
         .atMost(Timing.seconds(10))
-        .until(() -> standby.client().writeTag("Pump1.Run", true).equals("Good"));
+        .until(() -> standby.operatorClient().writeTag("Pump1.Run", true).equals("Good"));
     await().atMost(Timing.seconds(10)).until(() -> lastWrite().startsWith("Pump1.Run=true"));
 
     // Alarm evaluation resumed on the new active: a setpoint above its limit raises the alarm.
-    assertThat(standby.client().writeTag("Operator.Setpoint", 4.8)).isEqualTo("Good");
+    assertThat(standby.operatorClient().writeTag("Operator.Setpoint", 4.8)).isEqualTo("Good");
     await("the setpoint alarm is active")
         .atMost(Timing.seconds(10))
         .until(() -> Boolean.TRUE.equals(tag(standby, "Alarms.Operator.SetpointHigh.Active")));
-    assertThat(standby.client().writeTag("Operator.Setpoint", 2.5)).isEqualTo("Good");
+    assertThat(standby.operatorClient().writeTag("Operator.Setpoint", 2.5)).isEqualTo("Good");
     active.restart();
     domain.awaitState(active.name(), "STANDBY");
   }

@@ -107,7 +107,10 @@ class DomainConflictIT {
     }
     assertThat(betasKept).as("beta's version is in its history as a conflict").isTrue();
 
-    Ctl status = Ctl.run("--domain", domain.domainFile("alpha").toString(), "status");
+    Ctl status =
+        Ctl.run(
+            domain.ctlAs(
+                TestDomain.VIEWER, "--domain", domain.domainFile("alpha").toString(), "status"));
     assertThat(status.out()).contains("DOMAIN FILE conflict");
 
     // A new version resolves it everywhere.
@@ -127,7 +130,14 @@ class DomainConflictIT {
                 assertThat(st.path("domainConflict").asText()).isEmpty();
               }
             });
-    assertThat(Ctl.run("--domain", domain.domainFile("alpha").toString(), "status").out())
+    assertThat(
+            Ctl.run(
+                    domain.ctlAs(
+                        TestDomain.VIEWER,
+                        "--domain",
+                        domain.domainFile("alpha").toString(),
+                        "status"))
+                .out())
         .doesNotContain("DOMAIN FILE");
   }
 }

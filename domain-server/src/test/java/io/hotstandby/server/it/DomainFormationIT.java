@@ -64,7 +64,14 @@ class DomainFormationIT {
 
   @Test
   void domainctlStatusShowsEveryServerAndExitsZeroWithOneActive() {
-    Ctl ctl = Ctl.run("--domain", domain.domainFile("gamma").toString(), "status", "--json");
+    Ctl ctl =
+        Ctl.run(
+            domain.ctlAs(
+                TestDomain.VIEWER,
+                "--domain",
+                domain.domainFile("gamma").toString(),
+                "status",
+                "--json"));
     assertThat(ctl.exit()).as(ctl.err()).isZero();
     JsonNode servers = ctl.json().path("servers");
     assertThat(servers).hasSize(4);
@@ -79,7 +86,10 @@ class DomainFormationIT {
     assertThat(states)
         .containsExactly("alpha=ACTIVE", "beta=STANDBY", "gamma=INACTIVE", "delta=MAINTENANCE");
 
-    Ctl table = Ctl.run("--domain", domain.domainFile("alpha").toString(), "status");
+    Ctl table =
+        Ctl.run(
+            domain.ctlAs(
+                TestDomain.VIEWER, "--domain", domain.domainFile("alpha").toString(), "status"));
     assertThat(table.out()).contains("alpha", "ACTIVE", "beta", "STANDBY", "lan:up", "cable:up");
   }
 

@@ -172,9 +172,23 @@ class DomainSyncIT {
             "domain",
             "history");
 
-    assertThat(anonymous.exit()).isEqualTo(1);
+    Ctl viewer =
+        Ctl.run(
+            domain.ctlAs(
+                TestDomain.VIEWER,
+                "--endpoint",
+                domain.server("alpha").endpoint(),
+                "domain",
+                "apply",
+                next.toString()));
+
+    // Without anonymous reading, a session without a login is not even opened.
+    assertThat(anonymous.exit()).isNotZero();
     assertThat(anonymous.out() + anonymous.err())
-        .contains("needs the Administrator role", "anonymous session may only read");
+        .contains("needs a login: give --user (and --password-file)");
+    assertThat(viewer.exit()).isEqualTo(1);
+    assertThat(viewer.out() + viewer.err())
+        .contains("needs the Administrator role", "viewer has the Viewer role");
     assertThat(operator.exit()).isEqualTo(1);
     assertThat(operator.out() + operator.err())
         .contains("needs the Administrator role", "operator has the Operator role");
@@ -219,7 +233,14 @@ class DomainSyncIT {
     awaitEverywhere(version, "alpha", "beta", "gamma");
     assertThat(domain.server("beta").state()).isEqualTo("STANDBY");
     Ctl history =
-        Ctl.run("--endpoint", domain.server("beta").endpoint(), "domain", "history", "--json");
+        Ctl.run(
+            domain.ctlAs(
+                TestDomain.VIEWER,
+                "--endpoint",
+                domain.server("beta").endpoint(),
+                "domain",
+                "history",
+                "--json"));
     assertThat(history.exit()).isZero();
     assertThat(history.json().toString()).contains("\"refused\"");
   }
@@ -257,7 +278,14 @@ class DomainSyncIT {
         .doesNotContain("undone " + undone);
 
     Ctl history =
-        Ctl.run("--endpoint", domain.server("beta").endpoint(), "domain", "history", "--json");
+        Ctl.run(
+            domain.ctlAs(
+                TestDomain.VIEWER,
+                "--endpoint",
+                domain.server("beta").endpoint(),
+                "domain",
+                "history",
+                "--json"));
     assertThat(history.exit()).isZero();
     JsonNode newest = history.json().get(0);
     assertThat(newest.path("number").asLong()).isEqualTo(rolledBack);

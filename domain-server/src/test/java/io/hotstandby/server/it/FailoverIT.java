@@ -130,7 +130,13 @@ class FailoverIT {
   @Test
   void domainctlActivateSwapsTheRoles() throws Exception {
     long term = term(active);
-    Ctl ctl = Ctl.run("--domain", domain.domainFile("alpha").toString(), "activate");
+    Ctl ctl =
+        Ctl.run(
+            domain.ctlAs(
+                TestDomain.OPERATOR,
+                "--domain",
+                domain.domainFile("alpha").toString(),
+                "activate"));
     assertThat(ctl.exit()).as(ctl.out() + ctl.err()).isZero();
     assertThat(ctl.out()).contains(standby.name() + " is now ACTIVE (term " + (term + 1) + ")");
     domain.awaitState(active.name(), "STANDBY");
@@ -143,7 +149,8 @@ class FailoverIT {
   void activateIsRefusedWithEveryUnmetPreconditionAndNothingChanges() throws Exception {
     long term = term(active);
     long version = domainVersion(active);
-    Ctl onActive = Ctl.run("--endpoint", active.endpoint(), "activate");
+    Ctl onActive =
+        Ctl.run(domain.ctlAs(TestDomain.OPERATOR, "--endpoint", active.endpoint(), "activate"));
     assertThat(onActive.exit()).isEqualTo(1);
     assertThat(onActive.err()).contains("refused: server is already ACTIVE");
 
@@ -153,7 +160,8 @@ class FailoverIT {
     standby.restart();
     domain.awaitState(standby.name(), "STANDBY");
     await().atMost(Timing.seconds(20)).until(() -> standby.state().equals("STANDBY"));
-    Ctl refused = Ctl.run("--endpoint", standby.endpoint(), "activate");
+    Ctl refused =
+        Ctl.run(domain.ctlAs(TestDomain.OPERATOR, "--endpoint", standby.endpoint(), "activate"));
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.err())
         .contains(

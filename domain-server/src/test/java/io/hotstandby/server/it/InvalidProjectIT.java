@@ -73,6 +73,7 @@ class InvalidProjectIT {
           </servers>
           <hotStandby enabled="false" main="alpha"/>
           <projects><project file="plant.prj"/></projects>
+          <security anonymousRead="true"/>
         </domain>
         """
             .formatted(FreePorts.next(), ua, FreePorts.next()));

@@ -142,7 +142,13 @@ class ProjectSyncIT {
               assertThat(s.path("serviceLevel").asInt()).isEqualTo(1);
               assertThat(standby.client().serviceLevel()).isEqualTo(1);
             });
-    Ctl status = Ctl.run("--domain", domain.domainFile(active.name()).toString(), "status");
+    Ctl status =
+        Ctl.run(
+            domain.ctlAs(
+                TestDomain.VIEWER,
+                "--domain",
+                domain.domainFile(active.name()).toString(),
+                "status"));
     assertThat(status.out())
         .contains(
             standby.name() + ": project files differ from the active's [\"plant.prj\"]",
@@ -159,7 +165,7 @@ class ProjectSyncIT {
     assertThat(a.path("projectFiles").path("inSync").asBoolean()).isTrue();
     assertThat(a.path("projectFiles").path("changedOnDisk").toString()).contains("plant.prj");
     assertThat(a.path("serviceLevel").asInt()).isGreaterThanOrEqualTo(200);
-    ActivateResult refused = standby.client().activate();
+    ActivateResult refused = standby.operatorClient().activate();
     assertThat(refused.accepted()).as(refused.message()).isFalse();
     assertThat(active.state()).isEqualTo("ACTIVE");
 

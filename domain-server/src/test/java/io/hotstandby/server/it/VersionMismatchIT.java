@@ -54,7 +54,10 @@ class VersionMismatchIT {
                     .path("productVersionMismatch")
                     .asBoolean());
 
-    Ctl refused = Ctl.run("--endpoint", domain.server("beta").endpoint(), "activate");
+    Ctl refused =
+        Ctl.run(
+            domain.ctlAs(
+                TestDomain.OPERATOR, "--endpoint", domain.server("beta").endpoint(), "activate"));
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.err()).contains("product versions differ").contains("9.9-other");
     assertThat(domain.server("alpha").state()).isEqualTo("ACTIVE");

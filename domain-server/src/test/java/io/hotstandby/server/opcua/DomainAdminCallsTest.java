@@ -18,21 +18,23 @@ import org.junit.jupiter.api.Test;
  * refused at once rather than waiting.
  */
 class DomainAdminCallsTest {
+  private static final SessionUser ADMIN =
+      new SessionUser("admin", io.hotstandby.domain.UserRole.ADMINISTRATOR, "127.0.0.1");
 
   @Test
   void aSlowChangeHoldsNoCallerAndAFullQueueRefusesAtOnce() throws Exception {
     SlowAdmin slow = new SlowAdmin();
     try (DomainAdminCalls calls =
         new DomainAdminCalls(slow, Duration.ofSeconds(30), Duration.ofSeconds(5), () -> 7)) {
-      CompletableFuture<DomainAdminResult> first = calls.apply(new byte[] {1}, "admin");
+      CompletableFuture<DomainAdminResult> first = calls.apply(new byte[] {1}, ADMIN);
       assertThat(slow.entered.await(5, TimeUnit.SECONDS)).isTrue();
       assertThat(first).isNotDone();
 
       List<CompletableFuture<DomainAdminResult>> waiting = new ArrayList<>();
       for (int i = 0; i < DomainAdminCalls.MAX_WAITING_CHANGES; i++) {
-        waiting.add(calls.apply(new byte[] {2}, "admin"));
+        waiting.add(calls.apply(new byte[] {2}, ADMIN));
       }
-      DomainAdminResult refused = calls.apply(new byte[] {3}, "admin").getNow(null);
+      DomainAdminResult refused = calls.apply(new byte[] {3}, ADMIN).getNow(null);
       assertThat(refused).as("answered at once").isNotNull();
       assertThat(refused.accepted()).isFalse();
       assertThat(refused.message())
@@ -59,7 +61,7 @@ class DomainAdminCallsTest {
     final CountDownLatch release = new CountDownLatch(1);
 
     @Override
-    public CompletableFuture<DomainAdminResult> apply(byte[] content, String user) {
+    public CompletableFuture<DomainAdminResult> apply(byte[] content, SessionUser user) {
       return CompletableFuture.completedFuture(applyNow(content));
     }
 
@@ -84,7 +86,7 @@ class DomainAdminCallsTest {
     }
 
     @Override
-    public CompletableFuture<DomainAdminResult> rollback(String version, String user) {
+    public CompletableFuture<DomainAdminResult> rollback(String version, SessionUser user) {
       return apply(new byte[] {0}, user);
     }
   }

@@ -89,8 +89,14 @@ class OpcUaEndpointTest {
             List.of(
                 new UserSpec("admin", UserRole.ADMINISTRATOR, ADMIN_HASH),
                 new UserSpec("operator", UserRole.OPERATOR, OPERATOR_HASH)));
+    // The plain Milo client below reads anonymously.
+    endpoint.allowAnonymousRead(true);
     endpoint.start();
-    admin = AdminClient.connect(endpoint.endpointUrl(), WAIT);
+    admin =
+        AdminClient.connect(
+            endpoint.endpointUrl(),
+            WAIT,
+            new AdminClient.Credentials("operator", "operator-password".toCharArray()));
     administrator =
         AdminClient.connect(
             endpoint.endpointUrl(),
@@ -430,6 +436,7 @@ class OpcUaEndpointTest {
     var bare = new OpcUaEndpoint(config(FreePorts.next(), tmp.resolve("pki-bare"), null));
     try {
       bare.publish(status("STANDBY", 7, "{}"));
+      bare.allowAnonymousRead(true);
       bare.start();
       assertThatThrownBy(() -> bare.registerDomainAdmin(domainAdmin))
           .isInstanceOf(IllegalStateException.class);
@@ -499,6 +506,7 @@ class OpcUaEndpointTest {
     // An endpoint of its own: the shared one stays up for the other tests, whatever their order.
     var closing = new OpcUaEndpoint(config(FreePorts.next(), tmp.resolve("pki-closing"), null));
     closing.publish(status("STANDBY", 7, "{}"));
+    closing.allowAnonymousRead(true);
     closing.start();
     try (var client = AdminClient.connect(closing.endpointUrl(), WAIT)) {
       assertThat(client.serviceLevel()).isNotNegative();
@@ -541,7 +549,7 @@ class OpcUaEndpointTest {
         "0.1.0-test",
         pki,
         URIS,
-        () -> CompletableFuture.completedFuture(onActivate.get().get()),
+        user -> CompletableFuture.completedFuture(onActivate.get().get()),
         activateTimeout);
   }
 
@@ -583,8 +591,8 @@ class OpcUaEndpointTest {
     volatile RuntimeException failure;
 
     @Override
-    public CompletableFuture<DomainAdminResult> apply(byte[] content, String user) {
-      return CompletableFuture.completedFuture(applyNow(content, user));
+    public CompletableFuture<DomainAdminResult> apply(byte[] content, SessionUser user) {
+      return CompletableFuture.completedFuture(applyNow(content, user.name()));
     }
 
     private DomainAdminResult applyNow(byte[] content, String user) {
@@ -622,8 +630,8 @@ class OpcUaEndpointTest {
     }
 
     @Override
-    public CompletableFuture<DomainAdminResult> rollback(String version, String user) {
-      return CompletableFuture.completedFuture(rollbackNow(version, user));
+    public CompletableFuture<DomainAdminResult> rollback(String version, SessionUser user) {
+      return CompletableFuture.completedFuture(rollbackNow(version, user.name()));
     }
 
     private DomainAdminResult rollbackNow(String version, String user) {
@@ -701,7 +709,10 @@ class OpcUaEndpointTest {
   void changingTheDomainFileNeedsAnAdministratorAndAWrongPasswordIsRefused() throws Exception {
     int calls = domainAdmin.users.size();
 
-    DomainChange anonymous = admin.applyDomain(bytes("<domain/>"));
+    DomainChange anonymous;
+    try (AdminClient reader = AdminClient.connect(endpoint.endpointUrl(), WAIT)) {
+      anonymous = reader.applyDomain(bytes("<domain/>"));
+    }
     DomainChange operatorRollback;
     try (AdminClient operator =
         AdminClient.connect(

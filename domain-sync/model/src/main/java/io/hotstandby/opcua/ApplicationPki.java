@@ -64,6 +64,7 @@ public final class ApplicationPki implements Closeable {
       Set<String> hosts,
       CertificateValidator clientValidator)
       throws Exception {
+    CryptoProviders.install();
     Files.createDirectories(dir);
     var store =
         KeyStoreCertificateStore.createAndInitialize(

@@ -176,6 +176,24 @@ class DomainFileReaderTest {
   }
 
   @Test
+  void anonymousReadingIsOffUnlessTheDomainSaysSo() throws Exception {
+    Path file = dir.resolve("conf/next.dom");
+    Files.createDirectories(file.getParent().resolve("keys"));
+    Files.writeString(file.getParent().resolve("keys/plant.secret"), "k");
+
+    Domain without = DomainFileReader.parse(file, FULL.getBytes(StandardCharsets.UTF_8));
+    Domain with =
+        DomainFileReader.parse(
+            file,
+            FULL.replace("</domain>", "<security anonymousRead=\"true\"/></domain>")
+                .getBytes(StandardCharsets.UTF_8));
+
+    assertThat(without.security()).isEqualTo(SecuritySpec.DEFAULT);
+    assertThat(without.security().anonymousRead()).isFalse();
+    assertThat(with.security().anonymousRead()).isTrue();
+  }
+
+  @Test
   void missingFileIsReported() {
     Path file = dir.resolve("nope.dom");
     assertThatThrownBy(() -> DomainFileReader.read(file))

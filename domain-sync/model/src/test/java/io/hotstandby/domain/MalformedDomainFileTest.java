@@ -77,7 +77,7 @@ class MalformedDomainFileTest {
             "version=\"3\" owner=\"x\""),
         row(
             "comment",
-            "unknown element (allowed: hotStandby, projects, secret, servers, users)",
+            "unknown element (allowed: hotStandby, projects, secret, security, servers, users)",
             "<projects>",
             "<comment/><projects>"),
         row(
@@ -259,6 +259,16 @@ class MalformedDomainFileTest {
             "not a password hash",
             "</domain>",
             "<users><user name=\"ops\" role=\"operator\" password=\"secret\"/></users></domain>"),
+        row(
+            "security/@anonymousRead",
+            "not true or false: 'yes'",
+            "</domain>",
+            "<security anonymousRead=\"yes\"/></domain>"),
+        row(
+            "security/@anonymous",
+            "unknown attribute (allowed: anonymousRead)",
+            "</domain>",
+            "<security anonymous=\"true\"/></domain>"),
         row(
             "users/user[@name='ops']/@name",
             "user 'ops' is declared twice",

@@ -6,7 +6,6 @@ import io.hotstandby.runtime.project.DataType;
 import io.hotstandby.runtime.tags.Quality;
 import io.hotstandby.runtime.tags.TagValue;
 import java.time.Instant;
-import java.util.Optional;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
@@ -72,11 +71,6 @@ class AppNamespaceMappingTest {
     assertThat(none.value().isNull()).isTrue();
     assertThat(none.statusCode()).isEqualTo(StatusCode.BAD);
     assertThat(none.serverTime()).isNotNull();
-  }
-
-  @Test
-  void noSessionActsAsAnonymous() {
-    assertThat(AppMapping.user(Optional.empty())).isEqualTo("anonymous");
   }
 
   private static long code(WriteOutcome outcome) {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.hotstandby.admin.client.ClientPki;
+import io.hotstandby.domain.PasswordHash;
+import io.hotstandby.domain.UserRole;
+import io.hotstandby.domain.UserSpec;
 import io.hotstandby.runtime.project.DataType;
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.Quality;
@@ -12,6 +16,7 @@ import io.hotstandby.server.opcua.ActivateResult;
 import io.hotstandby.server.opcua.AdminStatus;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
+import io.hotstandby.server.opcua.SessionUser;
 import io.hotstandby.testkit.FreePorts;
 import io.hotstandby.testkit.Threads;
 import java.nio.file.Path;
@@ -27,6 +32,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
@@ -40,6 +46,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UByte;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
@@ -54,7 +61,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real endpoint on loopback serving a fake application, seen through a plain Milo client. */
+/**
+ * A real endpoint on loopback serving a fake application, seen through a plain Milo client logged
+ * in as an operator over an encrypted channel, and an anonymous one (the endpoint allows anonymous
+ * reading).
+ */
 class AppNamespaceTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Duration WRITE_TIMEOUT = Duration.ofMillis(500);
@@ -65,12 +76,20 @@ class AppNamespaceTest {
   private static FakeView app;
   private static OpcUaEndpoint endpoint;
   private static OpcUaClient milo;
+  private static OpcUaClient anonymous;
+  private static final List<List<Object>> audited = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
     app = new FakeView();
     endpoint = new OpcUaEndpoint(config(FreePorts.next()));
     endpoint.registerApplication(app, WRITE_TIMEOUT);
+    String hash = PasswordHash.create("operator-password".toCharArray());
+    endpoint.registerUsers(() -> List.of(new UserSpec("operator", UserRole.OPERATOR, hash)));
+    endpoint.allowAnonymousRead(true);
+    endpoint.registerAudit(
+        (user, action, target, value, result) ->
+            audited.add(List.of(user.name(), user.client(), action, target, result)));
     endpoint.publish(
         new AdminStatus(
             "demo",
@@ -91,14 +110,39 @@ class AppNamespaceTest {
             "[]",
             "{}"));
     endpoint.start();
-    milo = OpcUaClient.create(endpoint.endpointUrl());
+    System.setProperty("hotstandby.clientPki", tmp.resolve("client-pki").toString());
+    milo = operatorClient(endpoint.endpointUrl());
     milo.connect();
+    anonymous = OpcUaClient.create(endpoint.endpointUrl());
+    anonymous.connect();
+  }
+
+  /** A Milo client logged in as "operator" over SignAndEncrypt, with the tools' certificate. */
+  static OpcUaClient operatorClient(String url) throws Exception {
+    ClientPki pki = ClientPki.load();
+    return OpcUaClient.create(
+        url,
+        endpoints ->
+            endpoints.stream()
+                .filter(e -> e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt)
+                .findFirst(),
+        transport -> {},
+        client ->
+            client
+                .setKeyPair(pki.keyPair())
+                .setCertificate(pki.certificate())
+                .setCertificateChain(new java.security.cert.X509Certificate[] {pki.certificate()})
+                .setApplicationUri(ClientPki.APPLICATION_URI)
+                .setIdentityProvider(new UsernameProvider("operator", "operator-password")));
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (milo != null) {
       milo.disconnect();
+    }
+    if (anonymous != null) {
+      anonymous.disconnect();
     }
     if (endpoint != null) {
       endpoint.close();
@@ -109,6 +153,7 @@ class AppNamespaceTest {
   void reset() {
     app.writes.clear();
     app.acks.clear();
+    audited.clear();
     app.onWrite.set(w -> CompletableFuture.completedFuture(WriteOutcome.written()));
     app.onAck.set(a -> new WriteOutcome(true, "acknowledged"));
   }
@@ -213,10 +258,10 @@ class AppNamespaceTest {
     assertThat(write("Line.Recipe", new Variant("B"))).isEqualTo(StatusCode.GOOD);
     assertThat(app.writes)
         .containsExactly(
-            new Write("Tank1.Setpoint", 4.5, "anonymous"),
-            new Write("Pump1.Running", false, "anonymous"),
-            new Write("Line.Count", 7L, "anonymous"),
-            new Write("Line.Recipe", "B", "anonymous"));
+            new Write("Tank1.Setpoint", 4.5, "operator"),
+            new Write("Pump1.Running", false, "operator"),
+            new Write("Line.Count", 7L, "operator"),
+            new Write("Line.Recipe", "B", "operator"));
   }
 
   @Test
@@ -238,7 +283,7 @@ class AppNamespaceTest {
     assertThat(response.getDiagnosticInfos()).hasSize(1);
     assertThat(response.getDiagnosticInfos()[0].additionalInfo())
         .isEqualTo("refused: this server is not ACTIVE");
-    assertThat(app.writes).containsExactly(new Write("Tank1.Setpoint", 5.0, "anonymous"));
+    assertThat(app.writes).containsExactly(new Write("Tank1.Setpoint", 5.0, "operator"));
   }
 
   @Test
@@ -352,7 +397,7 @@ class AppNamespaceTest {
     assertThat(ok.getStatusCode().isGood()).isTrue();
     assertThat(ok.getOutputArguments()[0].value()).isEqualTo(true);
     assertThat(ok.getOutputArguments()[1].value()).isEqualTo("acknowledged");
-    assertThat(app.acks).containsExactly(List.of("Tank1High", "anonymous", "seen, draining"));
+    assertThat(app.acks).containsExactly(List.of("Tank1High", "operator", "seen, draining"));
 
     app.onAck.set(a -> WriteOutcome.refused("this server is not ACTIVE"));
     CallMethodResult refused = acknowledge("Tank1High", "");
@@ -367,6 +412,42 @@ class AppNamespaceTest {
     CallMethodResult failed = acknowledge("Tank1High", "x");
     assertThat(failed.getOutputArguments()[0].value()).isEqualTo(false);
     assertThat((String) failed.getOutputArguments()[1].value()).contains("engine gone");
+  }
+
+  @Test
+  void anAnonymousReaderCannotWriteNorAcknowledgeAndEachRefusalIsAudited() throws Exception {
+    assertThat(anonymous.readValue(0, TimestampsToReturn.Both, node("Tank1.Level")).statusCode())
+        .isEqualTo(StatusCode.GOOD);
+
+    StatusCode written =
+        anonymous
+            .writeValues(
+                List.of(node("Tank1.Setpoint")), List.of(DataValue.valueOnly(new Variant(9.0))))
+            .get(0);
+    CallMethodResult acked =
+        anonymous.call(
+                List.of(
+                    new CallMethodRequest(
+                        node("Alarms"),
+                        node("Alarms.Acknowledge"),
+                        new Variant[] {new Variant("Tank1High"), new Variant("")})))
+            .getResults()[0];
+
+    assertThat(written.value()).isEqualTo(StatusCodes.Bad_UserAccessDenied);
+    assertThat(acked.getStatusCode().value()).isEqualTo(StatusCodes.Bad_UserAccessDenied);
+    assertThat(app.writes).isEmpty();
+    assertThat(app.acks).isEmpty();
+    assertThat(audited)
+        .extracting(a -> a.subList(0, 4))
+        .containsExactly(
+            List.of("anonymous", "127.0.0.1", "write", "Tank1.Setpoint"),
+            List.of("anonymous", "127.0.0.1", "acknowledge", "Tank1High"));
+    assertThat(audited)
+        .allSatisfy(
+            a ->
+                assertThat((String) a.get(4))
+                    .startsWith("refused: ")
+                    .contains("needs the Operator role"));
   }
 
   @Test
@@ -413,6 +494,7 @@ class AppNamespaceTest {
         };
     try (var other = new OpcUaEndpoint(config(FreePorts.next(), pki))) {
       other.registerApplication(view);
+      other.allowAnonymousRead(true);
       other.start();
       OpcUaClient client = OpcUaClient.create(other.endpointUrl());
       client.connect();
@@ -478,7 +560,7 @@ class AppNamespaceTest {
         "0.1.0-test",
         pki,
         List.of("urn:hotstandby:demo:alpha", "urn:hotstandby:demo:beta"),
-        () -> CompletableFuture.completedFuture(new ActivateResult(false, "not in this test")),
+        user -> CompletableFuture.completedFuture(new ActivateResult(false, "not in this test")),
         null);
   }
 
@@ -547,8 +629,8 @@ class AppNamespaceTest {
     }
 
     @Override
-    public CompletableFuture<WriteOutcome> write(String path, Object value, String user) {
-      var w = new Write(path, value, user);
+    public CompletableFuture<WriteOutcome> write(String path, Object value, SessionUser user) {
+      var w = new Write(path, value, user.name());
       writes.add(w);
       return onWrite.get().apply(w);
     }
@@ -570,8 +652,8 @@ class AppNamespaceTest {
     }
 
     @Override
-    public WriteOutcome acknowledge(String alarm, String user, String comment) {
-      var a = List.of(alarm, user, comment);
+    public WriteOutcome acknowledge(String alarm, SessionUser user, String comment) {
+      var a = List.of(alarm, user.name(), comment);
       acks.add(a);
       return onAck.get().apply(a);
     }

@@ -32,8 +32,10 @@ public final class ServerProcess implements AutoCloseable {
   private final Path dataDir;
   private final String endpoint;
   private Process process;
+  private final boolean anonymousRead;
   private AdminClient client;
   private AdminClient admin;
+  private AdminClient operator;
   private int starts;
   private volatile int eventsBeforeThisRun;
 
@@ -43,7 +45,9 @@ public final class ServerProcess implements AutoCloseable {
       Map<String, String> env,
       Path dir,
       Path dataDir,
-      String endpoint) {
+      String endpoint,
+      boolean anonymousRead) {
+    this.anonymousRead = anonymousRead;
     this.name = name;
     this.command = command;
     this.env = env;
@@ -240,22 +244,44 @@ public final class ServerProcess implements AutoCloseable {
    */
   public synchronized AdminClient adminClient() throws AdminClientException {
     if (admin == null) {
-      admin =
-          AdminClient.connect(
-              endpoint,
-              Timing.seconds(5),
-              new AdminClient.Credentials(
-                  TestDomain.ADMIN, TestDomain.ADMIN_PASSWORD.toCharArray()));
+      admin = connectAs(TestDomain.ADMIN);
     }
     return admin;
   }
 
-  /** A connected admin client, made on first use and after a failure. */
+  /**
+   * A client logged in as the domain's operator, made on first use and after a failure; for
+   * Activate, tag writes and acknowledgements.
+   */
+  public synchronized AdminClient operatorClient() throws AdminClientException {
+    if (operator == null) {
+      operator = connectAs(TestDomain.OPERATOR);
+    }
+    return operator;
+  }
+
+  /**
+   * A client for reading, made on first use and after a failure: anonymous when the domain allows
+   * anonymous reading, else logged in as the domain's viewer.
+   */
   public synchronized AdminClient client() throws AdminClientException {
     if (client == null) {
-      client = AdminClient.connect(endpoint, Timing.seconds(5));
+      client =
+          anonymousRead
+              ? AdminClient.connect(endpoint, Timing.seconds(5))
+              : connectAs(TestDomain.VIEWER);
     }
     return client;
+  }
+
+  /**
+   * A new client logged in as {@code user}, one of the test domain's users; the caller closes it.
+   */
+  public AdminClient connectAs(String user) throws AdminClientException {
+    return AdminClient.connect(
+        endpoint,
+        Timing.seconds(5),
+        new AdminClient.Credentials(user, TestDomain.passwordOf(user).toCharArray()));
   }
 
   private synchronized void dropClient() {
@@ -266,6 +292,10 @@ public final class ServerProcess implements AutoCloseable {
     if (admin != null) {
       admin.close();
       admin = null;
+    }
+    if (operator != null) {
+      operator.close();
+      operator = null;
     }
   }
 

@@ -40,6 +40,11 @@ public final class TestDomain implements AutoCloseable {
 
   public static final String OPERATOR_PASSWORD = "operator-password-1";
 
+  /** A user with the Viewer role only: the kit's status probes log in as this user. */
+  public static final String VIEWER = "viewer";
+
+  public static final String VIEWER_PASSWORD = "viewer-password-1";
+
   static {
     // Every run makes new certificates: trust them in a file of this JVM's own.
     if (System.getProperty("hotstandby.knownServers") == null) {
@@ -56,6 +61,7 @@ public final class TestDomain implements AutoCloseable {
   // Hashing is slow on purpose; one hash per test JVM is enough.
   private static final String ADMIN_HASH = PasswordHash.create(ADMIN_PASSWORD.toCharArray());
   private static final String OPERATOR_HASH = PasswordHash.create(OPERATOR_PASSWORD.toCharArray());
+  private static final String VIEWER_HASH = PasswordHash.create(VIEWER_PASSWORD.toCharArray());
 
   private final TestDomainBuilder b;
   private final Path root;
@@ -164,7 +170,13 @@ public final class TestDomain implements AutoCloseable {
     String opts = base + b.jvmOptions.getOrDefault(s, "");
     String endpoint = "opc.tcp://127.0.0.1:" + ports.get(s).opcUa() + "/hotstandby";
     return new ServerProcess(
-        s, cmd, Map.of("DOMAIN_SERVER_OPTS", opts), dir, dir.resolve("data"), endpoint);
+        s,
+        cmd,
+        Map.of("DOMAIN_SERVER_OPTS", opts),
+        dir,
+        dir.resolve("data"),
+        endpoint,
+        b.anonymousRead);
   }
 
   /** The domain file of server {@code s} (each server has its own copy, as on real machines). */
@@ -210,11 +222,49 @@ public final class TestDomain implements AutoCloseable {
 
   /** {@code domainctl} options that log in as the domain's administrator. */
   public String[] adminLogin() throws IOException {
-    Path file = root.resolve("admin.password");
+    return login(ADMIN);
+  }
+
+  /** {@code domainctl} options that log in as the domain's operator. */
+  public String[] operatorLogin() throws IOException {
+    return login(OPERATOR);
+  }
+
+  /** {@code domainctl} options that log in as the domain's viewer. */
+  public String[] viewerLogin() throws IOException {
+    return login(VIEWER);
+  }
+
+  /** {@code domainctl} options that log in as {@code user}, one of the test domain's users. */
+  public String[] login(String user) throws IOException {
+    Path file = root.resolve(user + ".password");
     if (!Files.exists(file)) {
-      Files.writeString(file, ADMIN_PASSWORD + "\n");
+      Files.writeString(file, passwordOf(user) + "\n");
     }
-    return new String[] {"--user", ADMIN, "--password-file", file.toString()};
+    return new String[] {"--user", user, "--password-file", file.toString()};
+  }
+
+  /** The password of one of the test domain's users. */
+  public static String passwordOf(String user) {
+    return switch (user) {
+      case ADMIN -> ADMIN_PASSWORD;
+      case OPERATOR -> OPERATOR_PASSWORD;
+      case VIEWER -> VIEWER_PASSWORD;
+      default -> throw new IllegalArgumentException("no user " + user + " in a test domain");
+    };
+  }
+
+  /** {@code args} after the options that log in as {@code user}, for {@link Ctl#run}. */
+  public String[] ctlAs(String user, String... args) {
+    String[] login;
+    try {
+      login = login(user);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String[] all = java.util.Arrays.copyOf(login, login.length + args.length);
+    System.arraycopy(args, 0, all, login.length, args.length);
+    return all;
   }
 
   public Path root() {
@@ -289,7 +339,13 @@ public final class TestDomain implements AutoCloseable {
     x.append("    <user name=\"" + OPERATOR + "\" role=\"operator\" password=\"")
         .append(OPERATOR_HASH)
         .append("\"/>\n");
+    x.append("    <user name=\"" + VIEWER + "\" role=\"viewer\" password=\"")
+        .append(VIEWER_HASH)
+        .append("\"/>\n");
     x.append("  </users>\n");
+    if (b.anonymousRead) {
+      x.append("  <security anonymousRead=\"true\"/>\n");
+    }
     x.append("</domain>\n");
     return x.toString();
   }

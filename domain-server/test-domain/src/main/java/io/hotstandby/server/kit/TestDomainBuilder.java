@@ -37,8 +37,18 @@ public final class TestDomainBuilder {
   boolean clusterRelays;
   final Map<String, String> smallDisks = new LinkedHashMap<>();
   final Set<String> later = new TreeSet<>();
+  boolean anonymousRead;
   long version = 1;
   String secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+  /**
+   * Lets anonymous sessions read ({@code <security anonymousRead="true"/>}); without it every
+   * session of the test domain logs in, the kit's status probes as {@link TestDomain#VIEWER}.
+   */
+  public TestDomainBuilder anonymousRead() {
+    this.anonymousRead = true;
+    return this;
+  }
 
   public TestDomainBuilder name(String n) {
     this.name = n;
