@@ -53,7 +53,15 @@ for s in "${servers[@]}"; do
   pids+=($!)
 done
 
-ctl="$dist/bin/domainctl --domain $work/alpha/domain/demo.dom"
+# The demo's users (demo.dom); every session logs in. Password files only this user can read.
+(umask 077
+ printf '%s\n' demo-admin-1 >"$work/admin.password"
+ printf '%s\n' demo-operator-1 >"$work/operator.password"
+ printf '%s\n' demo-viewer-1 >"$work/viewer.password")
+login() { echo "--user $1 --password-file $work/$1.password"; }
+ctl="$dist/bin/domainctl --domain $work/alpha/domain/demo.dom $(login viewer)"
+op="$dist/bin/domainctl --domain $work/alpha/domain/demo.dom $(login operator)"
+admin="$dist/bin/domainctl --domain $work/alpha/domain/demo.dom $(login admin)"
 echo "Starting the demo domain in $work ..."
 for _ in $(seq 1 60); do
   if $ctl status >/dev/null 2>&1; then break; fi
@@ -76,11 +84,20 @@ An HMI (any OPC UA client) connected to either server finds the plant's tags und
 Objects/Application (namespace urn:hotstandby:application) and its alarms under Alarms;
 only the ACTIVE server accepts writes.
 
+Every session logs in (encrypted). The demo's users, with their passwords (also in
+$work/<user>.password):
+  viewer   / demo-viewer-1     reads: status, tags, domain history
+  operator / demo-operator-1   also writes tags, acknowledges alarms, activates a server
+  admin    / demo-admin-1      also changes the domain file
+
 Watch and switch it from another terminal:
   $ctl status
   $ctl status --json
-  $ctl activate          # planned switchover to the standby
-  $ctl tag Tank1.Level   # read a tag; "tag Pump1.Run false" writes it on the ACTIVE server
+  $op activate          # planned switchover to the standby
+  $ctl tag Tank1.Level   # read a tag
+  $op tag Pump1.Run false   # write it on the ACTIVE server
+  $admin domain history
+  $dist/bin/admin-tray --endpoint opc.tcp://127.0.0.1:4851/hotstandby $(login operator)
   kill -9 <pid of the ACTIVE server>   # and watch the standby take over
 
 Event logs: $work/<server>/data/events.jsonl   Logs: $work/<server>/data/logs/

@@ -24,6 +24,7 @@ import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
@@ -146,7 +147,8 @@ public final class AdminClient implements AutoCloseable {
         builder
             .setKeyPair(pki.keyPair())
             .setCertificate(pki.certificate())
-            .setCertificateChain(new java.security.cert.X509Certificate[] {pki.certificate()});
+            .setCertificateChain(new java.security.cert.X509Certificate[] {pki.certificate()})
+            .setCertificateValidator(sameAs(endpoint.getServerCertificate().bytesOrEmpty()));
       }
       OpcUaClientConfig config =
           builder
@@ -232,6 +234,48 @@ public final class AdminClient implements AutoCloseable {
           "Activate on " + endpointUrl + " answered without Accepted and Message");
     }
     return new ActivateResult(accepted, message);
+  }
+
+  /**
+   * Acknowledges an alarm of the application ({@code Alarms.Acknowledge}) with a comment for the
+   * audit log; needs the Operator role.
+   *
+   * @return whether the server took it, and its one-line answer ({@code acknowledged}, or why not)
+   */
+  public ActivateResult acknowledge(String alarm, String comment) throws AdminClientException {
+    var request =
+        new CallMethodRequest(
+            nodeIn(APPLICATION_NAMESPACE_URI, "Alarms"),
+            nodeIn(APPLICATION_NAMESPACE_URI, "Alarms.Acknowledge"),
+            new Variant[] {new Variant(alarm), new Variant(comment == null ? "" : comment)});
+    long waitMs = callTimeoutMs();
+    CallMethodResult result;
+    try {
+      result = await(client.callAsync(List.of(request)), deadlineIn(waitMs)).getResults()[0];
+    } catch (Exception e) {
+      throw failure("cannot acknowledge " + alarm + " on", e, waitMs);
+    }
+    StatusCode status = result.getStatusCode();
+    if (status.isBad()) {
+      throw new AdminClientException(
+          "acknowledging "
+              + alarm
+              + " on "
+              + endpointUrl
+              + " failed: "
+              + (status.getValue() == StatusCodes.Bad_UserAccessDenied
+                  ? "it needs the Operator role; log in with --user"
+                  : OpcUaErrorText.status(status)));
+    }
+    Variant[] out = result.getOutputArguments();
+    if (out == null
+        || out.length < 2
+        || !(out[0].value() instanceof Boolean ok)
+        || !(out[1].value() instanceof String text)) {
+      throw new AdminClientException(
+          "Alarms.Acknowledge on " + endpointUrl + " answered without Ok and Status");
+    }
+    return new ActivateResult(ok, text);
   }
 
   /**
@@ -501,6 +545,24 @@ public final class AdminClient implements AutoCloseable {
 
   private AdminClientException failure(String what, Exception e, long waitMs) {
     return new AdminClientException(what + " " + endpointUrl + ": " + describe(e, waitMs), e);
+  }
+
+  /**
+   * Accepts only the server certificate {@link KnownServers} checked (the one the endpoint
+   * announced), so the channel is encrypted for that certificate and no other.
+   */
+  private static CertificateValidator sameAs(byte[] checked) {
+    return (chain, applicationUri, hostnames) -> {
+      try {
+        if (chain.isEmpty() || !Arrays.equals(chain.get(0).getEncoded(), checked)) {
+          throw new UaException(
+              StatusCodes.Bad_CertificateInvalid,
+              "the server's certificate is not the one it announced");
+        }
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw new UaException(StatusCodes.Bad_CertificateInvalid, e);
+      }
+    };
   }
 
   /** Encrypted policies, strongest first. */

@@ -554,7 +554,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
                 access.audit(
                     user,
                     AccessPolicy.Action.ACTIVATE,
-                    config.server(),
+                    "Server.Activate",
                     null,
                     (r.accepted() ? "" : "not accepted: ") + r.message()));
   }

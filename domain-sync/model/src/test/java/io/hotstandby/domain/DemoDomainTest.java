@@ -28,4 +28,22 @@ class DemoDomainTest {
     assertThat(d.projects())
         .containsExactly(file.toAbsolutePath().normalize().resolveSibling("plant.prj"));
   }
+
+  @Test
+  void demoUsersHaveThePasswordsTheDemoBannerPrints() throws Exception {
+    Domain d = DomainFileReader.read(Path.of("../../projects/demo/demo.dom"));
+
+    assertThat(d.security().anonymousRead()).isFalse();
+    assertThat(d.users())
+        .extracting(UserSpec::name, UserSpec::role)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("admin", UserRole.ADMINISTRATOR),
+            org.assertj.core.groups.Tuple.tuple("operator", UserRole.OPERATOR),
+            org.assertj.core.groups.Tuple.tuple("viewer", UserRole.VIEWER));
+    for (UserSpec u : d.users()) {
+      assertThat(PasswordHash.verify(u.passwordHash(), ("demo-" + u.name() + "-1").toCharArray()))
+          .as(u.name())
+          .isTrue();
+    }
+  }
 }
