@@ -13,7 +13,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
-import java.util.stream.Stream;
 import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
@@ -24,8 +23,6 @@ import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
-import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
-import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
@@ -33,16 +30,13 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.RedundancySupport;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallResponse;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
-import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
 import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 
 /**
@@ -129,7 +123,8 @@ public final class AdminClient implements AutoCloseable {
           await(
               DiscoveryClient.getEndpoints(endpointUrl, t -> t.setConnectTimeout(uint(timeoutMs))),
               deadline);
-      EndpointDescription endpoint = choose(endpoints, credentials != null, endpointUrl);
+      EndpointDescription endpoint =
+          ClientEndpoints.choose(endpoints, credentials != null, endpointUrl);
       ClientPki pki = null;
       if (credentials != null) {
         pki = ClientPki.load();
@@ -148,7 +143,8 @@ public final class AdminClient implements AutoCloseable {
             .setKeyPair(pki.keyPair())
             .setCertificate(pki.certificate())
             .setCertificateChain(new java.security.cert.X509Certificate[] {pki.certificate()})
-            .setCertificateValidator(sameAs(endpoint.getServerCertificate().bytesOrEmpty()));
+            .setCertificateValidator(
+                ClientEndpoints.sameAs(endpoint.getServerCertificate().bytesOrEmpty()));
       }
       OpcUaClientConfig config =
           builder
@@ -207,33 +203,12 @@ public final class AdminClient implements AutoCloseable {
 
   /** Asks the server to become active; waits up to {@link #MIN_CALL_TIMEOUT} or the timeout. */
   public ActivateResult activate() throws AdminClientException {
-    var request =
-        new CallMethodRequest(adminNode(SERVER_OBJECT), adminNode(ACTIVATE_METHOD), new Variant[0]);
-    long waitMs = Math.max(timeoutMs, MIN_CALL_TIMEOUT.toMillis());
-    CallMethodResult result;
-    try {
-      result = await(client.callAsync(List.of(request)), deadlineIn(waitMs)).getResults()[0];
-    } catch (Exception e) {
-      throw failure("cannot call Activate on", e, waitMs);
-    }
-    if (result.getStatusCode().isBad()) {
-      throw new AdminClientException(
-          "Activate on "
-              + endpointUrl
-              + " failed: "
-              + (result.getStatusCode().getValue() == StatusCodes.Bad_UserAccessDenied
-                  ? "Activate needs the Operator role; log in with --user"
-                  : OpcUaErrorText.status(result.getStatusCode())));
-    }
-    Variant[] out = result.getOutputArguments();
-    if (out == null
-        || out.length < 2
-        || !(out[0].value() instanceof Boolean accepted)
-        || !(out[1].value() instanceof String message)) {
-      throw new AdminClientException(
-          "Activate on " + endpointUrl + " answered without Accepted and Message");
-    }
-    return new ActivateResult(accepted, message);
+    return answer(
+        "Activate",
+        adminNode(SERVER_OBJECT),
+        adminNode(ACTIVATE_METHOD),
+        "Activate needs the Operator role; log in with --user",
+        "Accepted and Message");
   }
 
   /**
@@ -243,39 +218,48 @@ public final class AdminClient implements AutoCloseable {
    * @return whether the server took it, and its one-line answer ({@code acknowledged}, or why not)
    */
   public ActivateResult acknowledge(String alarm, String comment) throws AdminClientException {
-    var request =
-        new CallMethodRequest(
-            nodeIn(APPLICATION_NAMESPACE_URI, "Alarms"),
-            nodeIn(APPLICATION_NAMESPACE_URI, "Alarms.Acknowledge"),
-            new Variant[] {new Variant(alarm), new Variant(comment == null ? "" : comment)});
+    return answer(
+        "acknowledging " + alarm,
+        nodeIn(APPLICATION_NAMESPACE_URI, "Alarms"),
+        nodeIn(APPLICATION_NAMESPACE_URI, "Alarms.Acknowledge"),
+        "it needs the Operator role; log in with --user",
+        "Ok and Status",
+        new Variant(alarm),
+        new Variant(comment == null ? "" : comment));
+  }
+
+  /** Calls a method that answers (Boolean, String); waits as {@link #activate}. */
+  private ActivateResult answer(
+      String what, NodeId object, NodeId method, String denied, String outputs, Variant... in)
+      throws AdminClientException {
+    var request = new CallMethodRequest(object, method, in);
     long waitMs = callTimeoutMs();
     CallMethodResult result;
     try {
       result = await(client.callAsync(List.of(request)), deadlineIn(waitMs)).getResults()[0];
     } catch (Exception e) {
-      throw failure("cannot acknowledge " + alarm + " on", e, waitMs);
+      throw failure("cannot call " + method.getIdentifier() + " on", e, waitMs);
     }
     StatusCode status = result.getStatusCode();
     if (status.isBad()) {
       throw new AdminClientException(
-          "acknowledging "
-              + alarm
+          what
               + " on "
               + endpointUrl
               + " failed: "
               + (status.getValue() == StatusCodes.Bad_UserAccessDenied
-                  ? "it needs the Operator role; log in with --user"
+                  ? denied
                   : OpcUaErrorText.status(status)));
     }
     Variant[] out = result.getOutputArguments();
     if (out == null
         || out.length < 2
-        || !(out[0].value() instanceof Boolean ok)
-        || !(out[1].value() instanceof String text)) {
+        || !(out[0].value() instanceof Boolean accepted)
+        || !(out[1].value() instanceof String message)) {
       throw new AdminClientException(
-          "Alarms.Acknowledge on " + endpointUrl + " answered without Ok and Status");
+          method.getIdentifier() + " on " + endpointUrl + " answered without " + outputs);
     }
-    return new ActivateResult(ok, text);
+    return new ActivateResult(accepted, message);
   }
 
   /**
@@ -545,70 +529,6 @@ public final class AdminClient implements AutoCloseable {
 
   private AdminClientException failure(String what, Exception e, long waitMs) {
     return new AdminClientException(what + " " + endpointUrl + ": " + describe(e, waitMs), e);
-  }
-
-  /**
-   * Accepts only the server certificate {@link KnownServers} checked (the one the endpoint
-   * announced), so the channel is encrypted for that certificate and no other.
-   */
-  private static CertificateValidator sameAs(byte[] checked) {
-    return (chain, applicationUri, hostnames) -> {
-      try {
-        if (chain.isEmpty() || !Arrays.equals(chain.get(0).getEncoded(), checked)) {
-          throw new UaException(
-              StatusCodes.Bad_CertificateInvalid,
-              "the server's certificate is not the one it announced");
-        }
-      } catch (java.security.cert.CertificateEncodingException e) {
-        throw new UaException(StatusCodes.Bad_CertificateInvalid, e);
-      }
-    };
-  }
-
-  /** Encrypted policies, strongest first. */
-  private static final List<SecurityPolicy> SECURE_POLICIES =
-      List.of(
-          SecurityPolicy.Aes256_Sha256_RsaPss,
-          SecurityPolicy.Aes128_Sha256_RsaOaep,
-          SecurityPolicy.Basic256Sha256);
-
-  /**
-   * For a login, the SignAndEncrypt endpoint with a user-name token and the strongest policy; for
-   * an anonymous session, the endpoint without security with the anonymous token.
-   */
-  static EndpointDescription choose(
-      List<EndpointDescription> endpoints, boolean login, String endpointUrl)
-      throws AdminClientException {
-    if (login) {
-      for (SecurityPolicy policy : SECURE_POLICIES) {
-        for (EndpointDescription e : endpoints) {
-          if (policy.getUri().equals(e.getSecurityPolicyUri())
-              && e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt
-              && offers(e, UserTokenType.UserName)) {
-            return e;
-          }
-        }
-      }
-      throw new AdminClientException(
-          "cannot connect to "
-              + endpointUrl
-              + ": the server offers no encrypted endpoint for user names");
-    }
-    return endpoints.stream()
-        .filter(
-            e ->
-                SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri())
-                    && offers(e, UserTokenType.Anonymous))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new AdminClientException(
-                    endpointUrl + " needs a login: give --user (and --password-file)"));
-  }
-
-  private static boolean offers(EndpointDescription e, UserTokenType type) {
-    UserTokenPolicy[] policies = e.getUserIdentityTokens();
-    return policies != null && Stream.of(policies).anyMatch(p -> p.getTokenType() == type);
   }
 
   private static long deadlineIn(long ms) {

@@ -58,6 +58,30 @@ class AdminTrayTest {
   }
 
   @Test
+  void itLogsInAsTheUserWithThePasswordFromTheFile() throws Exception {
+    Path password = Files.writeString(dir.resolve("olga.password"), "s3cret pass\nignored\n");
+
+    assertThat(run("--user", "olga", "--password-file", password.toString())).isZero();
+
+    assertThat(launched).singleElement().extracting(Target::login).isNotNull();
+    assertThat(launched.get(0).login().user()).isEqualTo("olga");
+    assertThat(new String(launched.get(0).login().password())).isEqualTo("s3cret pass");
+    assertThat(launched.get(0).endpoint()).isEqualTo("opc.tcp://127.0.0.1:4851/hotstandby");
+  }
+
+  @Test
+  void anUnreadablePasswordFileIsOneLineAndNothingStarts() {
+    Path missing = dir.resolve("nope.password");
+
+    assertThat(run("--user", "olga", "--password-file", missing.toString()))
+        .isEqualTo(AdminTray.USAGE);
+
+    assertThat(launched).isEmpty();
+    assertThat(err.toString()).startsWith("admin-tray: " + missing + ": cannot read");
+    assertThat(err.toString().strip()).doesNotContain("\n");
+  }
+
+  @Test
   void aDomainFileGivesTheServersEndpointAndNames() throws Exception {
     Path file = Files.writeString(dir.resolve("plant.dom"), DOMAIN);
 

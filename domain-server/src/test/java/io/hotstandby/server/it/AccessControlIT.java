@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotstandby.admin.client.ActivateResult;
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.DomainChange;
+import io.hotstandby.server.kit.LoneServer;
 import io.hotstandby.server.kit.ServerProcess;
 import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.testkit.FreePorts;
 import io.hotstandby.testkit.Timing;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -228,43 +228,15 @@ class AccessControlIT {
   @Test
   void withAnonymousReadingAnAnonymousSessionReadsButChangesNothing() throws Exception {
     Path dir = Files.createTempDirectory(domain.root(), "anonymous-");
-    Files.writeString(dir.resolve("acl.prj"), PROJECT);
-    int ua = FreePorts.next();
-    Path domainFile = dir.resolve("open.dom");
-    Files.writeString(
-        domainFile,
-        """
-        <domain name="open" version="1">
-          <secret>s3cret-s3cret-s3cret</secret>
-          <servers>
-            <server name="alpha" host="127.0.0.1">
-              <hazelcast port="%d"/><opcua port="%d"/><rec path="lan" port="%d"/>
-            </server>
-          </servers>
-          <hotStandby enabled="false" main="alpha"/>
-          <projects><project file="acl.prj"/></projects>
-          <security anonymousRead="true"/>
-        </domain>
-        """
-            .formatted(FreePorts.next(), ua, FreePorts.next()));
-    Process p =
-        new ProcessBuilder(
-                TestDomain.distBin("domain-server"),
-                "--domain",
-                domainFile.toString(),
-                "--server",
-                "alpha",
-                "--data-dir",
-                dir.resolve("data").toString())
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(dir.resolve("stderr.txt").toFile())
-            .start();
-    String endpoint = "opc.tcp://127.0.0.1:" + ua + "/hotstandby";
-    try (AdminClient anonymous =
-        await()
-            .atMost(Timing.seconds(60))
-            .ignoreExceptions()
-            .until(() -> AdminClient.connect(endpoint, Timing.seconds(5)), c -> c != null)) {
+    Files.writeString(dir.resolve("plant.prj"), PROJECT);
+    try (LoneServer server = LoneServer.start(dir, "<security anonymousRead=\"true\"/>");
+        AdminClient anonymous =
+            await()
+                .atMost(Timing.seconds(60))
+                .ignoreExceptions()
+                .until(
+                    () -> AdminClient.connect(server.endpoint(), Timing.seconds(5)),
+                    c -> c != null)) {
       await("the lone server is active")
           .atMost(Timing.seconds(30))
           .until(() -> anonymous.statusJson().contains("\"ACTIVE\""));
@@ -276,14 +248,11 @@ class AccessControlIT {
       assertThat(activate.message())
           .contains("needs the Operator role; an anonymous session may only read");
       assertThat(anonymous.readTag(SETPOINT).value()).isEqualTo(2.5);
-    } finally {
-      p.destroyForcibly();
-      p.waitFor();
+
+      assertThat(lines(server.dataDir().resolve("audit.jsonl")))
+          .anySatisfy(line -> assertLine(line, "anonymous", "write", SETPOINT, "refused: "))
+          .anySatisfy(line -> assertLine(line, "anonymous", "activate", null, "refused: "));
     }
-    List<JsonNode> lines = lines(dir.resolve("data").resolve("audit.jsonl"));
-    assertThat(lines)
-        .anySatisfy(line -> assertLine(line, "anonymous", "write", SETPOINT, "refused: "))
-        .anySatisfy(line -> assertLine(line, "anonymous", "activate", null, "refused: "));
   }
 
   // region helpers

@@ -95,15 +95,10 @@ class DomainFormationIT {
 
   @Test
   void theRealLauncherPrintsTheSameStatus() throws Exception {
-    Process p =
-        new ProcessBuilder(
-                TestDomain.distBin("domainctl"),
-                "--endpoint",
-                domain.server("beta").endpoint(),
-                "status",
-                "--json")
-            .redirectErrorStream(false)
-            .start();
+    List<String> command = new java.util.ArrayList<>(List.of(TestDomain.distBin("domainctl")));
+    command.addAll(List.of(domain.viewerLogin()));
+    command.addAll(List.of("--endpoint", domain.server("beta").endpoint(), "status", "--json"));
+    Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();

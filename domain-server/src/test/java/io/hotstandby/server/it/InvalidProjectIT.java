@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hotstandby.admin.client.AdminClient;
-import io.hotstandby.server.kit.TestDomain;
-import io.hotstandby.testkit.FreePorts;
+import io.hotstandby.server.kit.LoneServer;
 import io.hotstandby.testkit.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,60 +57,28 @@ class InvalidProjectIT {
     Path project = dir.resolve("plant.prj");
     Files.writeString(project, VALID.replace(from, to));
     assertThat(Files.readString(project)).isNotEqualTo(VALID);
-    int ua = FreePorts.next();
-    Path domainFile = dir.resolve("one.dom");
-    Files.writeString(
-        domainFile,
-        """
-        <domain name="one" version="1">
-          <secret>s3cret-s3cret-s3cret</secret>
-          <servers>
-            <server name="alpha" host="127.0.0.1">
-              <hazelcast port="%d"/><opcua port="%d"/><rec path="lan" port="%d"/>
-            </server>
-          </servers>
-          <hotStandby enabled="false" main="alpha"/>
-          <projects><project file="plant.prj"/></projects>
-          <security anonymousRead="true"/>
-        </domain>
-        """
-            .formatted(FreePorts.next(), ua, FreePorts.next()));
-    Path stderr = dir.resolve("stderr.txt");
-    Process p =
-        new ProcessBuilder(
-                TestDomain.distBin("domain-server"),
-                "--domain",
-                domainFile.toString(),
-                "--server",
-                "alpha",
-                "--data-dir",
-                dir.resolve("data").toString())
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(stderr.toFile())
-            .start();
-    try {
+    try (LoneServer server = LoneServer.start(dir, "<security anonymousRead=\"true\"/>")) {
       await("the one-line error")
           .atMost(Timing.seconds(60))
-          .until(() -> Files.readString(stderr).contains("runtime not ready"));
-      List<String> lines = Files.readAllLines(stderr).stream().filter(l -> !l.isBlank()).toList();
+          .until(() -> Files.readString(server.stderr()).contains("runtime not ready"));
+      List<String> lines =
+          Files.readAllLines(server.stderr()).stream().filter(l -> !l.isBlank()).toList();
       assertThat(lines).hasSize(1);
       assertThat(lines.get(0)).contains("plant.prj").contains(field);
 
-      String endpoint = "opc.tcp://127.0.0.1:" + ua + "/hotstandby";
       try (AdminClient client =
           await()
               .atMost(Timing.seconds(60))
               .ignoreExceptions()
-              .until(() -> AdminClient.connect(endpoint, Timing.seconds(5)), c -> c != null)) {
+              .until(
+                  () -> AdminClient.connect(server.endpoint(), Timing.seconds(5)),
+                  c -> c != null)) {
         await()
             .during(Duration.ofSeconds(2))
             .atMost(Timing.seconds(20))
             .until(() -> client.serviceLevel() == 1 && !client.statusJson().contains("\"ACTIVE\""));
         assertThat(client.statusJson()).contains("\"runtimeReady\":false");
       }
-    } finally {
-      p.destroyForcibly();
-      p.waitFor(30, TimeUnit.SECONDS);
     }
   }
 }

@@ -280,7 +280,7 @@ public final class ServerProcess implements AutoCloseable {
   public AdminClient connectAs(String user) throws AdminClientException {
     return AdminClient.connect(
         endpoint,
-        Timing.seconds(5),
+        TestDomain.LOGIN_TIMEOUT,
         new AdminClient.Credentials(user, TestDomain.passwordOf(user).toCharArray()));
   }
 

@@ -40,6 +40,9 @@ public final class TestDomain implements AutoCloseable {
 
   public static final String OPERATOR_PASSWORD = "operator-password-1";
 
+  /** How long a login of the kit may take: on a loaded machine seconds, not milliseconds. */
+  public static final java.time.Duration LOGIN_TIMEOUT = Timing.seconds(15);
+
   /** A user with the Viewer role only: the kit's status probes log in as this user. */
   public static final String VIEWER = "viewer";
 
@@ -235,13 +238,23 @@ public final class TestDomain implements AutoCloseable {
     return login(VIEWER);
   }
 
-  /** {@code domainctl} options that log in as {@code user}, one of the test domain's users. */
+  /**
+   * {@code domainctl} options that log in as {@code user}, one of the test domain's users, giving
+   * each server {@link #LOGIN_TIMEOUT}.
+   */
   public String[] login(String user) throws IOException {
     Path file = root.resolve(user + ".password");
     if (!Files.exists(file)) {
       Files.writeString(file, passwordOf(user) + "\n");
     }
-    return new String[] {"--user", user, "--password-file", file.toString()};
+    return new String[] {
+      "--user",
+      user,
+      "--password-file",
+      file.toString(),
+      "--timeout",
+      String.valueOf(LOGIN_TIMEOUT.toSeconds())
+    };
   }
 
   /** The password of one of the test domain's users. */
@@ -254,7 +267,10 @@ public final class TestDomain implements AutoCloseable {
     };
   }
 
-  /** {@code args} after the options that log in as {@code user}, for {@link Ctl#run}. */
+  /**
+   * {@code args} after the options that log in as {@code user}, for {@link Ctl#run}; a login (an
+   * encrypted channel and a deliberately slow password check) gets {@link #LOGIN_TIMEOUT}.
+   */
   public String[] ctlAs(String user, String... args) {
     String[] login;
     try {
@@ -262,9 +278,9 @@ public final class TestDomain implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String[] all = java.util.Arrays.copyOf(login, login.length + args.length);
-    System.arraycopy(args, 0, all, login.length, args.length);
-    return all;
+    List<String> all = new java.util.ArrayList<>(List.of(login));
+    all.addAll(List.of(args));
+    return all.toArray(String[]::new);
   }
 
   public Path root() {
