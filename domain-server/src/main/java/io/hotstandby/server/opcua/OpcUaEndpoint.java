@@ -28,17 +28,12 @@ import org.eclipse.milo.opcua.sdk.server.AddressSpace.WriteContext;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
-import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
-import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
-import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.util.HostnameUtil;
-import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.RedundancySupport;
 import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
 import org.eclipse.milo.opcua.stack.core.types.structured.WriteValue;
@@ -120,13 +115,6 @@ public final class OpcUaEndpoint implements AutoCloseable {
 
   /** Checked against for an unknown user name, so it takes as long as a known one. */
   private static final String NO_SUCH_USER = PasswordHash.create("no such user".toCharArray());
-
-  /** The policies of the encrypted endpoints, strongest first. */
-  static final List<SecurityPolicy> SECURE_POLICIES =
-      List.of(
-          SecurityPolicy.Aes256_Sha256_RsaPss,
-          SecurityPolicy.Aes128_Sha256_RsaOaep,
-          SecurityPolicy.Basic256Sha256);
 
   public OpcUaEndpoint(OpcUaEndpointConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -502,45 +490,19 @@ public final class OpcUaEndpoint implements AutoCloseable {
   }
 
   private IdentityValidator identityValidator() {
-    var usernames =
-        new UsernameIdentityValidator(
-            c ->
-                c.getUsername() != null
-                    && c.getPassword() != null
-                    && authenticate(c.getUsername(), c.getPassword()));
-    return anonymousRead
-        ? new CompositeValidator(AnonymousIdentityValidator.INSTANCE, usernames)
-        : usernames;
+    return EndpointSecurity.identities(anonymousRead, this::authenticate);
   }
 
   private Set<EndpointConfig> endpoints() {
-    EndpointConfig.Builder base =
+    return EndpointSecurity.endpoints(
         EndpointConfig.newBuilder()
             .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
             .setBindAddress(config.bindHost())
             .setBindPort(config.port())
             .setHostname(host)
             .setPath(OpcUaEndpointConfig.PATH)
-            .setCertificate(pki.certificate());
-    var endpoints = new LinkedHashSet<EndpointConfig>();
-    for (SecurityPolicy policy : SECURE_POLICIES) {
-      // The password is encrypted with the channel's own policy.
-      endpoints.add(
-          base.copy()
-              .setSecurityPolicy(policy)
-              .setSecurityMode(MessageSecurityMode.SignAndEncrypt)
-              .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME)
-              .build());
-    }
-    if (anonymousRead) {
-      endpoints.add(
-          base.copy()
-              .setSecurityPolicy(SecurityPolicy.None)
-              .setSecurityMode(MessageSecurityMode.None)
-              .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS)
-              .build());
-    }
-    return endpoints;
+            .setCertificate(pki.certificate()),
+        anonymousRead);
   }
 
   /**

@@ -1,0 +1,69 @@
+package io.hotstandby.server.opcua;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+
+/**
+ * The endpoints a domain server offers and the logins it takes: SignAndEncrypt with the user-name
+ * token for every policy of {@link #SECURE_POLICIES}, and only when the domain allows anonymous
+ * reading also SecurityPolicy None with the anonymous token (and anonymous identities).
+ */
+final class EndpointSecurity {
+  /** The policies of the encrypted endpoints, strongest first. */
+  static final List<SecurityPolicy> SECURE_POLICIES =
+      List.of(
+          SecurityPolicy.Aes256_Sha256_RsaPss,
+          SecurityPolicy.Aes128_Sha256_RsaOaep,
+          SecurityPolicy.Basic256Sha256);
+
+  private EndpointSecurity() {}
+
+  /** The endpoints, from {@code base} (address, path, certificate). */
+  static Set<EndpointConfig> endpoints(EndpointConfig.Builder base, boolean anonymousRead) {
+    var endpoints = new LinkedHashSet<EndpointConfig>();
+    for (SecurityPolicy policy : SECURE_POLICIES) {
+      // The password is encrypted with the channel's own policy.
+      endpoints.add(
+          base.copy()
+              .setSecurityPolicy(policy)
+              .setSecurityMode(MessageSecurityMode.SignAndEncrypt)
+              .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME)
+              .build());
+    }
+    if (anonymousRead) {
+      endpoints.add(
+          base.copy()
+              .setSecurityPolicy(SecurityPolicy.None)
+              .setSecurityMode(MessageSecurityMode.None)
+              .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS)
+              .build());
+    }
+    return endpoints;
+  }
+
+  /**
+   * User names checked by {@code authenticate} (name, password); anonymous ones only if allowed.
+   */
+  static IdentityValidator identities(
+      boolean anonymousRead, BiPredicate<String, String> authenticate) {
+    var usernames =
+        new UsernameIdentityValidator(
+            c ->
+                c.getUsername() != null
+                    && c.getPassword() != null
+                    && authenticate.test(c.getUsername(), c.getPassword()));
+    return anonymousRead
+        ? new CompositeValidator(AnonymousIdentityValidator.INSTANCE, usernames)
+        : usernames;
+  }
+}
