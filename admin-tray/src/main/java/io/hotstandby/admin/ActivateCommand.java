@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
  * {@code domainctl activate [SERVER]}: a planned switchover to SERVER (default: the domain's
  * standby). Prints the outcome; a refusal lists every unmet precondition.
  */
-@Command(name = "activate", description = "Makes SERVER (default: the standby) the active server.")
+@Command(
+    name = "activate",
+    description =
+        "Makes SERVER (default: the standby) the active server; needs --user of an operator.")
 final class ActivateCommand implements Callable<Integer> {
 
   @ParentCommand Domainctl parent;

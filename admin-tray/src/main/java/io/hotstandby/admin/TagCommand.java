@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
  * the ACTIVE server), or writes VALUE to it as an operator would; the value is converted to the
  * tag's current type.
  */
-@Command(name = "tag", description = "Reads a tag, or writes VALUE to it, on the ACTIVE server.")
+@Command(
+    name = "tag",
+    description =
+        "Reads a tag, or writes VALUE to it (needs --user of an operator), on the ACTIVE server.")
 final class TagCommand implements Callable<Integer> {
 
   @ParentCommand Domainctl parent;
