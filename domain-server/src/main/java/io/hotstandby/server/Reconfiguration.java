@@ -1,5 +1,6 @@
 package io.hotstandby.server;
 
+import io.hotstandby.cluster.ClusterMember;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.ServerSpec;
 import io.hotstandby.events.Weight;
@@ -79,6 +80,7 @@ final class Reconfiguration {
     try {
       reportRestartNeeded(old, next);
       step("secret", () -> secrets.domainChanged(old, next));
+      step("cluster senders", () -> followClusterSenders(next));
       step("integrity check", () -> followIntegrity(old, next));
       if (PartConfigs.recChanged(old, next)) {
         step("REC link", () -> restartRec(next.server(parts.self).orElseThrow()));
@@ -154,6 +156,14 @@ final class Reconfiguration {
               + " changes "
               + String.join(", ", restart)
               + "; that takes effect when the server restarts");
+    }
+  }
+
+  // Topic messages sealed by a server no longer in the domain are dropped from now on.
+  private void followClusterSenders(Domain next) {
+    ClusterMember c = parts.cluster;
+    if (c != null) {
+      c.setServers(next.servers());
     }
   }
 
