@@ -180,7 +180,7 @@ final class Reconfiguration {
 
   private void restartRec(ServerSpec me) {
     RecLink stale = parts.rec;
-    RecLink fresh = PartConfigs.recLink(parts.domain, parts.self, peers);
+    RecLink fresh = PartConfigs.recLink(parts.domain, parts.self, peers, parts.recState);
     fresh.setStatus(parts.localStatus(role.snapshot()));
     secrets.applyTo(fresh);
     Parts.closeQuietly("REC link", stale);

@@ -1,5 +1,6 @@
 package io.hotstandby.rec;
 
+import io.hotstandby.keys.DomainKeys;
 import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -15,13 +16,14 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The wire format of a {@link Heartbeat}, authenticated with the domain's secret. Thread-safe.
+ * The wire format of a {@link Heartbeat}, authenticated with the REC key derived from the domain's
+ * secret ({@link DomainKeys#REC}). Thread-safe.
  *
  * <pre>
  * "HSR1"   magic, 4 bytes
- * 1        format version, 1 byte
+ * 2        format version, 1 byte
  * domain, server                       strings
- * bootId, seq                          int64
+ * bootId, seq                          int64 (bootId: the sender's persisted boot counter)
  * state                                1 byte (code, see WIRE_STATES)
  * term, activeSinceMillis              int64
  * health                               int32
@@ -43,7 +45,7 @@ public final class HeartbeatCodec {
   public static final int MAX_STRING_BYTES = 255;
 
   static final byte[] MAGIC = {'H', 'S', 'R', '1'};
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
   static final int MAC_LENGTH = 32;
   private static final int HEADER = MAGIC.length + 1;
   private static final int STRINGS = 6;
@@ -82,7 +84,7 @@ public final class HeartbeatCodec {
 
   /**
    * @param domain the domain's name: heartbeats of another domain are refused
-   * @param secret the domain's secret, the HMAC key (copied)
+   * @param secret the domain's secret, from which the HMAC key is derived
    */
   public HeartbeatCodec(String domain, byte[] secret) {
     this.domain = Objects.requireNonNull(domain, "domain");
@@ -90,8 +92,8 @@ public final class HeartbeatCodec {
     if (secret.length == 0) {
       throw new IllegalArgumentException("the domain secret is empty");
     }
-    setSecrets(secret, List.of(secret));
     newMac(); // fail now, not on the first datagram
+    setSecrets(secret, List.of(secret));
   }
 
   /**
@@ -109,8 +111,8 @@ public final class HeartbeatCodec {
     keys = new Keys(keyOf(signing), List.copyOf(specs));
   }
 
-  private static SecretKeySpec keyOf(byte[] secret) {
-    return new SecretKeySpec(Arrays.copyOf(secret, secret.length), "HmacSHA256");
+  private SecretKeySpec keyOf(byte[] secret) {
+    return new SecretKeySpec(DomainKeys.REC.derive(domain, secret), "HmacSHA256");
   }
 
   private static Mac newMac() {
