@@ -234,11 +234,33 @@ public final class ClusterMember implements AutoCloseable {
   /**
    * Only byte arrays travel as topic messages, and Hazelcast writes those with its own serializer.
    * A member without the secret could still publish a Java-serialized object, and deserializing it
-   * can run code of any class on the classpath: the filter admits byte arrays and Hazelcast's own
-   * classes (its exceptions), and refuses everything else before it is resolved.
+   * can run code of any class on the classpath: the filter refuses, before it is resolved, every
+   * class but byte arrays, Hazelcast's own classes, and what an exception Hazelcast returns from a
+   * remote operation is made of (java.lang throwables, their stack traces and suppressed lists, a
+   * few java.io and java.util.concurrent exceptions). Without the latter a member whose listener
+   * registration raced a topology change would never learn of the failure.
    */
   static JavaSerializationFilterConfig javaFilter() {
-    ClassFilter allowed = new ClassFilter().addClasses("[B").addPrefixes("com.hazelcast.");
+    ClassFilter allowed =
+        new ClassFilter()
+            .addClasses(
+                "[B",
+                "[Ljava.lang.StackTraceElement;",
+                "java.util.ArrayList",
+                "java.util.Collections$EmptyList",
+                "java.util.Collections$UnmodifiableCollection",
+                "java.util.Collections$UnmodifiableList",
+                "java.util.Collections$UnmodifiableRandomAccessList",
+                "java.io.IOException",
+                "java.io.EOFException",
+                "java.io.UncheckedIOException",
+                "java.util.concurrent.CancellationException",
+                "java.util.concurrent.CompletionException",
+                "java.util.concurrent.ExecutionException",
+                "java.util.concurrent.RejectedExecutionException",
+                "java.util.concurrent.TimeoutException")
+            .addPackages("java.lang")
+            .addPrefixes("com.hazelcast.");
     return new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed);
   }
 
