@@ -152,7 +152,7 @@ class RogueMemberIT {
         byte[] garbage = new byte[random.nextInt(300)];
         random.nextBytes(garbage);
         t.publish(garbage);
-        byte[] unsealed = new byte[60 + random.nextInt(300)];
+        byte[] unsealed = new byte[80 + random.nextInt(300)];
         random.nextBytes(unsealed);
         System.arraycopy("HSE1".getBytes(StandardCharsets.US_ASCII), 0, unsealed, 0, 4);
         t.publish(unsealed);
