@@ -110,7 +110,7 @@ public final class RecLink implements AutoCloseable {
    * is left open and the link is closed.
    *
    * @throws IOException naming the path and address, e.g. "REC path 'lan': cannot bind
-   *     127.0.0.1:7101: Address already in use", or the boot file that cannot be written
+   *     127.0.0.1:7101: Address already in use"
    * @throws IllegalStateException if already started or closed
    */
   public void start() throws IOException {
@@ -254,7 +254,7 @@ public final class RecLink implements AutoCloseable {
     return bootId;
   }
 
-  private long nextBoot() throws IOException {
+  private long nextBoot() {
     if (state != null) {
       return state.nextBoot();
     }

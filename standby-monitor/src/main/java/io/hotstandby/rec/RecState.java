@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the REC link keeps on disk so that heartbeats cannot be replayed across a restart: this
@@ -19,6 +21,7 @@ import java.util.function.LongSupplier;
  * is refused. Files are replaced atomically (temp, fsync, rename). Thread-safe.
  */
 public final class RecState {
+  private static final Logger log = LoggerFactory.getLogger(RecState.class);
   static final String BOOT_FILE = "rec-boot";
   static final String PEERS_FILE = "rec-peer-boots.properties";
 
@@ -56,14 +59,25 @@ public final class RecState {
   /**
    * The boot number of a new start: above the last one written. The wall clock in milliseconds is
    * taken when it is higher, so that a server whose data folder was lost still starts above what
-   * its peers remember of it.
+   * its peers remember of it. A file that cannot be read or written does not stop the link (the
+   * failover must still work on a full disk): the wall clock then carries the order alone, and the
+   * problem is logged.
    */
-  synchronized long nextBoot() throws IOException {
+  synchronized long nextBoot() {
     Path file = dir.resolve(BOOT_FILE);
-    String text = readOrEmpty(file).trim();
-    long last = text.isEmpty() ? 0 : parse(file, text);
+    long last = 0;
+    try {
+      String text = readOrEmpty(file).trim();
+      last = text.isEmpty() ? 0 : parse(file, text);
+    } catch (IOException e) {
+      log.error("REC boot number: {}; counting from the clock", e.getMessage());
+    }
     long next = Math.max(last + 1, wallClock.getAsLong());
-    DomainFileWriter.writeString(file, next + "\n");
+    try {
+      DomainFileWriter.writeString(file, next + "\n");
+    } catch (IOException e) {
+      log.error("REC boot number {} not written to {}: {}", next, file, e.toString());
+    }
     return next;
   }
 

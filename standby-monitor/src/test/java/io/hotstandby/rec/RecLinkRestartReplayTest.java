@@ -44,6 +44,11 @@ class RecLinkRestartReplayTest {
     Files.delete(dataDir.resolve(RecState.BOOT_FILE));
     wall.set(9000);
     assertThat(RecState.in(dataDir, wall::get).nextBoot()).isEqualTo(9000);
+    // An unreadable one does not stop the link either.
+    Files.writeString(dataDir.resolve(RecState.BOOT_FILE), "garbage");
+    wall.set(9500);
+    assertThat(RecState.in(dataDir, wall::get).nextBoot()).isEqualTo(9500);
+    assertThat(Files.readString(dataDir.resolve(RecState.BOOT_FILE)).trim()).isEqualTo("9500");
   }
 
   @Test
