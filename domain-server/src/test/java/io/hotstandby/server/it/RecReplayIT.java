@@ -73,12 +73,13 @@ class RecReplayIT {
       }
     }
     // A planned switchover each way: takeover requests and handovers on the wire.
-    activate("beta");
-    domain.awaitState("beta", "ACTIVE");
-    domain.awaitState("alpha", "STANDBY");
-    activate("alpha");
-    domain.awaitState("alpha", "ACTIVE");
-    domain.awaitState("beta", "STANDBY");
+    TestDomain.Roles first = domain.awaitRoles();
+    activate(first.standby().name());
+    domain.awaitState(first.standby().name(), "ACTIVE");
+    domain.awaitState(first.active().name(), "STANDBY");
+    activate(first.active().name());
+    domain.awaitState(first.active().name(), "ACTIVE");
+    domain.awaitState(first.standby().name(), "STANDBY");
     // Each server stops (STOPPED on the wire) and starts again: a new boot on both sides.
     restart("beta");
     restart("alpha");
