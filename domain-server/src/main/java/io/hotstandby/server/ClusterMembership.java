@@ -120,6 +120,7 @@ final class ClusterMembership extends AbstractPart {
       parts.cluster = member;
     }
     member.setKeys(secrets.topicKeys());
+    member.setServers(parts.domain.servers()); // the domain may have changed while joining
     replicator.attach(member);
     parts.projectSync.attach(member);
     member.subscribe(Switchover.ADMIN_TOPIC, switchover::adminMessage);

@@ -9,6 +9,7 @@ import io.hotstandby.domain.sync.DomainStore;
 import io.hotstandby.domain.sync.DomainVersion;
 import io.hotstandby.events.Weight;
 import io.hotstandby.rec.IntegrityCheck;
+import io.hotstandby.rec.RecState;
 import io.hotstandby.rec.ServerState;
 import io.hotstandby.runtime.ProjectRuntime;
 import io.hotstandby.runtime.RuntimeLoadException;
@@ -138,7 +139,13 @@ public final class DomainServer implements AutoCloseable {
             () -> Parts.closeQuietly("project sync", parts.projectSync)));
 
     ClusterMembership.checkPortFree(parts);
-    parts.rec = PartConfigs.recLink(domain, self, peers);
+    try {
+      parts.recState = RecState.in(dataDir);
+    } catch (IOException e) {
+      throw new StartupException(
+          StartupException.RESOURCE, "REC boot numbers: " + e.getMessage(), e);
+    }
+    parts.rec = PartConfigs.recLink(domain, self, peers, parts.recState);
     // Decide what the domain alone decides (maintenance, inactive) before any peer is heard.
     lifecycle.start(driver);
     lifecycle.start(

@@ -6,6 +6,7 @@ import io.hotstandby.domain.RecEndpoint;
 import io.hotstandby.domain.ServerSpec;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.rec.RecListener;
+import io.hotstandby.rec.RecState;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ final class PartConfigs {
   private PartConfigs() {}
 
   /** The REC link of {@code self}: its paths, and for each peer the paths both servers have. */
-  static RecLink recLink(Domain domain, String self, RecListener listener) {
+  static RecLink recLink(Domain domain, String self, RecListener listener, RecState state) {
     ServerSpec me = domain.server(self).orElseThrow();
     Map<String, InetSocketAddress> local = new LinkedHashMap<>();
     for (RecEndpoint p : me.recPaths()) {
@@ -46,6 +47,7 @@ final class PartConfigs {
         .localEndpoints(local)
         .peers(peers)
         .listener(listener)
+        .state(state)
         .build();
   }
 

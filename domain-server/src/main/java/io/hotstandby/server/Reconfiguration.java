@@ -1,5 +1,6 @@
 package io.hotstandby.server;
 
+import io.hotstandby.cluster.ClusterMember;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.ServerSpec;
 import io.hotstandby.events.Weight;
@@ -79,6 +80,7 @@ final class Reconfiguration {
     try {
       reportRestartNeeded(old, next);
       step("secret", () -> secrets.domainChanged(old, next));
+      step("cluster senders", () -> followClusterSenders(next));
       step("integrity check", () -> followIntegrity(old, next));
       if (PartConfigs.recChanged(old, next)) {
         step("REC link", () -> restartRec(next.server(parts.self).orElseThrow()));
@@ -160,6 +162,14 @@ final class Reconfiguration {
     }
   }
 
+  // Topic messages sealed by a server no longer in the domain are dropped from now on.
+  private void followClusterSenders(Domain next) {
+    ClusterMember c = parts.cluster;
+    if (c != null) {
+      c.setServers(next.servers());
+    }
+  }
+
   private void followIntegrity(Domain old, Domain next) {
     if (PartConfigs.integrityAddresses(next).equals(PartConfigs.integrityAddresses(old))) {
       return;
@@ -173,7 +183,7 @@ final class Reconfiguration {
 
   private void restartRec(ServerSpec me) {
     RecLink stale = parts.rec;
-    RecLink fresh = PartConfigs.recLink(parts.domain, parts.self, peers);
+    RecLink fresh = PartConfigs.recLink(parts.domain, parts.self, peers, parts.recState);
     fresh.setStatus(parts.localStatus(role.snapshot()));
     secrets.applyTo(fresh);
     Parts.closeQuietly("REC link", stale);

@@ -7,6 +7,7 @@ import io.hotstandby.domain.sync.DomainStore;
 import io.hotstandby.rec.IntegrityCheck;
 import io.hotstandby.rec.LocalStatus;
 import io.hotstandby.rec.RecLink;
+import io.hotstandby.rec.RecState;
 import io.hotstandby.runtime.ProjectRuntime;
 import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
@@ -32,6 +33,10 @@ final class ServerParts {
 
   volatile Domain domain;
   volatile RecLink rec;
+
+  /** The REC boot numbers on disk, shared by every REC link this server builds. */
+  volatile RecState recState;
+
   volatile IntegrityCheck integrity;
   volatile ClusterMember cluster;
   volatile OpcUaEndpoint opcUa;

@@ -90,6 +90,7 @@ final class StatusReport {
     o.put("handoverTo", role.handoverTo());
     o.put("clusterMembers", clusterMembers());
     o.put("recDroppedDatagrams", rec.droppedDatagrams());
+    o.set("droppedClusterMessages", droppedClusterMessages());
     o.set("projectFiles", projectFiles());
     o.set("links", links());
     return o;
@@ -127,6 +128,16 @@ final class StatusReport {
           x.put("error", a.error());
         }
       }
+    }
+    return o;
+  }
+
+  /** Topic messages dropped, in total and by reason (garbage, bad tag, replay...). */
+  private ObjectNode droppedClusterMessages() {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("total", cluster == null ? 0 : cluster.droppedMessages());
+    if (cluster != null) {
+      cluster.droppedByReason().forEach((why, n) -> o.put(why.name(), n));
     }
     return o;
   }

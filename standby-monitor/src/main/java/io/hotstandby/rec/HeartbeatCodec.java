@@ -1,12 +1,12 @@
 package io.hotstandby.rec;
 
+import io.hotstandby.keys.DomainKeys;
 import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,13 +15,14 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The wire format of a {@link Heartbeat}, authenticated with the domain's secret. Thread-safe.
+ * The wire format of a {@link Heartbeat}, authenticated with the REC key derived from the domain's
+ * secret ({@link DomainKeys#REC}). Thread-safe.
  *
  * <pre>
  * "HSR1"   magic, 4 bytes
- * 1        format version, 1 byte
+ * 2        format version, 1 byte
  * domain, server                       strings
- * bootId, seq                          int64
+ * bootId, seq                          int64 (bootId: the sender's persisted boot counter)
  * state                                1 byte (code, see WIRE_STATES)
  * term, activeSinceMillis              int64
  * health                               int32
@@ -43,7 +44,7 @@ public final class HeartbeatCodec {
   public static final int MAX_STRING_BYTES = 255;
 
   static final byte[] MAGIC = {'H', 'S', 'R', '1'};
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
   static final int MAC_LENGTH = 32;
   private static final int HEADER = MAGIC.length + 1;
   private static final int STRINGS = 6;
@@ -79,10 +80,12 @@ public final class HeartbeatCodec {
   private volatile Keys keys;
   // Mac objects are not thread-safe; the link encodes and decodes on several threads.
   private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(HeartbeatCodec::newMac);
+  private final ThreadLocal<byte[]> macScratch =
+      ThreadLocal.withInitial(() -> new byte[MAC_LENGTH]);
 
   /**
    * @param domain the domain's name: heartbeats of another domain are refused
-   * @param secret the domain's secret, the HMAC key (copied)
+   * @param secret the domain's secret, from which the HMAC key is derived
    */
   public HeartbeatCodec(String domain, byte[] secret) {
     this.domain = Objects.requireNonNull(domain, "domain");
@@ -90,8 +93,8 @@ public final class HeartbeatCodec {
     if (secret.length == 0) {
       throw new IllegalArgumentException("the domain secret is empty");
     }
-    setSecrets(secret, List.of(secret));
     newMac(); // fail now, not on the first datagram
+    setSecrets(secret, List.of(secret));
   }
 
   /**
@@ -109,8 +112,8 @@ public final class HeartbeatCodec {
     keys = new Keys(keyOf(signing), List.copyOf(specs));
   }
 
-  private static SecretKeySpec keyOf(byte[] secret) {
-    return new SecretKeySpec(Arrays.copyOf(secret, secret.length), "HmacSHA256");
+  private SecretKeySpec keyOf(byte[] secret) {
+    return new SecretKeySpec(DomainKeys.REC.derive(domain, secret), "HmacSHA256");
   }
 
   private static Mac newMac() {
@@ -204,12 +207,18 @@ public final class HeartbeatCodec {
           "truncated: " + len + " bytes, at least " + MIN_DATAGRAM);
     }
     int body = len - MAC_LENGTH;
-    byte[] actual = Arrays.copyOfRange(buf, body, len);
+    // No allocation per datagram on this path: a flood of well-sized garbage gets this far.
+    byte[] expected = macScratch.get();
     boolean signed = false;
     for (SecretKeySpec key : keys.accepted()) {
       Mac mac = mac(key);
       mac.update(buf, 0, body);
-      signed |= MessageDigest.isEqual(mac.doFinal(), actual);
+      try {
+        mac.doFinal(expected, 0);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 output refused: " + e.getMessage(), e);
+      }
+      signed |= constantTimeEquals(expected, buf, body);
     }
     if (!signed) {
       throw new MalformedHeartbeatException("bad MAC: wrong secret, tampered or truncated");
@@ -219,6 +228,15 @@ public final class HeartbeatCodec {
       throw new MalformedHeartbeatException("wrong domain '" + printable(hb.domain()) + "'");
     }
     return hb;
+  }
+
+  /** Whether {@code mac} equals the 32 bytes of {@code buf} at {@code off}, in constant time. */
+  private static boolean constantTimeEquals(byte[] mac, byte[] buf, int off) {
+    int diff = 0;
+    for (int i = 0; i < MAC_LENGTH; i++) {
+      diff |= mac[i] ^ buf[off + i];
+    }
+    return diff == 0;
   }
 
   private static Heartbeat parse(ByteBuffer in) throws MalformedHeartbeatException {

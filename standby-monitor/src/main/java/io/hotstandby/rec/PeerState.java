@@ -10,9 +10,6 @@ import java.util.Map;
  * that guard against replays. Not thread-safe: {@link PeerTable} guards it.
  */
 final class PeerState {
-  /** Earlier boots remembered with their highest sequence number, to refuse their replays. */
-  private static final int REMEMBERED_BOOTS = 8;
-
   final String name;
   final Map<String, PathState> paths = new LinkedHashMap<>();
 
@@ -26,17 +23,19 @@ final class PeerState {
   private boolean hasBoot;
   private long bootId;
   private long maxSeq;
-  private final Map<Long, Long> earlierBoots =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
-          return size() > REMEMBERED_BOOTS;
-        }
-      };
 
-  PeerState(String name, Map<String, InetSocketAddress> targets) {
+  /** The highest boot heard before this link started (persisted): anything below is refused. */
+  private final long bootFloor;
+
+  PeerState(String name, Map<String, InetSocketAddress> targets, long bootFloor) {
     this.name = name;
+    this.bootFloor = bootFloor;
     targets.forEach((path, target) -> paths.put(path, new PathState(path, target)));
+  }
+
+  /** The boot of the last accepted heartbeat, or the persisted floor before any. */
+  long boot() {
+    return hasBoot ? bootId : bootFloor;
   }
 
   /**
@@ -45,15 +44,16 @@ final class PeerState {
    * <p>The sender gives each round one sequence number and sends it on every path, so the copy on
    * the slower path carries the number just seen on the faster one: a heartbeat is fresh if its
    * number is above the last on its own path and not below the highest on any path. A replay of an
-   * earlier round on another path is thus refused as well. A new boot starts afresh; a boot seen
-   * before resumes above its remembered highest number, so replaying an earlier run's heartbeats
-   * cannot push aside the current one.
+   * earlier round on another path is thus refused as well. Boot numbers only grow (the sender
+   * persists its own, the receiver the highest it heard): a higher boot starts afresh, a lower one
+   * is an earlier run of the peer and refused, even after either side restarted.
    *
    * @return null if accepted, else why not
    */
   String admit(Heartbeat hb, PathState path) {
     long seq = hb.seq();
-    if (hasBoot && hb.bootId() == bootId) {
+    long boot = hb.bootId();
+    if (hasBoot && boot == bootId) {
       if (seq <= path.lastSeq || seq < maxSeq) {
         return "replayed or out-of-order heartbeat of "
             + name
@@ -63,27 +63,17 @@ final class PeerState {
             + Math.max(path.lastSeq, maxSeq)
             + ")";
       }
+    } else if (boot < boot()) {
+      return "heartbeat of an earlier boot of " + name + " (boot " + boot + ", now " + boot() + ")";
     } else {
-      Long floor = earlierBoots.get(hb.bootId());
-      if (floor != null && seq <= floor) {
-        return "replayed heartbeat of an earlier boot of " + name;
-      }
-      switchBoot(hb.bootId(), floor == null ? Long.MIN_VALUE : floor);
+      hasBoot = true;
+      bootId = boot;
+      maxSeq = Long.MIN_VALUE;
+      paths.values().forEach(p -> p.lastSeq = Long.MIN_VALUE);
     }
     path.lastSeq = seq;
     maxSeq = Math.max(maxSeq, seq);
     return null;
-  }
-
-  private void switchBoot(long newBoot, long floor) {
-    earlierBoots.remove(newBoot);
-    if (hasBoot) {
-      earlierBoots.put(bootId, maxSeq);
-    }
-    hasBoot = true;
-    bootId = newBoot;
-    maxSeq = floor;
-    paths.values().forEach(p -> p.lastSeq = floor);
   }
 
   void heard(Heartbeat hb, long now) {

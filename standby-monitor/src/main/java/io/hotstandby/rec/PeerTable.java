@@ -3,6 +3,7 @@ package io.hotstandby.rec;
 import io.hotstandby.rec.PathState.Outgoing;
 import io.hotstandby.rec.PeerView.Liveness;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,25 +30,42 @@ final class PeerTable {
   /**
    * @param startNanos the link's clock at its creation: echoes of earlier times are not ours
    */
+  private final BootSink boots;
+
+  /** Told, outside the lock, the new boot of a peer, to persist it. */
+  interface BootSink {
+    long floor(String peer);
+
+    void booted(String peer, long boot);
+  }
+
   PeerTable(
       Map<String, Map<String, InetSocketAddress>> targets,
       long heartbeatNanos,
       long timeoutNanos,
-      long startNanos) {
-    targets.forEach((name, paths) -> peers.put(name, new PeerState(name, paths)));
+      long startNanos,
+      BootSink boots) {
+    this.boots = boots;
+    targets.forEach(
+        (name, paths) -> peers.put(name, new PeerState(name, paths, boots.floor(name))));
     this.suspectNanos = heartbeatNanos + heartbeatNanos / 2;
     this.timeoutNanos = timeoutNanos;
     this.startNanos = startNanos;
   }
 
   /**
-   * Takes an authenticated heartbeat received on {@code path}.
+   * Takes an authenticated heartbeat received on {@code path} from {@code source}.
    *
    * @param events receives the listener calls to make if accepted
    * @return null if accepted, else why it was dropped
    */
   String accept(
-      Heartbeat hb, String path, long now, Instant wall, List<Consumer<RecListener>> events) {
+      Heartbeat hb,
+      String path,
+      SocketAddress source,
+      long now,
+      Instant wall,
+      List<Consumer<RecListener>> events) {
     synchronized (lock) {
       PeerState peer = peers.get(hb.server());
       if (peer == null) {
@@ -57,9 +75,19 @@ final class PeerTable {
       if (ps == null) {
         return "heartbeat of " + peer.name + ", which has no path '" + path + "' configured";
       }
+      if (!DeclaredSources.matches(ps.target, source)) {
+        return "heartbeat of " + peer.name + " from an address not declared for it on this path";
+      }
+      long bootBefore = peer.boot();
       String refused = peer.admit(hb, ps);
       if (refused != null) {
         return refused;
+      }
+      if (peer.boot() > bootBefore) {
+        String name = peer.name;
+        long boot = peer.boot();
+        // Runs on the dispatcher thread: a file write must not hold the lock.
+        events.add(l -> boots.booted(name, boot));
       }
       peer.heard(hb, now);
       ps.accept(hb, now, wall, startNanos, timeoutNanos);

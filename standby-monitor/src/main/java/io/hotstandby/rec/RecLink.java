@@ -5,7 +5,6 @@ import io.hotstandby.rec.PathState.Outgoing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -44,8 +44,13 @@ public final class RecLink implements AutoCloseable {
   private final long heartbeatNanos;
   private final long timeoutNanos;
   private final long tickNanos;
-  private final long bootId = new SecureRandom().nextLong();
+  // Without a RecState (tests), boots still grow within the process.
+  private static final AtomicLong LAST_UNPERSISTED_BOOT = new AtomicLong();
+
+  private final RecState state;
+  private volatile long bootId;
   private final HeartbeatCodec codec;
+  private final DeclaredSources sources;
   private final PeerTable table;
   private final EventDispatcher events;
   private final RateLimitedLog dropLog = new RateLimitedLog(log, 1000);
@@ -65,14 +70,32 @@ public final class RecLink implements AutoCloseable {
   private boolean ticked;
   private long lastTickNanos;
 
-  private RecLink(RecConfig cfg) {
+  private RecLink(RecConfig cfg, RecState state) {
     this.cfg = cfg;
+    this.state = state;
     this.clock = cfg.nanoClock();
     this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(cfg.heartbeatMs());
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(cfg.failoverTimeoutMs());
     this.tickNanos = Math.max(1_000_000, Math.min(MAX_TICK_NANOS, heartbeatNanos / 4));
     this.codec = new HeartbeatCodec(cfg.domain(), cfg.secret());
-    this.table = new PeerTable(cfg.peers(), heartbeatNanos, timeoutNanos, clock.getAsLong());
+    this.sources = new DeclaredSources(cfg.peers());
+    this.table =
+        new PeerTable(
+            cfg.peers(),
+            heartbeatNanos,
+            timeoutNanos,
+            clock.getAsLong(),
+            new PeerTable.BootSink() {
+              @Override
+              public long floor(String peer) {
+                return state == null ? 0 : state.peerBoot(peer);
+              }
+
+              @Override
+              public void booted(String peer, long boot) {
+                persistPeerBoot(peer, boot);
+              }
+            });
     this.events = new EventDispatcher("rec-" + cfg.server() + "-events", cfg.listener());
     setStatus(cfg.initialStatus());
   }
@@ -97,6 +120,7 @@ public final class RecLink implements AutoCloseable {
       }
       Map<String, PathSocket> bound = new LinkedHashMap<>();
       try {
+        bootId = nextBoot();
         for (Map.Entry<String, InetSocketAddress> e : cfg.endpoints().entrySet()) {
           bound.put(e.getKey(), PathSocket.bind(e.getKey(), e.getValue()));
         }
@@ -221,9 +245,33 @@ public final class RecLink implements AutoCloseable {
     return cfg.server();
   }
 
-  /** Random per link instance, so peers tell a restarted server's sequence numbers apart. */
+  /**
+   * This link's boot number, higher than any earlier link of this server (persisted in its {@link
+   * RecState}), so peers tell a restart's sequence numbers apart and refuse an earlier run's; 0
+   * before start.
+   */
   public long bootId() {
     return bootId;
+  }
+
+  private long nextBoot() {
+    if (state != null) {
+      return state.nextBoot();
+    }
+    return LAST_UNPERSISTED_BOOT.updateAndGet(b -> Math.max(b + 1, System.currentTimeMillis()));
+  }
+
+  private void persistPeerBoot(String peer, long boot) {
+    if (state == null) {
+      return;
+    }
+    try {
+      state.peerBooted(peer, boot);
+    } catch (IOException e) {
+      // The link goes on; after a restart it refuses earlier boots of this peer only up to
+      // the number last written.
+      sendLog.warn(() -> "REC: cannot record boot " + boot + " of " + peer + ": " + e);
+    }
   }
 
   private Heartbeat envelope(LocalStatus s, long seq, long sentAt, long echo, long hold) {
@@ -293,6 +341,11 @@ public final class RecLink implements AutoCloseable {
   }
 
   private void onDatagram(PathSocket socket, byte[] buf, int len, SocketAddress source) {
+    // Cheapest first: a flood from an address no peer has costs a set lookup, not a MAC.
+    if (!sources.admits(socket.path, source)) {
+      drop(socket, source, "not from an address declared for a peer on this path");
+      return;
+    }
     Heartbeat hb;
     try {
       hb = codec.decode(buf, len);
@@ -305,7 +358,7 @@ public final class RecLink implements AutoCloseable {
       return;
     }
     List<Consumer<RecListener>> calls = new ArrayList<>(2);
-    String refused = table.accept(hb, socket.path, clock.getAsLong(), Instant.now(), calls);
+    String refused = table.accept(hb, socket.path, source, clock.getAsLong(), Instant.now(), calls);
     if (refused != null) {
       drop(socket, source, refused);
     } else {
@@ -331,8 +384,18 @@ public final class RecLink implements AutoCloseable {
     private LongSupplier nanoClock = System::nanoTime;
     private RecListener listener = new RecListener() {};
     private LocalStatus status = LocalStatus.starting("");
+    private RecState state;
 
     private Builder() {}
+
+    /**
+     * Where the boot numbers are kept (this server's, and the highest of each peer); without it,
+     * replays are refused only while both processes run. Share one per server.
+     */
+    public Builder state(RecState state) {
+      this.state = state;
+      return this;
+    }
 
     /** The domain's name; heartbeats of other domains are dropped. */
     public Builder domain(String domain) {
@@ -346,7 +409,7 @@ public final class RecLink implements AutoCloseable {
       return this;
     }
 
-    /** The domain's secret, the HMAC key (copied). */
+    /** The domain's secret, from which the HMAC key is derived. */
     public Builder secret(byte[] secret) {
       this.secret = secret;
       return this;
@@ -409,7 +472,8 @@ public final class RecLink implements AutoCloseable {
               peers,
               nanoClock,
               listener,
-              status));
+              status),
+          state);
     }
   }
 }

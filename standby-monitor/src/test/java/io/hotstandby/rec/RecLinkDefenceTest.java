@@ -11,6 +11,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hotstandby.keys.DomainKeys;
 import io.hotstandby.rec.RecordingListener.Heard;
 import io.hotstandby.testkit.FreePorts;
 import io.hotstandby.testkit.Timing;
@@ -112,7 +113,7 @@ class RecLinkDefenceTest {
     byte[] valid =
         codec.encode(status(ServerState.ACTIVE, 999).toHeartbeat(DOMAIN, "b", 77, 1, 1, 0, 0));
     Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(SECRET, "HmacSHA256"));
+    mac.init(new SecretKeySpec(DomainKeys.REC.derive(DOMAIN, SECRET), "HmacSHA256"));
     try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       for (int i = 0; i < count; i++) {
         byte[] d =
@@ -127,7 +128,7 @@ class RecLinkDefenceTest {
               }
               case 4 -> {
                 byte[] c = valid.clone();
-                c[4] = (byte) (2 + random.nextInt(254));
+                c[4] = (byte) (HeartbeatCodec.VERSION + 1 + random.nextInt(250));
                 yield c;
               }
               default -> signedGarbage(mac, randomBytes(random, random.nextInt(900)));
@@ -145,7 +146,7 @@ class RecLinkDefenceTest {
   }
 
   private static byte[] withHeader(byte[] body) {
-    byte[] d = Arrays.copyOf("HSR1\u0001".getBytes(UTF_8), 5 + body.length);
+    byte[] d = Arrays.copyOf("HSR1\u0002".getBytes(UTF_8), 5 + body.length);
     System.arraycopy(body, 0, d, 5, body.length);
     return d;
   }

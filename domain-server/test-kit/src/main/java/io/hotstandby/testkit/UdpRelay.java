@@ -6,6 +6,8 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * A one-way UDP cable on loopback: forwards what arrives on its own port to a target, so a test can
@@ -18,6 +20,7 @@ public final class UdpRelay implements AutoCloseable {
   private final InetSocketAddress target;
   private final Thread thread;
   private volatile boolean cut;
+  private volatile Consumer<byte[]> tap;
 
   private UdpRelay(int listenPort, InetSocketAddress target, String name) throws IOException {
     InetAddress lo = InetAddress.getLoopbackAddress();
@@ -66,6 +69,10 @@ public final class UdpRelay implements AutoCloseable {
       try {
         p.setData(buf);
         in.receive(p);
+        Consumer<byte[]> t = tap;
+        if (t != null) {
+          t.accept(Arrays.copyOf(buf, p.getLength()));
+        }
         if (!cut) {
           out.send(new DatagramPacket(buf, p.getLength(), target));
         }
@@ -75,6 +82,14 @@ public final class UdpRelay implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Hands a copy of every datagram that arrives from now on (cut or not) to {@code copy}, on the
+   * relay's thread, as a wiretap would; null stops it.
+   */
+  public void tap(Consumer<byte[]> copy) {
+    tap = copy;
   }
 
   /** Drops every datagram from now on. */

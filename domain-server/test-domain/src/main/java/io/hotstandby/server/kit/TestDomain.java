@@ -496,6 +496,17 @@ public final class TestDomain implements AutoCloseable {
     return r;
   }
 
+  /** The domain's name, which is also its Hazelcast cluster name. */
+  public String name() {
+    return b.name;
+  }
+
+  /** Where {@code server}'s Hazelcast member is reached: "127.0.0.1:port" (its relay if any). */
+  public String hazelcastAddress(String server) {
+    TcpRelay relay = clusterRelays.get(server);
+    return "127.0.0.1:" + (relay != null ? relay.port() : ports.get(server).hazelcast());
+  }
+
   /** The UDP port {@code server} receives REC heartbeats on for {@code path}. */
   public int recPort(String server, String path) {
     return ports.get(server).rec().get(path)[0];
