@@ -1,6 +1,7 @@
 package io.hotstandby.server.kit;
 
 import io.hotstandby.domain.PasswordHash;
+import io.hotstandby.host.PrivateFiles;
 import io.hotstandby.testkit.FreePorts;
 import io.hotstandby.testkit.TcpRelay;
 import io.hotstandby.testkit.Timing;
@@ -225,7 +226,10 @@ public final class TestDomain implements AutoCloseable {
   public void writeServerFolder(String s, long version) throws IOException {
     Path dir = domainFile(s).getParent();
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve(b.name + ".secret"), b.secret + "\n");
+    // The server refuses a secret file other users may read, as ssh does a private key.
+    Files.setPosixFilePermissions(
+        Files.writeString(dir.resolve(b.name + ".secret"), b.secret + "\n"),
+        PrivateFiles.OWNER_FILE);
     if (b.project != null) {
       // The project reaches the plant simulator on the port this kit chose.
       TcpRelay relay = deviceRelays.get(s);
