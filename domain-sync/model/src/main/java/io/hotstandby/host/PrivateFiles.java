@@ -8,8 +8,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the server's own files away from other local users: its folders (data, PKI) owner-only
@@ -18,8 +16,6 @@ import org.slf4j.LoggerFactory;
  * decide.
  */
 public final class PrivateFiles {
-  private static final Logger log = LoggerFactory.getLogger(PrivateFiles.class);
-
   /** {@code rwx------}: a folder only its owner may list or enter. */
   public static final Set<PosixFilePermission> OWNER_DIR =
       PosixFilePermissions.fromString("rwx------");
@@ -40,26 +36,31 @@ public final class PrivateFiles {
   private PrivateFiles() {}
 
   /**
-   * Creates {@code dir} (and missing parents) owner-only, or tightens it to {@code 0700} with a
-   * WARNING when it exists with access for group or others: an earlier version, a copy or an
-   * administrator's umask may have left it open.
+   * Creates {@code dir} (and missing parents) owner-only, or tightens it to {@code 0700} when it
+   * exists with access for group or others: an earlier version, a copy or an administrator's umask
+   * may have left it open.
+   *
+   * @return null, or what was tightened (e.g. {@code /var/lib/x was open to other users (mode
+   *     0755); tightened to 0700}) for the caller to log as a WARNING
    */
-  public static void ownerOnlyDir(Path dir) throws IOException {
+  public static String ownerOnlyDir(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir);
       if (posix(dir)) {
         Files.setPosixFilePermissions(dir, OWNER_DIR);
       }
-      return;
+      return null;
     }
-    tighten(dir, OWNER_DIR);
+    return tighten(dir, OWNER_DIR);
   }
 
-  /** Tightens an existing file to {@code 0600}, with a WARNING if it was open to others. */
-  public static void ownerOnlyFile(Path file) throws IOException {
-    if (Files.exists(file)) {
-      tighten(file, OWNER_FILE);
-    }
+  /**
+   * Tightens an existing file to {@code 0600}.
+   *
+   * @return null, or what was tightened, for the caller to log as a WARNING
+   */
+  public static String ownerOnlyFile(Path file) throws IOException {
+    return Files.exists(file) ? tighten(file, OWNER_FILE) : null;
   }
 
   /**
@@ -96,17 +97,16 @@ public final class PrivateFiles {
     return String.format("0%03o", m);
   }
 
-  private static void tighten(Path path, Set<PosixFilePermission> wanted) throws IOException {
+  private static String tighten(Path path, Set<PosixFilePermission> wanted) throws IOException {
     if (!posix(path)) {
-      return;
+      return null;
     }
     Set<PosixFilePermission> now = Files.getPosixFilePermissions(path);
     if (now.stream().noneMatch(GROUP_OR_OTHERS::contains)) {
-      return;
+      return null;
     }
     Files.setPosixFilePermissions(path, wanted);
-    log.warn(
-        "{} was open to other users (mode {}); tightened to {}", path, mode(now), mode(wanted));
+    return path + " was open to other users (mode " + mode(now) + "); tightened to " + mode(wanted);
   }
 
   private static boolean posix(Path path) {
