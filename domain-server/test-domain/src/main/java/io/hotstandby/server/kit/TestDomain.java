@@ -130,9 +130,18 @@ public final class TestDomain implements AutoCloseable {
   private ServerProcess process(String s) {
     Path dir = root.resolve(s);
     List<String> cmd = new ArrayList<>();
+    List<String> tmpfs = new ArrayList<>();
     String disk = b.smallDisks.get(s);
     if (disk != null) {
+      tmpfs.addAll(List.of(domainFile(s).getParent().toString(), disk));
+    }
+    String dataDisk = b.smallDataDisks.get(s);
+    if (dataDisk != null) {
+      tmpfs.addAll(List.of(dir.resolve("data").toString(), dataDisk));
+    }
+    if (!tmpfs.isEmpty()) {
       // unshare execs the shell, which execs the launcher, which execs java: one pid throughout.
+      // Each folder (with its size) becomes a tmpfs holding a copy of what it held.
       cmd.addAll(
           List.of(
               "unshare",
@@ -141,12 +150,13 @@ public final class TestDomain implements AutoCloseable {
               "private",
               "sh",
               "-c",
-              "d=\"$1\"; shift; rm -rf \"$d.copy\" && cp -a \"$d\" \"$d.copy\""
-                  + " && mount -t tmpfs -o size="
-                  + disk
-                  + " tmpfs \"$d\" && cp -a \"$d.copy/.\" \"$d/\" && exec \"$@\"",
-              "sh",
-              domainFile(s).getParent().toString()));
+              "while [ \"$1\" != -- ]; do d=\"$1\"; size=\"$2\"; shift 2;"
+                  + " mkdir -p \"$d\" && rm -rf \"$d.copy\" && cp -a \"$d\" \"$d.copy\""
+                  + " && mount -t tmpfs -o size=\"$size\" tmpfs \"$d\""
+                  + " && cp -a \"$d.copy/.\" \"$d/\" || exit 1; done; shift; exec \"$@\"",
+              "sh"));
+      cmd.addAll(tmpfs);
+      cmd.add("--");
     }
     cmd.addAll(
         List.of(
@@ -165,7 +175,13 @@ public final class TestDomain implements AutoCloseable {
     String opts = base + b.jvmOptions.getOrDefault(s, "");
     String endpoint = "opc.tcp://127.0.0.1:" + ports.get(s).opcUa() + "/hotstandby";
     return new ServerProcess(
-        s, cmd, Map.of("DOMAIN_SERVER_OPTS", opts), dir, dir.resolve("data"), endpoint);
+        s,
+        cmd,
+        Map.of("DOMAIN_SERVER_OPTS", opts),
+        dir,
+        dir.resolve("data"),
+        dataDisk != null,
+        endpoint);
   }
 
   /** The domain file of server {@code s} (each server has its own copy, as on real machines). */
@@ -184,6 +200,14 @@ public final class TestDomain implements AutoCloseable {
     }
     return Path.of("/proc", Long.toString(server(s).pid()), "root")
         .resolve(dir.toString().substring(1));
+  }
+
+  /**
+   * Server {@code s}'s data directory as that server sees it: for a server with a {@link
+   * TestDomainBuilder#smallDataDisk}, the tmpfs in its own mount namespace.
+   */
+  public Path dataFolderOf(String s) {
+    return server(s).dataDir();
   }
 
   /**
