@@ -229,6 +229,10 @@ public final class DomainServer implements AutoCloseable {
     }
     endpoint.registerDomainAdmin(changes);
     endpoint.registerUsers(() -> parts.domain.users());
+    endpoint
+        .loginThrottle()
+        .auditTo(
+            (user, address, result) -> parts.audit.record(user, "login", address, null, result));
     try {
       endpoint.start();
     } catch (OpcUaEndpointException e) {

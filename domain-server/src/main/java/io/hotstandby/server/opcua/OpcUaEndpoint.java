@@ -32,7 +32,6 @@ import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
-import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.util.HostnameUtil;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
@@ -109,6 +108,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private DomainAdminCalls domainAdminCalls;
   private volatile Supplier<List<UserSpec>> users = List::of;
   private final Semaphore logins = new Semaphore(1, true);
+  private final LoginThrottle loginThrottle = new LoginThrottle(System::nanoTime);
 
   /** Checked against for an unknown user name, so it takes as long as a known one. */
   private static final String NO_SUCH_USER = PasswordHash.create("no such user".toCharArray());
@@ -385,6 +385,11 @@ public final class OpcUaEndpoint implements AutoCloseable {
     return ok;
   }
 
+  /** Delays and locks out repeated failed logins; see {@link LoginThrottle} for the rule. */
+  public LoginThrottle loginThrottle() {
+    return loginThrottle;
+  }
+
   private Optional<UserRole> roleOf(String user) {
     return users.get().stream().filter(u -> u.name().equals(user)).map(UserSpec::role).findFirst();
   }
@@ -473,11 +478,8 @@ public final class OpcUaEndpoint implements AutoCloseable {
         .setIdentityValidator(
             new CompositeValidator(
                 AnonymousIdentityValidator.INSTANCE,
-                new UsernameIdentityValidator(
-                    c ->
-                        c.getUsername() != null
-                            && c.getPassword() != null
-                            && authenticate(c.getUsername(), c.getPassword()))))
+                // Throttled per user and address before the password is checked at all.
+                loginThrottle.validator(this::authenticate)))
         .build();
   }
 
