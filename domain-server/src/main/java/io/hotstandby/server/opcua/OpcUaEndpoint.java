@@ -15,14 +15,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -33,6 +30,7 @@ import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
 import org.eclipse.milo.opcua.sdk.server.util.HostnameUtil;
+import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
@@ -86,7 +84,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
   /** Activations waiting behind the one under way beyond which one is refused at once. */
   static final int MAX_WAITING_ACTIVATIONS = 4;
 
-  private final ExecutorService activateExecutor;
+  private final BoundedQueue activations;
 
   // Guards the values and the Milo nodes they are written to, so the last caller wins.
   private final Object valueLock = new Object();
@@ -126,18 +124,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.host = advertisedHost(config.bindHost());
     // Activate may take seconds: never on a Milo thread, one at a time, and a few waiting at most.
-    this.activateExecutor =
-        new ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(MAX_WAITING_ACTIVATIONS),
-            r -> {
-              Thread t = new Thread(r, "opcua-activate");
-              t.setDaemon(true);
-              return t;
-            });
+    this.activations = new BoundedQueue("opcua-activate", "activations", MAX_WAITING_ACTIVATIONS);
   }
 
   /** The URL clients connect to. */
@@ -451,7 +438,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
         log.warn("cannot close the OPC UA trust list: {}", e.toString());
       }
     }
-    activateExecutor.shutdownNow();
+    activations.close();
     if (domainAdminCalls != null) {
       domainAdminCalls.close();
     }
@@ -507,27 +494,15 @@ public final class OpcUaEndpoint implements AutoCloseable {
                 .build()));
   }
 
-  /** Answers {@code Server.Activate} when the handler has; the Milo thread is not held. */
+  /**
+   * Answers {@code Server.Activate} when the handler has; the Milo thread is not held. A full queue
+   * answers {@code Bad_TooManyOperations} at once; an activation still queued at the timeout is
+   * cancelled (see {@link BoundedQueue}).
+   */
   private CompletableFuture<ActivateResult> activate() {
     long timeoutMs = config.activateTimeout().toMillis();
-    CompletableFuture<ActivateResult> asked;
-    try {
-      asked =
-          CompletableFuture.supplyAsync(config.activateHandler()::activate, activateExecutor)
-              .thenCompose(f -> f);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.completedFuture(
-          new ActivateResult(
-              false,
-              activateExecutor.isShutdown()
-                  ? "the server is shutting down"
-                  : "refused: "
-                      + MAX_WAITING_ACTIVATIONS
-                      + " activations are waiting already; try again later"));
-    }
-    // Not cancelled on timeout: a switchover half done must finish or roll back on its own.
-    return asked
-        .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+    return activations
+        .submit(config.activateHandler()::activate, timeoutMs)
         .handle(
             (result, e) -> {
               if (e == null) {
@@ -535,7 +510,15 @@ public final class OpcUaEndpoint implements AutoCloseable {
                     ? result
                     : new ActivateResult(false, "activation gave no answer");
               }
-              Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+              Throwable cause = BoundedQueue.unwrap(e);
+              if (cause instanceof UaException refused) {
+                throw new CompletionException(refused); // the call's status
+              }
+              if (cause instanceof CancellationException) {
+                return new ActivateResult(
+                    false,
+                    "not started within " + timeoutMs + " ms behind other activations; cancelled");
+              }
               if (cause instanceof TimeoutException) {
                 return new ActivateResult(
                     false,
