@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,16 +95,27 @@ class FloodIT {
             });
       }
       // The administrator at his own console logs in afresh every two seconds of the flood.
-      await("the administrator logs in and sees alpha ACTIVE throughout the flood")
-          .during(FLOOD)
-          .atMost(FLOOD.plus(Timing.seconds(20)))
-          .pollInterval(Duration.ofSeconds(2))
-          .until(
-              () -> {
-                String state = adminStatus(active);
-                adminLogins.add(state);
-                return state.equals("ACTIVE");
-              });
+      try {
+        await("the administrator logs in and sees alpha ACTIVE throughout the flood")
+            .during(FLOOD)
+            .atMost(FLOOD.plus(Timing.seconds(20)))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(
+                () -> {
+                  String state = adminStatus(active);
+                  adminLogins.add(state);
+                  return state.equals("ACTIVE");
+                });
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(
+            "during the flood the administrator saw "
+                + adminLogins
+                + "; state changes: "
+                + transitionsSince(active, activeEvents).stream().map(FloodIT::message).toList()
+                + " "
+                + transitionsSince(standby, standbyEvents).stream().map(FloodIT::message).toList(),
+            e);
+      }
       flooding.set(false);
       assertThat(flood.sent()).as("datagrams sent").isGreaterThan(DATAGRAMS_PER_SECOND * 5L);
     } finally {
@@ -118,8 +130,8 @@ class FloodIT {
     assertThat(adminStatus(active)).as("after the flood").isEqualTo("ACTIVE");
     assertThat(standby.state()).isEqualTo("STANDBY");
     assertThat(active.status().path("term").asLong()).isEqualTo(term);
-    assertThat(transitionsSince(active, activeEvents)).isEmpty();
-    assertThat(transitionsSince(standby, standbyEvents)).isEmpty();
+    assertThat(transitionsSince(active, activeEvents).stream().map(FloodIT::message)).isEmpty();
+    assertThat(transitionsSince(standby, standbyEvents).stream().map(FloodIT::message)).isEmpty();
     // Each refusal is in the active's audit log, with the attacker's address.
     List<JsonNode> refused =
         audit(active).stream()
@@ -176,6 +188,10 @@ class FloodIT {
     return all.subList(Math.min(from, all.size()), all.size()).stream()
         .filter(e -> e.path("message").asText().startsWith("state changed"))
         .toList();
+  }
+
+  static String message(JsonNode event) {
+    return event.path("message").asText();
   }
 
   static List<JsonNode> audit(ServerProcess s) throws Exception {
