@@ -1,16 +1,21 @@
 package io.hotstandby.server.opcua;
 
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 import org.eclipse.milo.opcua.sdk.server.Session;
 import org.eclipse.milo.opcua.sdk.server.identity.AbstractUsernameIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.DefaultUsernameIdentity;
 import org.eclipse.milo.opcua.sdk.server.identity.Identity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Slows down and then locks out password guessing at the OPC UA endpoint, without letting a flood
@@ -74,6 +79,9 @@ public final class LoginThrottle {
      */
     void refused(String user, String address, String result);
   }
+
+  private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
+  private static final Method SESSION_CLOSE = sessionClose();
 
   private final LongSupplier nanoClock;
   private volatile Audit audit = (user, address, result) -> {};
@@ -153,13 +161,54 @@ public final class LoginThrottle {
         }
         String address = addressOf(session);
         if (check(user, address) != null) {
+          discard(session);
           return null;
         }
         boolean ok = passwordCheck.test(user, password);
         result(user, address, ok);
+        if (!ok) {
+          discard(session);
+        }
         return ok ? new DefaultUsernameIdentity(user) : null;
       }
     };
+  }
+
+  /**
+   * Closes a session whose login was refused, once Milo has answered. Milo 1.1.2 keeps a created
+   * session that never activates until its timeout (up to 2 min), and counts it against the
+   * server's session limit (100): a flood of wrong passwords would otherwise fill that limit within
+   * seconds and keep everybody out, the administrator too. Milo offers no public way to close a
+   * session that is not activated ({@code SessionManager.killSession} looks at active ones only),
+   * so its package-private {@code Session.close(boolean)} is called by reflection; should a later
+   * Milo lack it, refused sessions simply time out as before.
+   */
+  private static void discard(Session session) {
+    CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              Method close = SESSION_CLOSE;
+              if (close == null) {
+                return;
+              }
+              try {
+                close.invoke(session, true);
+              } catch (ReflectiveOperationException | RuntimeException e) {
+                log.debug("cannot close refused session: {}", e.toString());
+              }
+            });
+  }
+
+  private static Method sessionClose() {
+    try {
+      Method m = Session.class.getDeclaredMethod("close", boolean.class);
+      m.setAccessible(true);
+      return m;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LoggerFactory.getLogger(LoginThrottle.class)
+          .warn("refused OPC UA sessions are left to time out: {}", e.toString());
+      return null;
+    }
   }
 
   /** How many counters are kept now. */
