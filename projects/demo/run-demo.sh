@@ -48,6 +48,8 @@ for s in "${servers[@]}"; do
   # Each server keeps its own copy of the domain folder, as on separate machines.
   cp -r "$top/projects/demo/." "$work/$s/domain/"
   rm -f "$work/$s/domain/run-demo.sh"
+  # A checkout leaves the secret readable by others; the server refuses it so (as ssh a key).
+  chmod 600 "$work/$s/domain/demo.secret"
   "$dist/bin/domain-server" --domain "$work/$s/domain/demo.dom" --server "$s" \
     --data-dir "$work/$s/data" >"$work/$s/console.log" 2>&1 &
   pids+=($!)

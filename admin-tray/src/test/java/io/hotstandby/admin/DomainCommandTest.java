@@ -3,6 +3,7 @@ package io.hotstandby.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hotstandby.host.PrivateFiles;
 import io.hotstandby.testkit.FreePorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -158,7 +159,8 @@ class DomainCommandTest {
   void aDomainNoServerOfWhichAnswersExitsTwoNamingEach() throws Exception {
     int alpha = FreePorts.next();
     int beta = FreePorts.next();
-    Files.writeString(tmp.resolve("test.secret"), "s3cret");
+    Files.setPosixFilePermissions(
+        Files.writeString(tmp.resolve("test.secret"), "s3cret"), PrivateFiles.OWNER_FILE);
     Path domain =
         Files.writeString(
             tmp.resolve("test.dom"),

@@ -240,6 +240,11 @@ public final class DomainServer implements AutoCloseable {
     endpoint.registerAudit(
         (user, action, target, value, result) ->
             parts.audit.record(user.name(), user.client(), action, target, value, result));
+    endpoint
+        .loginThrottle()
+        .auditTo(
+            (user, address, result) ->
+                parts.audit.record(user, address, "login", "", null, result));
     try {
       endpoint.start();
     } catch (OpcUaEndpointException e) {

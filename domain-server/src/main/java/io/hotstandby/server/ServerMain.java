@@ -4,14 +4,15 @@ import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.ProductVersion;
 import io.hotstandby.domain.sync.DomainStore;
+import io.hotstandby.host.PrivateFiles;
 import io.hotstandby.server.lifecycle.Termination;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,10 +49,14 @@ public final class ServerMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path data = (dataDir != null ? dataDir : Path.of("data", server)).toAbsolutePath();
-    Files.createDirectories(data);
+    // Term, history, logs and keys are the server's alone: other local users get no way in.
+    String tightened = PrivateFiles.ownerOnlyDir(data);
     // Logback reads this when the first logger is made, so it must be set before any logging.
     System.setProperty("hotstandby.logDir", data.resolve("logs").toString());
     System.setProperty("hotstandby.server", server);
+    if (tightened != null) {
+      LoggerFactory.getLogger(ServerMain.class).warn("data-dir: {}", tightened);
+    }
     DomainServer ds;
     try (FileLock lock = lockDataDir(data)) {
       DomainStore store =

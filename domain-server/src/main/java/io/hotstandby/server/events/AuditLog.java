@@ -3,12 +3,9 @@ package io.hotstandby.server.events;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,20 +14,25 @@ import org.slf4j.LoggerFactory;
  * The server's audit log: who did what, where, with which parameters and with what result, one JSON
  * object a line ({@code time}, {@code server}, {@code user}, {@code client} (the address the user
  * connected from, or {@code local}), {@code action}, {@code target}, {@code value}, {@code
- * result}), appended and flushed as it happens. Refused actions are recorded as well.
+ * result}), appended and flushed as it happens. Refused actions are recorded as well; rotated by
+ * size.
  */
 public final class AuditLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("audit");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String server;
-  private final OutputStream out;
+  private final RotatingFile out;
 
+  /** A log in {@code file}, rotated at 10 MiB with 5 files kept (see {@link RotatingFile}). */
   public AuditLog(Path file, String server) {
+    this(file, server, RotatingFile.MAX_BYTES, RotatingFile.KEEP);
+  }
+
+  AuditLog(Path file, String server, long maxBytes, int keep) {
     this.server = server;
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      this.out = new RotatingFile(file, maxBytes, keep);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open audit log " + file, e);
     }
@@ -51,7 +53,6 @@ public final class AuditLog implements AutoCloseable {
     log.info("{}@{} {} {}={} -> {}", user, client, action, target, value, result);
     try {
       out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
     } catch (IOException e) {
       log.error("cannot write the audit log: {}", e.toString());
     }

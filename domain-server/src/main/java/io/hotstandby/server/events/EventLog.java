@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotstandby.events.Weight;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -17,21 +14,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's event log: one JSON object a line ({@code time}, {@code weight}, {@code server},
- * {@code component}, {@code message} and optional details), appended and flushed as it happens so
- * an operator, a tool or a test can read what the server did and when.
+ * {@code component}, {@code message} and optional details), appended and flushed as it happens
+ * (rotated by size) so an operator, a tool or a test can read what the server did and when.
  */
 public final class EventLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("events");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String server;
-  private final OutputStream out;
+  private final RotatingFile out;
 
+  /** A log in {@code file}, rotated at 10 MiB with 5 files kept (see {@link RotatingFile}). */
   public EventLog(Path file, String server) {
+    this(file, server, RotatingFile.MAX_BYTES, RotatingFile.KEEP);
+  }
+
+  EventLog(Path file, String server, long maxBytes, int keep) {
     this.server = server;
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      this.out = new RotatingFile(file, maxBytes, keep);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open event log " + file, e);
     }
@@ -55,7 +56,6 @@ public final class EventLog implements AutoCloseable {
     }
     try {
       out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
     } catch (IOException e) {
       log.error("cannot write the event log: {}", e.toString());
     }

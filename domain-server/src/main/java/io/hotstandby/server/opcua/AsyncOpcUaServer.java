@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import org.eclipse.milo.opcua.sdk.server.AddressSpace.CallContext;
 import org.eclipse.milo.opcua.sdk.server.AddressSpace.WriteContext;
 import org.eclipse.milo.opcua.sdk.server.DiagnosticsContext;
@@ -48,6 +49,13 @@ import org.eclipse.milo.opcua.stack.transport.server.ServiceRequestContext;
  * handler implementing {@code AbstractServiceHandler.AsyncServiceHandler}, whose future the
  * server's request dispatch completes the response with. This class registers such a handler for
  * the Call service; calls to other methods go to Milo's own method service set as before.
+ *
+ * <p>Operations answered later (tag writes waiting for the runtime, such method calls) hold no
+ * thread but a little memory each; at most {@link #MAX_PENDING} may be outstanding, all sessions
+ * together. A request that would exceed it is answered at once with {@code Bad_TooManyOperations}
+ * and nothing of it is done, so a client that writes faster than the plant answers cannot pile up
+ * work without bound. Every such operation ends by its own timeout (the write timeout, the method's
+ * wait), which gives its place back.
  */
 final class AsyncOpcUaServer extends OpcUaServer {
 
@@ -71,7 +79,11 @@ final class AsyncOpcUaServer extends OpcUaServer {
     CompletableFuture<List<StatusCode>> writeLater(WriteContext context, List<WriteValue> values);
   }
 
+  /** Operations answered later that may be outstanding at once, all sessions together. */
+  static final int MAX_PENDING = 1000;
+
   private final Map<NodeId, AsyncMethod> methods = new ConcurrentHashMap<>();
+  private final Semaphore pending = new Semaphore(MAX_PENDING);
   private final List<AsyncWriter> writers = new CopyOnWriteArrayList<>();
 
   AsyncOpcUaServer(OpcUaServerConfig config, OpcServerTransportFactory transports) {
@@ -165,27 +177,35 @@ final class AsyncOpcUaServer extends OpcUaServer {
           now.add(i);
         }
       }
-      if (!now.isEmpty()) {
-        List<StatusCode> r =
-            getAddressSpaceManager().write(writeContext, now.stream().map(values::get).toList());
-        for (int j = 0; j < now.size(); j++) {
-          results[now.get(j)] = r.get(j);
-        }
-      }
+      int held = later.values().stream().mapToInt(List::size).sum();
+      reserve(held);
       List<CompletableFuture<Void>> answers = new ArrayList<>();
-      later.forEach(
-          (w, indexes) ->
-              answers.add(
-                  w.writeLater(writeContext, indexes.stream().map(values::get).toList())
-                      .thenAccept(
-                          r -> {
-                            for (int j = 0; j < indexes.size(); j++) {
-                              results[indexes.get(j)] = r.get(j);
-                            }
-                          })));
+      try {
+        if (!now.isEmpty()) {
+          List<StatusCode> r =
+              getAddressSpaceManager().write(writeContext, now.stream().map(values::get).toList());
+          for (int j = 0; j < now.size(); j++) {
+            results[now.get(j)] = r.get(j);
+          }
+        }
+        later.forEach(
+            (w, indexes) ->
+                answers.add(
+                    w.writeLater(writeContext, indexes.stream().map(values::get).toList())
+                        .thenAccept(
+                            r -> {
+                              for (int j = 0; j < indexes.size(); j++) {
+                                results[indexes.get(j)] = r.get(j);
+                              }
+                            })));
+      } catch (RuntimeException e) {
+        pending.release(held); // no answer will give the places back
+        throw e;
+      }
       session.getSessionDiagnostics().getWriteCount().incrementTotalCount();
       session.getSessionDiagnostics().getTotalRequestCount().incrementTotalCount();
       return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+          .whenComplete((x, e) -> pending.release(held))
           .thenApply(
               x ->
                   new WriteResponse(
@@ -207,6 +227,15 @@ final class AsyncOpcUaServer extends OpcUaServer {
       throw new UaException(StatusCodes.Bad_TooManyOperations);
     }
     return session;
+  }
+
+  /** Takes {@code n} places among the pending operations, or refuses the whole request. */
+  private void reserve(int n) throws UaException {
+    if (n > 0 && !pending.tryAcquire(n)) {
+      throw new UaException(
+          StatusCodes.Bad_TooManyOperations,
+          MAX_PENDING + " operations are waiting for an answer already; try again later");
+    }
   }
 
   /** Answers calls of {@code methodId} through {@code method}. */
@@ -257,22 +286,37 @@ final class AsyncOpcUaServer extends OpcUaServer {
               request.getRequestHeader().getAuditEntryId(),
               request.getRequestHeader().getTimeoutHint(),
               request.getRequestHeader().getAdditionalHeader());
+      int held =
+          (int)
+              calls.stream()
+                  .filter(
+                      c ->
+                          methods.containsKey(c.getMethodId())
+                              && !(access.get(c) instanceof AccessResult.Denied))
+                  .count();
+      reserve(held);
       List<CompletableFuture<CallMethodResult>> results = new ArrayList<>();
-      for (CallMethodRequest c : calls) {
-        AsyncMethod method = methods.get(c.getMethodId());
-        if (access.get(c) instanceof AccessResult.Denied denied) {
-          results.add(CompletableFuture.completedFuture(result(denied.statusCode())));
-        } else if (method != null) {
-          results.add(callLater(method, session, c));
-        } else {
-          results.add(
-              CompletableFuture.completedFuture(
-                  getAddressSpaceManager().call(callContext, List.of(c)).get(0)));
+      try {
+        for (CallMethodRequest c : calls) {
+          AsyncMethod method = methods.get(c.getMethodId());
+          if (access.get(c) instanceof AccessResult.Denied denied) {
+            results.add(CompletableFuture.completedFuture(result(denied.statusCode())));
+          } else if (method != null) {
+            results.add(callLater(method, session, c));
+          } else {
+            results.add(
+                CompletableFuture.completedFuture(
+                    getAddressSpaceManager().call(callContext, List.of(c)).get(0)));
+          }
         }
+      } catch (RuntimeException e) {
+        pending.release(held); // no answer will give the places back
+        throw e;
       }
       session.getSessionDiagnostics().getCallCount().incrementTotalCount();
       session.getSessionDiagnostics().getTotalRequestCount().incrementTotalCount();
       return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+          .whenComplete((x, e) -> pending.release(held))
           .thenApply(
               x ->
                   new CallResponse(

@@ -2,13 +2,9 @@ package io.hotstandby.server.opcua;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -24,9 +20,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Changes ({@code apply}, {@code rollback}) are handed over one at a time on one thread (which a
  * {@link DomainAdmin} that answers later frees at once); queries ({@code history}, {@code show}) on
- * another, so a change that takes seconds does not hold them up. Each thread has a short queue; a
- * call that finds it full is refused at once. A change that outlasts its wait is not cancelled: a
- * switchover or a copy to the peers half done must finish or roll back on its own.
+ * another, so a change that takes seconds does not hold them up. Each thread has a short queue
+ * ({@link BoundedQueue}): a call that finds it full is answered {@code Bad_TooManyOperations} at
+ * once, and one still queued when its wait is over is cancelled. A change that has started and
+ * outlasts its wait is not: a switchover or a copy to the peers half done must finish or roll back
+ * on its own.
  */
 final class DomainAdminCalls implements AutoCloseable {
   static final String NOT_AVAILABLE = "domain administration is not available on this server";
@@ -43,8 +41,8 @@ final class DomainAdminCalls implements AutoCloseable {
   private final long changeTimeoutMs;
   private final long queryTimeoutMs;
   private final LongSupplier versionInForce;
-  private final ExecutorService changes;
-  private final ExecutorService queries;
+  private final BoundedQueue changes;
+  private final BoundedQueue queries;
 
   /**
    * @param admin the server's domain administration, or null when it has none
@@ -61,8 +59,14 @@ final class DomainAdminCalls implements AutoCloseable {
     this.changeTimeoutMs = Math.max(1, changeTimeout.toMillis());
     this.queryTimeoutMs = Math.max(1, queryTimeout.toMillis());
     this.versionInForce = versionInForce;
-    this.changes = admin == null ? null : bounded("opcua-domain-change", MAX_WAITING_CHANGES);
-    this.queries = admin == null ? null : bounded("opcua-domain-query", MAX_WAITING_QUERIES);
+    this.changes =
+        admin == null
+            ? null
+            : new BoundedQueue("opcua-domain-change", "domain changes", MAX_WAITING_CHANGES);
+    this.queries =
+        admin == null
+            ? null
+            : new BoundedQueue("opcua-domain-query", "domain queries", MAX_WAITING_QUERIES);
   }
 
   /** Whether a domain admin was registered. */
@@ -81,7 +85,7 @@ final class DomainAdminCalls implements AutoCloseable {
   /**
    * Completes exceptionally with a {@link UaException}: {@code Bad_NotSupported} without a {@link
    * DomainAdmin}, {@code Bad_Timeout} or {@code Bad_InternalError} when it does not answer, {@code
-   * Bad_ResourceUnavailable} when too many queries wait.
+   * Bad_TooManyOperations} when too many queries wait.
    */
   CompletableFuture<String> historyJson() {
     // Not admin::historyJson, which would dereference a null admin before query() can say so.
@@ -97,8 +101,8 @@ final class DomainAdminCalls implements AutoCloseable {
   @Override
   public void close() {
     if (changes != null) {
-      changes.shutdownNow();
-      queries.shutdownNow();
+      changes.close();
+      queries.close();
     }
   }
 
@@ -107,26 +111,23 @@ final class DomainAdminCalls implements AutoCloseable {
     if (admin == null) {
       return CompletableFuture.completedFuture(refused(NOT_AVAILABLE));
     }
-    CompletableFuture<DomainAdminResult> asked;
-    try {
-      asked = CompletableFuture.supplyAsync(call, changes).thenCompose(f -> f);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.completedFuture(
-          refused(
-              changes.isShutdown()
-                  ? "the server is shutting down"
-                  : "refused: "
-                      + MAX_WAITING_CHANGES
-                      + " domain changes are waiting already; try again later"));
-    }
-    return asked
-        .orTimeout(changeTimeoutMs, TimeUnit.MILLISECONDS)
+    return changes
+        .submit(call, changeTimeoutMs)
         .handle(
             (result, e) -> {
               if (e == null) {
                 return result != null ? result : refused("the domain " + what + " gave no answer");
               }
-              Throwable cause = unwrap(e);
+              Throwable cause = BoundedQueue.unwrap(e);
+              if (cause instanceof UaException ua) {
+                throw new CompletionException(ua); // the call's status: too many, shutting down
+              }
+              if (cause instanceof CancellationException) {
+                return refused(
+                    "not started within "
+                        + changeTimeoutMs
+                        + " ms behind other domain changes; cancelled");
+              }
               if (cause instanceof TimeoutException) {
                 return refused(
                     "no answer within " + changeTimeoutMs + " ms; the change may still complete");
@@ -141,23 +142,15 @@ final class DomainAdminCalls implements AutoCloseable {
       return CompletableFuture.failedFuture(
           new UaException(StatusCodes.Bad_NotSupported, NOT_AVAILABLE));
     }
-    CompletableFuture<T> asked;
-    try {
-      asked = CompletableFuture.supplyAsync(call, queries);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(
-          queries.isShutdown()
-              ? new UaException(StatusCodes.Bad_Shutdown, "the server is shutting down")
-              : new UaException(
-                  StatusCodes.Bad_ResourceUnavailable,
-                  "domain " + what + ": " + MAX_WAITING_QUERIES + " queries are waiting already"));
-    }
-    return asked
-        .orTimeout(queryTimeoutMs, TimeUnit.MILLISECONDS)
+    return queries
+        .submit(() -> CompletableFuture.completedFuture(call.get()), queryTimeoutMs)
         .exceptionallyCompose(
             e -> {
-              Throwable cause = unwrap(e);
-              if (cause instanceof TimeoutException) {
+              Throwable cause = BoundedQueue.unwrap(e);
+              if (cause instanceof UaException) {
+                return CompletableFuture.failedFuture(cause);
+              }
+              if (cause instanceof TimeoutException || cause instanceof CancellationException) {
                 return CompletableFuture.failedFuture(
                     new UaException(
                         StatusCodes.Bad_Timeout,
@@ -169,25 +162,7 @@ final class DomainAdminCalls implements AutoCloseable {
             });
   }
 
-  private static Throwable unwrap(Throwable e) {
-    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-  }
-
   private DomainAdminResult refused(String message) {
     return new DomainAdminResult(false, message, versionInForce.getAsLong());
-  }
-
-  private static ExecutorService bounded(String name, int waiting) {
-    return new ThreadPoolExecutor(
-        1,
-        1,
-        0,
-        TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(waiting),
-        r -> {
-          Thread t = new Thread(r, name);
-          t.setDaemon(true);
-          return t;
-        });
   }
 }

@@ -3,13 +3,11 @@ package io.hotstandby.server.opcua;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BiPredicate;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
-import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 
@@ -51,17 +49,8 @@ final class EndpointSecurity {
     return endpoints;
   }
 
-  /**
-   * User names checked by {@code authenticate} (name, password); anonymous ones only if allowed.
-   */
-  static IdentityValidator identities(
-      boolean anonymousRead, BiPredicate<String, String> authenticate) {
-    var usernames =
-        new UsernameIdentityValidator(
-            c ->
-                c.getUsername() != null
-                    && c.getPassword() != null
-                    && authenticate.test(c.getUsername(), c.getPassword()));
+  /** User names checked by {@code usernames}; anonymous identities too only if allowed. */
+  static IdentityValidator identities(boolean anonymousRead, IdentityValidator usernames) {
     return anonymousRead
         ? new CompositeValidator(AnonymousIdentityValidator.INSTANCE, usernames)
         : usernames;

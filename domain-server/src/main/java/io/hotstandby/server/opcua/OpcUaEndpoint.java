@@ -13,14 +13,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -30,6 +27,7 @@ import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.util.HostnameUtil;
+import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
@@ -87,7 +85,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
   /** Activations waiting behind the one under way beyond which one is refused at once. */
   static final int MAX_WAITING_ACTIVATIONS = 4;
 
-  private final ExecutorService activateExecutor;
+  private final BoundedQueue activations;
 
   // Guards the values and the Milo nodes they are written to, so the last caller wins.
   private final Object valueLock = new Object();
@@ -112,6 +110,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private AccessPolicy.Audit audit = AccessPolicy.Audit.none();
   private AccessPolicy access;
   private final Semaphore logins = new Semaphore(1, true);
+  private final LoginThrottle loginThrottle = new LoginThrottle(System::nanoTime);
 
   /** Checked against for an unknown user name, so it takes as long as a known one. */
   private static final String NO_SUCH_USER = PasswordHash.create("no such user".toCharArray());
@@ -120,18 +119,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.host = advertisedHost(config.bindHost());
     // Activate may take seconds: never on a Milo thread, one at a time, and a few waiting at most.
-    this.activateExecutor =
-        new ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(MAX_WAITING_ACTIVATIONS),
-            r -> {
-              Thread t = new Thread(r, "opcua-activate");
-              t.setDaemon(true);
-              return t;
-            });
+    this.activations = new BoundedQueue("opcua-activate", "activations", MAX_WAITING_ACTIVATIONS);
   }
 
   /** The URL clients connect to. */
@@ -404,6 +392,11 @@ public final class OpcUaEndpoint implements AutoCloseable {
     return ok;
   }
 
+  /** Delays and locks out repeated failed logins; see {@link LoginThrottle} for the rule. */
+  public LoginThrottle loginThrottle() {
+    return loginThrottle;
+  }
+
   /** The ServiceLevel last set. */
   public int serviceLevel() {
     synchronized (valueLock) {
@@ -461,7 +454,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
         log.warn("cannot close the OPC UA trust list: {}", e.toString());
       }
     }
-    activateExecutor.shutdownNow();
+    activations.close();
     if (domainAdminCalls != null) {
       domainAdminCalls.close();
     }
@@ -490,7 +483,8 @@ public final class OpcUaEndpoint implements AutoCloseable {
   }
 
   private IdentityValidator identityValidator() {
-    return EndpointSecurity.identities(anonymousRead, this::authenticate);
+    // Throttled per user and address before the password is checked at all.
+    return EndpointSecurity.identities(anonymousRead, loginThrottle.validator(this::authenticate));
   }
 
   private Set<EndpointConfig> endpoints() {
@@ -518,30 +512,19 @@ public final class OpcUaEndpoint implements AutoCloseable {
                     AccessPolicy.Action.ACTIVATE,
                     "Server.Activate",
                     null,
-                    (r.accepted() ? "" : "not accepted: ") + r.message()));
+                    e != null
+                        ? "refused: " + BoundedQueue.unwrap(e).getMessage()
+                        : (r.accepted() ? "" : "not accepted: ") + r.message()));
   }
 
+  /**
+   * Asks the handler; a full queue answers {@code Bad_TooManyOperations} at once, and an activation
+   * still queued at the timeout is cancelled (see {@link BoundedQueue}).
+   */
   private CompletableFuture<ActivateResult> ask(SessionUser user) {
     long timeoutMs = config.activateTimeout().toMillis();
-    CompletableFuture<ActivateResult> asked;
-    try {
-      asked =
-          CompletableFuture.supplyAsync(
-                  () -> config.activateHandler().activate(user.name()), activateExecutor)
-              .thenCompose(f -> f);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.completedFuture(
-          new ActivateResult(
-              false,
-              activateExecutor.isShutdown()
-                  ? "the server is shutting down"
-                  : "refused: "
-                      + MAX_WAITING_ACTIVATIONS
-                      + " activations are waiting already; try again later"));
-    }
-    // Not cancelled on timeout: a switchover half done must finish or roll back on its own.
-    return asked
-        .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+    return activations
+        .submit(() -> config.activateHandler().activate(user.name()), timeoutMs)
         .handle(
             (result, e) -> {
               if (e == null) {
@@ -549,7 +532,15 @@ public final class OpcUaEndpoint implements AutoCloseable {
                     ? result
                     : new ActivateResult(false, "activation gave no answer");
               }
-              Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+              Throwable cause = BoundedQueue.unwrap(e);
+              if (cause instanceof UaException refused) {
+                throw new CompletionException(refused); // the call's status
+              }
+              if (cause instanceof CancellationException) {
+                return new ActivateResult(
+                    false,
+                    "not started within " + timeoutMs + " ms behind other activations; cancelled");
+              }
               if (cause instanceof TimeoutException) {
                 return new ActivateResult(
                     false,

@@ -1,6 +1,7 @@
 package io.hotstandby.server.opcua;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -10,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,15 +37,20 @@ class DomainAdminCallsTest {
       for (int i = 0; i < DomainAdminCalls.MAX_WAITING_CHANGES; i++) {
         waiting.add(calls.apply(new byte[] {2}, ADMIN));
       }
-      DomainAdminResult refused = calls.apply(new byte[] {3}, ADMIN).getNow(null);
-      assertThat(refused).as("answered at once").isNotNull();
-      assertThat(refused.accepted()).isFalse();
-      assertThat(refused.message())
-          .isEqualTo(
-              "refused: "
-                  + DomainAdminCalls.MAX_WAITING_CHANGES
-                  + " domain changes are waiting already; try again later");
-      assertThat(refused.version()).isEqualTo(7);
+      CompletableFuture<DomainAdminResult> refused = calls.apply(new byte[] {3}, ADMIN);
+      assertThat(refused).as("answered at once").isCompletedExceptionally();
+      assertThatThrownBy(refused::join)
+          .cause()
+          .isInstanceOfSatisfying(
+              UaException.class,
+              e -> {
+                assertThat(e.getStatusCode().getValue())
+                    .isEqualTo(StatusCodes.Bad_TooManyOperations);
+                assertThat(e.getMessage())
+                    .contains(
+                        DomainAdminCalls.MAX_WAITING_CHANGES
+                            + " domain changes are waiting already; try again later");
+              });
 
       slow.release.countDown();
       await()
@@ -55,10 +63,33 @@ class DomainAdminCallsTest {
     }
   }
 
+  @Test
+  void aChangeStillQueuedWhenItsWaitIsOverIsCancelledAndNeverRuns() throws Exception {
+    SlowAdmin slow = new SlowAdmin();
+    try (DomainAdminCalls calls =
+        new DomainAdminCalls(slow, Duration.ofMillis(300), Duration.ofSeconds(5), () -> 7)) {
+      CompletableFuture<DomainAdminResult> first = calls.apply(new byte[] {1}, ADMIN);
+      assertThat(slow.entered.await(5, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<DomainAdminResult> queued = calls.apply(new byte[] {2}, ADMIN);
+
+      DomainAdminResult r = queued.get(5, TimeUnit.SECONDS);
+      assertThat(r.accepted()).isFalse();
+      assertThat(r.message())
+          .isEqualTo("not started within 300 ms behind other domain changes; cancelled");
+      assertThat(first.get(5, TimeUnit.SECONDS).message()).contains("may still complete");
+
+      slow.release.countDown();
+      // The next change runs; the cancelled one never did.
+      assertThat(calls.apply(new byte[] {3}, ADMIN).get(5, TimeUnit.SECONDS).accepted()).isTrue();
+      assertThat(slow.applied).containsExactly((byte) 1, (byte) 3);
+    }
+  }
+
   /** A domain admin whose changes wait until released. */
   private static final class SlowAdmin implements DomainAdmin {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
+    final List<Byte> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public CompletableFuture<DomainAdminResult> apply(byte[] content, SessionUser user) {
@@ -66,6 +97,7 @@ class DomainAdminCallsTest {
     }
 
     private DomainAdminResult applyNow(byte[] content) {
+      applied.add(content[0]);
       entered.countDown();
       try {
         release.await();

@@ -22,16 +22,19 @@ public final class TcpRelay implements AutoCloseable {
   private final ServerSocket listener;
   private final int targetPort;
   private final String name;
+  private final InetAddress source;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean cut;
   private volatile boolean frozen;
 
-  private TcpRelay(int listenPort, int targetPort, String name) throws IOException {
+  private TcpRelay(int listenPort, int targetPort, String name, InetAddress source)
+      throws IOException {
     this.listener = new ServerSocket();
     listener.setReuseAddress(true);
     listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), 50);
     this.targetPort = targetPort;
     this.name = name;
+    this.source = source;
   }
 
   /** A relay on a port the system picks, forwarding to loopback {@code targetPort}. */
@@ -41,8 +44,20 @@ public final class TcpRelay implements AutoCloseable {
 
   /** A relay on loopback port {@code listenPort}, forwarding to loopback {@code targetPort}. */
   public static TcpRelay on(int listenPort, int targetPort, String name) {
+    return start(listenPort, targetPort, name, null);
+  }
+
+  /**
+   * A relay on a port the system picks whose connections to loopback {@code targetPort} come from
+   * {@code source} (e.g. 127.0.0.2, also loopback on Linux): the target sees another client host.
+   */
+  public static TcpRelay from(InetAddress source, int targetPort) {
+    return start(0, targetPort, "from-" + source.getHostAddress() + "-to-" + targetPort, source);
+  }
+
+  private static TcpRelay start(int listenPort, int targetPort, String name, InetAddress source) {
     try {
-      TcpRelay relay = new TcpRelay(listenPort, targetPort, name);
+      TcpRelay relay = new TcpRelay(listenPort, targetPort, name, source);
       Thread t = new Thread(relay::accept, "tcp-relay-" + name);
       t.setDaemon(true);
       t.start();
@@ -65,7 +80,10 @@ public final class TcpRelay implements AutoCloseable {
           in.close();
           continue;
         }
-        Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        Socket out =
+            source == null
+                ? new Socket(InetAddress.getLoopbackAddress(), targetPort)
+                : new Socket(InetAddress.getLoopbackAddress(), targetPort, source, 0);
         open.add(in);
         open.add(out);
         pump(in, out);

@@ -1,5 +1,6 @@
 package io.hotstandby.domain;
 
+import io.hotstandby.host.PrivateFiles;
 import io.hotstandby.xml.XmlElement;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -96,6 +97,10 @@ public final class DomainFileReader {
     Path p = resolve(file, e, "file");
     byte[] bytes;
     try {
+      String exposed = PrivateFiles.exposure(p);
+      if (exposed != null) {
+        throw e.error(e.field("file"), exposed);
+      }
       bytes = Files.readAllBytes(p);
     } catch (NoSuchFileException x) {
       throw e.error(e.field("file"), "secret file " + p + " not found");
@@ -257,7 +262,7 @@ public final class DomainFileReader {
     List<Path> projects = new ArrayList<>();
     for (XmlElement<DomainFileException> p : e.get().list("project", null)) {
       p.expect(Set.of("file"), NONE, false);
-      projects.add(resolve(file, p, "file"));
+      projects.add(confined(file, p, "file"));
     }
     return projects;
   }
@@ -270,6 +275,32 @@ public final class DomainFileReader {
     } catch (InvalidPathException x) {
       throw e.error(e.field(attribute), "not a valid path: " + x.getMessage());
     }
+  }
+
+  /**
+   * A project file lies in the domain file's folder or below it: the domain file travels between
+   * servers (Domain.Apply, replication), so a path out of that folder would let whoever may change
+   * it make a server read, or project sync overwrite, any file the server's user can reach.
+   */
+  private static Path confined(Path domainFile, XmlElement<DomainFileException> e, String attribute)
+      throws DomainFileException {
+    String raw = e.requiredAttr(attribute);
+    String field = e.field(attribute);
+    if (raw.startsWith("/") || raw.startsWith("\\") || raw.matches("^[A-Za-z]:.*")) {
+      throw e.error(
+          field,
+          "absolute path '" + raw + "' refused: give a path relative to the domain file's folder");
+    }
+    for (String segment : raw.split("[/\\\\]")) {
+      if (segment.equals("..")) {
+        throw e.error(
+            field,
+            "path '"
+                + raw
+                + "' leaves the domain file's folder: put the project in that folder or below");
+      }
+    }
+    return resolve(domainFile, e, attribute);
   }
 
   // Editors add a final newline to a secret file; it must not become part of the key.

@@ -1,8 +1,8 @@
 package io.hotstandby.opcua;
 
+import io.hotstandby.host.PrivateFiles;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -22,17 +22,22 @@ import org.eclipse.milo.opcua.stack.core.security.RsaSha256CertificateFactory;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An OPC UA server's application instance certificate and trust lists, kept in one folder: {@code
- * application.pfx} (made self-signed on first start, reused afterwards) and Milo's {@code
- * trusted/}, {@code issuers/} and {@code rejected/} folders.
+ * application.pfx} (made self-signed on first start, reused afterwards), its password {@code
+ * application.pfx.password} (see {@link KeyStorePassword}) and Milo's {@code trusted/}, {@code
+ * issuers/} and {@code rejected/} folders.
+ *
+ * <p>The folder is owner-only ({@code 0700}) and the key store and its password {@code 0600}: a
+ * looser folder or store found at start is tightened, with a WARNING.
  */
 public final class ApplicationPki implements Closeable {
   private static final NodeId RSA_SHA256 = NodeIds.RsaSha256ApplicationCertificateType;
 
-  // The key store is protected by the folder's file permissions; Milo's store wants a password.
-  private static final char[] PASSWORD = "hotstandby".toCharArray();
+  private static final Logger log = LoggerFactory.getLogger(ApplicationPki.class);
 
   private final CertificateManager certificateManager;
   private final X509Certificate certificate;
@@ -65,11 +70,13 @@ public final class ApplicationPki implements Closeable {
       CertificateValidator clientValidator)
       throws Exception {
     CryptoProviders.install();
-    Files.createDirectories(dir);
+    warnIfLoose(PrivateFiles.ownerOnlyDir(dir));
+    Path keyStore = dir.resolve("application.pfx");
+    warnIfLoose(PrivateFiles.ownerOnlyFile(keyStore));
+    char[] password = KeyStorePassword.of(keyStore);
     var store =
         KeyStoreCertificateStore.createAndInitialize(
-            new KeyStoreCertificateStore.Settings(
-                dir.resolve("application.pfx"), () -> PASSWORD, alias -> PASSWORD));
+            new KeyStoreCertificateStore.Settings(keyStore, () -> password, alias -> password));
     FileBasedTrustListManager trustList = FileBasedTrustListManager.createAndInitialize(dir);
     try {
       var quarantine = FileBasedCertificateQuarantine.create(dir.resolve("rejected"));
@@ -91,11 +98,19 @@ public final class ApplicationPki implements Closeable {
             RSA_SHA256, keyPair, factory.createCertificateChain(RSA_SHA256, keyPair));
         certificate = group.getCertificateChain(RSA_SHA256).orElseThrow()[0];
       }
+      // Milo made the store with the process umask; the folder kept it private meanwhile.
+      PrivateFiles.ownerOnlyFile(keyStore);
       return new ApplicationPki(
           new DefaultCertificateManager(quarantine, group), certificate, trustList);
     } catch (Exception e) {
       trustList.close();
       throw e;
+    }
+  }
+
+  private static void warnIfLoose(String tightened) {
+    if (tightened != null) {
+      log.warn(tightened);
     }
   }
 

@@ -2,14 +2,26 @@ package io.hotstandby.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hotstandby.host.PrivateFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The demo domain shipped in {@code projects/demo} must always parse. */
 class DemoDomainTest {
+  @TempDir Path dir;
+
+  /** As run-demo.sh does: a copy of the folder, its secret made private. */
   @Test
   void demoDomainParses() throws Exception {
-    Path file = Path.of("../../projects/demo/demo.dom");
+    Path demo = Path.of("../../projects/demo");
+    for (String name : List.of("demo.dom", "demo.secret", "plant.prj")) {
+      Files.copy(demo.resolve(name), dir.resolve(name));
+    }
+    Files.setPosixFilePermissions(dir.resolve("demo.secret"), PrivateFiles.OWNER_FILE);
+    Path file = dir.resolve("demo.dom");
 
     Domain d = DomainFileReader.read(file);
 

@@ -3,6 +3,7 @@ package io.hotstandby.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hotstandby.host.PrivateFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class DomainFileReaderTest {
         </hotStandby>
         <projects>
           <project file="plant.prj"/>
-          <project file="../shared/alarms.prj"/>
+          <project file="shared/alarms.prj"/>
         </projects>
       </domain>
       """;
@@ -49,7 +50,9 @@ class DomainFileReaderTest {
   void readsEveryField() throws Exception {
     Path file = dir.resolve("conf/plant.dom");
     Files.createDirectories(file.getParent().resolve("keys"));
-    Files.writeString(file.getParent().resolve("keys/plant.secret"), "s3cret-key\n");
+    Files.setPosixFilePermissions(
+        Files.writeString(file.getParent().resolve("keys/plant.secret"), "s3cret-key\n"),
+        PrivateFiles.OWNER_FILE);
     Files.writeString(file, FULL);
 
     Path relative = Path.of("").toAbsolutePath().relativize(file);
@@ -96,7 +99,7 @@ class DomainFileReaderTest {
                 StandbyMode.COLD,
                 true));
     assertThat(d.projects())
-        .containsExactly(dir.resolve("conf/plant.prj"), dir.resolve("shared/alarms.prj"));
+        .containsExactly(dir.resolve("conf/plant.prj"), dir.resolve("conf/shared/alarms.prj"));
     assertThat(d.roleOf("beta")).isEqualTo(DomainRole.BACKUP);
   }
 
@@ -165,7 +168,9 @@ class DomainFileReaderTest {
   void parsesBytesNotYetOnDisk() throws Exception {
     Path file = dir.resolve("conf/next.dom");
     Files.createDirectories(file.getParent().resolve("keys"));
-    Files.writeString(file.getParent().resolve("keys/plant.secret"), "k");
+    Files.setPosixFilePermissions(
+        Files.writeString(file.getParent().resolve("keys/plant.secret"), "k"),
+        PrivateFiles.OWNER_FILE);
     byte[] content = FULL.getBytes(StandardCharsets.UTF_8);
 
     Domain d = DomainFileReader.parse(file, content);

@@ -3,8 +3,10 @@ package io.hotstandby.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hotstandby.host.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +57,17 @@ class MalformedDomainFileTest {
   @BeforeEach
   void setUp() throws Exception {
     file = dir.resolve("demo.dom");
-    Files.writeString(dir.resolve("base.secret"), "0123456789abcdef\n");
-    Files.writeString(dir.resolve("empty.secret"), " \n");
+    Files.setPosixFilePermissions(
+        Files.writeString(dir.resolve("base.secret"), "0123456789abcdef\n"),
+        PrivateFiles.OWNER_FILE);
+    Files.setPosixFilePermissions(
+        Files.writeString(dir.resolve("empty.secret"), " \n"), PrivateFiles.OWNER_FILE);
+    Files.setPosixFilePermissions(
+        Files.writeString(dir.resolve("open.secret"), "0123456789abcdef\n"),
+        PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(
+        Files.writeString(dir.resolve("group.secret"), "0123456789abcdef\n"),
+        PosixFilePermissions.fromString("rw--w----"));
   }
 
   static Stream<Arguments> malformed() {
@@ -153,6 +164,16 @@ class MalformedDomainFileTest {
             "secret file {dir}/empty.secret is empty",
             "base.secret",
             "empty.secret"),
+        row(
+            "secret/@file",
+            "{dir}/open.secret is readable by others (mode 0644); run chmod 600 {dir}/open.secret",
+            "base.secret",
+            "open.secret"),
+        row(
+            "secret/@file",
+            "{dir}/group.secret is writable by its group (mode 0620); run chmod 600",
+            "base.secret",
+            "group.secret"),
         row("secret", "empty: give the secret", "<secret file=\"base.secret\"/>", "<secret/>"),
         row(
             "secret",
@@ -239,6 +260,16 @@ class MalformedDomainFileTest {
             "duplicate project {dir}/plant.prj",
             "</projects>",
             "<project file=\"./plant.prj\"/></projects>"),
+        row(
+            "projects/project[2]/@file",
+            "absolute path '/etc/shadow' refused: give a path relative to the domain file's folder",
+            "</projects>",
+            "<project file=\"/etc/shadow\"/></projects>"),
+        row(
+            "projects/project[2]/@file",
+            "path 'sub/../../other.prj' leaves the domain file's folder",
+            "</projects>",
+            "<project file=\"sub/../../other.prj\"/></projects>"),
         row(
             "projects/@sync",
             "not true or false: 'maybe'",

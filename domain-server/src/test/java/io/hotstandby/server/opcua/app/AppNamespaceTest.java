@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -38,6 +39,7 @@ import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExtensionObject;
@@ -318,6 +320,40 @@ class AppNamespaceTest {
     assertThat(Duration.ofNanos(System.nanoTime() - t0))
         .isGreaterThanOrEqualTo(WRITE_TIMEOUT)
         .isLessThan(WAIT);
+  }
+
+  /** AsyncOpcUaServer.MAX_PENDING: writes waiting for the runtime, all sessions together. */
+  static final int MAX_PENDING = 1000;
+
+  @Test
+  void writesBeyondThoseTheServerLetsWaitAreRefusedAtOnceWithTooManyOperations() throws Exception {
+    var never = new CompletableFuture<WriteOutcome>();
+    app.onWrite.set(w -> never);
+    int before = app.writes.size();
+    CompletableFuture<List<StatusCode>> waiting =
+        milo.writeValuesAsync(
+            java.util.Collections.nCopies(MAX_PENDING, node("Tank1.Setpoint")),
+            java.util.Collections.nCopies(MAX_PENDING, DataValue.valueOnly(new Variant(7.0))));
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> app.writes.size() - before == MAX_PENDING);
+
+    assertThatThrownBy(() -> write("Line.Recipe", new Variant("D")))
+        .hasRootCauseInstanceOf(UaException.class)
+        .rootCause()
+        .satisfies(
+            e ->
+                assertThat(((UaException) e).getStatusCode().getValue())
+                    .isEqualTo(StatusCodes.Bad_TooManyOperations));
+    assertThat(app.writes.size() - before)
+        .as("the refused write never reached the runtime")
+        .isEqualTo(MAX_PENDING);
+    // Their timeout ends the waiting writes and gives their places back.
+    assertThat(waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+        .allMatch(st -> st.getValue() == StatusCodes.Bad_Timeout);
+    app.onWrite.set(w -> CompletableFuture.completedFuture(WriteOutcome.written()));
+    assertThat(write("Line.Recipe", new Variant("D"))).isEqualTo(StatusCode.GOOD);
   }
 
   @Test

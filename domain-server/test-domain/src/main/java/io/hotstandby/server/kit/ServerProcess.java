@@ -30,6 +30,7 @@ public final class ServerProcess implements AutoCloseable {
   private final Map<String, String> env;
   private final Path dir;
   private final Path dataDir;
+  private final boolean dataInOwnNamespace;
   private final String endpoint;
   private Process process;
   private final boolean anonymousRead;
@@ -45,6 +46,7 @@ public final class ServerProcess implements AutoCloseable {
       Map<String, String> env,
       Path dir,
       Path dataDir,
+      boolean dataInOwnNamespace,
       String endpoint,
       boolean anonymousRead) {
     this.anonymousRead = anonymousRead;
@@ -53,6 +55,7 @@ public final class ServerProcess implements AutoCloseable {
     this.env = env;
     this.dir = dir;
     this.dataDir = dataDir;
+    this.dataInOwnNamespace = dataInOwnNamespace;
     this.endpoint = endpoint;
   }
 
@@ -64,8 +67,15 @@ public final class ServerProcess implements AutoCloseable {
     return endpoint;
   }
 
+  /**
+   * The server's data directory; for one on a tmpfs of the server's own mount namespace, that tmpfs
+   * as seen through {@code /proc/PID/root} while the server runs.
+   */
   public Path dataDir() {
-    return dataDir;
+    if (!dataInOwnNamespace) {
+      return dataDir;
+    }
+    return Path.of("/proc", Long.toString(pid()), "root").resolve(dataDir.toString().substring(1));
   }
 
   /** Starts the process; its console goes to {@code console-N.log} in the server's folder. */
@@ -149,7 +159,12 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Every line of the server's event log so far. */
   public List<JsonNode> events() {
-    Path file = dataDir.resolve("events.jsonl");
+    Path file;
+    try {
+      file = dataDir().resolve("events.jsonl");
+    } catch (RuntimeException notRunning) {
+      return new ArrayList<>();
+    }
     List<JsonNode> list = new ArrayList<>();
     if (!Files.exists(file)) {
       return list;

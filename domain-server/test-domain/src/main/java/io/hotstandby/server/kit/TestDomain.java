@@ -1,6 +1,7 @@
 package io.hotstandby.server.kit;
 
 import io.hotstandby.domain.PasswordHash;
+import io.hotstandby.host.PrivateFiles;
 import io.hotstandby.testkit.FreePorts;
 import io.hotstandby.testkit.TcpRelay;
 import io.hotstandby.testkit.Timing;
@@ -138,9 +139,18 @@ public final class TestDomain implements AutoCloseable {
   private ServerProcess process(String s) {
     Path dir = root.resolve(s);
     List<String> cmd = new ArrayList<>();
+    List<String> tmpfs = new ArrayList<>();
     String disk = b.smallDisks.get(s);
     if (disk != null) {
+      tmpfs.addAll(List.of(domainFile(s).getParent().toString(), disk));
+    }
+    String dataDisk = b.smallDataDisks.get(s);
+    if (dataDisk != null) {
+      tmpfs.addAll(List.of(dir.resolve("data").toString(), dataDisk));
+    }
+    if (!tmpfs.isEmpty()) {
       // unshare execs the shell, which execs the launcher, which execs java: one pid throughout.
+      // Each folder (with its size) becomes a tmpfs holding a copy of what it held.
       cmd.addAll(
           List.of(
               "unshare",
@@ -149,12 +159,13 @@ public final class TestDomain implements AutoCloseable {
               "private",
               "sh",
               "-c",
-              "d=\"$1\"; shift; rm -rf \"$d.copy\" && cp -a \"$d\" \"$d.copy\""
-                  + " && mount -t tmpfs -o size="
-                  + disk
-                  + " tmpfs \"$d\" && cp -a \"$d.copy/.\" \"$d/\" && exec \"$@\"",
-              "sh",
-              domainFile(s).getParent().toString()));
+              "while [ \"$1\" != -- ]; do d=\"$1\"; size=\"$2\"; shift 2;"
+                  + " mkdir -p \"$d\" && rm -rf \"$d.copy\" && cp -a \"$d\" \"$d.copy\""
+                  + " && mount -t tmpfs -o size=\"$size\" tmpfs \"$d\""
+                  + " && cp -a \"$d.copy/.\" \"$d/\" || exit 1; done; shift; exec \"$@\"",
+              "sh"));
+      cmd.addAll(tmpfs);
+      cmd.add("--");
     }
     cmd.addAll(
         List.of(
@@ -178,6 +189,7 @@ public final class TestDomain implements AutoCloseable {
         Map.of("DOMAIN_SERVER_OPTS", opts),
         dir,
         dir.resolve("data"),
+        dataDisk != null,
         endpoint,
         b.anonymousRead);
   }
@@ -198,6 +210,14 @@ public final class TestDomain implements AutoCloseable {
     }
     return Path.of("/proc", Long.toString(server(s).pid()), "root")
         .resolve(dir.toString().substring(1));
+  }
+
+  /**
+   * Server {@code s}'s data directory as that server sees it: for a server with a {@link
+   * TestDomainBuilder#smallDataDisk}, the tmpfs in its own mount namespace.
+   */
+  public Path dataFolderOf(String s) {
+    return server(s).dataDir();
   }
 
   /**
@@ -291,7 +311,10 @@ public final class TestDomain implements AutoCloseable {
   public void writeServerFolder(String s, long version) throws IOException {
     Path dir = domainFile(s).getParent();
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve(b.name + ".secret"), b.secret + "\n");
+    // The server refuses a secret file other users may read, as ssh does a private key.
+    Files.setPosixFilePermissions(
+        Files.writeString(dir.resolve(b.name + ".secret"), b.secret + "\n"),
+        PrivateFiles.OWNER_FILE);
     if (b.project != null) {
       // The project reaches the plant simulator on the port this kit chose.
       TcpRelay relay = deviceRelays.get(s);

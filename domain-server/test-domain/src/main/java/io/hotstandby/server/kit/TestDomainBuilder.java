@@ -36,6 +36,7 @@ public final class TestDomainBuilder {
   boolean deviceRelays;
   boolean clusterRelays;
   final Map<String, String> smallDisks = new LinkedHashMap<>();
+  final Map<String, String> smallDataDisks = new LinkedHashMap<>();
   final Set<String> later = new TreeSet<>();
   boolean anonymousRead;
   long version = 1;
@@ -129,6 +130,17 @@ public final class TestDomainBuilder {
    */
   public TestDomainBuilder smallDomainDisk(String server, String size) {
     smallDisks.put(server, size);
+    return this;
+  }
+
+  /**
+   * Runs {@code server} in a mount namespace of its own where its data directory (term, logs,
+   * certificates) is a tmpfs of {@code size} (e.g. "4m"), so a test can fill it ({@link
+   * TestDomain#dataFolderOf}). The tmpfs lives as long as the process: a restart starts from the
+   * host's (empty) folder again. Needs root.
+   */
+  public TestDomainBuilder smallDataDisk(String server, String size) {
+    smallDataDisks.put(server, size);
     return this;
   }
 

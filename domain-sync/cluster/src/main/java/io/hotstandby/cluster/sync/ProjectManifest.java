@@ -14,8 +14,9 @@ import java.util.Optional;
 /**
  * The project files of a domain as one server has them: for each project of the domain, in the
  * domain file's order, its path relative to the domain file's folder (the same on every server,
- * {@code /}-separated, possibly with {@code ..}), the SHA-256 of its bytes and its size. A file
- * that is missing or cannot be read is an entry with no hash and size -1.
+ * {@code /}-separated, never with {@code ..}: the domain file keeps projects in its folder), the
+ * SHA-256 of its bytes and its size. A file that is missing or cannot be read is an entry with no
+ * hash and size -1.
  *
  * @param entries one per project of the domain
  */

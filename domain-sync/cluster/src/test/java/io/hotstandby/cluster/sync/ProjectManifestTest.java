@@ -20,9 +20,7 @@ class ProjectManifestTest {
   static final String SHA_A = Sha256.hex("a".getBytes(StandardCharsets.UTF_8));
   static final String SHA_B = Sha256.hex("b".getBytes(StandardCharsets.UTF_8));
 
-  /**
-   * A domain in {@code dir/site} with projects {@code plant.prj} and {@code ../shared/alarms.prj}.
-   */
+  /** A domain in {@code dir/site} with projects {@code plant.prj} and {@code shared/alarms.prj}. */
   static Domain domain(Path dir) throws Exception {
     Path file = dir.resolve("site").resolve("plant.dom");
     Files.createDirectories(file.getParent());
@@ -38,7 +36,7 @@ class ProjectManifestTest {
           <hotStandby enabled="false" main="alpha"/>
           <projects sync="true" bandwidthKBps="256">
             <project file="plant.prj"/>
-            <project file="../shared/alarms.prj"/>
+            <project file="shared/alarms.prj"/>
           </projects>
         </domain>
         """;
@@ -52,7 +50,7 @@ class ProjectManifestTest {
 
     assertThat(d.projects())
         .extracting(p -> ProjectManifest.relativePath(d, p))
-        .containsExactly("plant.prj", "../shared/alarms.prj");
+        .containsExactly("plant.prj", "shared/alarms.prj");
   }
 
   @Test
@@ -65,7 +63,7 @@ class ProjectManifestTest {
     assertThat(m.entries())
         .containsExactly(
             new Entry("plant.prj", Sha256.hex(plant), plant.length),
-            Entry.missing("../shared/alarms.prj"));
+            Entry.missing("shared/alarms.prj"));
     assertThat(m.entries().get(1).present()).isFalse();
   }
 
@@ -113,7 +111,7 @@ class ProjectManifestTest {
     ProjectManifest first = files.onDisk();
     assertThat(first.entry("plant.prj").orElseThrow())
         .isEqualTo(new Entry("plant.prj", Sha256.hex("one".getBytes(StandardCharsets.UTF_8)), 3));
-    assertThat(first.entry("../shared/alarms.prj").orElseThrow().present()).isFalse();
+    assertThat(first.entry("shared/alarms.prj").orElseThrow().present()).isFalse();
     assertThat(ProjectFiles.readForLoading(d).manifest()).isEqualTo(first);
 
     Files.createDirectories(alarms.getParent());
@@ -123,9 +121,9 @@ class ProjectManifestTest {
 
     assertThat(second.entry("plant.prj").orElseThrow().sha256())
         .isEqualTo(Sha256.hex("two!".getBytes(StandardCharsets.UTF_8)));
-    assertThat(second.entry("../shared/alarms.prj").orElseThrow().size()).isEqualTo(6);
-    assertThat(first.differences(second)).containsExactly("plant.prj", "../shared/alarms.prj");
-    assertThat(files.resolve("../shared/alarms.prj")).contains(alarms);
+    assertThat(second.entry("shared/alarms.prj").orElseThrow().size()).isEqualTo(6);
+    assertThat(first.differences(second)).containsExactly("plant.prj", "shared/alarms.prj");
+    assertThat(files.resolve("shared/alarms.prj")).contains(alarms);
     assertThat(files.resolve("../../etc/passwd")).isEmpty();
   }
 }
