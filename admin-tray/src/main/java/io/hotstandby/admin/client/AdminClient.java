@@ -105,7 +105,7 @@ public final class AdminClient implements AutoCloseable {
   /**
    * A user of the domain and the password. The password travels encrypted with the server's
    * certificate, even over the connection without security; that certificate must be the one this
-   * workstation saw the first time it logged in to the server ({@link KnownServers}).
+   * workstation trusts for the endpoint, or be confirmed now ({@link KnownServers}).
    */
   public record Credentials(String user, char[] password) {}
 
@@ -141,9 +141,9 @@ public final class AdminClient implements AutoCloseable {
                               + (credentials == null ? "anonymous users" : "user names")));
       if (credentials != null) {
         KnownServers.check(
+            endpointUrl,
             endpoint.getServer().getApplicationUri(),
-            endpoint.getServerCertificate().bytesOrEmpty(),
-            endpointUrl);
+            endpoint.getServerCertificate().bytesOrEmpty());
       }
       // The server announces its own idea of its host name, which may not resolve from here.
       endpoint =

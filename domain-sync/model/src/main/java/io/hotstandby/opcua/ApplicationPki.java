@@ -2,10 +2,14 @@ package io.hotstandby.opcua;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -77,6 +81,32 @@ public final class ApplicationPki implements Closeable {
     } catch (Exception e) {
       trustList.close();
       throw e;
+    }
+  }
+
+  /**
+   * The application certificate stored in {@code dir} by a server that opened it, read without
+   * opening its trust lists; empty while there is none. For tools on the same machine that trust a
+   * server by its folder (test kits, a demo).
+   *
+   * @throws IOException when the store exists but cannot be read (e.g. while it is being written)
+   */
+  public static Optional<X509Certificate> storedCertificate(Path dir) throws IOException {
+    Path file = dir.resolve("application.pfx");
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, PASSWORD);
+      for (String alias : Collections.list(store.aliases())) {
+        if (store.getCertificate(alias) instanceof X509Certificate certificate) {
+          return Optional.of(certificate);
+        }
+      }
+      return Optional.empty();
+    } catch (GeneralSecurityException e) {
+      throw new IOException(file + ": cannot read the certificate: " + e.getMessage(), e);
     }
   }
 

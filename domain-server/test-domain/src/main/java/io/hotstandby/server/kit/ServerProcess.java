@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
+import io.hotstandby.admin.client.KnownServers;
+import io.hotstandby.opcua.ApplicationPki;
 import io.hotstandby.testkit.Timing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,10 +14,14 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 
 /**
  * One real {@code domain-server} process started from the distribution, with the operations a
@@ -36,6 +42,7 @@ public final class ServerProcess implements AutoCloseable {
   private AdminClient admin;
   private int starts;
   private volatile int eventsBeforeThisRun;
+  private boolean trusted;
 
   ServerProcess(
       String name,
@@ -240,6 +247,7 @@ public final class ServerProcess implements AutoCloseable {
    */
   public synchronized AdminClient adminClient() throws AdminClientException {
     if (admin == null) {
+      trustCertificate();
       admin =
           AdminClient.connect(
               endpoint,
@@ -253,9 +261,38 @@ public final class ServerProcess implements AutoCloseable {
   /** A connected admin client, made on first use and after a failure. */
   public synchronized AdminClient client() throws AdminClientException {
     if (client == null) {
+      trustCertificate();
       client = AdminClient.connect(endpoint, Timing.seconds(5));
     }
     return client;
+  }
+
+  /**
+   * Records the certificate in the server's PKI folder as trusted for its endpoint, as an operator
+   * who compared the fingerprint would: once per server, when the server has made it, so a test
+   * that replaces the certificate later sees it refused.
+   */
+  private void trustCertificate() throws AdminClientException {
+    if (trusted) {
+      return;
+    }
+    Optional<X509Certificate> certificate;
+    try {
+      certificate = ApplicationPki.storedCertificate(dataDir.resolve("pki"));
+    } catch (IOException e) {
+      return; // being written: the next client tries again
+    }
+    if (certificate.isPresent()) {
+      try {
+        KnownServers.accept(
+            endpoint,
+            CertificateUtil.getSanUri(certificate.get()).orElseThrow(),
+            KnownServers.fingerprint(certificate.get().getEncoded()));
+      } catch (CertificateEncodingException e) {
+        throw new IllegalStateException(e);
+      }
+      trusted = true;
+    }
   }
 
   private synchronized void dropClient() {
