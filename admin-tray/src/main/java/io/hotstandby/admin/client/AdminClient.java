@@ -175,6 +175,23 @@ public final class AdminClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks the certificate the server presented on connecting against the servers this workstation
+   * trusts ({@link KnownServers}), confirming an unknown one with {@code confirm}; for a client
+   * that did not log in (a login is checked by {@link #connect} already).
+   *
+   * @throws AdminClientException one line with the fingerprint when it is not trusted
+   */
+  public void checkServerCertificate(KnownServers.Confirmation confirm)
+      throws AdminClientException {
+    EndpointDescription endpoint = client.getConfig().getEndpoint();
+    KnownServers.check(
+        endpointUrl,
+        endpoint.getServer().getApplicationUri(),
+        endpoint.getServerCertificate().bytesOrEmpty(),
+        confirm);
+  }
+
   /** The URL this client was given. */
   public String endpointUrl() {
     return endpointUrl;

@@ -1,5 +1,6 @@
 package io.hotstandby.admin.tray;
 
+import io.hotstandby.admin.client.KnownServers;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.DomainFileReader;
@@ -145,9 +146,12 @@ public final class AdminTray implements Callable<Integer> {
     }
     TrayModel model = new TrayModel(target.endpoint(), target.domain(), target.server());
     AtomicReference<TrayView> view = new AtomicReference<>();
+    CertificateTrust trust =
+        new CertificateTrust(GraphicsEnvironment.isHeadless() ? null : CertificateTrust.swing());
+    KnownServers.confirmWith(trust);
     StatusPoller poller =
         new StatusPoller(
-            StatusPoller.connector(target.endpoint(), TIMEOUT),
+            StatusPoller.connector(target.endpoint(), TIMEOUT, trust),
             json -> view.get().show(model.status(json)),
             why -> view.get().show(model.unreachable(why)));
     Runnable activate =

@@ -3,6 +3,7 @@ package io.hotstandby.admin.tray;
 import io.hotstandby.admin.client.ActivateResult;
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
+import io.hotstandby.admin.client.KnownServers;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -59,10 +60,19 @@ final class StatusPoller implements AutoCloseable {
     thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
-  /** A connector to the server at {@code endpoint}; each call waits at most {@code timeout}. */
-  static Connector connector(String endpoint, Duration timeout) {
+  /**
+   * A connector to the server at {@code endpoint}; each call waits at most {@code timeout}. The
+   * server's certificate must be trusted for the endpoint, or be confirmed by {@code trust}.
+   */
+  static Connector connector(String endpoint, Duration timeout, KnownServers.Confirmation trust) {
     return () -> {
       AdminClient client = AdminClient.connect(endpoint, timeout);
+      try {
+        client.checkServerCertificate(trust);
+      } catch (AdminClientException e) {
+        client.close();
+        throw e;
+      }
       return new Connection() {
         @Override
         public String statusJson() throws AdminClientException {
