@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hotstandby.domain.Sha256;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class KnownServersTest {
   private static final String ALPHA = "urn:hotstandby:plant:alpha";
@@ -21,23 +18,7 @@ class KnownServersTest {
   private static final byte[] FIRST = {1, 2, 3};
   private static final byte[] OTHER = {4, 5, 6};
 
-  @TempDir Path dir;
-  String before;
-
-  @BeforeEach
-  void useATemporaryFile() {
-    before = System.getProperty("hotstandby.knownServers");
-    System.setProperty("hotstandby.knownServers", dir.resolve("sub/known-servers").toString());
-  }
-
-  @AfterEach
-  void restore() {
-    if (before == null) {
-      System.clearProperty("hotstandby.knownServers");
-    } else {
-      System.setProperty("hotstandby.knownServers", before);
-    }
-  }
+  @RegisterExtension final TemporaryKnownServers known = new TemporaryKnownServers();
 
   @Test
   void anUnknownCertificateIsRefusedWithItsFingerprintAndTheFix() {

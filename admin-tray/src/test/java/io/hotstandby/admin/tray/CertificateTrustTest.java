@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hotstandby.admin.client.AdminClientException;
 import io.hotstandby.admin.client.KnownServers;
+import io.hotstandby.admin.client.TemporaryKnownServers;
 import io.hotstandby.domain.Sha256;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The tray's confirmation with a scripted operator instead of the Swing dialog. */
 class CertificateTrustTest {
@@ -22,8 +20,7 @@ class CertificateTrustTest {
   private static final byte[] CERTIFICATE = {1, 2, 3};
   private static final String FINGERPRINT = Sha256.hex(CERTIFICATE);
 
-  @TempDir Path dir;
-  String before;
+  @RegisterExtension final TemporaryKnownServers known = new TemporaryKnownServers();
   final List<String> asked = new ArrayList<>();
   boolean answer;
   final CertificateTrust trust =
@@ -32,21 +29,6 @@ class CertificateTrustTest {
             asked.add(title + ": " + message);
             return answer;
           });
-
-  @BeforeEach
-  void useATemporaryFile() {
-    before = System.getProperty("hotstandby.knownServers");
-    System.setProperty("hotstandby.knownServers", dir.resolve("known-servers").toString());
-  }
-
-  @AfterEach
-  void restore() {
-    if (before == null) {
-      System.clearProperty("hotstandby.knownServers");
-    } else {
-      System.setProperty("hotstandby.knownServers", before);
-    }
-  }
 
   @Test
   void theOperatorIsShownTheFingerprintAndYesRecordsIt() throws Exception {
