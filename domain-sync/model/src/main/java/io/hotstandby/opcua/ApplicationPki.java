@@ -52,6 +52,21 @@ public final class ApplicationPki implements Closeable {
 
   public static ApplicationPki open(
       Path dir, String applicationUri, String commonName, Set<String> hosts) throws Exception {
+    return open(dir, applicationUri, commonName, hosts, false);
+  }
+
+  /**
+   * As {@link #open(Path, String, String, Set)}; with {@code trustEveryClient} a client's
+   * certificate is accepted on secure channels without being in {@code trusted/} (for a simulator,
+   * whose secure endpoint is there to authenticate the server, not its clients).
+   */
+  public static ApplicationPki open(
+      Path dir,
+      String applicationUri,
+      String commonName,
+      Set<String> hosts,
+      boolean trustEveryClient)
+      throws Exception {
     Files.createDirectories(dir);
     var store =
         KeyStoreCertificateStore.createAndInitialize(
@@ -67,7 +82,9 @@ public final class ApplicationPki implements Closeable {
               trustList,
               store,
               factory,
-              new DefaultServerCertificateValidator(trustList, quarantine));
+              trustEveryClient
+                  ? (chain, uri, hostNames) -> {}
+                  : new DefaultServerCertificateValidator(trustList, quarantine));
       X509Certificate certificate = group.getCertificateChain(RSA_SHA256).orElseThrow()[0];
       // A renamed server or domain must not keep announcing the old URI: clients check it.
       if (!CertificateUtil.getSanUri(certificate).equals(Optional.of(applicationUri))) {
