@@ -176,16 +176,21 @@ public final class ServerProcess implements AutoCloseable {
   /**
    * Whether the OPC UA port accepts connections. A server logs its first state before its endpoint
    * has finished starting (making the certificate takes a while), so a test that goes on to talk to
-   * it waits for both.
+   * it waits for both. Once it listens, its certificate is trusted for its endpoint.
    */
   public boolean listening() {
     URI uri = URI.create(endpoint);
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 1000);
-      return true;
     } catch (IOException e) {
       return false;
     }
+    try {
+      trustCertificate(); // the endpoint is up: its certificate is made
+    } catch (AdminClientException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return true;
   }
 
   /**
@@ -272,7 +277,7 @@ public final class ServerProcess implements AutoCloseable {
    * who compared the fingerprint would: once per server, when the server has made it, so a test
    * that replaces the certificate later sees it refused.
    */
-  private void trustCertificate() throws AdminClientException {
+  private synchronized void trustCertificate() throws AdminClientException {
     if (trusted) {
       return;
     }
