@@ -168,6 +168,9 @@ public final class ProjectFileReader {
     if (d.attr("password").isPresent()) {
       throw d.error(d.field("passwordFile"), "give either @password or @passwordFile, not both");
     }
+    if (d.attr("user").orElse("").isEmpty()) {
+      throw d.error(d.field("passwordFile"), "a password needs a @user");
+    }
     Path file = folder.resolve(name.strip()).normalize();
     try {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -200,6 +200,11 @@ class ProjectMalformedFileTest {
             "securityMode=\"None\"",
             "securityMode=\"None\" user=\"op\" password=\"x\" passwordFile=\"p\""),
         row(
+            PLC + "/@passwordFile",
+            "a password needs a @user",
+            "securityMode=\"None\"",
+            "securityMode=\"None\" passwordFile=\"p\""),
+        row(
             PLC + "/@certificate",
             "'ab12' is not a SHA-256 fingerprint (64 hex digits, colons allowed)",
             "securityMode=\"None\"",
