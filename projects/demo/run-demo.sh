@@ -17,6 +17,7 @@ if [ -z "$jar" ] || [ -n "$(find . \( -path ./run -o -path '*/target' -o -path .
 fi
 
 servers=(alpha beta)
+ports=(4851 4852)
 pids=()
 reported=()
 plant_pid=""
@@ -31,6 +32,13 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
+# The SHA-256 fingerprint of the certificate an OPC UA server keeps in its PKI folder (hex with
+# colons), read on this machine: the trusted path by which the demo confirms its own servers.
+fingerprint() {
+  keytool -list -v -keystore "$1/application.pfx" -storetype PKCS12 -storepass:file "$1/application.pfx.password" 2>/dev/null \
+    | sed -n 's/^[[:space:]]*SHA256:[[:space:]]*//p' | head -1
+}
+
 # The plant's PLC stand-in, which the project's "plc" driver reads and writes.
 mkdir -p "$work/plant"
 "$dist/bin/plant-simulator" --port 4860 --pki "$work/plant/pki" >"$work/plant/console.log" 2>&1 &
@@ -43,6 +51,8 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
+# The driver talks to the plant encrypted, to the simulator's certificate only (pinned).
+plant_fp=$(fingerprint "$work/plant/pki")
 for s in "${servers[@]}"; do
   mkdir -p "$work/$s/domain" "$work/$s/data"
   # Each server keeps its own copy of the domain folder, as on separate machines.
@@ -50,6 +60,10 @@ for s in "${servers[@]}"; do
   rm -f "$work/$s/domain/run-demo.sh"
   # A checkout leaves the secret readable by others; the server refuses it so (as ssh a key).
   chmod 600 "$work/$s/domain/demo.secret"
+  if [ -n "$plant_fp" ]; then
+    sed -i "s|endpoint=\"opc.tcp://127.0.0.1:4860/plant\"|& securityMode=\"SignAndEncrypt\" certificate=\"$plant_fp\"|" \
+      "$work/$s/domain/plant.prj"
+  fi
   "$dist/bin/domain-server" --domain "$work/$s/domain/demo.dom" --server "$s" \
     --data-dir "$work/$s/data" >"$work/$s/console.log" 2>&1 &
   pids+=($!)
@@ -73,6 +87,17 @@ for _ in $(seq 1 60); do
     fi
   done
   sleep 1
+done
+# Trust the servers' certificates for this user's domainctl (its known-servers file), having read
+# their fingerprints from the servers' own folders, as an operator confirms them.
+(umask 077; printf '%s\n' demo-admin-1 >"$work/admin.password")
+for i in "${!servers[@]}"; do
+  fp=$(fingerprint "$work/${servers[$i]}/data/pki")
+  if [ -z "$fp" ] || ! "$dist/bin/domainctl" --endpoint "opc.tcp://127.0.0.1:${ports[$i]}/hotstandby" \
+      --user admin --password-file "$work/admin.password" --accept-certificate "$fp" \
+      domain history >/dev/null 2>"$work/trust.err"; then
+    echo "Could not trust ${servers[$i]}'s certificate: $(cat "$work/trust.err" 2>/dev/null)"
+  fi
 done
 $ctl status || true
 cat <<TXT
@@ -101,6 +126,9 @@ Watch and switch it from another terminal:
   $admin domain history
   $dist/bin/admin-tray --endpoint opc.tcp://127.0.0.1:4851/hotstandby $(login operator)
   kill -9 <pid of the ACTIVE server>   # and watch the standby take over
+
+The servers' certificates are trusted for logging in from this account (known-servers file);
+the plc driver pins the simulator's certificate and reads the plant with SignAndEncrypt.
 
 Event logs: $work/<server>/data/events.jsonl   Logs: $work/<server>/data/logs/
 Press Ctrl-C to stop both servers.

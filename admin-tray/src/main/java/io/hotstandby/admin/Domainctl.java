@@ -2,6 +2,7 @@ package io.hotstandby.admin;
 
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
+import io.hotstandby.admin.client.KnownServers;
 import io.hotstandby.admin.client.Passwords;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -131,9 +133,25 @@ public final class Domainctl {
       description = "a file whose first line is the password of --user")
   Path passwordFile;
 
+  @Option(
+      names = "--accept-certificate",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FINGERPRINT",
+      description =
+          "trust the server certificate with this SHA-256 fingerprint (as shown when it is"
+              + " refused) for the endpoint that presents it, and record it in the known-servers"
+              + " file; repeat for several servers")
+  List<String> acceptedCertificates = new ArrayList<>();
+
   /** A client of {@code target}, logged in as {@code --user} if given, anonymous otherwise. */
   AdminClient connect(Target target) throws UsageException, AdminClientException {
-    return AdminClient.connect(target.endpoint(), timeout(), credentials());
+    AdminClient.Credentials credentials = credentials();
+    try {
+      KnownServers.confirmWith(KnownServers.accepting(new HashSet<>(acceptedCertificates)));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--accept-certificate: " + e.getMessage());
+    }
+    return AdminClient.connect(target.endpoint(), timeout(), credentials);
   }
 
   /** The user to log in as, or null for an anonymous session. */

@@ -106,7 +106,7 @@ public final class DomainServer implements AutoCloseable {
             + ")");
     opened.notices().forEach(n -> events.record(Weight.NOTICE, "domain", n));
     opened.errors().forEach(n -> events.record(Weight.ERROR, "domain", n));
-    ProjectRuntime runtime = newRuntime(domain, events, audit);
+    ProjectRuntime runtime = newRuntime(domain, dataDir, events, audit);
     ServerParts parts =
         new ServerParts(self, productVersion, dataDir, store, domain, events, audit, runtime);
     lifecycle.start(Parts.of("runtime", () -> loadRuntime(parts), runtime::close));
@@ -164,13 +164,14 @@ public final class DomainServer implements AutoCloseable {
     driver.every(status::publish, StatusPublisher.PERIOD_MS);
   }
 
-  private static ProjectRuntime newRuntime(Domain domain, EventLog events, AuditLog audit) {
+  private static ProjectRuntime newRuntime(
+      Domain domain, Path dataDir, EventLog events, AuditLog audit) {
     ProjectRuntime runtime =
         new ProjectRuntime(
             domain.hotStandby().standbyMode() == io.hotstandby.domain.StandbyMode.COLD
                 ? StandbyMode.COLD
                 : StandbyMode.WARM,
-            new DefaultDrivers(),
+            new DefaultDrivers(dataDir),
             r -> audit.record(r.user(), r.client(), r.action(), r.target(), r.value(), r.result()),
             Clock.systemUTC());
     runtime.addHealthListener(

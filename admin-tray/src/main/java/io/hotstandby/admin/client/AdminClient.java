@@ -104,7 +104,7 @@ public final class AdminClient implements AutoCloseable {
   /**
    * A user of the domain and the password. The password travels over an encrypted channel set up
    * with the server's certificate, which must be the one this workstation saw the first time it
-   * logged in to the server ({@link KnownServers}).
+   * logged in to the server, or be confirmed now ({@link KnownServers}).
    */
   public record Credentials(String user, char[] password) {}
 
@@ -129,9 +129,9 @@ public final class AdminClient implements AutoCloseable {
       if (credentials != null) {
         pki = ClientPki.load();
         KnownServers.check(
+            endpointUrl,
             endpoint.getServer().getApplicationUri(),
-            endpoint.getServerCertificate().bytesOrEmpty(),
-            endpointUrl);
+            endpoint.getServerCertificate().bytesOrEmpty());
       }
       // The server announces its own idea of its host name, which may not resolve from here.
       endpoint =
@@ -170,6 +170,23 @@ public final class AdminClient implements AutoCloseable {
       throw new AdminClientException(
           "cannot connect to " + endpointUrl + ": " + describe(e, timeoutMs), e);
     }
+  }
+
+  /**
+   * Checks the certificate the server presented on connecting against the servers this workstation
+   * trusts ({@link KnownServers}), confirming an unknown one with {@code confirm}; for a client
+   * that did not log in (a login is checked by {@link #connect} already).
+   *
+   * @throws AdminClientException one line with the fingerprint when it is not trusted
+   */
+  public void checkServerCertificate(KnownServers.Confirmation confirm)
+      throws AdminClientException {
+    EndpointDescription endpoint = client.getConfig().getEndpoint();
+    KnownServers.check(
+        endpointUrl,
+        endpoint.getServer().getApplicationUri(),
+        endpoint.getServerCertificate().bytesOrEmpty(),
+        confirm);
   }
 
   /** The URL this client was given. */

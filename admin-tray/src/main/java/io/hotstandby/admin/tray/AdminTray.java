@@ -1,6 +1,7 @@
 package io.hotstandby.admin.tray;
 
 import io.hotstandby.admin.client.AdminClient;
+import io.hotstandby.admin.client.KnownServers;
 import io.hotstandby.admin.client.Passwords;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainFileException;
@@ -171,9 +172,12 @@ public final class AdminTray implements Callable<Integer> {
     }
     TrayModel model = new TrayModel(target.endpoint(), target.domain(), target.server());
     AtomicReference<TrayView> view = new AtomicReference<>();
+    CertificateTrust trust =
+        new CertificateTrust(GraphicsEnvironment.isHeadless() ? null : CertificateTrust.swing());
+    KnownServers.confirmWith(trust);
     StatusPoller poller =
         new StatusPoller(
-            StatusPoller.connector(target.endpoint(), TIMEOUT, target.login()),
+            StatusPoller.connector(target.endpoint(), TIMEOUT, target.login(), trust),
             json -> view.get().show(model.status(json)),
             why -> view.get().show(model.unreachable(why)));
     Runnable activate =

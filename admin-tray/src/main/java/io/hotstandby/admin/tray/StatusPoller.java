@@ -3,6 +3,7 @@ package io.hotstandby.admin.tray;
 import io.hotstandby.admin.client.ActivateResult;
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
+import io.hotstandby.admin.client.KnownServers;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -61,11 +62,22 @@ final class StatusPoller implements AutoCloseable {
 
   /**
    * A connector to the server at {@code endpoint}, logged in as {@code login} (anonymously when
-   * null); each call waits at most {@code timeout}.
+   * null); each call waits at most {@code timeout}. The server's certificate must be trusted for
+   * the endpoint, or be confirmed by {@code trust} (before a password is sent, when logging in).
    */
-  static Connector connector(String endpoint, Duration timeout, AdminClient.Credentials login) {
+  static Connector connector(
+      String endpoint,
+      Duration timeout,
+      AdminClient.Credentials login,
+      KnownServers.Confirmation trust) {
     return () -> {
       AdminClient client = AdminClient.connect(endpoint, timeout, login);
+      try {
+        client.checkServerCertificate(trust);
+      } catch (AdminClientException e) {
+        client.close();
+        throw e;
+      }
       return new Connection() {
         @Override
         public String statusJson() throws AdminClientException {

@@ -11,6 +11,7 @@ import io.hotstandby.admin.Domainctl;
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
 import io.hotstandby.admin.client.DomainChange;
+import io.hotstandby.admin.client.KnownServers;
 import io.hotstandby.domain.PasswordHash;
 import io.hotstandby.domain.UserRole;
 import io.hotstandby.domain.UserSpec;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +48,7 @@ import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReferenceDescription;
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,13 @@ class OpcUaEndpointTest {
     // The plain Milo client below reads anonymously.
     endpoint.allowAnonymousRead(true);
     endpoint.start();
+    // As an operator would after comparing the fingerprint with the server's.
+    X509Certificate certificate =
+        ApplicationPki.storedCertificate(tmp.resolve("pki")).orElseThrow();
+    KnownServers.accept(
+        endpoint.endpointUrl(),
+        CertificateUtil.getSanUri(certificate).orElseThrow(),
+        KnownServers.fingerprint(certificate.getEncoded()));
     admin =
         AdminClient.connect(
             endpoint.endpointUrl(),

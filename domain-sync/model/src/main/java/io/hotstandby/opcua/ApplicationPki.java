@@ -3,9 +3,14 @@ package io.hotstandby.opcua;
 import io.hotstandby.host.PrivateFiles;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -60,7 +65,8 @@ public final class ApplicationPki implements Closeable {
 
   /**
    * A PKI whose clients' certificates {@code clientValidator} checks, or (when null) the trust list
-   * in {@code dir}.
+   * in {@code dir}. {@link #ACCEPT_EVERY_CLIENT} accepts any client certificate on secure channels
+   * (for a simulator, whose secure endpoint is there to authenticate the server, not its clients).
    */
   public static ApplicationPki open(
       Path dir,
@@ -111,6 +117,35 @@ public final class ApplicationPki implements Closeable {
   private static void warnIfLoose(String tightened) {
     if (tightened != null) {
       log.warn(tightened);
+    }
+  }
+
+  /** Accepts every client certificate on secure channels, in or out of the trust list. */
+  public static final CertificateValidator ACCEPT_EVERY_CLIENT = (chain, uri, hostNames) -> {};
+
+  /**
+   * The application certificate stored in {@code dir} by a server that opened it, read without
+   * opening its trust lists; empty while there is none. For tools on the same machine that trust a
+   * server by its folder (test kits, a demo).
+   *
+   * @throws IOException when the store exists but cannot be read (e.g. while it is being written)
+   */
+  public static Optional<X509Certificate> storedCertificate(Path dir) throws IOException {
+    Path file = dir.resolve("application.pfx");
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, KeyStorePassword.readOnly(file));
+      for (String alias : Collections.list(store.aliases())) {
+        if (store.getCertificate(alias) instanceof X509Certificate certificate) {
+          return Optional.of(certificate);
+        }
+      }
+      return Optional.empty();
+    } catch (GeneralSecurityException e) {
+      throw new IOException(file + ": cannot read the certificate: " + e.getMessage(), e);
     }
   }
 

@@ -40,6 +40,17 @@ final class KeyStorePassword {
   }
 
   /**
+   * The password of {@code keyStore} as its server left it, changing nothing: the saved one, or the
+   * former built-in one for a store of an earlier version. For readers beside the server.
+   */
+  static char[] readOnly(Path keyStore) throws IOException {
+    Path file = fileOf(keyStore);
+    return Files.exists(file)
+        ? Files.readString(file, StandardCharsets.US_ASCII).strip().toCharArray()
+        : LEGACY.clone();
+  }
+
+  /**
    * The password of {@code keyStore}: read, or made and saved when the installation has none yet;
    * an existing store under {@link #LEGACY} is re-encrypted with it first.
    *

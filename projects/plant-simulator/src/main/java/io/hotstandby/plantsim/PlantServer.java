@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,9 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The simulator's OPC UA server: {@code opc.tcp://HOST:PORT/plant}, SecurityPolicy None, anonymous
- * read and write, serving a {@link PlantModel} through a {@link PlantNamespace} that ticks every
- * {@code tick}.
+ * The simulator's OPC UA server: {@code opc.tcp://HOST:PORT/plant}, SecurityPolicy None and
+ * Basic256Sha256 with SignAndEncrypt (its certificate kept in the PKI folder, so a client can pin
+ * it; every client certificate accepted, as a simulator), anonymous read and write, serving a
+ * {@link PlantModel} through a {@link PlantNamespace} that ticks every {@code tick}.
  */
 public final class PlantServer implements AutoCloseable {
   /** The endpoint's path. */
@@ -135,7 +137,11 @@ public final class PlantServer implements AutoCloseable {
       }
       pki =
           ApplicationPki.open(
-              dir, APPLICATION_URI, "plant-simulator", new LinkedHashSet<>(certificateHosts()));
+              dir,
+              APPLICATION_URI,
+              "plant-simulator",
+              new LinkedHashSet<>(certificateHosts()),
+              ApplicationPki.ACCEPT_EVERY_CLIENT);
     } catch (Exception e) {
       throw new PlantStartException("cannot create the certificate in " + dir + ": " + e, e);
     }
@@ -247,20 +253,30 @@ public final class PlantServer implements AutoCloseable {
                 DateTime.now()))
         .setEndpoints(
             Set.of(
-                EndpointConfig.newBuilder()
-                    .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
-                    .setBindAddress(bindHost)
-                    .setBindPort(port)
-                    .setHostname(host)
-                    .setPath(PATH)
-                    .setCertificate(pki.certificate())
-                    .setSecurityPolicy(SecurityPolicy.None)
-                    .setSecurityMode(MessageSecurityMode.None)
-                    .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS)
-                    .build()))
+                endpoint(SecurityPolicy.None, MessageSecurityMode.None),
+                endpoint(SecurityPolicy.Basic256Sha256, MessageSecurityMode.SignAndEncrypt)))
         .setCertificateManager(pki.certificateManager())
         .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
         .build();
+  }
+
+  private EndpointConfig endpoint(SecurityPolicy policy, MessageSecurityMode mode) {
+    return EndpointConfig.newBuilder()
+        .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+        .setBindAddress(bindHost)
+        .setBindPort(port)
+        .setHostname(host)
+        .setPath(PATH)
+        .setCertificate(pki.certificate())
+        .setSecurityPolicy(policy)
+        .setSecurityMode(mode)
+        .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS)
+        .build();
+  }
+
+  /** The server's certificate (after {@link #start}), for a client that pins it. */
+  public synchronized X509Certificate certificate() {
+    return pki == null ? null : pki.certificate();
   }
 
   private String cannotListen(String reason) {

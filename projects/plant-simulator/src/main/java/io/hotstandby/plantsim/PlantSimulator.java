@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     versionProvider = PlantSimulator.Version.class,
     description =
         "Simulates the PLC of a small water plant as an OPC UA server (opc.tcp://HOST:PORT/plant,"
-            + " SecurityPolicy None, anonymous read and write); SIGTERM stops it.")
+            + " SecurityPolicy None and Basic256Sha256 SignAndEncrypt, anonymous read and write);"
+            + " SIGTERM stops it.")
 public final class PlantSimulator implements Callable<Integer> {
   /** Exit code when the simulator cannot listen or cannot make its certificate. */
   public static final int EXIT_CANNOT_START = 3;

@@ -3,6 +3,7 @@ package io.hotstandby.plantsim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hotstandby.opcua.ApplicationPki;
 import io.hotstandby.testkit.FreePorts;
 import io.hotstandby.testkit.Timing;
 import java.io.PrintWriter;
@@ -10,6 +11,8 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,17 +20,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
+import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReferenceDescription;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,6 +120,41 @@ class PlantSimulatorTest {
     assertThat(first).isBetween(0.0, PlantModel.MAX_LEVEL_M);
     await().atMost(WAIT).until(() -> !read("Tank1.Level").equals(first));
     assertThat((Long) read("Plant.Heartbeat")).isPositive();
+  }
+
+  @Test
+  void theSecureEndpointPresentsTheCertificateOfThePkiFolderAndServesTheTags() throws Exception {
+    X509Certificate stored = ApplicationPki.storedCertificate(tmp.resolve("pki")).orElseThrow();
+    EndpointDescription secure =
+        DiscoveryClient.getEndpoints("opc.tcp://127.0.0.1:" + port + "/plant").get().stream()
+            .filter(e -> e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt)
+            .filter(e -> e.getSecurityPolicyUri().equals(SecurityPolicy.Basic256Sha256.getUri()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(secure.getServerCertificate().bytesOrEmpty()).isEqualTo(stored.getEncoded());
+
+    KeyPair keys = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
+    X509Certificate mine =
+        new SelfSignedCertificateBuilder(keys).setApplicationUri("urn:test:client").build();
+    OpcUaClient encrypted =
+        OpcUaClient.create(
+            OpcUaClientConfig.builder()
+                .setEndpoint(secure)
+                .setApplicationUri("urn:test:client")
+                .setKeyPair(keys)
+                .setCertificate(mine)
+                .setCertificateChain(new X509Certificate[] {mine})
+                .build());
+    try {
+      encrypted.connect();
+      DataValue level =
+          encrypted
+              .readValues(0.0, TimestampsToReturn.Neither, List.of(node("Tank1.Level")))
+              .get(0);
+      assertThat(level.statusCode().isGood()).isTrue();
+    } finally {
+      encrypted.disconnect();
+    }
   }
 
   @Test

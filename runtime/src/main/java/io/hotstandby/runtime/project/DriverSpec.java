@@ -21,7 +21,10 @@ public sealed interface DriverSpec permits DriverSpec.Simulation, DriverSpec.Opc
    * @param samplingMs the default sampling interval of monitored items
    * @param securityMode None, Sign or SignAndEncrypt
    * @param user user name, "" for anonymous
-   * @param password the user's password, "" for anonymous
+   * @param password the user's password, "" for anonymous (read from {@code passwordFile} when the
+   *     project names one)
+   * @param certificate the SHA-256 fingerprint (hex) of the certificate the device's server must
+   *     present with Sign or SignAndEncrypt, "" when none is pinned
    * @param reconnectMinMs first reconnect delay; it doubles up to {@code reconnectMaxMs}
    * @param reconnectMaxMs longest reconnect delay
    * @param failureWeight the weight of the failure reported while the device is unreachable
@@ -34,6 +37,7 @@ public sealed interface DriverSpec permits DriverSpec.Simulation, DriverSpec.Opc
       String securityMode,
       String user,
       String password,
+      String certificate,
       long reconnectMinMs,
       long reconnectMaxMs,
       int failureWeight)

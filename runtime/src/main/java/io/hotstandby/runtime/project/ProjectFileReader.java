@@ -2,10 +2,16 @@ package io.hotstandby.runtime.project;
 
 import io.hotstandby.xml.FieldPath;
 import io.hotstandby.xml.XmlElement;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,6 +38,8 @@ public final class ProjectFileReader {
           "securityMode",
           "user",
           "password",
+          "passwordFile",
+          "certificate",
           "reconnectMinMs",
           "reconnectMaxMs",
           "failureWeight");
@@ -94,7 +102,7 @@ public final class ProjectFileReader {
     List<DriverSpec> drivers = new ArrayList<>();
     Optional<XmlElement<ProjectFileException>> d = root.optional("drivers");
     if (d.isPresent()) {
-      drivers(d.get(), drivers);
+      drivers(d.get(), drivers, file.getParent());
     }
     List<TagSpec> tags = new ArrayList<>();
     Optional<XmlElement<ProjectFileException>> t = root.optional("tags");
@@ -109,7 +117,8 @@ public final class ProjectFileReader {
     return new Project(file, name, drivers, tags, alarms);
   }
 
-  private static void drivers(XmlElement<ProjectFileException> e, List<DriverSpec> drivers)
+  private static void drivers(
+      XmlElement<ProjectFileException> e, List<DriverSpec> drivers, Path folder)
       throws ProjectFileException {
     e.expect(NONE, Set.of("driver"));
     for (XmlElement<ProjectFileException> d : e.children()) {
@@ -129,7 +138,11 @@ public final class ProjectFileReader {
                   d.longAttr("samplingMs", DEFAULT_OPC_UA_SAMPLING_MS),
                   d.attr("securityMode").map(String::strip).orElse(DEFAULT_SECURITY_MODE),
                   d.attr("user").orElse(""),
-                  d.attr("password").orElse(""),
+                  password(d, folder),
+                  d.attr("certificate")
+                      .map(c -> c.strip().replace(":", ""))
+                      .orElse("")
+                      .toLowerCase(Locale.ROOT),
                   d.longAttr("reconnectMinMs", DEFAULT_RECONNECT_MIN_MS),
                   d.longAttr("reconnectMaxMs", DEFAULT_RECONNECT_MAX_MS),
                   d.intAttr("failureWeight", DEFAULT_FAILURE_WEIGHT)));
@@ -138,6 +151,37 @@ public final class ProjectFileReader {
             throw d.error(
                 d.field("type"), "unknown driver type '" + type + "' (allowed: opcua, simulation)");
       }
+    }
+  }
+
+  /**
+   * The driver's password: its {@code password} attribute, or the first line of the file its {@code
+   * passwordFile} names (relative to the project file's folder, or absolute), so the project can be
+   * shared and kept in version control without it.
+   */
+  private static String password(XmlElement<ProjectFileException> d, Path folder)
+      throws ProjectFileException {
+    String name = d.optionalAttr("passwordFile");
+    if (name == null) {
+      return d.attr("password").orElse("");
+    }
+    if (d.attr("password").isPresent()) {
+      throw d.error(d.field("passwordFile"), "give either @password or @passwordFile, not both");
+    }
+    if (d.attr("user").orElse("").isEmpty()) {
+      throw d.error(d.field("passwordFile"), "a password needs a @user");
+    }
+    Path file = folder.resolve(name.strip()).normalize();
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      if (lines.isEmpty() || lines.get(0).isEmpty()) {
+        throw d.error(d.field("passwordFile"), file + " is empty (the password is its first line)");
+      }
+      return lines.get(0);
+    } catch (NoSuchFileException e) {
+      throw d.error(d.field("passwordFile"), file + " does not exist");
+    } catch (IOException | UncheckedIOException e) {
+      throw d.error(d.field("passwordFile"), "cannot read " + file + ": " + e.getMessage());
     }
   }
 

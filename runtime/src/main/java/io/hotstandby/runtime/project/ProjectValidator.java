@@ -169,6 +169,16 @@ public final class ProjectValidator {
           FieldPath.attr(at, "securityMode"),
           "must be None, Sign or SignAndEncrypt, not '" + o.securityMode() + "'");
     }
+    String pin = o.certificate() == null ? "" : o.certificate();
+    if (!pin.isEmpty() && !pin.matches("[0-9a-f]{64}")) {
+      problem(
+          FieldPath.attr(at, "certificate"),
+          "'" + pin + "' is not a SHA-256 fingerprint (64 hex digits, colons allowed)");
+    } else if (!pin.isEmpty() && "None".equals(o.securityMode())) {
+      problem(
+          FieldPath.attr(at, "certificate"),
+          "a pinned certificate needs securityMode Sign or SignAndEncrypt (None uses none)");
+    }
     boolean noUser = o.user() == null || o.user().isEmpty();
     if (noUser && o.password() != null && !o.password().isEmpty()) {
       problem(FieldPath.attr(at, "password"), "a password needs a @user");

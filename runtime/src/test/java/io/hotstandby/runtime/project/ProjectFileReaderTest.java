@@ -36,11 +36,23 @@ class ProjectFileReaderTest {
                 "SignAndEncrypt",
                 "operator",
                 "s3cret",
+                "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
                 250,
                 5000,
                 40),
+            // The password is the first line of secrets/rtu.password beside the project.
             new DriverSpec.OpcUa(
-                "rtu", "opc.tcp://10.0.0.7:4840", 100, 50, "None", "", "", 500, 10_000, 50));
+                "rtu",
+                "opc.tcp://10.0.0.7:4840",
+                100,
+                50,
+                "None",
+                "reader",
+                "rtu pass phrase",
+                "",
+                500,
+                10_000,
+                50));
     assertThat(p.tags())
         .containsExactly(
             new TagSpec(

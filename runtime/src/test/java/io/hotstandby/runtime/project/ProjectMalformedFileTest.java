@@ -127,8 +127,9 @@ class ProjectMalformedFileTest {
             "type=\"simulation\" endpoint=\"opc.tcp://x\""),
         row(
             PLC + "/@publishMs",
-            "unknown attribute (allowed: endpoint, failureWeight, name, password, publishingMs,"
-                + " reconnectMaxMs, reconnectMinMs, samplingMs, securityMode, type, user)",
+            "unknown attribute (allowed: certificate, endpoint, failureWeight, name, password,"
+                + " passwordFile, publishingMs, reconnectMaxMs, reconnectMinMs, samplingMs,"
+                + " securityMode, type, user)",
             "publishingMs=",
             "publishMs="),
         row(
@@ -188,6 +189,31 @@ class ProjectMalformedFileTest {
             "a password needs a @user",
             "securityMode=\"None\"",
             "securityMode=\"None\" password=\"x\""),
+        row(
+            PLC + "/@passwordFile",
+            "/nonexistent/plc.password does not exist",
+            "securityMode=\"None\"",
+            "securityMode=\"None\" user=\"op\" passwordFile=\"/nonexistent/plc.password\""),
+        row(
+            PLC + "/@passwordFile",
+            "give either @password or @passwordFile, not both",
+            "securityMode=\"None\"",
+            "securityMode=\"None\" user=\"op\" password=\"x\" passwordFile=\"p\""),
+        row(
+            PLC + "/@passwordFile",
+            "a password needs a @user",
+            "securityMode=\"None\"",
+            "securityMode=\"None\" passwordFile=\"p\""),
+        row(
+            PLC + "/@certificate",
+            "'ab12' is not a SHA-256 fingerprint (64 hex digits, colons allowed)",
+            "securityMode=\"None\"",
+            "securityMode=\"Sign\" certificate=\"AB:12\""),
+        row(
+            PLC + "/@certificate",
+            "a pinned certificate needs securityMode Sign or SignAndEncrypt (None uses none)",
+            "securityMode=\"None\"",
+            "securityMode=\"None\" certificate=\"" + "0a".repeat(32) + "\""),
         // tags
         row(
             LEVEL + "/@type",

@@ -42,7 +42,7 @@ class ProjectValidatorTest {
             "",
             List.of(
                 new DriverSpec.OpcUa(
-                    "plc", "http://plc", 100, 50, "none", "", "", 500, 10_000, 50)),
+                    "plc", "http://plc", 100, 50, "none", "", "", "", 500, 10_000, 50)),
             List.of(
                 new TagSpec(
                     "A", DataType.DOUBLE, "nope", "ns=2;s=A", "", 0, 0, false, null, false)),

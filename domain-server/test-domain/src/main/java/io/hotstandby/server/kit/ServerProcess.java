@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
+import io.hotstandby.admin.client.KnownServers;
+import io.hotstandby.opcua.ApplicationPki;
 import io.hotstandby.testkit.Timing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,10 +14,14 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 
 /**
  * One real {@code domain-server} process started from the distribution, with the operations a
@@ -39,6 +45,7 @@ public final class ServerProcess implements AutoCloseable {
   private AdminClient operator;
   private int starts;
   private volatile int eventsBeforeThisRun;
+  private boolean trusted;
 
   ServerProcess(
       String name,
@@ -188,16 +195,21 @@ public final class ServerProcess implements AutoCloseable {
   /**
    * Whether the OPC UA port accepts connections. A server logs its first state before its endpoint
    * has finished starting (making the certificate takes a while), so a test that goes on to talk to
-   * it waits for both.
+   * it waits for both. Once it listens, its certificate is trusted for its endpoint.
    */
   public boolean listening() {
     URI uri = URI.create(endpoint);
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 1000);
-      return true;
     } catch (IOException e) {
       return false;
     }
+    try {
+      trustCertificate(); // the endpoint is up: its certificate is made
+    } catch (AdminClientException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return true;
   }
 
   /**
@@ -281,6 +293,7 @@ public final class ServerProcess implements AutoCloseable {
    */
   public synchronized AdminClient client() throws AdminClientException {
     if (client == null) {
+      trustCertificate();
       client =
           anonymousRead
               ? AdminClient.connect(endpoint, Timing.seconds(5))
@@ -293,10 +306,39 @@ public final class ServerProcess implements AutoCloseable {
    * A new client logged in as {@code user}, one of the test domain's users; the caller closes it.
    */
   public AdminClient connectAs(String user) throws AdminClientException {
+    trustCertificate();
     return AdminClient.connect(
         endpoint,
         TestDomain.LOGIN_TIMEOUT,
         new AdminClient.Credentials(user, TestDomain.passwordOf(user).toCharArray()));
+  }
+
+  /**
+   * Records the certificate in the server's PKI folder as trusted for its endpoint, as an operator
+   * who compared the fingerprint would: once per server, when the server has made it, so a test
+   * that replaces the certificate later sees it refused.
+   */
+  private synchronized void trustCertificate() throws AdminClientException {
+    if (trusted) {
+      return;
+    }
+    Optional<X509Certificate> certificate;
+    try {
+      certificate = ApplicationPki.storedCertificate(dataDir.resolve("pki"));
+    } catch (IOException e) {
+      return; // being written: the next client tries again
+    }
+    if (certificate.isPresent()) {
+      try {
+        KnownServers.accept(
+            endpoint,
+            CertificateUtil.getSanUri(certificate.get()).orElseThrow(),
+            KnownServers.fingerprint(certificate.get().getEncoded()));
+      } catch (CertificateEncodingException e) {
+        throw new IllegalStateException(e);
+      }
+      trusted = true;
+    }
   }
 
   private synchronized void dropClient() {

@@ -8,6 +8,7 @@ import io.hotstandby.runtime.driver.DriverSink;
 import io.hotstandby.runtime.project.DriverSpec;
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.Quality;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,9 +54,12 @@ import org.slf4j.LoggerFactory;
  * subscription.
  *
  * <p>Security: the endpoint with the configured message security mode is chosen (the highest
- * security level among them); for Sign and SignAndEncrypt the driver makes a self-signed
- * application certificate in memory, which the server must trust. The server's certificate is not
- * checked against a trust list.
+ * security level among them). For Sign and SignAndEncrypt the server's certificate must have the
+ * SHA-256 fingerprint the project pins ({@code certificate}); an unknown or other certificate is
+ * refused before any client is made, reported as the reason the device is down (naming the endpoint
+ * and both fingerprints), and tried again as any failed connect. The driver presents a self-signed
+ * application certificate of its own, which the server must trust: kept in {@code clientDir} (the
+ * server's data folder) so it survives restarts, or made in memory without one.
  */
 public final class OpcUaDriver implements Driver {
   /** How often the session is checked with a read of the server state. */
@@ -107,14 +111,27 @@ public final class OpcUaDriver implements Driver {
   private final Set<String> conversionWarned = new HashSet<>();
 
   /**
+   * A driver whose client certificate lives in memory only: a new one every start.
+   *
    * @throws IllegalArgumentException if the security mode is not None, Sign or SignAndEncrypt
    */
   public OpcUaDriver(DriverSpec.OpcUa spec) {
+    this(spec, null);
+  }
+
+  /**
+   * A driver keeping its client key and certificate in {@code clientDir/<name>.pfx}.
+   *
+   * @param clientDir the folder, made owner-only on first use; null for a certificate in memory
+   * @throws IllegalArgumentException if the security mode is not None, Sign or SignAndEncrypt
+   */
+  public OpcUaDriver(DriverSpec.OpcUa spec, Path clientDir) {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.securityMode = PlcEndpoints.parseSecurityMode(spec.name(), spec.securityMode());
     Objects.requireNonNull(spec.endpoint(), "endpoint");
     this.connector =
-        new PlcConnector(spec, securityMode, spec.publishingMs() > 0 ? spec.publishingMs() : 1000);
+        new PlcConnector(
+            spec, securityMode, spec.publishingMs() > 0 ? spec.publishingMs() : 1000, clientDir);
     this.reconnectMinMs = spec.reconnectMinMs() > 0 ? spec.reconnectMinMs() : 1000;
     this.reconnectMaxMs = Math.max(reconnectMinMs, spec.reconnectMaxMs());
     this.nextDelayMs = reconnectMinMs;

@@ -12,9 +12,8 @@ import io.hotstandby.runtime.driver.opcua.PlcEndpoints.Refused;
 import io.hotstandby.runtime.project.DataType;
 import io.hotstandby.runtime.project.DriverSpec;
 import io.hotstandby.runtime.project.TagSpec;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.security.KeyPair;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,15 +54,14 @@ import org.eclipse.milo.opcua.stack.core.types.structured.DataChangeFilter;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * How an {@link OpcUaDriver} connects to its PLC: one attempt at a time, called on the driver's
- * thread. It finds the endpoint, opens the session (with the driver's application certificate, made
- * once in memory, for Sign and SignAndEncrypt), resolves the tags' nodes, reads their data types
+ * thread. It finds the endpoint, checks the server's certificate against the project's pin ({@link
+ * ServerPin}) and opens the session (with the driver's application certificate, {@link
+ * ClientIdentity}, for Sign and SignAndEncrypt), resolves the tags' nodes, reads their data types
  * for writes and subscribes to them. What the connection reports later (a lost session, a value)
  * goes to the {@link Listener} with the attempt's generation, so the driver can tell a stale report
  * from a current one.
@@ -72,8 +70,6 @@ final class PlcConnector {
   private static final long SESSION_TIMEOUT_MS = 60_000;
   private static final String PRODUCT_URI = "urn:hotstandby:runtime";
   private static final Logger log = LoggerFactory.getLogger(PlcConnector.class);
-
-  /** One connected client with what was learnt about the server's nodes. */
 
   /** One connected client with what was learnt about the server's nodes. */
   record Link(
@@ -103,12 +99,17 @@ final class PlcConnector {
   private final String host;
   private final int port;
   private final long publishingMs;
-  private KeyPair keyPair;
-  private X509Certificate certificate;
+  private final Path clientDir;
+  private ClientIdentity identity;
 
-  PlcConnector(DriverSpec.OpcUa spec, MessageSecurityMode securityMode, long publishingMs) {
+  /**
+   * @param clientDir where the driver's client key and certificate are kept, null for in memory
+   */
+  PlcConnector(
+      DriverSpec.OpcUa spec, MessageSecurityMode securityMode, long publishingMs, Path clientDir) {
     this.spec = spec;
     this.securityMode = securityMode;
+    this.clientDir = clientDir;
     this.host = EndpointUtil.getHost(spec.endpoint());
     this.port = EndpointUtil.getPort(spec.endpoint());
     this.publishingMs = publishingMs;
@@ -155,12 +156,17 @@ final class PlcConnector {
             .setKeepAliveTimeout(uint(KEEP_ALIVE_TIMEOUT_MS))
             .setKeepAliveFailuresAllowed(uint(KEEP_ALIVE_FAILURES_ALLOWED))
             .setIdentityProvider(identity());
+    ServerPin pin = new ServerPin(url, spec.certificate());
     if (securityMode != MessageSecurityMode.None) {
-      ensureCertificate();
+      // Before any client exists, so an unknown server never sees the password or a request.
+      pin.check(
+          endpoint.getServer().getApplicationUri(), endpoint.getServerCertificate().bytesOrEmpty());
+      ClientIdentity id = clientIdentity();
       config
-          .setKeyPair(keyPair)
-          .setCertificate(certificate)
-          .setCertificateChain(new X509Certificate[] {certificate});
+          .setKeyPair(id.keyPair())
+          .setCertificate(id.certificate())
+          .setCertificateChain(new X509Certificate[] {id.certificate()})
+          .setCertificateValidator(pin.validator());
     }
     OpcUaClient client =
         OpcUaClient.create(config.build(), t -> t.setConnectTimeout(uint(CONNECT_TIMEOUT_MS)));
@@ -173,7 +179,14 @@ final class PlcConnector {
             listener.lost(gen, "connection to " + url + " lost");
           }
         });
-    await(client.connectAsync(), CONNECT_TIMEOUT_MS * 2);
+    try {
+      await(client.connectAsync(), CONNECT_TIMEOUT_MS * 2);
+    } catch (ExecutionException e) {
+      if (pin.refusal() != null) {
+        throw new Refused(pin.refusal());
+      }
+      throw e;
+    }
 
     NamespaceTable namespaces = client.getNamespaceTable();
     if (tags.stream().anyMatch(t -> OpcUaAddress.byUri(t.address()))) {
@@ -325,23 +338,16 @@ final class PlcConnector {
     return PRODUCT_URI + ":opcua:" + spec.name();
   }
 
-  private void ensureCertificate() throws Exception {
-    if (certificate != null) {
-      return;
+  /** The driver's client key and certificate, read or made on the first secure connect. */
+  private ClientIdentity clientIdentity() throws Refused {
+    if (identity == null) {
+      try {
+        identity = ClientIdentity.load(clientDir, spec.name(), applicationUri());
+      } catch (IOException e) {
+        throw new Refused(e.getMessage());
+      }
     }
-    KeyPair pair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
-    var builder =
-        new SelfSignedCertificateBuilder(pair)
-            .setCommonName("hotstandby runtime " + spec.name())
-            .setOrganization("hotstandby")
-            .setApplicationUri(applicationUri());
-    try {
-      builder.addDnsName(InetAddress.getLocalHost().getHostName());
-    } catch (UnknownHostException e) {
-      builder.addDnsName("localhost");
-    }
-    certificate = builder.build();
-    keyPair = pair;
+    return identity;
   }
 
   static <T> T await(CompletionStage<T> stage, long timeoutMs)

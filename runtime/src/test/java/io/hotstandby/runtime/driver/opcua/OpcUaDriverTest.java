@@ -193,6 +193,7 @@ class OpcUaDriverTest {
                     "None",
                     "",
                     "",
+                    "",
                     100,
                     800,
                     1)));
@@ -258,7 +259,14 @@ class OpcUaDriverTest {
     for (String mode : List.of("Sign", "SignAndEncrypt")) {
       var sink = new RecordingSink();
       OpcUaDriver driver =
-          track(new OpcUaDriver(spec(plc.url(), mode, TestPlcServer.USER, TestPlcServer.PASSWORD)));
+          track(
+              new OpcUaDriver(
+                  spec(
+                      plc.url(),
+                      mode,
+                      TestPlcServer.USER,
+                      TestPlcServer.PASSWORD,
+                      plc.fingerprint())));
 
       driver.start(List.of(level), sink);
 
@@ -343,11 +351,18 @@ class OpcUaDriverTest {
   }
 
   /** The project file's defaults: publishing 100 ms, sampling 50 ms, reconnect 0.5 s to 10 s. */
-  private static DriverSpec.OpcUa spec(String url, String mode, String user, String password) {
-    return new DriverSpec.OpcUa("plc", url, 100, 50, mode, user, password, 500, 10_000, 1);
+  static DriverSpec.OpcUa spec(String url, String mode, String user, String password) {
+    return spec(url, mode, user, password, "");
   }
 
-  private static TagSpec tag(String path, DataType type, String address) {
+  /** As above, pinning the server's certificate by its fingerprint. */
+  static DriverSpec.OpcUa spec(
+      String url, String mode, String user, String password, String certificate) {
+    return new DriverSpec.OpcUa(
+        "plc", url, 100, 50, mode, user, password, certificate, 500, 10_000, 1);
+  }
+
+  static TagSpec tag(String path, DataType type, String address) {
     return new TagSpec(path, type, "plc", address, "", 0, 0.0, true, null, false);
   }
 

@@ -1,13 +1,16 @@
 package io.hotstandby.runtime.driver.opcua;
 
+import io.hotstandby.domain.Sha256;
 import io.hotstandby.opcua.SampledNamespace;
 import java.security.KeyPair;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
@@ -72,6 +75,8 @@ final class TestPlcServer implements AutoCloseable {
   private final OpcUaServer server;
   private final PlcNamespace namespace;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final List<X509Certificate> clientCertificates = new CopyOnWriteArrayList<>();
+  private X509Certificate certificate;
 
   private TestPlcServer(int port, boolean secure) throws Exception {
     this.port = port;
@@ -93,8 +98,8 @@ final class TestPlcServer implements AutoCloseable {
                     new UsernameIdentityValidator(
                         c -> USER.equals(c.getUsername()) && PASSWORD.equals(c.getPassword()))));
     if (secure) {
-      CertificateGroup certificates = inMemoryCertificates();
-      X509Certificate certificate =
+      CertificateGroup certificates = inMemoryCertificates(clientCertificates);
+      certificate =
           certificates.getCertificateChain(NodeIds.RsaSha256ApplicationCertificateType)
               .orElseThrow()[0];
       for (MessageSecurityMode mode :
@@ -129,8 +134,12 @@ final class TestPlcServer implements AutoCloseable {
         .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS);
   }
 
-  /** A self-signed server certificate in memory; every client certificate is accepted. */
-  private static CertificateGroup inMemoryCertificates() throws Exception {
+  /**
+   * A self-signed server certificate in memory; every client certificate is accepted, and kept in
+   * {@code seen}.
+   */
+  private static CertificateGroup inMemoryCertificates(List<X509Certificate> seen)
+      throws Exception {
     var factory =
         new RsaSha256CertificateFactory() {
           @Override
@@ -151,7 +160,7 @@ final class TestPlcServer implements AutoCloseable {
             new MemoryTrustListManager(),
             new MemoryCertificateStore(),
             factory,
-            (chain, applicationUri, hostNames) -> {});
+            (chain, applicationUri, hostNames) -> seen.add(chain.get(0)));
     group.initialize();
     return group;
   }
@@ -174,6 +183,16 @@ final class TestPlcServer implements AutoCloseable {
   /** The URL a client on this machine uses (not the one the server announces). */
   String url() {
     return "opc.tcp://127.0.0.1:" + port + "/plc";
+  }
+
+  /** The SHA-256 fingerprint of the server's certificate ({@link #startSecure} only). */
+  String fingerprint() throws CertificateEncodingException {
+    return Sha256.hex(certificate.getEncoded());
+  }
+
+  /** The client certificates the server was shown, in order. */
+  List<X509Certificate> clientCertificates() {
+    return List.copyOf(clientCertificates);
   }
 
   /** The index of {@value #NAMESPACE_URI} on this server. */
