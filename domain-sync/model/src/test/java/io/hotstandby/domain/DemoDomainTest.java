@@ -13,15 +13,19 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoDomainTest {
   @TempDir Path dir;
 
-  /** As run-demo.sh does: a copy of the folder, its secret made private. */
-  @Test
-  void demoDomainParses() throws Exception {
+  /** As run-demo.sh does: a copy of the folder, its secret made private; the copied domain file. */
+  private Path demoCopy() throws Exception {
     Path demo = Path.of("../../projects/demo");
     for (String name : List.of("demo.dom", "demo.secret", "plant.prj")) {
       Files.copy(demo.resolve(name), dir.resolve(name));
     }
     Files.setPosixFilePermissions(dir.resolve("demo.secret"), PrivateFiles.OWNER_FILE);
-    Path file = dir.resolve("demo.dom");
+    return dir.resolve("demo.dom");
+  }
+
+  @Test
+  void demoDomainParses() throws Exception {
+    Path file = demoCopy();
 
     Domain d = DomainFileReader.read(file);
 
@@ -43,7 +47,7 @@ class DemoDomainTest {
 
   @Test
   void demoUsersHaveThePasswordsTheDemoBannerPrints() throws Exception {
-    Domain d = DomainFileReader.read(Path.of("../../projects/demo/demo.dom"));
+    Domain d = DomainFileReader.read(demoCopy());
 
     assertThat(d.security().anonymousRead()).isFalse();
     assertThat(d.users())

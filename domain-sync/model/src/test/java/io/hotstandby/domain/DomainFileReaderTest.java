@@ -184,7 +184,9 @@ class DomainFileReaderTest {
   void anonymousReadingIsOffUnlessTheDomainSaysSo() throws Exception {
     Path file = dir.resolve("conf/next.dom");
     Files.createDirectories(file.getParent().resolve("keys"));
-    Files.writeString(file.getParent().resolve("keys/plant.secret"), "k");
+    Files.setPosixFilePermissions(
+        Files.writeString(file.getParent().resolve("keys/plant.secret"), "k"),
+        PrivateFiles.OWNER_FILE);
 
     Domain without = DomainFileReader.parse(file, FULL.getBytes(StandardCharsets.UTF_8));
     Domain with =
