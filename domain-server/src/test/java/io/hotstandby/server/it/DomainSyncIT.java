@@ -108,6 +108,18 @@ class DomainSyncIT {
   }
 
   /** Applies {@code content} through {@code server} as the administrator; returns its version. */
+  /** {@code domainctl domain history --json} of {@code server}, as a viewer. */
+  Ctl historyOf(String server) {
+    return Ctl.run(
+        domain.ctlAs(
+            TestDomain.VIEWER,
+            "--endpoint",
+            domain.server(server).endpoint(),
+            "domain",
+            "history",
+            "--json"));
+  }
+
   Ctl apply(String server, String name, String content) throws Exception {
     Path next = write(name, content);
     Ctl ctl =
@@ -232,15 +244,7 @@ class DomainSyncIT {
         .untilAsserted(() -> assertThat(text("beta")).isEqualTo(good));
     awaitEverywhere(version, "alpha", "beta", "gamma");
     assertThat(domain.server("beta").state()).isEqualTo("STANDBY");
-    Ctl history =
-        Ctl.run(
-            domain.ctlAs(
-                TestDomain.VIEWER,
-                "--endpoint",
-                domain.server("beta").endpoint(),
-                "domain",
-                "history",
-                "--json"));
+    Ctl history = historyOf("beta");
     assertThat(history.exit()).isZero();
     assertThat(history.json().toString()).contains("\"refused\"");
   }
@@ -277,15 +281,7 @@ class DomainSyncIT {
         .contains("<!-- rollback target " + target + " -->")
         .doesNotContain("undone " + undone);
 
-    Ctl history =
-        Ctl.run(
-            domain.ctlAs(
-                TestDomain.VIEWER,
-                "--endpoint",
-                domain.server("beta").endpoint(),
-                "domain",
-                "history",
-                "--json"));
+    Ctl history = historyOf("beta");
     assertThat(history.exit()).isZero();
     JsonNode newest = history.json().get(0);
     assertThat(newest.path("number").asLong()).isEqualTo(rolledBack);
