@@ -1,5 +1,6 @@
 package io.hotstandby.admin.client;
 
+import io.hotstandby.host.PrivateFiles;
 import io.hotstandby.opcua.CryptoProviders;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +75,8 @@ public final class ClientPki {
       } catch (NoSuchFileException e) {
         // first secure login from this workstation
       }
-      Files.createDirectories(dir.getParent());
+      // The folder also holds the known servers: owner-only, whoever makes it first.
+      PrivateFiles.ownerOnlyDir(dir.getParent());
       try {
         Files.createDirectory(
             dir,

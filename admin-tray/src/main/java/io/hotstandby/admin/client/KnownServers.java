@@ -2,6 +2,7 @@ package io.hotstandby.admin.client;
 
 import io.hotstandby.domain.DomainFileWriter;
 import io.hotstandby.domain.Sha256;
+import io.hotstandby.host.PrivateFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -280,11 +281,8 @@ public final class KnownServers {
           .append('\n');
     }
     try {
-      Path dir = file.toAbsolutePath().getParent();
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
-        setPermissions(dir, "rwx------");
-      }
+      // Owner-only, also when another tool of this workstation made the folder first.
+      PrivateFiles.ownerOnlyDir(file.toAbsolutePath().getParent());
       if (Files.exists(file)) {
         // The atomic write keeps the target's permissions; an old file may be readable by all.
         setPermissions(file, "rw-------");

@@ -85,6 +85,9 @@ class FloodIT {
     try (TcpRelay otherHost = TcpRelay.from(InetAddress.getByName("127.0.0.2"), opcUaPort);
         UdpFlood flood = UdpFlood.start(recPorts, DATAGRAMS_PER_SECOND)) {
       String viaOtherHost = "opc.tcp://127.0.0.1:" + otherHost.port() + "/hotstandby";
+      // A guesser has the server's certificate (it is public) and confirmed it, so the guesses
+      // reach the server's password check.
+      assertThat(active.trustCertificateAt(viaOtherHost)).isTrue();
       for (int t = 0; t < 2; t++) {
         attackers.submit(
             () -> {

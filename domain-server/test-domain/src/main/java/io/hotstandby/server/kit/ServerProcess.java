@@ -204,11 +204,7 @@ public final class ServerProcess implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
-    try {
-      trustCertificate(); // the endpoint is up: its certificate is made
-    } catch (AdminClientException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
+    trustCertificate(); // the endpoint is up: its certificate is made
     return true;
   }
 
@@ -318,27 +314,35 @@ public final class ServerProcess implements AutoCloseable {
    * who compared the fingerprint would: once per server, when the server has made it, so a test
    * that replaces the certificate later sees it refused.
    */
-  private synchronized void trustCertificate() throws AdminClientException {
-    if (trusted) {
-      return;
+  private synchronized void trustCertificate() {
+    if (!trusted) {
+      trusted = trustCertificateAt(endpoint);
     }
+  }
+
+  /**
+   * Records this server's certificate (from its PKI folder) as trusted for {@code url}, another
+   * endpoint URL that leads to this server (e.g. through a relay); false while there is none yet.
+   */
+  public boolean trustCertificateAt(String url) {
     Optional<X509Certificate> certificate;
     try {
-      certificate = ApplicationPki.storedCertificate(dataDir.resolve("pki"));
+      certificate = ApplicationPki.storedCertificate(dataDir().resolve("pki"));
     } catch (IOException e) {
-      return; // being written: the next client tries again
+      return false; // being written: the next client tries again
     }
-    if (certificate.isPresent()) {
-      try {
-        KnownServers.accept(
-            endpoint,
-            CertificateUtil.getSanUri(certificate.get()).orElseThrow(),
-            KnownServers.fingerprint(certificate.get().getEncoded()));
-      } catch (CertificateEncodingException e) {
-        throw new IllegalStateException(e);
-      }
-      trusted = true;
+    if (certificate.isEmpty()) {
+      return false;
     }
+    try {
+      KnownServers.accept(
+          url,
+          CertificateUtil.getSanUri(certificate.get()).orElseThrow(),
+          KnownServers.fingerprint(certificate.get().getEncoded()));
+    } catch (CertificateEncodingException | AdminClientException e) {
+      throw new IllegalStateException(e);
+    }
+    return true;
   }
 
   private synchronized void dropClient() {
