@@ -17,10 +17,11 @@ import java.util.concurrent.TimeUnit;
  *       rotation open, as before;
  *   <li><b>silent</b>: not heard for {@value #REACHABLE_TIMEOUTS} failover timeouts. A silent
  *       server holds the rotation open only while it may be a restart in progress: it was heard
- *       after the rotation started (or the rotation is younger than that window, so a link just
- *       built has had no chance to hear it), and at most for {@link #GRACE_MILLIS} from the start.
- *       A server silent since before the rotation began was down when the secret changed and holds
- *       nothing; it is named so the operator hands it the current file.
+ *       after the rotation started (or the REC link has listened for less than that window since
+ *       the rotation began or since it was rebuilt, so it has had no chance to hear it), and at
+ *       most for {@link #GRACE_MILLIS} from the start. A server silent since before the rotation
+ *       began was down when the secret changed and holds nothing; it is named so the operator hands
+ *       it the current file.
  * </ul>
  *
  * <p>The grace period is a fixed three minutes rather than a domain-file setting: it must outlast a
@@ -52,6 +53,8 @@ final class RotationCompletion {
    * @param views what the REC link knows of them (a missing entry is a server never heard)
    * @param version the domain version that brought the new secret
    * @param startNanos when the rotation started, on the REC link's clock
+   * @param linkSinceNanos when the REC link in use was built, on the same clock (before the
+   *     rotation for the link that started with the server)
    * @param nowNanos now, on the same clock
    * @param failoverTimeoutMillis the domain's failover timeout
    */
@@ -60,11 +63,13 @@ final class RotationCompletion {
       Map<String, PeerView> views,
       long version,
       long startNanos,
+      long linkSinceNanos,
       long nowNanos,
       long failoverTimeoutMillis) {
     long window = TimeUnit.MILLISECONDS.toNanos(failoverTimeoutMillis * REACHABLE_TIMEOUTS);
     long age = nowNanos - startNanos;
     boolean graceOver = age >= TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
+    long listening = nowNanos - (linkSinceNanos - startNanos > 0 ? linkSinceNanos : startNanos);
     List<String> absent = new ArrayList<>();
     for (String peer : peers) {
       PeerView v = views.get(peer);
@@ -77,7 +82,7 @@ final class RotationCompletion {
         return new Verdict(false, List.of());
       }
       boolean heardDuringRotation = everHeard && v.lastSeenNanos() - startNanos > 0;
-      if (!graceOver && (heardDuringRotation || age < window)) {
+      if (!graceOver && (heardDuringRotation || listening < window)) {
         return new Verdict(false, List.of());
       }
       absent.add(peer);

@@ -23,6 +23,7 @@ final class SecretRotation {
   private volatile byte[] previousSecret;
   private volatile long rotationVersion;
   private long startNanos;
+  private volatile long linkSinceNanos;
   private final LongSupplier nanoClock;
 
   SecretRotation(ServerParts parts) {
@@ -33,6 +34,7 @@ final class SecretRotation {
   SecretRotation(ServerParts parts, LongSupplier nanoClock) {
     this.parts = parts;
     this.nanoClock = nanoClock;
+    this.linkSinceNanos = nanoClock.getAsLong(); // the first link is built after this part
   }
 
   /** A new version is in force: starts a rotation when it brings a new secret. */
@@ -69,6 +71,7 @@ final class SecretRotation {
             rec.peers(),
             rotationVersion,
             startNanos,
+            linkSinceNanos,
             nanoClock.getAsLong(),
             parts.failoverTimeoutMillis());
     if (!verdict.complete()) {
@@ -110,6 +113,7 @@ final class SecretRotation {
 
   /** Gives a REC link built for the domain in force the secrets of a rotation under way. */
   void applyTo(RecLink fresh) {
+    linkSinceNanos = nanoClock.getAsLong();
     byte[] old = previousSecret;
     if (old != null) {
       fresh.setSecrets(old, List.of(parts.domain.secret(), old));

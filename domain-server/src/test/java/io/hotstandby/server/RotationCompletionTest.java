@@ -49,7 +49,12 @@ class RotationCompletionTest {
   }
 
   private RotationCompletion.Verdict judgeAt(long nowNanos) {
-    return RotationCompletion.judge(PEERS, views, VERSION, START, nowNanos, TIMEOUT_MS);
+    return judgeAt(nowNanos, 0);
+  }
+
+  private RotationCompletion.Verdict judgeAt(long nowNanos, long linkSinceNanos) {
+    return RotationCompletion.judge(
+        PEERS, views, VERSION, START, linkSinceNanos, nowNanos, TIMEOUT_MS);
   }
 
   @Test
@@ -116,5 +121,15 @@ class RotationCompletionTest {
 
     assertThat(judgeAt(edge).complete()).isFalse();
     assertThat(judgeAt(edge + 1)).isEqualTo(new RotationCompletion.Verdict(true, List.of("gamma")));
+  }
+
+  @Test
+  void aRecLinkRebuiltDuringTheRotationGetsAWindowToHearEveryServer() {
+    heard("beta", VERSION, at(1));
+    views.remove("gamma"); // the link rebuilt at 60 s has not heard gamma yet
+
+    assertThat(judgeAt(at(62), at(60)).complete()).isFalse();
+    assertThat(judgeAt(at(64), at(60)))
+        .isEqualTo(new RotationCompletion.Verdict(true, List.of("gamma")));
   }
 }

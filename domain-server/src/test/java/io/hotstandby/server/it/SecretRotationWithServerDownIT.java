@@ -46,7 +46,6 @@ class SecretRotationWithServerDownIT {
             .replaceFirst("<secret file=\"[^\"]*\"/>", "<secret>rotated-0123456789abcdef</secret>");
     Ctl applied = applyAsAdmin("alpha", "rotated.dom", rotated);
     assertThat(applied.exit()).as(applied.out() + applied.err()).isZero();
-    long version = domain.server("alpha").status().path("domainVersion").asLong();
 
     // The rotation does not wait for beta: alpha signs with the new secret only, and says who
     // must be given the file.
@@ -58,6 +57,7 @@ class SecretRotationWithServerDownIT {
                 () ->
                     domain.server("alpha").lastEvent("every reachable server runs domain version"),
                 e -> e != null);
+    long version = domain.server("alpha").status().path("domainVersion").asLong();
     assertThat(done.path("message").asText())
         .contains("version " + version)
         .contains("beta was down: give it the current domain file with `domainctl --endpoint")
