@@ -8,6 +8,7 @@ import io.hotstandby.admin.Domainctl.Target;
 import io.hotstandby.admin.Domainctl.UsageException;
 import io.hotstandby.admin.client.AdminClient;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -66,6 +67,17 @@ final class StatusCommand implements Callable<Integer> {
         String conflict = s.reachable() ? s.status().path("domainConflict").asText("") : "";
         if (!conflict.isEmpty()) {
           out.println(s.status().path("name").asText() + ": DOMAIN FILE " + conflict);
+        }
+        JsonNode foreign = s.reachable() ? s.status().path("foreignKeyPeers") : null;
+        if (foreign != null && foreign.size() > 0) {
+          List<String> names = new ArrayList<>();
+          foreign.fieldNames().forEachRemaining(names::add);
+          out.println(
+              s.status().path("name").asText()
+                  + ": heartbeats from "
+                  + String.join(", ", names)
+                  + " do not verify with its secret: the domain files differ"
+                  + " (give the older one the current file: domainctl domain apply)");
         }
         JsonNode projects = s.reachable() ? s.status().path("projectFiles") : null;
         if (projects != null && projects.has("inSync") && !projects.path("inSync").asBoolean()) {

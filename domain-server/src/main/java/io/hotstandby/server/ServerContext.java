@@ -5,7 +5,9 @@ import io.hotstandby.domain.DomainRole;
 import io.hotstandby.domain.ReturnPolicy;
 import io.hotstandby.rec.IntegrityCheck;
 import io.hotstandby.rec.IntegrityResult;
+import io.hotstandby.rec.RecLink;
 import io.hotstandby.server.role.RoleContext;
+import java.util.Set;
 
 /**
  * The facts the role machine decides on, read at every question from the server's live parts (the
@@ -113,5 +115,11 @@ final class ServerContext implements RoleContext {
   @Override
   public long failoverTimeoutMillis() {
     return parts.domain.hotStandby().failoverTimeoutMs();
+  }
+
+  @Override
+  public Set<String> foreignKeyPeers() {
+    RecLink rec = parts.rec;
+    return rec == null ? Set.of() : rec.foreignKeyPeers().keySet();
   }
 }

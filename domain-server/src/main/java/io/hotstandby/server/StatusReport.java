@@ -90,6 +90,10 @@ final class StatusReport {
     o.put("handoverTo", role.handoverTo());
     o.put("clusterMembers", clusterMembers());
     o.put("recDroppedDatagrams", rec.droppedDatagrams());
+    // Peers talking under another secret (an older or newer domain file), per heartbeat count
+    // within the last failover timeout: not the same as silent peers.
+    ObjectNode foreign = o.putObject("foreignKeyPeers");
+    rec.foreignKeyPeers().forEach(foreign::put);
     o.set("droppedClusterMessages", droppedClusterMessages());
     o.set("projectFiles", projectFiles());
     o.set("links", links());

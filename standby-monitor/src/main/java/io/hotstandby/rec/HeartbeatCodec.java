@@ -221,13 +221,28 @@ public final class HeartbeatCodec {
       signed |= constantTimeEquals(expected, buf, body);
     }
     if (!signed) {
-      throw new MalformedHeartbeatException("bad MAC: wrong secret, tampered or truncated");
+      throw new MalformedHeartbeatException("bad MAC: wrong secret, tampered or truncated", true);
     }
     Heartbeat hb = parse(ByteBuffer.wrap(buf, HEADER, body - HEADER));
     if (!domain.equals(hb.domain())) {
       throw new MalformedHeartbeatException("wrong domain '" + printable(hb.domain()) + "'");
     }
     return hb;
+  }
+
+  /**
+   * The server name a datagram that failed its MAC claims to come from, unauthenticated: only to
+   * tell which declared peer a wrong-key heartbeat names when several share a source address; empty
+   * if it cannot be read.
+   */
+  static String claimedServer(byte[] buf, int len) {
+    try {
+      ByteBuffer in = ByteBuffer.wrap(buf, HEADER, Math.max(0, len - MAC_LENGTH - HEADER));
+      getString(in);
+      return getString(in);
+    } catch (MalformedHeartbeatException | RuntimeException e) {
+      return "";
+    }
   }
 
   /** Whether {@code mac} equals the 32 bytes of {@code buf} at {@code off}, in constant time. */

@@ -7,7 +7,22 @@ package io.hotstandby.rec;
 public final class MalformedHeartbeatException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  private final boolean wrongKey;
+
   public MalformedHeartbeatException(String reason) {
+    this(reason, false);
+  }
+
+  MalformedHeartbeatException(String reason, boolean wrongKey) {
     super(reason);
+    this.wrongKey = wrongKey;
+  }
+
+  /**
+   * Whether the datagram is a well-formed heartbeat (magic, version and length right) whose MAC
+   * fails under every accepted key: a sender of this protocol under another secret, or forged.
+   */
+  public boolean wrongKey() {
+    return wrongKey;
   }
 }

@@ -52,6 +52,7 @@ public final class RecLink implements AutoCloseable {
   private final HeartbeatCodec codec;
   private final DeclaredSources sources;
   private final PeerTable table;
+  private final ForeignKeyCounter foreignKeys;
   private final EventDispatcher events;
   private final RateLimitedLog dropLog = new RateLimitedLog(log, 1000);
   private final RateLimitedLog sendLog = new RateLimitedLog(log, 1000);
@@ -96,6 +97,7 @@ public final class RecLink implements AutoCloseable {
                 persistPeerBoot(peer, boot);
               }
             });
+    this.foreignKeys = new ForeignKeyCounter(cfg.peers(), timeoutNanos);
     this.events = new EventDispatcher("rec-" + cfg.server() + "-events", cfg.listener());
     setStatus(cfg.initialStatus());
   }
@@ -211,6 +213,16 @@ public final class RecLink implements AutoCloseable {
   /** A snapshot of one peer; null if {@code name} is not a configured peer. */
   public PeerView peer(String name) {
     return table.view(name, clock.getAsLong());
+  }
+
+  /**
+   * Per declared peer, how many well-formed heartbeats from its declared address failed the MAC
+   * under every accepted key within the last failover timeout; only peers with at least one. A peer
+   * listed here talks under another secret (its domain file differs from this server's), or someone
+   * forges its address. Empty when every peer is silent or verifies.
+   */
+  public Map<String, Integer> foreignKeyPeers() {
+    return foreignKeys.counts(clock.getAsLong());
   }
 
   /** Datagrams dropped on all paths: malformed, unauthenticated, foreign, unknown, replayed. */
@@ -350,6 +362,10 @@ public final class RecLink implements AutoCloseable {
     try {
       hb = codec.decode(buf, len);
     } catch (MalformedHeartbeatException e) {
+      if (e.wrongKey()) {
+        foreignKeys.record(
+            socket.path, source, HeartbeatCodec.claimedServer(buf, len), clock.getAsLong());
+      }
       drop(socket, source, e.getMessage());
       return;
     }

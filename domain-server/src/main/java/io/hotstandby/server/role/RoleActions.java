@@ -23,6 +23,31 @@ final class RoleActions {
 
   static final Action ARM_JOIN =
       action("arm JOIN", (m, e) -> m.arm(RoleTimer.JOIN, m.joinWindowMillis()));
+
+  /**
+   * Once per peer: an ERROR that the partner talks under another secret. The join is re-armed, so
+   * the server joins by itself once they verify (current file applied, or a peer's rotation done).
+   */
+  static final Action REPORT_FOREIGN_KEY =
+      action(
+          "ERROR foreign key once, re-arm JOIN",
+          (m, e) -> {
+            String peer = m.ctx.partner();
+            if (!peer.equals(m.foreignKeyReported)) {
+              m.foreignKeyReported = peer;
+              m.notice(
+                  RoleNotice.error(
+                      m.ctx.self()
+                          + ": heartbeats from "
+                          + peer
+                          + " do not verify with this server's secret; this server's domain file"
+                          + " is older than the domain's \u2014 give it the current one (domainctl"
+                          + " domain apply); it stays out of the active role until then",
+                      -1));
+            }
+            m.arm(RoleTimer.JOIN, m.joinWindowMillis());
+          });
+
   static final Action ABANDON_SWITCHOVER =
       action(
           "abandon a switchover",

@@ -1,6 +1,7 @@
 package io.hotstandby.server.role;
 
 import io.hotstandby.domain.DomainRole;
+import java.util.Set;
 
 /**
  * What the role machine asks of the world around it when it decides. Implemented by the server
@@ -55,4 +56,11 @@ public interface RoleContext {
 
   /** The failover timeout of the domain, in milliseconds. */
   long failoverTimeoutMillis();
+
+  /**
+   * The declared peers whose well-formed heartbeats failed the MAC under every key this server
+   * accepts within the last failover timeout: they talk under another secret, so silence from them
+   * does not mean they are down.
+   */
+  Set<String> foreignKeyPeers();
 }

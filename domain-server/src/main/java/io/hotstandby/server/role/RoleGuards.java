@@ -99,6 +99,11 @@ final class RoleGuards {
                   && partnerIs(m, ServerState.STANDBY)
                   && m.ctx.health() > m.partner.health());
 
+  static final Guard PARTNER_FOREIGN_KEY =
+      guard(
+          "partner's heartbeats do not verify with this server's secret",
+          (m, e) -> m.ctx.foreignKeyPeers().contains(m.ctx.partner()));
+
   static final Guard SWAP_PEER_REPLACED =
       guard("the partner is no longer the other side", RoleGuards::swapPeerReplaced);
 

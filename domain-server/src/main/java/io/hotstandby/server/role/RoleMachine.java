@@ -63,6 +63,10 @@ public final class RoleMachine {
   long resumedAtMono;
   long resumedAtNanos;
   String lastRefusal = "";
+
+  /** The partner last reported as talking under another secret, so the ERROR is written once. */
+  String foreignKeyReported = "";
+
   private String warnedVersion = "";
   boolean takeoverBlockedByVersion;
   private final Map<RoleTimer, Long> deadlines = new EnumMap<>(RoleTimer.class);

@@ -153,6 +153,14 @@ public final class RoleTable {
             .when(PARTNER_UP_ACTIVE)
             .to(STANDBY)
             .because(RoleActions::activeFound));
+    // A partner heard only under another secret is not a silent one: taking the role alone would
+    // make a second active next to it (a server back with an older domain file after a rotation).
+    t.add(
+        on(EnumSet.of(STARTING), join)
+            .when(PARTNER_FOREIGN_KEY)
+            .stay()
+            .with(REPORT_FOREIGN_KEY)
+            .done());
     t.addAll(
         activateOr(
             on(EnumSet.of(STARTING), join).when(PARTNER_COULD_RUN).when(IS_MAIN),

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RoleMachineTest {
@@ -128,6 +129,13 @@ class RoleMachineTest {
     @Override
     public long failoverTimeoutMillis() {
       return 500;
+    }
+
+    Set<String> foreignKeyPeers = Set.of();
+
+    @Override
+    public Set<String> foreignKeyPeers() {
+      return foreignKeyPeers;
     }
   }
 
@@ -319,6 +327,68 @@ class RoleMachineTest {
     machine();
     feed(new Started());
     assertThat(machine.state()).isEqualTo(INACTIVE);
+  }
+
+  @Test
+  void aServerJoiningWhileItsPartnerTalksUnderAnotherSecretStaysOutOfTheRole() {
+    world.self = "beta";
+    world.partner = "alpha";
+    world.foreignKeyPeers = Set.of("alpha");
+    machine();
+    feed(new Started());
+    joinWindowPasses();
+    joinWindowPasses();
+    assertThat(machine.state()).isEqualTo(STARTING);
+    assertThat(history).isEmpty();
+    assertThat(notices)
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.weight()).isEqualTo(Weight.ERROR);
+              assertThat(n.message())
+                  .startsWith(
+                      "beta: heartbeats from alpha do not verify with this server's secret; this"
+                          + " server's domain file is older than the domain's")
+                  .contains("domainctl domain apply");
+            });
+
+    // The current file applied: the keys match, alpha is heard ACTIVE, beta stands by.
+    world.foreignKeyPeers = Set.of();
+    feed(peer(ACTIVE, 3));
+    assertThat(path()).containsExactly("STARTING->STANDBY@0");
+  }
+
+  @Test
+  void aServerWhosePartnerTalksUnderAnotherSecretJoinsOnceTheyVerify() {
+    world.foreignKeyPeers = Set.of("beta");
+    machine();
+    feed(new Started());
+    joinWindowPasses();
+    assertThat(machine.state()).isEqualTo(STARTING);
+
+    world.foreignKeyPeers = Set.of();
+    joinWindowPasses();
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1");
+  }
+
+  @Test
+  void anotherSecretOnAServerThatIsNotThePartnerDoesNotHoldTheJoin() {
+    world.foreignKeyPeers = Set.of("gamma");
+    machine();
+    feed(new Started());
+    joinWindowPasses();
+    assertThat(path()).containsExactly("STARTING->ACTIVE@1");
+  }
+
+  @Test
+  void aStandbyAlreadyInTheDomainStillTakesOverWhateverArrivesUnderAnotherKey() {
+    // Garbage forged from the active's address must not block a failover.
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 2);
+    world.foreignKeyPeers = Set.of("alpha");
+    feed(new PeerLost("alpha", "lost on all paths for 500 ms"));
+    assertThat(path()).containsExactly("STARTING->STANDBY@0", "STANDBY->ACTIVE@3");
   }
 
   @Test
