@@ -179,7 +179,7 @@ public final class Domainctl {
     }
     Domain domain;
     try {
-      domain = DomainFileReader.read(domainFile.toAbsolutePath());
+      domain = DomainFileReader.readWithoutSecret(domainFile.toAbsolutePath());
     } catch (DomainFileException e) {
       throw new UsageException(e.getMessage());
     }

@@ -3,7 +3,6 @@ package io.hotstandby.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hotstandby.host.PrivateFiles;
 import io.hotstandby.testkit.FreePorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -159,8 +158,7 @@ class DomainCommandTest {
   void aDomainNoServerOfWhichAnswersExitsTwoNamingEach() throws Exception {
     int alpha = FreePorts.next();
     int beta = FreePorts.next();
-    Files.setPosixFilePermissions(
-        Files.writeString(tmp.resolve("test.secret"), "s3cret"), PrivateFiles.OWNER_FILE);
+    // A workstation has the server list only: test.secret is not there, and is not needed.
     Path domain =
         Files.writeString(
             tmp.resolve("test.dom"),

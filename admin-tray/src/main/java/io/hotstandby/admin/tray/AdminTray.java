@@ -148,7 +148,7 @@ public final class AdminTray implements Callable<Integer> {
     if (server == null) {
       throw new IllegalArgumentException("--domain FILE needs --server NAME");
     }
-    Domain domain = DomainFileReader.read(domainFile);
+    Domain domain = DomainFileReader.readWithoutSecret(domainFile);
     ServerSpec spec =
         domain
             .server(server)

@@ -42,7 +42,8 @@ public final class DomainFileReader {
    */
   public static Domain parse(Path file, byte[] content) throws DomainFileException {
     Path abs = file.toAbsolutePath().normalize();
-    Domain domain = map(abs, content, XmlElement.parse(abs, content, DomainFileException::new));
+    Domain domain =
+        map(abs, content, XmlElement.parse(abs, content, DomainFileException::new), true);
     List<DomainFileException> problems = DomainValidator.validate(domain);
     if (!problems.isEmpty()) {
       throw problems.get(0);
@@ -50,7 +51,29 @@ public final class DomainFileReader {
     return domain;
   }
 
-  private static Domain map(Path file, byte[] content, XmlElement<DomainFileException> root)
+  /**
+   * Reads and validates the domain file at {@code file} as an operator workstation needs it: its
+   * servers, their endpoints and the users' roles, never the secret. The {@code <secret>} element
+   * must be well-formed, but neither its text nor its file is read, so a workstation needs no copy
+   * of the secret (nor its file); the returned domain's secret is empty and must not key anything.
+   *
+   * @throws DomainFileException the first problem found outside the secret
+   */
+  public static Domain readWithoutSecret(Path file) throws DomainFileException {
+    Path abs = file.toAbsolutePath().normalize();
+    byte[] content = XmlElement.readFile(abs, DomainFileException::new);
+    Domain domain =
+        map(abs, content, XmlElement.parse(abs, content, DomainFileException::new), false);
+    for (DomainFileException problem : DomainValidator.validate(domain)) {
+      if (!problem.field().startsWith(Fields.SECRET)) {
+        throw problem;
+      }
+    }
+    return domain;
+  }
+
+  private static Domain map(
+      Path file, byte[] content, XmlElement<DomainFileException> root, boolean withSecret)
       throws DomainFileException {
     if (!root.name().equals("domain")) {
       throw root.error(root.label(), "root element must be <domain>");
@@ -61,7 +84,14 @@ public final class DomainFileReader {
         false);
     String name = root.requiredAttr("name");
     long version = root.requiredLong("version");
-    byte[] secret = secret(file, root.required("secret"));
+    XmlElement<DomainFileException> secretElement = root.required("secret");
+    byte[] secret;
+    if (withSecret) {
+      secret = secret(file, secretElement);
+    } else {
+      secretElement.expect(Set.of("file"), NONE, true);
+      secret = new byte[0];
+    }
     List<ServerSpec> servers = servers(root.required("servers"));
     HotStandbySpec hotStandby = hotStandby(root.required("hotStandby"));
     List<Path> projects = projects(file, root.optional("projects"));

@@ -181,6 +181,27 @@ class DomainFileReaderTest {
   }
 
   @Test
+  void aWorkstationReadsTheServersWithoutTheSecretOrItsFile() throws Exception {
+    Path file = dir.resolve("conf/plant.dom");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, FULL);
+
+    Domain d = DomainFileReader.readWithoutSecret(file);
+
+    assertThat(d.secret()).isEmpty();
+    assertThat(d.servers()).extracting(ServerSpec::name).containsExactly("alpha", "beta");
+    assertThatThrownBy(() -> DomainFileReader.read(file))
+        .isInstanceOf(DomainFileException.class)
+        .hasMessageContaining("secret/@file")
+        .hasMessageContaining("not found");
+    // Everything else is still checked.
+    Files.writeString(file, FULL.replace("main=\"alpha\"", "main=\"nobody\""));
+    assertThatThrownBy(() -> DomainFileReader.readWithoutSecret(file))
+        .isInstanceOf(DomainFileException.class)
+        .hasMessageContaining("nobody");
+  }
+
+  @Test
   void anonymousReadingIsOffUnlessTheDomainSaysSo() throws Exception {
     Path file = dir.resolve("conf/next.dom");
     Files.createDirectories(file.getParent().resolve("keys"));
