@@ -38,9 +38,7 @@ class RecFloodBenchmark {
         TestDomain.builder()
             .name("recflood")
             .defaultJvmOptions()
-            .build()
-            .startAll()
-            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"))) {
+            .startFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"))) {
       ServerProcess active = domain.server("alpha");
       ServerProcess standby = domain.server("beta");
       List<Integer> ports = new ArrayList<>();

@@ -31,9 +31,7 @@ class DomainConflictIT {
         TestDomain.builder()
             .name("conflict")
             .servers("alpha", "beta")
-            .build()
-            .startAll()
-            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
+            .startFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
   }
 
   @AfterAll

@@ -36,9 +36,7 @@ class DomainSyncIT {
         TestDomain.builder()
             .name("sync")
             .servers("alpha", "beta", "gamma")
-            .build()
-            .startAll()
-            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "gamma", "INACTIVE"));
+            .startFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY", "gamma", "INACTIVE"));
   }
 
   @AfterAll

@@ -39,9 +39,7 @@ class DomainWriteFailureIT {
             .name("diskfull")
             .servers("alpha", "beta")
             .smallDomainDisk("beta", "64k")
-            .build()
-            .startAll()
-            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
+            .startFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
   }
 
   @AfterAll

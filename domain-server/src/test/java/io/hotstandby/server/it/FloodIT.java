@@ -53,9 +53,7 @@ class FloodIT {
         TestDomain.builder()
             .name("flood")
             .servers("alpha", "beta")
-            .build()
-            .startAll()
-            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
+            .startFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
   }
 
   @AfterAll

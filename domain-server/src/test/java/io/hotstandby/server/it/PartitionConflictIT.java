@@ -32,9 +32,7 @@ class PartitionConflictIT {
             .servers("alpha", "beta")
             .relays()
             .clusterRelays()
-            .build()
-            .startAll()
-            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
+            .startFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
   }
 
   @AfterAll

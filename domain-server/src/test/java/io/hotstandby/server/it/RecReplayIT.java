@@ -47,9 +47,7 @@ class RecReplayIT {
         TestDomain.builder()
             .name("replay")
             .relays()
-            .build()
-            .startAll()
-            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
+            .startFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
   }
 
   @AfterAll

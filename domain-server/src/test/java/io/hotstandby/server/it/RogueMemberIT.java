@@ -53,9 +53,7 @@ class RogueMemberIT {
     domain =
         TestDomain.builder()
             .name("rogue")
-            .build()
-            .startAll()
-            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
+            .startFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
     domain.awaitCluster(2);
     rogue = Hazelcast.newHazelcastInstance(rogueConfig());
     for (String topic : TOPICS) {

@@ -28,9 +28,7 @@ class TermOnFullDiskIT {
             .name("termdisk")
             .servers("alpha", "beta")
             .smallDataDisk("beta", "8m")
-            .build()
-            .startAll()
-            .awaitFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
+            .startFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
   }
 
   @AfterAll
