@@ -79,25 +79,32 @@ ctl="$dist/bin/domainctl --domain $work/alpha/domain/demo.dom $(login viewer)"
 op="$dist/bin/domainctl --domain $work/alpha/domain/demo.dom $(login operator)"
 admin="$dist/bin/domainctl --domain $work/alpha/domain/demo.dom $(login admin)"
 echo "Starting the demo domain in $work ..."
-for _ in $(seq 1 60); do
-  if $ctl status >/dev/null 2>&1; then break; fi
-  for i in "${!pids[@]}"; do
+# Trust each server's certificate for this user's domainctl (its known-servers file) once the
+# server listens, having read the fingerprint from the server's own folder, as an operator
+# confirms it; a login sends no password to a server whose certificate is not trusted.
+trusted=()
+for _ in $(seq 1 90); do
+  for i in "${!servers[@]}"; do
     if ! kill -0 "${pids[$i]}" 2>/dev/null; then
       echo "Server ${servers[$i]} exited:"; tail -5 "$work/${servers[$i]}/console.log"; exit 1
     fi
+    [ -n "${trusted[$i]:-}" ] && continue
+    fp=$(fingerprint "$work/${servers[$i]}/data/pki" || true)  # none until the server made it
+    if [ -n "$fp" ] && "$dist/bin/domainctl" --endpoint "opc.tcp://127.0.0.1:${ports[$i]}/hotstandby" \
+        $(login viewer) --accept-certificate "$fp" domain history >/dev/null 2>"$work/trust.err"; then
+      trusted[$i]=1
+    fi
   done
+  [ "${#trusted[@]}" -eq "${#servers[@]}" ] && break
   sleep 1
 done
-# Trust the servers' certificates for this user's domainctl (its known-servers file), having read
-# their fingerprints from the servers' own folders, as an operator confirms them.
-(umask 077; printf '%s\n' demo-admin-1 >"$work/admin.password")
-for i in "${!servers[@]}"; do
-  fp=$(fingerprint "$work/${servers[$i]}/data/pki")
-  if [ -z "$fp" ] || ! "$dist/bin/domainctl" --endpoint "opc.tcp://127.0.0.1:${ports[$i]}/hotstandby" \
-      --user admin --password-file "$work/admin.password" --accept-certificate "$fp" \
-      domain history >/dev/null 2>"$work/trust.err"; then
-    echo "Could not trust ${servers[$i]}'s certificate: $(cat "$work/trust.err" 2>/dev/null)"
-  fi
+if [ "${#trusted[@]}" -ne "${#servers[@]}" ]; then
+  echo "Could not trust every server's certificate: $(cat "$work/trust.err" 2>/dev/null)"
+fi
+# Until the domain has its ACTIVE server.
+for _ in $(seq 1 60); do
+  if $ctl status >/dev/null 2>&1; then break; fi
+  sleep 1
 done
 $ctl status || true
 cat <<TXT
