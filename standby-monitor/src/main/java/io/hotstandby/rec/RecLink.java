@@ -299,7 +299,9 @@ public final class RecLink implements AutoCloseable {
       ticked = true;
       lastTickNanos = now;
       sendRound(now, false);
-      events.post(table.evaluate(clock.getAsLong()));
+      // At the time the pause check saw: a pause after it (during the round) is found by the
+      // next tick before any peer is judged on the later time, so it cannot lose them at once.
+      events.post(table.evaluate(now));
     } catch (RuntimeException e) {
       // An exception would cancel the schedule and silently stop the heartbeats.
       log.error("REC link of {}: scheduler tick failed", cfg.server(), e);
