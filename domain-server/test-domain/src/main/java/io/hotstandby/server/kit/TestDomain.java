@@ -1,6 +1,5 @@
 package io.hotstandby.server.kit;
 
-import io.hotstandby.domain.PasswordHash;
 import io.hotstandby.host.PrivateFiles;
 import io.hotstandby.testkit.FreePorts;
 import io.hotstandby.testkit.TcpRelay;
@@ -62,11 +61,6 @@ public final class TestDomain implements AutoCloseable {
     }
   }
 
-  // Hashing is slow on purpose; one hash per test JVM is enough.
-  private static final String ADMIN_HASH = PasswordHash.create(ADMIN_PASSWORD.toCharArray());
-  private static final String OPERATOR_HASH = PasswordHash.create(OPERATOR_PASSWORD.toCharArray());
-  private static final String VIEWER_HASH = PasswordHash.create(VIEWER_PASSWORD.toCharArray());
-
   private final TestDomainBuilder b;
   private final Path root;
   private final Map<String, ServerProcess> servers = new LinkedHashMap<>();
@@ -75,6 +69,7 @@ public final class TestDomain implements AutoCloseable {
   private final PlantSimulatorProcess plant;
   private final Map<String, TcpRelay> deviceRelays = new LinkedHashMap<>();
   private final Map<String, TcpRelay> clusterRelays = new LinkedHashMap<>();
+  private final TestDomainXml xml;
 
   /** The ports of one server: TCP for Hazelcast and OPC UA, per path UDP bind and relay. */
   record Ports(int hazelcast, int opcUa, Map<String, int[]> rec) {}
@@ -119,6 +114,7 @@ public final class TestDomain implements AutoCloseable {
       }
       relays.put(s, byPath);
     }
+    this.xml = new TestDomainXml(b, ports, clusterRelays);
     for (String s : b.servers) {
       writeServerFolder(s, b.version);
       servers.put(s, process(s));
@@ -329,96 +325,15 @@ public final class TestDomain implements AutoCloseable {
 
   /** The domain file's text; every server's copy is the same. */
   public String domainXml(long version) {
-    StringBuilder x = new StringBuilder();
-    x.append("<domain name=\"")
-        .append(b.name)
-        .append("\" version=\"")
-        .append(version)
-        .append("\">\n");
-    x.append("  <secret file=\"").append(b.name).append(".secret\"/>\n  <servers>\n");
-    for (String s : b.servers) {
-      if (!b.later.contains(s)) {
-        x.append(serverXml(s));
-      }
-    }
-    x.append("  </servers>\n");
-
-    x.append("  <hotStandby enabled=\"true\" main=\"")
-        .append(b.main)
-        .append("\" backup=\"")
-        .append(b.backup)
-        .append("\" heartbeatMs=\"")
-        .append(b.heartbeatMs)
-        .append("\" failoverTimeoutMs=\"")
-        .append(b.failoverTimeoutMs)
-        .append("\" returnToMain=\"")
-        .append(b.returnToMain)
-        .append("\" standbyMode=\"")
-        .append(b.standbyMode)
-        .append("\" activateBackupOnLocalFailure=\"")
-        .append(b.activateBackupOnLocalFailure)
-        .append("\">\n");
-    for (int port : b.integrityPorts) {
-      x.append("    <integrity host=\"127.0.0.1\" port=\"").append(port).append("\"/>\n");
-    }
-    x.append("  </hotStandby>\n");
-    if (b.project != null) {
-      x.append("  <projects");
-      if (b.projectSyncKBps > 0) {
-        x.append(" sync=\"true\" bandwidthKBps=\"").append(b.projectSyncKBps).append('"');
-      }
-      x.append(">\n    <project file=\"")
-          .append(b.project.getFileName())
-          .append("\"/>\n  </projects>\n");
-    }
-    x.append("  <users>\n");
-    x.append("    <user name=\"" + ADMIN + "\" role=\"administrator\" password=\"")
-        .append(ADMIN_HASH)
-        .append("\"/>\n");
-    x.append("    <user name=\"" + OPERATOR + "\" role=\"operator\" password=\"")
-        .append(OPERATOR_HASH)
-        .append("\"/>\n");
-    x.append("    <user name=\"" + VIEWER + "\" role=\"viewer\" password=\"")
-        .append(VIEWER_HASH)
-        .append("\"/>\n");
-    x.append("  </users>\n");
-    if (b.anonymousRead) {
-      x.append("  <security anonymousRead=\"true\"/>\n");
-    }
-    x.append("</domain>\n");
-    return x.toString();
+    return xml.domain(version);
   }
 
   /**
    * The {@code <server>} element of server {@code s}, e.g. to add a server the domain was built
-   * without ({@link Builder#joinsLater}).
+   * without ({@link TestDomainBuilder#joinsLater}).
    */
   public String serverXml(String s) {
-    StringBuilder x = new StringBuilder();
-    Ports p = ports.get(s);
-    x.append("    <server name=\"")
-        .append(s)
-        .append("\" host=\"127.0.0.1\" maintenance=\"")
-        .append(b.maintenance.contains(s))
-        .append("\">\n");
-    x.append("      <hazelcast port=\"").append(p.hazelcast());
-    if (clusterRelays.containsKey(s)) {
-      x.append("\" publicPort=\"").append(clusterRelays.get(s).port());
-    }
-    x.append("\"/>\n");
-    x.append("      <opcua port=\"").append(p.opcUa()).append("\"/>\n");
-    for (String path : PATHS) {
-      int[] pair = p.rec().get(path);
-      x.append("      <rec path=\"")
-          .append(path)
-          .append("\" host=\"127.0.0.1\" port=\"")
-          .append(pair[1])
-          .append("\" bind=\"127.0.0.1\" bindPort=\"")
-          .append(pair[0])
-          .append("\"/>\n");
-    }
-    x.append("    </server>\n");
-    return x.toString();
+    return xml.server(s);
   }
 
   public ServerProcess server(String name) {
