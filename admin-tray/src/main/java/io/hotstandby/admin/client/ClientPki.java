@@ -2,11 +2,11 @@ package io.hotstandby.admin.client;
 
 import io.hotstandby.host.PrivateFiles;
 import io.hotstandby.opcua.CryptoProviders;
+import io.hotstandby.opcua.KeyStorePassword;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,7 +38,6 @@ public final class ClientPki {
   private static final String FILE = "client.pfx";
   private static final String ALIAS = "client";
   // The file's mode protects the key; PKCS#12 wants a password.
-  private static final char[] PASSWORD = "hotstandby-client".toCharArray();
 
   private final KeyPair keyPair;
   private final X509Certificate certificate;
@@ -77,13 +76,7 @@ public final class ClientPki {
       }
       // The folder also holds the known servers: owner-only, whoever makes it first.
       PrivateFiles.ownerOnlyDir(dir.getParent());
-      try {
-        Files.createDirectory(
-            dir,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } catch (FileAlreadyExistsException e) {
-        // made by an earlier run, or by another tool just now
-      }
+      PrivateFiles.ownerOnlyDir(dir);
       return create(file);
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       throw new AdminClientException(
@@ -101,10 +94,12 @@ public final class ClientPki {
 
   private static ClientPki read(Path file) throws IOException, GeneralSecurityException {
     KeyStore store = KeyStore.getInstance("PKCS12");
+    char[] password;
     try (InputStream in = Files.newInputStream(file)) {
-      store.load(in, PASSWORD);
+      password = KeyStorePassword.of(file);
+      store.load(in, password);
     }
-    Key key = store.getKey(ALIAS, PASSWORD);
+    Key key = store.getKey(ALIAS, password);
     X509Certificate cert = (X509Certificate) store.getCertificate(ALIAS);
     if (!(key instanceof PrivateKey privateKey) || cert == null) {
       throw new GeneralSecurityException("no key and certificate '" + ALIAS + "' in it");
@@ -134,8 +129,10 @@ public final class ClientPki {
       throw new GeneralSecurityException("cannot make the certificate: " + e.getMessage(), e);
     }
     KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, PASSWORD);
-    store.setKeyEntry(ALIAS, keyPair.getPrivate(), PASSWORD, new X509Certificate[] {cert});
+    // Random for this workstation, kept 0600 beside the store (as the servers' key stores).
+    char[] password = KeyStorePassword.of(file);
+    store.load(null, password);
+    store.setKeyEntry(ALIAS, keyPair.getPrivate(), password, new X509Certificate[] {cert});
     Path tmp =
         Files.createTempFile(
             file.getParent(),
@@ -144,7 +141,7 @@ public final class ClientPki {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
-        store.store(out, PASSWORD);
+        store.store(out, password);
       }
       if (Files.exists(file)) {
         return read(file); // another tool made one meanwhile: use that one

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -283,22 +282,12 @@ public final class KnownServers {
     try {
       // Owner-only, also when another tool of this workstation made the folder first.
       PrivateFiles.ownerOnlyDir(file.toAbsolutePath().getParent());
-      if (Files.exists(file)) {
-        // The atomic write keeps the target's permissions; an old file may be readable by all.
-        setPermissions(file, "rw-------");
-      }
+      // The atomic write keeps the target's permissions; an old file may be readable by all.
+      PrivateFiles.ownerOnlyFile(file);
       DomainFileWriter.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
-      setPermissions(file, "rw-------");
+      PrivateFiles.ownerOnlyFile(file);
     } catch (IOException e) {
       throw new AdminClientException(file + ": cannot record the server's certificate: " + e);
-    }
-  }
-
-  private static void setPermissions(Path path, String perms) throws IOException {
-    try {
-      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(perms));
-    } catch (UnsupportedOperationException e) {
-      // A file system without POSIX permissions: the user's profile protects the file.
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,11 +29,15 @@ class ClientPkiTest {
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
         .isEqualTo("rwx------");
-    assertThat(
-            PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("client.pfx"))))
-        .isEqualTo("rw-------");
+    // The key store, under a random password of this workstation's own kept beside it.
+    for (String f : List.of("client.pfx", "client.pfx.password")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(f))))
+          .as(f)
+          .isEqualTo("rw-------");
+    }
     try (var files = Files.list(dir)) {
-      assertThat(files).containsExactly(dir.resolve("client.pfx"));
+      assertThat(files)
+          .containsExactlyInAnyOrder(dir.resolve("client.pfx"), dir.resolve("client.pfx.password"));
     }
     assertThat(again.certificate()).isEqualTo(first.certificate());
     assertThat(again.keyPair().getPrivate()).isEqualTo(first.keyPair().getPrivate());

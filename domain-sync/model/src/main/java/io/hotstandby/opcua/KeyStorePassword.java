@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>A store of an earlier version, encrypted with the former built-in password, is re-encrypted
  * with the new one in place, keeping its certificate, so clients that pinned it notice nothing.
  */
-final class KeyStorePassword {
+public final class KeyStorePassword {
   /** The password every installation used before it had its own. */
   static final char[] LEGACY = "hotstandby".toCharArray();
 
@@ -57,7 +57,7 @@ final class KeyStorePassword {
    * @throws IOException if the password cannot be saved, or the store opens neither with it nor
    *     with the former built-in one (the message says how to get a new certificate)
    */
-  static char[] of(Path keyStore) throws IOException, GeneralSecurityException {
+  public static char[] of(Path keyStore) throws IOException, GeneralSecurityException {
     Path file = fileOf(keyStore);
     char[] password;
     if (Files.exists(file)) {

@@ -1,6 +1,8 @@
 package io.hotstandby.runtime.driver.opcua;
 
 import io.hotstandby.domain.DomainFileWriter;
+import io.hotstandby.host.PrivateFiles;
+import io.hotstandby.opcua.KeyStorePassword;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +10,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
@@ -28,7 +29,6 @@ record ClientIdentity(KeyPair keyPair, X509Certificate certificate) {
   private static final String ALIAS = "client";
 
   // The file's permissions protect the key; the PKCS#12 format wants a password.
-  private static final char[] PASSWORD = "hotstandby".toCharArray();
 
   /**
    * The identity of driver {@code name} stored in {@code dir}, made and stored there on first use.
@@ -70,8 +70,9 @@ record ClientIdentity(KeyPair keyPair, X509Certificate certificate) {
   private static ClientIdentity read(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, PASSWORD);
-      if (store.getKey(ALIAS, PASSWORD) instanceof PrivateKey key
+      char[] password = KeyStorePassword.of(file);
+      store.load(in, password);
+      if (store.getKey(ALIAS, password) instanceof PrivateKey key
           && store.getCertificate(ALIAS) instanceof X509Certificate certificate) {
         return new ClientIdentity(new KeyPair(certificate.getPublicKey(), key), certificate);
       }
@@ -83,19 +84,17 @@ record ClientIdentity(KeyPair keyPair, X509Certificate certificate) {
 
   private void store(Path file) throws IOException {
     try {
+      PrivateFiles.ownerOnlyDir(file.toAbsolutePath().getParent());
+      // Random for this installation, kept 0600 beside the store (as the server's own).
+      char[] password = KeyStorePassword.of(file);
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
-      store.setKeyEntry(ALIAS, keyPair.getPrivate(), PASSWORD, new Certificate[] {certificate});
+      store.setKeyEntry(ALIAS, keyPair.getPrivate(), password, new Certificate[] {certificate});
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      store.store(bytes, PASSWORD);
-      Path dir = file.toAbsolutePath().getParent();
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      }
+      store.store(bytes, password);
       // The temporary file is owner-only from the start; the rename keeps that.
       DomainFileWriter.write(file, bytes.toByteArray());
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      PrivateFiles.ownerOnlyFile(file);
     } catch (GeneralSecurityException | IOException | UnsupportedOperationException e) {
       throw new IOException(file + ": cannot store the driver's client certificate: " + e, e);
     }
