@@ -52,8 +52,9 @@ public final class TestDomain implements AutoCloseable {
     // Every run makes new certificates: trust them in a file of this JVM's own.
     if (System.getProperty("hotstandby.knownServers") == null) {
       try {
-        Path f = Files.createTempFile("known-servers-", "");
-        f.toFile().deleteOnExit();
+        // In a folder of this JVM's own: the client certificate is made beside it (client-pki/),
+        // and must be neither another run's nor shared with test JVMs running at the same time.
+        Path f = Files.createTempDirectory("hotstandby-workstation-").resolve("known-servers");
         System.setProperty("hotstandby.knownServers", f.toString());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
