@@ -74,6 +74,7 @@ public final class ProjectRuntime implements ApplicationRuntime {
   private final TagListener tagForwarder = this::tagChanged;
   private final AlarmListener alarmForwarder = this::alarmChanged;
   private volatile LoadedRuntime loaded;
+  private volatile RetentiveStore retentive;
   private volatile boolean active;
   private volatile boolean writesSuspended;
   private volatile boolean closed;
@@ -144,6 +145,7 @@ public final class ProjectRuntime implements ApplicationRuntime {
         RetentiveStore store = new RetentiveStore(retentiveFile, next.tags.tags());
         store.restore(next.tags);
         next.tags.addListener(store);
+        retentive = store;
       }
       next.tags.addListener(tagForwarder);
       next.alarms.addListener(alarmForwarder);
@@ -258,6 +260,85 @@ public final class ProjectRuntime implements ApplicationRuntime {
   public List<AlarmState> alarms() {
     LoadedRuntime l = loaded;
     return l == null ? List.of() : l.alarms.snapshot();
+  }
+
+  /**
+   * Whether the tag at {@code path} follows the active server's value on a standby: memory tags
+   * always (a standby cannot compute them), driver tags only in {@link StandbyMode#COLD} (a warm
+   * standby reads its devices itself).
+   */
+  public boolean mirrors(String path) {
+    LoadedRuntime l = loaded;
+    Optional<TagSpec> spec = l == null ? Optional.empty() : l.tags.spec(path);
+    return spec.isPresent() && (spec.get().memory() || mode == StandbyMode.COLD);
+  }
+
+  /** The current value of every tag that {@link #mirrors}, in declaration order. */
+  public Map<String, TagValue> mirroredTagSnapshot() {
+    Map<String, TagValue> all = tagSnapshot();
+    Map<String, TagValue> out = new java.util.LinkedHashMap<>();
+    all.forEach(
+        (path, v) -> {
+          if (mirrors(path)) {
+            out.put(path, v);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Takes a tag value mirrored from the active server, as it is (timestamps included). Ignored
+   * while this runtime is active, and for a tag that does not {@link #mirrors mirror}.
+   *
+   * @return whether the value was taken
+   */
+  public boolean applyMirrored(String path, TagValue value) {
+    LoadedRuntime l = loaded;
+    return !active && l != null && mirrors(path) && l.tags.mirror(path, value);
+  }
+
+  /**
+   * Takes an alarm state mirrored from the active server (acknowledgement included). Ignored while
+   * this runtime is active.
+   *
+   * @return whether the state was taken
+   */
+  public boolean applyMirrored(AlarmState state) {
+    LoadedRuntime l = loaded;
+    return !active && l != null && l.alarms.mirror(state);
+  }
+
+  /** The stored value of every retentive memory tag, stamped with when it was stored. */
+  public Map<String, TagValue> retentiveValues() {
+    RetentiveStore r = retentive;
+    return r == null ? Map.of() : r.stored();
+  }
+
+  /**
+   * Adopts each of {@code offered} (another server's stored retentive values) that is newer than
+   * this server's stored value of the same tag, or that this server has none of: the newest
+   * confirmed value wins, whichever server started first.
+   *
+   * @return the paths adopted
+   */
+  public List<String> adoptNewerRetentive(Map<String, TagValue> offered) {
+    RetentiveStore r = retentive;
+    LoadedRuntime l = loaded;
+    List<String> adopted = new ArrayList<>();
+    if (r == null || l == null) {
+      return adopted;
+    }
+    offered.forEach(
+        (path, v) -> {
+          Instant mine = r.time(path);
+          if (r.keeps(path)
+              && v.value() != null
+              && (mine == null || v.serverTime().isAfter(mine))
+              && l.tags.mirror(path, v)) {
+            adopted.add(path);
+          }
+        });
+    return adopted;
   }
 
   /**

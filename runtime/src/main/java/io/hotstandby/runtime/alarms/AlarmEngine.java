@@ -172,6 +172,43 @@ public final class AlarmEngine implements TagListener {
     return AckResult.ACKNOWLEDGED;
   }
 
+  /**
+   * Puts {@code state} as it is, as the state mirrored from the active server: only while
+   * evaluation is disabled (never over the active's own evaluation), only for a declared alarm, and
+   * only when it differs from the state held. The declaration's tag, severity and message are kept.
+   *
+   * @return whether the state was taken
+   */
+  public boolean mirror(AlarmState state) {
+    synchronized (lock) {
+      AlarmSpec spec = specs.get(state.name());
+      if (enabled || spec == null) {
+        return false;
+      }
+      AlarmState next =
+          new AlarmState(
+              spec.name(),
+              spec.tag(),
+              spec.severity(),
+              spec.message(),
+              state.active(),
+              state.acknowledged(),
+              state.level(),
+              state.value(),
+              state.changeTime(),
+              state.activeTime(),
+              state.ackUser(),
+              state.ackComment(),
+              state.ackTime());
+      if (next.equals(states.get(spec.name()))) {
+        return false;
+      }
+      put(next);
+    }
+    notifications.drain();
+    return true;
+  }
+
   /** The state of the alarm {@code name}. */
   public Optional<AlarmState> state(String name) {
     synchronized (lock) {

@@ -144,6 +144,47 @@ public final class TagDatabase {
   }
 
   /**
+   * Puts {@code value} as it is (value, quality and both timestamps) into the tag at {@code path},
+   * as a value mirrored from the active server or restored from the retentive file. Published when
+   * it differs from the current value in any field. Unknown paths and values that do not fit the
+   * tag's type are ignored.
+   *
+   * @return whether the change was published
+   */
+  public boolean mirror(String path, TagValue value) {
+    TagSpec spec = specs.get(path);
+    if (spec == null || value == null || value.quality() == null) {
+      return false;
+    }
+    TagValue typed = value;
+    if (value.value() != null) {
+      try {
+        typed =
+            new TagValue(
+                TypedValues.convert(spec.type(), value.value()),
+                value.quality(),
+                value.sourceTime(),
+                value.serverTime());
+      } catch (IllegalArgumentException e) {
+        log.warn("tag {}: mirrored value refused: {}", path, e.getMessage());
+        return false;
+      }
+    }
+    TagValue next = typed;
+    synchronized (lock) {
+      if (next.equals(values.get(path))) {
+        return false;
+      }
+      values.put(path, next);
+      for (TagListener l : listeners) {
+        notifications.enqueue(() -> l.changed(path, next));
+      }
+    }
+    notifications.drain();
+    return true;
+  }
+
+  /**
    * Marks the tags at {@code paths} BAD, keeping their last values (as a last known value), as when
    * their driver loses its device or stops.
    */
