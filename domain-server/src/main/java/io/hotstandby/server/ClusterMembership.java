@@ -8,6 +8,7 @@ import io.hotstandby.events.Weight;
 import io.hotstandby.server.lifecycle.AbstractPart;
 import io.hotstandby.server.lifecycle.Parts;
 import io.hotstandby.server.lifecycle.Termination;
+import io.hotstandby.server.mirror.StateMirror;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -124,6 +125,7 @@ final class ClusterMembership extends AbstractPart {
     replicator.attach(member);
     parts.projectSync.attach(member);
     member.subscribe(Switchover.ADMIN_TOPIC, switchover::adminMessage);
+    member.subscribe(StateMirror.TOPIC, parts.mirror::received);
     parts.events.record(
         Weight.NOTICE, "cluster", "cluster member up with " + member.memberCount() + " member(s)");
   }

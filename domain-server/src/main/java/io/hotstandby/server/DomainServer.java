@@ -19,6 +19,7 @@ import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
 import io.hotstandby.server.lifecycle.Parts;
 import io.hotstandby.server.lifecycle.Termination;
+import io.hotstandby.server.mirror.StateMirror;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
 import io.hotstandby.server.opcua.OpcUaEndpointException;
@@ -110,6 +111,20 @@ public final class DomainServer implements AutoCloseable {
     ServerParts parts =
         new ServerParts(self, productVersion, dataDir, store, domain, events, audit, runtime);
     lifecycle.start(Parts.of("runtime", () -> loadRuntime(parts), runtime::close));
+
+    lifecycle.start(
+        Parts.of(
+            "state mirror",
+            () -> {
+              StateMirror mirror = new StateMirror(new MirrorWiring(parts, this::snapshot));
+              parts.mirror = mirror;
+              events.tap(mirror::eventLogged);
+              mirror.start();
+            },
+            () -> {
+              events.tap(line -> {});
+              Parts.closeQuietly("state mirror", parts.mirror);
+            }));
 
     SecretRotation secrets = new SecretRotation(parts);
     StatusPublisher status = new StatusPublisher(parts, secrets, this::snapshot);
@@ -233,7 +248,7 @@ public final class DomainServer implements AutoCloseable {
                 switchover::activate,
                 Duration.ofMillis(parts.swapTimeoutMillis() + 3000)));
     if (parts.runtime.ready()) {
-      endpoint.registerApplication(new RuntimeApplicationView(parts.runtime));
+      endpoint.registerApplication(new RuntimeApplicationView(parts.runtime, parts.mirror));
     }
     endpoint.registerDomainAdmin(changes);
     endpoint.registerUsers(() -> parts.domain.users());

@@ -326,12 +326,19 @@ final class RoleDriver extends AbstractPart {
           deferredTimers.add(t);
         }
       } else if (effect instanceof Effect.ActivateRuntime) {
-        // Before the new state is announced: a client told "ACTIVE" may write at once.
+        // Before the new state is announced: a client told "ACTIVE" may write at once. The mirror
+        // starts its stream first, so the activation's own changes are in it.
+        if (parts.mirror != null) {
+          parts.mirror.becomingActive();
+        }
         changeRuntime(parts.runtime::activate);
       } else if (effect instanceof Effect.DeactivateRuntime) {
         // Writes and alarms stop before STANDBY is announced; a cold standby's device sessions
         // close afterwards, off this thread.
         changeRuntime(parts.runtime::deactivate);
+        if (parts.mirror != null) {
+          parts.mirror.noLongerActive();
+        }
         onRuntimeThread(parts.runtime::releaseDevices);
       } else if (effect instanceof Effect.SuspendWrites w) {
         parts.runtime.suspendWrites(w.suspended());

@@ -5,6 +5,7 @@ import io.hotstandby.runtime.alarms.AckResult;
 import io.hotstandby.runtime.alarms.AlarmState;
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.TagValue;
+import io.hotstandby.server.mirror.StateMirror;
 import io.hotstandby.server.opcua.SessionUser;
 import io.hotstandby.server.opcua.app.AlarmView;
 import io.hotstandby.server.opcua.app.ApplicationView;
@@ -14,12 +15,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
-/** The runtime as the OPC UA application namespace sees it. */
+/**
+ * The runtime as the OPC UA application namespace sees it. An accepted write or acknowledgement is
+ * answered once the state mirror's standbys have applied it ({@link StateMirror#confirm}), so what
+ * a client was told is done survives a failover.
+ */
 public final class RuntimeApplicationView implements ApplicationView {
   private final ProjectRuntime runtime;
+  private final StateMirror mirror;
 
+  /** A view with no mirror: actions are answered as soon as the runtime has done them. */
   public RuntimeApplicationView(ProjectRuntime runtime) {
+    this(runtime, null);
+  }
+
+  public RuntimeApplicationView(ProjectRuntime runtime, StateMirror mirror) {
     this.runtime = runtime;
+    this.mirror = mirror;
+  }
+
+  private CompletableFuture<Boolean> confirmed() {
+    return mirror == null ? CompletableFuture.completedFuture(true) : mirror.confirm();
   }
 
   @Override
@@ -41,7 +57,11 @@ public final class RuntimeApplicationView implements ApplicationView {
   public CompletableFuture<WriteOutcome> write(String path, Object value, SessionUser user) {
     return runtime
         .write(path, value, user.name(), user.client())
-        .thenApply(r -> new WriteOutcome(r.ok(), r.status()));
+        .thenCompose(
+            r ->
+                r.ok()
+                    ? confirmed().thenApply(c -> new WriteOutcome(true, r.status()))
+                    : CompletableFuture.completedFuture(new WriteOutcome(false, r.status())));
   }
 
   @Override
@@ -57,7 +77,11 @@ public final class RuntimeApplicationView implements ApplicationView {
   @Override
   public WriteOutcome acknowledge(String alarm, SessionUser user, String comment) {
     AckResult r = runtime.acknowledge(alarm, user.name(), user.client(), comment);
-    return r.ok() ? new WriteOutcome(true, r.text()) : WriteOutcome.refused(r.text());
+    if (!r.ok()) {
+      return WriteOutcome.refused(r.text());
+    }
+    confirmed().join(); // completes within the mirror's confirmation timeout, never exceptionally
+    return new WriteOutcome(true, r.text());
   }
 
   private static AlarmView view(AlarmState s) {

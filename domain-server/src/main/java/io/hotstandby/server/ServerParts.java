@@ -11,6 +11,8 @@ import io.hotstandby.rec.RecState;
 import io.hotstandby.runtime.ProjectRuntime;
 import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
+import io.hotstandby.server.mirror.MirrorStatus;
+import io.hotstandby.server.mirror.StateMirror;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.role.RoleSnapshot;
 import io.hotstandby.server.role.RoleTimings;
@@ -42,6 +44,9 @@ final class ServerParts {
   volatile OpcUaEndpoint opcUa;
   volatile ProjectSync projectSync;
 
+  /** State mirroring; set once before the role thread starts. */
+  volatile StateMirror mirror;
+
   ServerParts(
       String self,
       String productVersion,
@@ -64,6 +69,26 @@ final class ServerParts {
   /** How long a planned switchover may take, as the role machine bounds it. */
   long swapTimeoutMillis() {
     return RoleTimings.swapTimeoutMillis(domain.hotStandby().failoverTimeoutMs());
+  }
+
+  /** A standby is ready for a planned switchover when its mirror lag is at most this. */
+  long mirrorMaxLagMillis() {
+    return 1000;
+  }
+
+  /**
+   * Whether this server, as a standby, has the active's state: its mirror is caught up within the
+   * domain's bound. True when not following (an active, or no active to follow is not a mirror
+   * matter). What the ServiceLevel's standby band and a planned switchover go by; a takeover after
+   * the active is lost does not wait for it.
+   */
+  boolean mirrorReady() {
+    StateMirror m = mirror;
+    if (m == null) {
+      return true;
+    }
+    MirrorStatus s = m.status();
+    return s.mode() != MirrorStatus.Mode.FOLLOWING || s.ready();
   }
 
   /** The domain's failover timeout. */
@@ -90,7 +115,7 @@ final class ServerParts {
         runtime.health(),
         ready(),
         domain.version(),
-        0,
+        mirror == null ? 0 : mirror.announcedSeq(),
         productVersion,
         s.takeoverRequest(),
         s.handoverTo());

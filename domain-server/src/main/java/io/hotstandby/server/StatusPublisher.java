@@ -1,5 +1,7 @@
 package io.hotstandby.server;
 
+import io.hotstandby.rec.ServerState;
+import io.hotstandby.server.mirror.MirrorStatus;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.role.RoleSnapshot;
 import io.hotstandby.server.role.ServiceLevels;
@@ -39,7 +41,10 @@ final class StatusPublisher {
     try {
       secrets.check();
       boolean ready = parts.ready();
-      int level = ServiceLevels.of(s.state(), ready, parts.runtime.health(), s.writesSuspended());
+      // A standby is offered to clients as ready only once it holds the active's state.
+      boolean serviceReady = ready && (s.state() != ServerState.STANDBY || parts.mirrorReady());
+      int level =
+          ServiceLevels.of(s.state(), serviceReady, parts.runtime.health(), s.writesSuspended());
       StatusReport report =
           new StatusReport(
               parts.domain,
@@ -53,7 +58,8 @@ final class StatusPublisher {
               parts.rec,
               parts.cluster,
               parts.store.conflict(),
-              parts.integrity);
+              parts.integrity,
+              parts.mirror == null ? MirrorStatus.IDLE : parts.mirror.status());
       opcUa.setServiceLevel(level);
       opcUa.publish(report.adminStatus());
     } catch (RuntimeException e) {

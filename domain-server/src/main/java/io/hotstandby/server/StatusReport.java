@@ -14,6 +14,7 @@ import io.hotstandby.rec.PathStatus;
 import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.runtime.ApplicationRuntime;
+import io.hotstandby.server.mirror.MirrorStatus;
 import io.hotstandby.server.opcua.AdminStatus;
 import io.hotstandby.server.role.RoleSnapshot;
 
@@ -36,6 +37,7 @@ final class StatusReport {
   private final ClusterMember cluster;
   private final String domainConflict;
   private final IntegrityCheck integrity;
+  private final MirrorStatus mirror;
 
   StatusReport(
       Domain domain,
@@ -49,7 +51,8 @@ final class StatusReport {
       RecLink rec,
       ClusterMember cluster,
       String domainConflict,
-      IntegrityCheck integrity) {
+      IntegrityCheck integrity,
+      MirrorStatus mirror) {
     this.domain = domain;
     this.self = self;
     this.productVersion = productVersion;
@@ -62,6 +65,7 @@ final class StatusReport {
     this.cluster = cluster;
     this.domainConflict = domainConflict;
     this.integrity = integrity;
+    this.mirror = mirror;
   }
 
   ObjectNode json() {
@@ -97,6 +101,7 @@ final class StatusReport {
     o.set("droppedClusterMessages", droppedClusterMessages());
     o.set("projectFiles", projectFiles());
     o.set("links", links());
+    o.set("mirror", JSON.valueToTree(mirror.toMap()));
     return o;
   }
 

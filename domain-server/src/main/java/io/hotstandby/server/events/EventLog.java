@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ public final class EventLog implements AutoCloseable {
 
   private final String server;
   private final RotatingFile out;
+  private volatile Consumer<String> tap = line -> {};
 
   /** A log in {@code file}, rotated at 10 MiB with 5 files kept (see {@link RotatingFile}). */
   public EventLog(Path file, String server) {
@@ -54,10 +56,39 @@ public final class EventLog implements AutoCloseable {
       case WARNING -> log.warn("[{}] {}", component, message);
       default -> log.info("[{}] {}", component, message);
     }
+    String text = line.toString();
+    append(text);
+    tap.accept(text);
+  }
+
+  private void append(String line) {
     try {
       out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       log.error("cannot write the event log: {}", e.toString());
+    }
+  }
+
+  /**
+   * Gives every line this log records from now on to {@code tap} as well (the state mirror sends
+   * the active's lines to its standbys). Called with the log's lock held; must not block.
+   */
+  public void tap(Consumer<String> tap) {
+    this.tap = tap;
+  }
+
+  /**
+   * Appends a line another server's log recorded (mirrored from the active), as it is but marked
+   * {@code "mirrored": true}; a line that is not a JSON object is dropped.
+   */
+  public synchronized void appendMirrored(String line) {
+    try {
+      if (JSON.readTree(line) instanceof ObjectNode o) {
+        o.put("mirrored", true);
+        append(o.toString());
+      }
+    } catch (IOException e) {
+      log.warn("a mirrored event line is not JSON; dropped");
     }
   }
 
