@@ -139,6 +139,7 @@ public final class DomainServer implements AutoCloseable {
     ServerContext context = new ServerContext(parts);
     RoleDriver driver = new RoleDriver(parts, context, status::publish);
     role = driver;
+    parts.mirror.onAdvance(driver::mirrorAdvanced);
     PeerEvents peers = new PeerEvents(parts, driver);
     Switchover switchover = new Switchover(parts, driver);
     Reconfiguration reconfiguration =
@@ -146,6 +147,7 @@ public final class DomainServer implements AutoCloseable {
             parts, context, driver, peers, secrets, status::publish, this::removedFromDomain);
     DomainReplicator replicator =
         new DomainReplicator(store, self, new ReplicaEvents(events, reconfiguration));
+    parts.replicator = replicator;
     lifecycle.start(Parts.closing("domain replication", replicator));
     lifecycle.start(
         Parts.of(

@@ -262,6 +262,26 @@ final class RoleDriver extends AbstractPart {
     }
   }
 
+  /**
+   * The state mirror applied more of the active's changes: a standby waiting for the old active's
+   * last changes before it takes the role (a planned switchover) decides again now rather than at
+   * the next heartbeat. Any thread.
+   */
+  void mirrorAdvanced() {
+    RoleSnapshot s = snapshot;
+    if (s == null || s.takeoverRequest().isEmpty()) {
+      return;
+    }
+    execute(
+        () -> {
+          RoleMachine m = machine;
+          RoleEvent.PeerHeard p = m == null ? null : m.lastPartnerHeartbeat();
+          if (p != null && p.handoverTo().equals(parts.self)) {
+            handle(p);
+          }
+        });
+  }
+
   /** Runs one event through the machine and applies what it decided. Role thread only. */
   void handle(RoleEvent event) {
     try {

@@ -1,11 +1,15 @@
 package io.hotstandby.server;
 
+import io.hotstandby.cluster.sync.DomainReplicator;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainRole;
 import io.hotstandby.domain.ReturnPolicy;
 import io.hotstandby.rec.IntegrityCheck;
 import io.hotstandby.rec.IntegrityResult;
+import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
+import io.hotstandby.server.mirror.MirrorStatus;
+import io.hotstandby.server.mirror.StateMirror;
 import io.hotstandby.server.role.RoleContext;
 import java.util.Set;
 
@@ -121,5 +125,57 @@ final class ServerContext implements RoleContext {
   public Set<String> foreignKeyPeers() {
     RecLink rec = parts.rec;
     return rec == null ? Set.of() : rec.foreignKeyPeers().keySet();
+  }
+
+  @Override
+  public boolean mirrorCaughtUpWith(String peer) {
+    StateMirror m = parts.mirror;
+    RecLink rec = parts.rec;
+    if (m == null || rec == null) {
+      return true;
+    }
+    PeerView p = rec.peers().get(peer);
+    MirrorStatus s = m.status();
+    return p == null
+        || p.last() == null
+        || (s.active().equals(peer) && s.lagEntries() >= 0 && s.seq() >= p.last().mirrorSeq());
+  }
+
+  @Override
+  public String mirrorProblem() {
+    StateMirror m = parts.mirror;
+    if (m == null || parts.mirrorReady()) {
+      return "";
+    }
+    MirrorStatus s = m.status();
+    if (s.lagEntries() < 0) {
+      return "the state mirror of " + parts.self + " has no snapshot of the active's state yet";
+    }
+    return "the state mirror of "
+        + parts.self
+        + " is "
+        + s.lagEntries()
+        + " change(s) and "
+        + s.lagMillis()
+        + " ms behind (mirrorMaxLagMs "
+        + parts.mirrorMaxLagMillis()
+        + ")";
+  }
+
+  @Override
+  public String domainFileProblem(String peer) {
+    DomainReplicator r = parts.replicator;
+    String theirs = r == null ? "" : r.lastHashOf(peer, parts.domain.version());
+    String mine = parts.store.current().sha256();
+    if (theirs.isEmpty() || theirs.equals(mine)) {
+      return "";
+    }
+    return "domain files differ with the same version number (here "
+        + mine.substring(0, 12)
+        + ", "
+        + peer
+        + " "
+        + theirs.substring(0, Math.min(12, theirs.length()))
+        + ")";
   }
 }

@@ -1,6 +1,7 @@
 package io.hotstandby.server;
 
 import io.hotstandby.cluster.ClusterMember;
+import io.hotstandby.cluster.sync.DomainReplicator;
 import io.hotstandby.cluster.sync.ProjectSync;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.sync.DomainStore;
@@ -43,6 +44,9 @@ final class ServerParts {
   volatile ClusterMember cluster;
   volatile OpcUaEndpoint opcUa;
   volatile ProjectSync projectSync;
+
+  /** Replication of the domain file (knows the peers' hashes). */
+  volatile DomainReplicator replicator;
 
   /** State mirroring; set once before the role thread starts. */
   volatile StateMirror mirror;

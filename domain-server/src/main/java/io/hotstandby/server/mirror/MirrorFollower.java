@@ -30,8 +30,14 @@ final class MirrorFollower {
   private int heldEntries;
   private long snapshots;
 
+  private volatile Runnable advanced = () -> {};
+
   MirrorFollower(MirrorHost host) {
     this.host = host;
+  }
+
+  void onAdvance(Runnable listener) {
+    this.advanced = listener;
   }
 
   /** A batch of the active's stream. */
@@ -79,6 +85,7 @@ final class MirrorFollower {
       seq++;
     }
     applied = Math.max(applied, b.lastSeq());
+    advanced.run();
   }
 
   private void applyEntry(ProjectRuntime rt, MirrorEntry e, boolean events) {
@@ -125,6 +132,7 @@ final class MirrorFollower {
       apply(b);
     }
     ack();
+    advanced.run();
   }
 
   /**

@@ -1,8 +1,10 @@
 package io.hotstandby.server.mirror;
 
 import io.hotstandby.events.RateLimitedLog;
+import io.hotstandby.events.Weight;
 import io.hotstandby.runtime.alarms.AlarmListener;
 import io.hotstandby.runtime.tags.TagListener;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +42,7 @@ public final class StateMirror implements AutoCloseable {
   private volatile Thread sender;
   private volatile Thread applier;
   private volatile ForwardHandler forwards = ForwardHandler.NONE;
+  private volatile MirrorStatus atActivation = MirrorStatus.IDLE;
 
   public StateMirror(MirrorHost host) {
     this.host = host;
@@ -75,9 +78,55 @@ public final class StateMirror implements AutoCloseable {
     this.forwards = handler;
   }
 
-  /** This server is becoming ACTIVE: call before its runtime is activated. */
-  public void becomingActive() {
+  /**
+   * This server is becoming ACTIVE: call before its runtime is activated. A server that was
+   * following an active and had not caught up takes over anyway (availability first) and records an
+   * ERROR with its lag at that moment.
+   *
+   * @return the mirror as it was just before (what the switchover history records as the lag)
+   */
+  public MirrorStatus becomingActive() {
+    MirrorStatus before = follower.status();
+    atActivation = before;
     publisher.start();
+    if (before.active().isEmpty() && before.snapshots() == 0) {
+      return before; // never followed anyone: nothing to be behind of
+    }
+    String from = before.active().isEmpty() ? "the last active" : before.active();
+    if (before.lagEntries() < 0) {
+      host.event(
+          Weight.ERROR,
+          "taking over without " + from + "'s state: no snapshot of it was received",
+          Map.of("lagEntries", -1L, "lagMs", before.lagMillis()));
+    } else if (!before.ready()) {
+      host.event(
+          Weight.ERROR,
+          "taking over "
+              + before.lagEntries()
+              + " change(s) and "
+              + before.lagMillis()
+              + " ms behind "
+              + from
+              + " (the mirror had not caught up; applied up to "
+              + before.seq()
+              + ")",
+          Map.of("lagEntries", before.lagEntries(), "lagMs", before.lagMillis()));
+    } else if (before.lagEntries() > 0) {
+      host.event(
+          Weight.NOTICE,
+          "taking over with "
+              + before.lagEntries()
+              + " change(s) of "
+              + from
+              + " announced but not received",
+          Map.of("lagEntries", before.lagEntries(), "lagMs", before.lagMillis()));
+    }
+    return before;
+  }
+
+  /** The mirror as it was when this server last became ACTIVE; {@link MirrorStatus#IDLE} before. */
+  public MirrorStatus atLastActivation() {
+    return atActivation;
   }
 
   /** This server is no longer ACTIVE: call after its runtime was deactivated. */
@@ -122,9 +171,22 @@ public final class StateMirror implements AutoCloseable {
     return follower.status();
   }
 
-  /** The number to announce in heartbeats: the last entry published or applied. */
+  /**
+   * The number to announce in heartbeats: the last entry published (while active, and after a
+   * handover until this server follows the new active: the standby it handed over to waits for that
+   * number) or applied.
+   */
   public long announcedSeq() {
-    return status().seq();
+    if (host.runtime().active()) {
+      return publisher.head();
+    }
+    MirrorStatus f = follower.status();
+    return f.lagEntries() < 0 && publisher.stream() != 0 ? publisher.head() : f.seq();
+  }
+
+  /** Tells {@code listener} (any thread, must not block) each time the follower applied more. */
+  public void onAdvance(Runnable listener) {
+    follower.onAdvance(listener);
   }
 
   private void sendLoop() {

@@ -63,4 +63,29 @@ public interface RoleContext {
    * does not mean they are down.
    */
   Set<String> foreignKeyPeers();
+
+  /**
+   * Whether this server's state mirror has applied everything {@code peer} (the active handing over
+   * to it) announced: a planned switchover completes only once the old active's last changes are
+   * here. True when there is no mirror.
+   */
+  default boolean mirrorCaughtUpWith(String peer) {
+    return true;
+  }
+
+  /**
+   * Why this server's state mirror does not allow a planned switchover to it (not caught up within
+   * the domain's bound), or "" when it does.
+   */
+  default String mirrorProblem() {
+    return "";
+  }
+
+  /**
+   * Why {@code peer}'s domain file differs from this server's although their version numbers are
+   * equal (their hashes differ), or "" when they agree or the peer's hash is not known.
+   */
+  default String domainFileProblem(String peer) {
+    return "";
+  }
 }

@@ -41,6 +41,11 @@ final class RoleGuards {
           (m, e) -> partnerCouldBeActive(m) && m.partner.runtimeReady());
   static final Guard HANDED_TO_ME =
       guard("partner handed over to this server", (m, e) -> handedToMe(m, (PeerHeard) e));
+  static final Guard HANDED_TO_ME_UNFLUSHED =
+      guard(
+          "partner handed over to this server, its last changes not yet mirrored here",
+          (m, e) ->
+              handedToMe(m, (PeerHeard) e) && !m.ctx.mirrorCaughtUpWith(((PeerHeard) e).peer()));
   static final Guard TOOK_OVER =
       guard(
           "partner ACTIVE with a higher term",
@@ -180,6 +185,10 @@ final class RoleGuards {
                 + p.domainVersion()
                 + ")");
       }
+      String files = m.ctx.domainFileProblem(p.peer());
+      if (p.domainVersion() == m.ctx.domainVersion() && !files.isEmpty()) {
+        problems.add(files);
+      }
       if (!p.productVersion().equals(m.ctx.productVersion())) {
         problems.add(
             "product versions differ (here "
@@ -193,6 +202,10 @@ final class RoleGuards {
     }
     if (!m.ctx.runtimeReady()) {
       problems.add("the runtime of " + m.ctx.self() + " is not ready");
+    }
+    String mirror = m.ctx.mirrorProblem();
+    if (!mirror.isEmpty()) {
+      problems.add(mirror);
     }
     return problems;
   }

@@ -120,6 +120,11 @@ public final class RoleMachine {
   }
 
   /** The current state, term and switchover flags. */
+  /** The partner's last heartbeat, or null when none. */
+  public PeerHeard lastPartnerHeartbeat() {
+    return partner;
+  }
+
   public RoleSnapshot snapshot() {
     ServerState s = phase.state();
     return new RoleSnapshot(

@@ -183,7 +183,9 @@ public final class RoleTable {
                     + " ms"));
     t.add(refuseActivation(EnumSet.of(STARTING), "server is still STARTING"));
 
-    // Standing by: failover, planned switchover, automatic return.
+    // Standing by: failover, planned switchover, automatic return. A handover completes once the
+    // old active's last changes are mirrored here (the mirror re-delivers the heartbeat then).
+    t.add(on(STANDING_BY, event(PeerHeard.class)).when(HANDED_TO_ME_UNFLUSHED).stay().done());
     t.addAll(
         activateOr(
             on(STANDING_BY, event(PeerHeard.class)).when(HANDED_TO_ME),

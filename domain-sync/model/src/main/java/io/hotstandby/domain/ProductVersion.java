@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The product version this build announces to its peers, from a resource the build fills in. */
+/**
+ * The product version this build announces to its peers, from a resource the build fills in: the
+ * version number and the build's stamp ({@code 0.1.0+2026-12-07T14:07:15Z}), so two servers built
+ * apart from the same version number do not pass for the same product.
+ */
 public final class ProductVersion {
   private ProductVersion() {}
 
@@ -20,7 +24,9 @@ public final class ProductVersion {
       if (in != null) {
         p.load(in);
       }
-      return p.getProperty("version", "unknown");
+      String version = p.getProperty("version", "unknown");
+      String build = p.getProperty("build", "");
+      return build.isBlank() || build.startsWith("$") ? version : version + "+" + build;
     } catch (IOException e) {
       return "unknown";
     }

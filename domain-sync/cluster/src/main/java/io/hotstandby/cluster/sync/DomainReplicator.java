@@ -33,6 +33,9 @@ public final class DomainReplicator implements AutoCloseable {
   /** The Hazelcast topic the servers of a domain talk on. */
   public static final String TOPIC = "hotstandby.domain";
 
+  private final java.util.Map<String, String> peerHashes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   static final long DIGEST_MS = 2000;
 
   /** What the server does with what the replicator finds. */
@@ -68,6 +71,15 @@ public final class DomainReplicator implements AutoCloseable {
   }
 
   /** Starts talking on the cluster once this server's member is up. */
+  /**
+   * The hash of the domain file {@code peer} last announced (its digests come every 2 s) when it
+   * announced it as version {@code number}, or "" when none such was heard.
+   */
+  public String lastHashOf(String peer, long number) {
+    String[] d = peerHashes.getOrDefault(peer, "").split(" ", 2);
+    return d.length == 2 && d[0].equals(Long.toString(number)) ? d[1] : "";
+  }
+
   public void attach(ClusterMember member) {
     member.subscribe(TOPIC, bytes -> thread.execute(() -> handle(bytes)));
     this.cluster = member;
@@ -119,6 +131,7 @@ public final class DomainReplicator implements AutoCloseable {
     }
     try {
       if (m instanceof SyncMessage.Digest d) {
+        peerHashes.put(d.sender(), d.number() + " " + d.sha256());
         if (!d.sha256().equals(store.current().sha256())) {
           if (store.knows(d.sha256())) {
             sendFull();
