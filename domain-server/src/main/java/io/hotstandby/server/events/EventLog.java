@@ -23,7 +23,11 @@ public final class EventLog implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String server;
+  private final Path file;
+  private final long maxBytes;
+  private final int keep;
   private final RotatingFile out;
+  private RotatingFile mirroredOut; // opened at the first mirrored line
   private volatile Consumer<String> tap = line -> {};
 
   /** A log in {@code file}, rotated at 10 MiB with 5 files kept (see {@link RotatingFile}). */
@@ -33,6 +37,9 @@ public final class EventLog implements AutoCloseable {
 
   EventLog(Path file, String server, long maxBytes, int keep) {
     this.server = server;
+    this.file = file;
+    this.maxBytes = maxBytes;
+    this.keep = keep;
     try {
       this.out = new RotatingFile(file, maxBytes, keep);
     } catch (IOException e) {
@@ -78,19 +85,27 @@ public final class EventLog implements AutoCloseable {
   }
 
   /**
-   * Appends a line another server's log recorded (mirrored from the active), as it is but marked
-   * {@code "mirrored": true}; a line that is not a JSON object is dropped.
+   * Appends a line the active's log recorded (mirrored to this standby) to {@value #MIRRORED}
+   * beside this log, as it is but marked {@code "mirrored": true}, so the domain's events up to a
+   * failover are on the server that takes over; a line that is not a JSON object is dropped.
    */
   public synchronized void appendMirrored(String line) {
     try {
-      if (JSON.readTree(line) instanceof ObjectNode o) {
-        o.put("mirrored", true);
-        append(o.toString());
+      if (!(JSON.readTree(line) instanceof ObjectNode o)) {
+        return;
       }
+      o.put("mirrored", true);
+      if (mirroredOut == null) {
+        mirroredOut = new RotatingFile(file.resolveSibling(MIRRORED), maxBytes, keep);
+      }
+      mirroredOut.write((o + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      log.warn("a mirrored event line is not JSON; dropped");
+      log.warn("cannot append a mirrored event line: {}", e.toString());
     }
   }
+
+  /** The file beside the log that holds the lines mirrored from the active. */
+  public static final String MIRRORED = "mirrored-events.jsonl";
 
   public void record(Weight weight, String component, String message) {
     record(weight, component, message, Map.of());
@@ -99,6 +114,9 @@ public final class EventLog implements AutoCloseable {
   @Override
   public synchronized void close() {
     try {
+      if (mirroredOut != null) {
+        mirroredOut.close();
+      }
       out.close();
     } catch (IOException e) {
       log.warn("closing the event log: {}", e.toString());

@@ -1,8 +1,10 @@
 package io.hotstandby.server.mirror;
 
+import io.hotstandby.events.Weight;
 import io.hotstandby.runtime.ProjectRuntime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -133,6 +135,16 @@ final class MirrorFollower {
     }
     ack();
     advanced.run();
+    host.event(
+        Weight.NOTICE,
+        "following "
+            + active
+            + ": snapshot of its state at change "
+            + s.headSeq()
+            + " ("
+            + s.entries().size()
+            + " entries), then its changes",
+        Map.of("snapshots", snapshots));
   }
 
   /**

@@ -226,6 +226,17 @@ public final class ServerProcess implements AutoCloseable {
     return state;
   }
 
+  /** Whether this run of the server logged an event whose message starts with {@code prefix}. */
+  public boolean loggedThisRun(String prefix) {
+    List<JsonNode> all = events();
+    for (JsonNode e : all.subList(Math.min(eventsBeforeThisRun, all.size()), all.size())) {
+      if (e.path("message").asText().startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The last event whose message starts with {@code prefix}; fails if there is none. */
   public JsonNode lastEvent(String prefix) {
     JsonNode found = null;

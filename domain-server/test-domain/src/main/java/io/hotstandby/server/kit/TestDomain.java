@@ -390,7 +390,23 @@ public final class TestDomain implements AutoCloseable {
   public TestDomain awaitFormed(Map<String, String> states) {
     states.forEach(this::awaitState);
     awaitCluster(states.size());
+    if (states.containsValue("ACTIVE")) {
+      states.forEach(
+          (s, state) -> {
+            if (state.equals("STANDBY")) {
+              awaitMirrored(s);
+            }
+          });
+    }
     return this;
+  }
+
+  /** Waits until the standby {@code server} has taken a snapshot of the active's state. */
+  public void awaitMirrored(String server) {
+    org.awaitility.Awaitility.await(server + " mirroring the active")
+        .atMost(Timing.seconds(30))
+        .pollInterval(java.time.Duration.ofMillis(50))
+        .until(() -> server(server).loggedThisRun("following "));
   }
 
   /** Waits until the event log of {@code server} shows it entered {@code state} last. */
