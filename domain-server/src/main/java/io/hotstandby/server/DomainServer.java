@@ -140,6 +140,8 @@ public final class DomainServer implements AutoCloseable {
     RoleDriver driver = new RoleDriver(parts, context, status::publish);
     role = driver;
     parts.mirror.onAdvance(driver::mirrorAdvanced);
+    parts.forwarding = new SwapForwarding(parts, driver);
+    parts.mirror.handleForwards(parts.forwarding);
     PeerEvents peers = new PeerEvents(parts, driver);
     Switchover switchover = new Switchover(parts, driver);
     Reconfiguration reconfiguration =
@@ -250,7 +252,8 @@ public final class DomainServer implements AutoCloseable {
                 switchover::activate,
                 Duration.ofMillis(parts.swapTimeoutMillis() + 3000)));
     if (parts.runtime.ready()) {
-      endpoint.registerApplication(new RuntimeApplicationView(parts.runtime, parts.mirror));
+      endpoint.registerApplication(
+          new RuntimeApplicationView(parts.runtime, parts.mirror, parts.forwarding));
     }
     endpoint.registerDomainAdmin(changes);
     endpoint.registerUsers(() -> parts.domain.users());

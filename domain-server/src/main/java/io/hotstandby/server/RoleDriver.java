@@ -366,6 +366,10 @@ final class RoleDriver extends AbstractPart {
         announce = true;
       }
     }
+    SwapForwarding forwarding = parts.forwarding;
+    if (!before.handoverTo().isEmpty() && now.handoverTo().isEmpty() && forwarding != null) {
+      forwarding.handedOver();
+    }
     ProjectSync projects = parts.projectSync;
     if (now.state() != before.state() && projects != null) {
       projects.roleChanged();

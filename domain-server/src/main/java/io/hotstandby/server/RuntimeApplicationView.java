@@ -23,15 +23,22 @@ import java.util.function.Consumer;
 public final class RuntimeApplicationView implements ApplicationView {
   private final ProjectRuntime runtime;
   private final StateMirror mirror;
+  private final SwapForwarding swap;
 
   /** A view with no mirror: actions are answered as soon as the runtime has done them. */
   public RuntimeApplicationView(ProjectRuntime runtime) {
-    this(runtime, null);
+    this(runtime, null, null);
   }
 
-  public RuntimeApplicationView(ProjectRuntime runtime, StateMirror mirror) {
+  RuntimeApplicationView(ProjectRuntime runtime, StateMirror mirror, SwapForwarding swap) {
     this.runtime = runtime;
     this.mirror = mirror;
+    this.swap = swap;
+  }
+
+  /** Whether an action refused now should wait for a planned switchover to end instead. */
+  private boolean heldBySwap() {
+    return swap != null && !runtime.active() && swap.holds();
   }
 
   private CompletableFuture<Boolean> confirmed() {
@@ -55,6 +62,20 @@ public final class RuntimeApplicationView implements ApplicationView {
 
   @Override
   public CompletableFuture<WriteOutcome> write(String path, Object value, SessionUser user) {
+    return writeHere(path, value, user)
+        .thenCompose(
+            o ->
+                o.ok() || !heldBySwap()
+                    ? CompletableFuture.completedFuture(o)
+                    : swap.afterSwap("write", path, value, null, user)
+                        .thenCompose(
+                            after ->
+                                after != null
+                                    ? CompletableFuture.completedFuture(after)
+                                    : writeHere(path, value, user)));
+  }
+
+  private CompletableFuture<WriteOutcome> writeHere(String path, Object value, SessionUser user) {
     return runtime
         .write(path, value, user.name(), user.client())
         .thenCompose(
@@ -77,6 +98,13 @@ public final class RuntimeApplicationView implements ApplicationView {
   @Override
   public WriteOutcome acknowledge(String alarm, SessionUser user, String comment) {
     AckResult r = runtime.acknowledge(alarm, user.name(), user.client(), comment);
+    if (r == AckResult.NOT_ACTIVE && heldBySwap()) {
+      WriteOutcome after = swap.afterSwap("acknowledge", alarm, null, comment, user).join();
+      if (after != null) {
+        return after;
+      }
+      r = runtime.acknowledge(alarm, user.name(), user.client(), comment);
+    }
     if (!r.ok()) {
       return WriteOutcome.refused(r.text());
     }

@@ -48,6 +48,9 @@ final class ServerParts {
   /** Replication of the domain file (knows the peers' hashes). */
   volatile DomainReplicator replicator;
 
+  /** Actions arriving while this server hands the role over; set once before the role thread. */
+  volatile SwapForwarding forwarding;
+
   /** State mirroring; set once before the role thread starts. */
   volatile StateMirror mirror;
 

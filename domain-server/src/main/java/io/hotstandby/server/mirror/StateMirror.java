@@ -134,6 +134,11 @@ public final class StateMirror implements AutoCloseable {
     publisher.stop();
   }
 
+  /** Passes an operator's action to the active named in {@code f}. */
+  public void forward(MirrorMessage.Forward f) {
+    host.publish(MirrorCodec.encode(f));
+  }
+
   /** A line of this server's event log, mirrored while it is active. */
   public void eventLogged(String line) {
     publisher.offer(new MirrorEntry.Event(line));
