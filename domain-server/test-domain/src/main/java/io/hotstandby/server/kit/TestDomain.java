@@ -401,12 +401,16 @@ public final class TestDomain implements AutoCloseable {
     return this;
   }
 
-  /** Waits until the standby {@code server} has taken a snapshot of the active's state. */
+  /**
+   * Waits until the standby {@code server} holds the active's state: its mirror took a snapshot and
+   * is caught up (what a planned switchover to it needs).
+   */
   public void awaitMirrored(String server) {
     org.awaitility.Awaitility.await(server + " mirroring the active")
         .atMost(Timing.seconds(30))
-        .pollInterval(java.time.Duration.ofMillis(50))
-        .until(() -> server(server).loggedThisRun("following "));
+        .pollInterval(java.time.Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> server(server).status().path("mirror").path("ready").asBoolean(false));
   }
 
   /** Waits until the event log of {@code server} shows it entered {@code state} last. */
@@ -434,6 +438,21 @@ public final class TestDomain implements AutoCloseable {
   public void healCluster() {
     requireClusterRelays();
     clusterRelays.values().forEach(TcpRelay::restore);
+  }
+
+  /**
+   * Holds every byte between the Hazelcast members (built with cluster relays) without closing a
+   * connection: the members stay joined, but nothing they send arrives until {@link #thawCluster}.
+   */
+  public void freezeCluster() {
+    requireClusterRelays();
+    clusterRelays.values().forEach(TcpRelay::freeze);
+  }
+
+  /** Lets the bytes held by {@link #freezeCluster} through again. */
+  public void thawCluster() {
+    requireClusterRelays();
+    clusterRelays.values().forEach(TcpRelay::thaw);
   }
 
   private void requireClusterRelays() {
@@ -532,6 +551,7 @@ public final class TestDomain implements AutoCloseable {
         standby = s;
       }
     }
+    awaitMirrored(standby.name());
     return new Roles(active, standby);
   }
 
