@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The OPC UA server of one domain-server process, at {@code opc.tcp://host:port/hotstandby}.
  *
- * <p>It announces standard non-transparent redundancy ({@code RedundancySupport=Hot}, {@code
+ * <p>It announces standard non-transparent redundancy ({@code RedundancySupport=HotAndMirrored}, {@code
  * ServerUriArray} = all servers of the domain) and a live {@code ServiceLevel}, and serves the
  * admin namespace {@code urn:hotstandby:admin} (see {@link #publish}) and, once {@link
  * #registerApplication} gave it the runtime, the application namespace {@code
@@ -182,7 +182,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
             profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
     // The constructor has loaded the standard nodes; the port is not open yet.
     var newRedundancy =
-        StandardRedundancy.install(server, RedundancySupport.Hot, config.serverUris());
+        StandardRedundancy.install(server, RedundancySupport.HotAndMirrored, config.serverUris());
     domainAdminCalls =
         new DomainAdminCalls(
             domainAdmin, domainChangeTimeout, DOMAIN_QUERY_TIMEOUT, this::publishedDomainVersion);

@@ -58,7 +58,7 @@ class DomainFormationIT {
               assertThat(domain.server("delta").client().serviceLevel()).isZero();
             });
     assertThat(domain.server("alpha").status().path("term").asLong()).isGreaterThanOrEqualTo(1);
-    assertThat(domain.server("alpha").client().redundancySupport()).isEqualTo("Hot");
+    assertThat(domain.server("alpha").client().redundancySupport()).isEqualTo("HotAndMirrored");
     assertThat(domain.server("alpha").client().serverUriArray()).hasSize(4);
   }
 

@@ -134,7 +134,7 @@ class OpcUaEndpointTest {
 
   @Test
   void announcesHotRedundancyWithAllServersOfTheDomain() throws Exception {
-    assertThat(admin.redundancySupport()).isEqualTo("Hot");
+    assertThat(admin.redundancySupport()).isEqualTo("HotAndMirrored");
     assertThat(admin.serverUriArray()).containsExactlyElementsOf(URIS);
   }
 
