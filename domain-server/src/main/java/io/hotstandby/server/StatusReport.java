@@ -219,6 +219,7 @@ final class StatusReport {
         ProcessHandle.current().pid(),
         j.get("links").toString(),
         peers((ArrayNode) j.get("links")).toString(),
+        j.get("mirror").toString(),
         j.toString());
   }
 }

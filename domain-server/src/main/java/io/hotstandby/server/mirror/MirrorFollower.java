@@ -21,6 +21,7 @@ final class MirrorFollower {
 
   private final MirrorHost host;
   private String active = "";
+  private String seenActive = ""; // the last active heard while this server was not active
   private long stream;
   private long applied;
   private long newest;
@@ -155,10 +156,14 @@ final class MirrorFollower {
     if (host.runtime().active()) {
       synced = false;
       active = "";
+      seenActive = "";
       unsyncedSinceNanos = System.nanoTime();
       return;
     }
     String now = host.activePeer();
+    if (!now.isEmpty()) {
+      seenActive = now;
+    }
     if (!now.isEmpty() && !now.equals(active) && synced) {
       synced = false;
       unsyncedSinceNanos = System.nanoTime();

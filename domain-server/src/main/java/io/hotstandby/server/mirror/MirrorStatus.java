@@ -7,7 +7,8 @@ import java.util.Map;
  * The state mirror as the status shows it.
  *
  * @param mode publishing (this server is ACTIVE), following (a standby) or idle
- * @param active the server whose stream this is (this server when publishing), "" when none
+ * @param active the server whose stream this is (this server when publishing; for a follower
+ *     without a snapshot, the last active it heard), "" when none
  * @param stream the stream's number, 0 when none
  * @param seq the last entry published (publishing) or applied (following)
  * @param lagEntries how many entries a follower is behind; -1 before its first snapshot

@@ -89,10 +89,12 @@ public final class StateMirror implements AutoCloseable {
     MirrorStatus before = follower.status();
     atActivation = before;
     publisher.start();
-    if (before.active().isEmpty() && before.snapshots() == 0) {
-      return before; // never followed anyone: nothing to be behind of
+    if (before.active().isEmpty()) {
+      // No active was heard since this server last was one (a start, or a switchover it took
+      // back): there is nothing to be behind of.
+      return before;
     }
-    String from = before.active().isEmpty() ? "the last active" : before.active();
+    String from = before.active();
     if (before.lagEntries() < 0) {
       host.event(
           Weight.ERROR,

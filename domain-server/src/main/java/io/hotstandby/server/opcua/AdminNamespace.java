@@ -63,7 +63,7 @@ final class AdminNamespace extends SampledNamespace {
   private static final double MIN_SAMPLING_MS = 50.0;
 
   private static final AdminStatus EMPTY =
-      new AdminStatus("", 0, "", "", "", "", "", 0, 0, 0, false, "", 0, 0, "[]", "[]", "{}");
+      new AdminStatus("", 0, "", "", "", "", "", 0, 0, 0, false, "", 0, 0, "[]", "[]", "{}", "{}");
 
   private record Var(String object, String name, NodeId type, Function<AdminStatus, Object> get) {
     String id() {
@@ -93,6 +93,7 @@ final class AdminNamespace extends SampledNamespace {
           new Var("Server", "Pid", NodeIds.Int64, AdminStatus::pid),
           new Var("Server", "Links", NodeIds.String, AdminStatus::linksJson),
           new Var("Server", "Peers", NodeIds.String, AdminStatus::peersJson),
+          new Var("Server", "Mirror", NodeIds.String, AdminStatus::mirrorJson),
           new Var("Server", "StatusJson", NodeIds.String, AdminStatus::statusJson));
 
   private static final Argument ACCEPTED =

@@ -21,6 +21,7 @@ package io.hotstandby.server.opcua;
  * @param pid this server's process id
  * @param linksJson the REC link paths as a JSON document
  * @param peersJson this server's view of its peers as a JSON document
+ * @param mirrorJson the state mirror (mode, seq, lag in entries and ms, ready) as a JSON document
  * @param statusJson the whole status as one JSON document, built by the caller (for the CLI)
  */
 public record AdminStatus(
@@ -40,4 +41,5 @@ public record AdminStatus(
     long pid,
     String linksJson,
     String peersJson,
+    String mirrorJson,
     String statusJson) {}

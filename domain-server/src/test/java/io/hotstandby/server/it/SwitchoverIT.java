@@ -170,7 +170,12 @@ class SwitchoverIT {
                   return new ActivateResult(false, e.getMessage());
                 }
               });
-      domain.awaitState(active.name(), "HANDING_OVER");
+      // The old active has released the role and waits for the target (announced as STANDBY
+      // handing over to it); the target waits for the change it cannot receive.
+      await()
+          .atMost(Timing.seconds(10))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> active.status().path("handoverTo").asText().equals(standby.name()));
       standby.kill();
       assertThat(write.get(30, TimeUnit.SECONDS)).isEqualTo("Good");
       swap.get(30, TimeUnit.SECONDS);

@@ -581,6 +581,7 @@ class OpcUaEndpointTest {
         4242,
         "[]",
         "[{\"name\":\"beta\"}]",
+        "{\"mode\":\"publishing\"}",
         json);
   }
 

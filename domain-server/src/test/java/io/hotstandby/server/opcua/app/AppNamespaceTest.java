@@ -110,6 +110,7 @@ class AppNamespaceTest {
             1,
             "[]",
             "[]",
+            "{}",
             "{}"));
     endpoint.start();
     System.setProperty("hotstandby.clientPki", tmp.resolve("client-pki").toString());
