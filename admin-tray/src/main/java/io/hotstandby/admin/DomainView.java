@@ -42,10 +42,19 @@ final class DomainView {
 
   static String table(List<ServerStatus> statuses) {
     StringBuilder b = new StringBuilder();
-    String format = "%-10s %-12s %5s %5s %7s %8s  %-45s %s%n";
+    String format = "%-10s %-12s %5s %5s %7s %8s  %-16s %-45s %s%n";
     b.append(
         String.format(
-            format, "SERVER", "STATE", "TERM", "LEVEL", "DOMAIN", "PID", "LINKS", "ENDPOINT"));
+            format,
+            "SERVER",
+            "STATE",
+            "TERM",
+            "LEVEL",
+            "DOMAIN",
+            "PID",
+            "MIRROR",
+            "LINKS",
+            "ENDPOINT"));
     for (ServerStatus s : statuses) {
       JsonNode j = s.status();
       if (j == null) {
@@ -54,6 +63,7 @@ final class DomainView {
                 format,
                 s.name(),
                 "UNREACHABLE",
+                "-",
                 "-",
                 "-",
                 "-",
@@ -71,10 +81,33 @@ final class DomainView {
               j.path("serviceLevel").asText(),
               "v" + j.path("domainVersion").asText(),
               j.path("pid").asText(),
+              mirror(j.path("mirror")),
               links(j.path("links")),
               j.path("endpoint").asText()));
     }
     return b.toString();
+  }
+
+  /**
+   * The state mirror in a few characters: "sent 1234" on the active; on a standby "ok 1234" when
+   * ready, "lag 12/830ms" when behind, "no snapshot" before its first one; "-" otherwise.
+   */
+  static String mirror(JsonNode m) {
+    String mode = m.path("mode").asText("");
+    long seq = m.path("seq").asLong();
+    if (mode.equals("publishing")) {
+      return "sent " + seq;
+    }
+    if (!mode.equals("following") || m.path("active").asText("").isEmpty()) {
+      return "-";
+    }
+    if (m.path("lagEntries").asLong() < 0) {
+      return "no snapshot";
+    }
+    if (m.path("ready").asBoolean()) {
+      return "ok " + seq;
+    }
+    return "lag " + m.path("lagEntries").asLong() + "/" + m.path("lagMs").asLong() + "ms";
   }
 
   private static String links(JsonNode links) {
