@@ -45,6 +45,9 @@ class RoleMachineTest {
     boolean activateBackupOnLocalFailure;
     boolean automaticReturn;
     boolean versionMismatchBlocksTakeover;
+    String mirrorProblem = "";
+    String domainFileProblem = "";
+    boolean mirrorCaughtUp = true;
     long returnStableMillis = 10_000;
     long now = 1_000_000;
 
@@ -124,6 +127,21 @@ class RoleMachineTest {
     @Override
     public boolean versionMismatchBlocksTakeover() {
       return versionMismatchBlocksTakeover;
+    }
+
+    @Override
+    public String mirrorProblem() {
+      return mirrorProblem;
+    }
+
+    @Override
+    public String domainFileProblem(String peer) {
+      return domainFileProblem;
+    }
+
+    @Override
+    public boolean mirrorCaughtUpWith(String peer) {
+      return mirrorCaughtUp;
     }
 
     @Override
@@ -530,6 +548,38 @@ class RoleMachineTest {
     world.integrityPasses = false;
     o = feed(new ActivateRequested("operator"));
     assertThat(o.unmet()).containsExactly("peer alpha is not reachable on any REC path");
+  }
+
+  @Test
+  void activationIsRefusedWhileTheMirrorIsBehindOrTheDomainFilesDifferUnderOneNumber() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    world.mirrorProblem = "the state mirror of beta is 12 change(s) and 1500 ms behind";
+    world.domainFileProblem = "domain files differ with the same version number";
+    Outcome o = feed(new ActivateRequested("operator"));
+    assertThat(o.unmet())
+        .containsExactly(
+            "domain files differ with the same version number",
+            "the state mirror of beta is 12 change(s) and 1500 ms behind");
+    assertThat(machine.snapshot().takeoverRequest()).isEmpty();
+    assertThat(machine.state()).isEqualTo(STANDBY);
+  }
+
+  @Test
+  void aHandoverCompletesOnlyOnceTheOldActivesLastChangesAreMirrored() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    feed(new ActivateRequested("operator"));
+    world.mirrorCaughtUp = false;
+    feed(peerHandingOver(3));
+    assertThat(machine.state()).isEqualTo(STANDBY);
+    assertThat(machine.snapshot().takeoverRequest()).isEqualTo("alpha");
+
+    world.mirrorCaughtUp = true;
+    feed(peerHandingOver(3));
+    assertThat(path()).containsExactly("STARTING->STANDBY@0", "STANDBY->ACTIVE@4");
   }
 
   @Test
