@@ -95,7 +95,9 @@ class RecLinkPauseTest {
     long lostAfterPauseMs =
         TimeUnit.NANOSECONDS.toMillis(
             events.firstChangeTo("b", LOST) - events.pausesAtNanos.get(pause));
-    assertThat(lostAfterPauseMs).isGreaterThanOrEqualTo(LinkFixture.TIMEOUT_MS - 100);
+    // Both times are stamped when the listener is called, which a loaded machine delays by a
+    // hundred milliseconds or more: the bound tells "a timeout later" from "at once", no finer.
+    assertThat(lostAfterPauseMs).isGreaterThanOrEqualTo(LinkFixture.TIMEOUT_MS / 2);
     // Lost once, at the end; a slow machine may let it look SUSPECT for a moment before the pause.
     assertThat(events.transitionsOf("b")).startsWith(ALIVE).endsWith(SUSPECT, LOST);
     assertThat(events.transitionsOf("b")).containsOnlyOnce(LOST);
