@@ -17,6 +17,7 @@ import io.hotstandby.runtime.StandbyMode;
 import io.hotstandby.runtime.driver.DefaultDrivers;
 import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
+import io.hotstandby.server.events.SwitchoverHistory;
 import io.hotstandby.server.lifecycle.Parts;
 import io.hotstandby.server.lifecycle.Termination;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
@@ -109,6 +110,13 @@ public final class DomainServer implements AutoCloseable {
     ProjectRuntime runtime = newRuntime(domain, dataDir, events, audit);
     ServerParts parts =
         new ServerParts(self, productVersion, dataDir, store, domain, events, audit, runtime);
+    SwitchoverHistory switchovers = new SwitchoverHistory(dataDir.resolve("switchovers.jsonl"));
+    lifecycle.start(Parts.closing("switchover history", switchovers));
+    switchovers.skipped().forEach(line -> events.record(Weight.WARNING, "history", line));
+    // No state mirror yet: every takeover records a lag of 0 entries, 0 ms.
+    parts.mirrorLag = MirrorLagProbe.NONE;
+    parts.history = new HistoryTopic(parts, switchovers);
+    lifecycle.start(Parts.closing("history topic", parts.history));
     lifecycle.start(Parts.of("runtime", () -> loadRuntime(parts), runtime::close));
 
     SecretRotation secrets = new SecretRotation(parts);

@@ -42,6 +42,12 @@ final class ServerParts {
   volatile OpcUaEndpoint opcUa;
   volatile ProjectSync projectSync;
 
+  /** How far this server's mirror of the active's state lags; recorded with every takeover. */
+  volatile MirrorLagProbe mirrorLag = MirrorLagProbe.NONE;
+
+  /** The switchover history and its cluster topic. */
+  volatile HistoryTopic history;
+
   ServerParts(
       String self,
       String productVersion,
