@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * Keeps every server's switchover history the same: the server that becomes ACTIVE records the
  * entry and publishes it on the sealed cluster topic {@value #TOPIC}; every server adds what it
  * receives to its own {@link SwitchoverHistory}. When a member joins, each server sends its newest
- * {@value #CATCH_UP} entries, and a server whose member comes up asks the others for theirs, so a
- * restarted server catches up. A message that cannot be read is dropped with a warning, at most one
- * a minute.
+ * {@value #CATCH_UP} entries, and a server whose member comes up sends its own and asks the others
+ * for theirs, so a restarted server catches up and the others learn what it recorded alone. A
+ * message that cannot be read is dropped with a warning, at most one a minute.
  *
  * <p>Message: a first line {@code entries SENDER} or {@code request SENDER}, then for {@code
  * entries} one JSON entry a line. File and topic work runs on a thread of its own ("history-NAME"),
@@ -57,10 +57,17 @@ final class HistoryTopic implements AutoCloseable {
             });
   }
 
-  /** Subscribes to the topic and asks the other servers for their newest entries. */
+  /**
+   * Subscribes to the topic, sends this server's newest entries (the members already there saw no
+   * join of theirs to answer) and asks the other servers for theirs.
+   */
   void attach(ClusterMember member) {
     member.subscribe(TOPIC, this::received);
-    run(() -> member.publish(TOPIC, bytes("request " + parts.self)));
+    run(
+        () -> {
+          sendNewest();
+          member.publish(TOPIC, bytes("request " + parts.self));
+        });
   }
 
   /** A member joined: send it (and everyone) this server's newest entries. */
