@@ -46,14 +46,9 @@ public record Takeover(
     if (event instanceof PeerHeard p) {
       // Handed to this server: a planned switchover, asked for or not.
       boolean asked = left == Phase.REQUESTING && !m.requestReason.isEmpty();
+      String why = asked ? m.requestReason + "; handed over by " + p.peer() : handedOver(m, p);
       return new Takeover(
-          SWITCHOVER,
-          p.peer(),
-          self,
-          m.term,
-          at,
-          (asked ? m.requestReason + "; " : "") + "handed over by " + p.peer(),
-          asked ? nowMono - m.requestedAt : -1);
+          SWITCHOVER, p.peer(), self, m.term, at, why, asked ? nowMono - m.requestedAt : -1);
     }
     if (left == Phase.HANDING_OVER) {
       // A handover that the standby never completed: this server takes its role back.
@@ -75,5 +70,18 @@ public record Takeover(
     }
     return new Takeover(
         FAILOVER, m.lastActive, self, m.term, at, reason, nowMono - m.lastActiveSeen);
+  }
+
+  /** A handover this server did not ask for: the active's local failure, as its weight says. */
+  private static String handedOver(RoleMachine m, PeerHeard p) {
+    if (p.health() > m.ctx.health()) {
+      return "local failure: handed over by "
+          + p.peer()
+          + ", whose failure weight "
+          + p.health()
+          + " is worse than this server's "
+          + m.ctx.health();
+    }
+    return "handed over by " + p.peer();
   }
 }

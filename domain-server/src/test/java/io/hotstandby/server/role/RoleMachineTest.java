@@ -469,6 +469,24 @@ class RoleMachineTest {
   }
 
   @Test
+  void aHandoverNotAskedForNamesTheActivesLocalFailure() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    feed(
+        new PeerHeard(
+            "alpha", STANDBY, 3, 0, 50, true, 1, "1.0", "", "beta", world.now * 1_000_000));
+    Takeover t = machine.takeover();
+    assertThat(t.kind()).isEqualTo(Takeover.SWITCHOVER);
+    assertThat(t.from()).isEqualTo("alpha");
+    assertThat(t.reason())
+        .isEqualTo(
+            "local failure: handed over by alpha, whose failure weight 50 is worse than this"
+                + " server's 0");
+    assertThat(t.durationMillis()).isEqualTo(-1);
+  }
+
+  @Test
   void aHandoverNobodyTookIsASwitchoverBackToTheSameServer() {
     startAs(DomainRole.MAIN, STARTING, 0);
     feed(peerAsking("alpha"));
