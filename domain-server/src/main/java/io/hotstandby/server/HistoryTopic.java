@@ -126,7 +126,8 @@ final class HistoryTopic implements AutoCloseable {
     member.publish(TOPIC, bytes(b.toString()));
   }
 
-  private void received(byte[] payload) {
+  // Package-private for the tests: what the topic hands over, as it arrives.
+  void received(byte[] payload) {
     run(() -> receive(new String(payload, StandardCharsets.UTF_8)));
   }
 
