@@ -39,6 +39,7 @@ import picocli.CommandLine.ScopeType;
       ActivateCommand.class,
       TagCommand.class,
       DomainCommand.class,
+      HistoryCommand.class,
       HashPasswordCommand.class
     })
 public final class Domainctl {

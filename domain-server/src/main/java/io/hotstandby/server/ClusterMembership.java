@@ -18,9 +18,9 @@ import java.util.function.Consumer;
 
 /**
  * This server's Hazelcast member and what hangs on it: domain replication, project sync, the admin
- * topic. The member joins in the background (a join can take seconds and the server must not wait
- * for it to serve); a member that cannot start ends the server through {@code failed}, as a port in
- * use at the start would.
+ * topic, the switchover history. The member joins in the background (a join can take seconds and
+ * the server must not wait for it to serve); a member that cannot start ends the server through
+ * {@code failed}, as a port in use at the start would.
  */
 final class ClusterMembership extends AbstractPart {
   private final ServerParts parts;
@@ -94,6 +94,10 @@ final class ClusterMembership extends AbstractPart {
                 if (p != null) {
                   p.peerJoined(name);
                 }
+                HistoryTopic h = parts.history;
+                if (h != null) {
+                  h.peerJoined(name);
+                }
               });
     } catch (RuntimeException e) {
       ServerSpec me = parts.domain.server(parts.self).orElseThrow();
@@ -126,6 +130,9 @@ final class ClusterMembership extends AbstractPart {
     parts.projectSync.attach(member);
     member.subscribe(Switchover.ADMIN_TOPIC, switchover::adminMessage);
     member.subscribe(StateMirror.TOPIC, parts.mirror::received);
+    if (parts.history != null) {
+      parts.history.attach(member);
+    }
     parts.events.record(
         Weight.NOTICE, "cluster", "cluster member up with " + member.memberCount() + " member(s)");
   }

@@ -107,6 +107,12 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
   }
 
   @Override
+  public String switchoverHistoryJson(int max) {
+    HistoryTopic history = parts.history;
+    return history == null ? "[]" : history.json(max);
+  }
+
+  @Override
   public Optional<byte[]> show(String version) {
     return parts.store.find(version).map(e -> e.version().content());
   }

@@ -17,6 +17,7 @@ import io.hotstandby.runtime.StandbyMode;
 import io.hotstandby.runtime.driver.DefaultDrivers;
 import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
+import io.hotstandby.server.events.SwitchoverHistory;
 import io.hotstandby.server.lifecycle.Parts;
 import io.hotstandby.server.lifecycle.Termination;
 import io.hotstandby.server.mirror.StateMirror;
@@ -110,6 +111,26 @@ public final class DomainServer implements AutoCloseable {
     ProjectRuntime runtime = newRuntime(domain, dataDir, events, audit);
     ServerParts parts =
         new ServerParts(self, productVersion, dataDir, store, domain, events, audit, runtime);
+    SwitchoverHistory switchovers = new SwitchoverHistory(dataDir.resolve("switchovers.jsonl"));
+    lifecycle.start(Parts.closing("switchover history", switchovers));
+    switchovers.skipped().forEach(line -> events.record(Weight.WARNING, "history", line));
+    // The lag a takeover records is the mirror's just before this server became ACTIVE.
+    parts.mirrorLag =
+        new MirrorLagProbe() {
+          @Override
+          public long lagEntries() {
+            StateMirror m = parts.mirror;
+            return m == null ? 0 : m.atLastActivation().lagEntries();
+          }
+
+          @Override
+          public long lagMillis() {
+            StateMirror m = parts.mirror;
+            return m == null ? 0 : m.atLastActivation().lagMillis();
+          }
+        };
+    parts.history = new HistoryTopic(parts, switchovers);
+    lifecycle.start(Parts.closing("history topic", parts.history));
     lifecycle.start(Parts.of("runtime", () -> loadRuntime(parts), runtime::close));
 
     lifecycle.start(

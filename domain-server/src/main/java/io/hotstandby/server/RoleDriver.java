@@ -13,6 +13,7 @@ import io.hotstandby.server.role.RoleMachine;
 import io.hotstandby.server.role.RoleNotice;
 import io.hotstandby.server.role.RoleSnapshot;
 import io.hotstandby.server.role.RoleTimings;
+import io.hotstandby.server.role.Takeover;
 import io.hotstandby.server.role.Transition;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -298,6 +299,11 @@ final class RoleDriver extends AbstractPart {
       return new Outcome(List.of(), List.of(), List.of(), List.of());
     }
     Outcome o = machine.handle(event);
+    Takeover takeover = machine.takeover();
+    HistoryTopic history = parts.history;
+    if (takeover != null && history != null) {
+      history.tookOver(takeover);
+    }
     apply(o);
     checkWatches();
     return o;

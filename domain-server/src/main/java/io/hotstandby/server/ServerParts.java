@@ -54,6 +54,12 @@ final class ServerParts {
   /** State mirroring; set once before the role thread starts. */
   volatile StateMirror mirror;
 
+  /** How far this server's mirror of the active's state lags; recorded with every takeover. */
+  volatile MirrorLagProbe mirrorLag = MirrorLagProbe.NONE;
+
+  /** The switchover history and its cluster topic. */
+  volatile HistoryTopic history;
+
   ServerParts(
       String self,
       String productVersion,
@@ -80,7 +86,7 @@ final class ServerParts {
 
   /** A standby is ready for a planned switchover when its mirror lag is at most this. */
   long mirrorMaxLagMillis() {
-    return 1000;
+    return domain.hotStandby().mirrorMaxLagMs();
   }
 
   /**

@@ -73,11 +73,11 @@ public final class AdminClient implements AutoCloseable {
   private static final String STATUS_JSON = "Server.StatusJson";
   private static final String SERVER_OBJECT = "Server";
   private static final String ACTIVATE_METHOD = "Server.Activate";
-  private static final String DOMAIN_OBJECT = "Domain";
   private static final String DOMAIN_APPLY = "Domain.Apply";
   private static final String DOMAIN_HISTORY = "Domain.History";
   private static final String DOMAIN_SHOW = "Domain.Show";
   private static final String DOMAIN_ROLLBACK = "Domain.Rollback";
+  private static final String SERVER_HISTORY = "Server.History";
 
   private final OpcUaClient client;
   private final String endpointUrl;
@@ -306,10 +306,21 @@ public final class AdminClient implements AutoCloseable {
    * source} and {@code status}.
    */
   public String domainHistoryJson() throws AdminClientException {
-    Variant[] out = callDomain(DOMAIN_HISTORY, callTimeoutMs());
+    return json(DOMAIN_HISTORY, callDomain(DOMAIN_HISTORY, callTimeoutMs()));
+  }
+
+  /**
+   * The newest {@code max} entries (0: all kept) of the switchover history ({@code
+   * Server.History}), oldest first, as a JSON array of objects as the server's {@code
+   * Server.History} describes.
+   */
+  public String switchoverHistoryJson(int max) throws AdminClientException {
+    return json(SERVER_HISTORY, callDomain(SERVER_HISTORY, callTimeoutMs(), new Variant(max)));
+  }
+
+  private String json(String method, Variant[] out) throws AdminClientException {
     if (out.length < 1 || !(out[0].value() instanceof String json)) {
-      throw new AdminClientException(
-          DOMAIN_HISTORY + " on " + endpointUrl + " answered without Json");
+      throw new AdminClientException(method + " on " + endpointUrl + " answered without Json");
     }
     return json;
   }
@@ -348,10 +359,11 @@ public final class AdminClient implements AutoCloseable {
     return new DomainChange(accepted, message, version);
   }
 
-  /** Calls a method of the {@code Domain} object and returns its output arguments. */
+  /** Calls a method of the admin namespace, e.g. {@code Domain.Apply}; returns its outputs. */
   private Variant[] callDomain(String method, long waitMs, Variant... inputs)
       throws AdminClientException {
-    var request = new CallMethodRequest(adminNode(DOMAIN_OBJECT), adminNode(method), inputs);
+    String object = method.substring(0, method.indexOf('.'));
+    var request = new CallMethodRequest(adminNode(object), adminNode(method), inputs);
     CallMethodResult result;
     try {
       // The request's own timeout, not the session's default: a change may take longer. A little
@@ -388,7 +400,7 @@ public final class AdminClient implements AutoCloseable {
               + (missing
                   ? "domain administration is not available on this server"
                   : code == StatusCodes.Bad_UserAccessDenied
-                      ? (method.equals(DOMAIN_HISTORY)
+                      ? (method.equals(DOMAIN_HISTORY) || method.equals(SERVER_HISTORY)
                               ? "it needs a login"
                               : "it needs the Administrator role")
                           + " (log in with --user)"

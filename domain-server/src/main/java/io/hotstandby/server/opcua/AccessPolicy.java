@@ -17,18 +17,19 @@ import org.eclipse.milo.opcua.sdk.server.identity.Identity;
  * {@code Server.Activate}, the {@code Domain.*} methods) asks {@link #decide} first.
  *
  * <p>Roles ({@link UserRole}, each includes the ones before it): a Viewer browses, reads,
- * subscribes and reads the status and {@code Domain.History}; an Operator also writes tags,
- * acknowledges alarms and activates a server; an Administrator also changes and shows the domain
- * file. A session's role is looked up by its user name in the domain in force at each action, so a
- * user removed from the domain loses their rights at once. An anonymous session is a Viewer when
- * the domain allows anonymous reading ({@code <security anonymousRead="true"/>}), else it has no
- * role (the server then offers no anonymous login at all).
+ * subscribes and reads the status, {@code Domain.History} and {@code Server.History}; an Operator
+ * also writes tags, acknowledges alarms and activates a server; an Administrator also changes and
+ * shows the domain file. A session's role is looked up by its user name in the domain in force at
+ * each action, so a user removed from the domain loses their rights at once. An anonymous session
+ * is a Viewer when the domain allows anonymous reading ({@code <security anonymousRead="true"/>}),
+ * else it has no role (the server then offers no anonymous login at all).
  */
 public final class AccessPolicy {
 
   /** What a session asks to do; each needs a role. */
   public enum Action {
     DOMAIN_HISTORY("domain.history", "Domain.History", UserRole.VIEWER),
+    SWITCHOVER_HISTORY("server.history", "Server.History", UserRole.VIEWER),
     WRITE("write", "writing a tag", UserRole.OPERATOR),
     ACKNOWLEDGE("acknowledge", "acknowledging an alarm", UserRole.OPERATOR),
     ACTIVATE("activate", "Activate", UserRole.OPERATOR),

@@ -40,6 +40,8 @@ import org.eclipse.milo.opcua.stack.core.types.structured.Argument;
  *
  * <ul>
  *   <li>{@code Server.Activate() → (Accepted: Boolean, Message: String)}
+ *   <li>{@code Server.History(Max: Int32) → (Json: String)}: the newest Max (1..500, 0 for all
+ *       kept) entries of the switchover history, oldest first
  *   <li>{@code Domain.Apply(Content: ByteString) → (Accepted: Boolean, Message: String, Version:
  *       Int64)}
  *   <li>{@code Domain.History() → (Json: String)}
@@ -51,16 +53,20 @@ import org.eclipse.milo.opcua.stack.core.types.structured.Argument;
  *
  * <p>Every method asks the {@link AccessPolicy} first: {@code Activate} needs the Operator role,
  * {@code Apply}, {@code Rollback} and {@code Show} the Administrator role, {@code History} the
- * Viewer role. {@code Activate}, {@code Apply} and {@code Rollback} answer a refusal as
- * Accepted=false with the reason ({@code refused: Activate needs the Operator role; ...}); {@code
- * Show} and {@code History} with the method's StatusCode Bad_UserAccessDenied. Refusals and the
- * outcome of every allowed change are in the audit log, with the session's user and client address.
+ * Viewer role, as does {@code Server.History}. {@code Activate}, {@code Apply} and {@code Rollback}
+ * answer a refusal as Accepted=false with the reason ({@code refused: Activate needs the Operator
+ * role; ...}); {@code Show} and the histories with the method's StatusCode Bad_UserAccessDenied.
+ * Refusals and the outcome of every allowed change are in the audit log, with the session's user
+ * and client address.
  */
 final class AdminNamespace extends SampledNamespace {
   static final String URI = "urn:hotstandby:admin";
 
   // Values change only when publish() is called; sampling faster than this buys nothing.
   private static final double MIN_SAMPLING_MS = 50.0;
+
+  /** Entries of the switchover history a server keeps, and so answers at most. */
+  static final int MAX_SWITCHOVERS = 500;
 
   private static final AdminStatus EMPTY =
       new AdminStatus("", 0, "", "", "", "", "", 0, 0, 0, false, "", 0, 0, "[]", "[]", "{}", "{}");
@@ -140,6 +146,20 @@ final class AdminNamespace extends SampledNamespace {
           ValueRanks.Scalar,
           null,
           LocalizedText.english("The versions of the domain file, newest first, as a JSON array."));
+  private static final Argument MAX_IN =
+      new Argument(
+          "Max",
+          NodeIds.Int32,
+          ValueRanks.Scalar,
+          null,
+          LocalizedText.english("How many of the newest entries, at most 500; 0 for all kept."));
+  private static final Argument SWITCHOVERS_JSON =
+      new Argument(
+          "Json",
+          NodeIds.String,
+          ValueRanks.Scalar,
+          null,
+          LocalizedText.english("The switchover history, oldest first, as a JSON array."));
   private static final Argument FOUND =
       new Argument(
           "Found",
@@ -217,6 +237,7 @@ final class AdminNamespace extends SampledNamespace {
       nodes.put(v, node);
     }
     addActivateMethod(server);
+    addHistoryMethod(server);
     addDomainMethods(domain);
   }
 
@@ -252,6 +273,38 @@ final class AdminNamespace extends SampledNamespace {
                   : CompletableFuture.completedFuture(new ActivateResult(false, d.refusal()));
           return result.thenApply(
               r -> new Variant[] {new Variant(r.accepted()), new Variant(r.message())});
+        });
+  }
+
+  private void addHistoryMethod(UaObjectNode server) {
+    addMethod(
+        server,
+        "Server.History",
+        "History",
+        "The failovers and switchovers of the domain, oldest first.",
+        new Argument[] {MAX_IN},
+        new Argument[] {SWITCHOVERS_JSON},
+        (session, in) -> {
+          int asked = in[0].value() instanceof Integer i ? i : 0;
+          int max = asked <= 0 || asked > MAX_SWITCHOVERS ? MAX_SWITCHOVERS : asked;
+          AccessPolicy.Decision d =
+              access.decide(
+                  session, AccessPolicy.Action.SWITCHOVER_HISTORY, "Server.History", asked);
+          if (!d.allowed()) {
+            throw new UaException(StatusCodes.Bad_UserAccessDenied, d.refusal());
+          }
+          return domainAdmin
+              .switchoverHistoryJson(max)
+              .thenApply(
+                  j -> {
+                    access.audit(
+                        d.user(),
+                        AccessPolicy.Action.SWITCHOVER_HISTORY,
+                        "Server.History",
+                        asked,
+                        "read");
+                    return new Variant[] {new Variant(j)};
+                  });
         });
   }
 
@@ -408,7 +461,8 @@ final class AdminNamespace extends SampledNamespace {
       boolean ok =
           v == null
               || (type.equals(NodeIds.ByteString) && v instanceof ByteString)
-              || (type.equals(NodeIds.String) && v instanceof String);
+              || (type.equals(NodeIds.String) && v instanceof String)
+              || (type.equals(NodeIds.Int32) && v instanceof Integer);
       if (!ok) {
         throw new UaException(StatusCodes.Bad_InvalidArgument);
       }

@@ -37,4 +37,15 @@ public interface DomainAdmin {
 
   /** Makes the content of an earlier version (as {@link #show} selects it) the next version. */
   CompletableFuture<DomainAdminResult> rollback(String version, SessionUser user);
+
+  /**
+   * The newest {@code max} entries of the switchover history, oldest first, as a JSON array of
+   * objects with {@code time} (ISO-8601), {@code epochMillis}, {@code kind} ("failover",
+   * "switchover", "start"), {@code from}, {@code to}, {@code reason}, {@code durationMs} (-1 when
+   * unknown), {@code term}, {@code lagEntries} and {@code lagMs}. A server without a history
+   * answers an empty array.
+   */
+  default String switchoverHistoryJson(int max) {
+    return "[]";
+  }
 }

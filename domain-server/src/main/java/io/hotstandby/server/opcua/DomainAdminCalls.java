@@ -92,6 +92,12 @@ final class DomainAdminCalls implements AutoCloseable {
     return query("history", () -> admin.historyJson()).thenApply(j -> j == null ? "[]" : j);
   }
 
+  /** As {@link #historyJson}, for {@code Server.History}. */
+  CompletableFuture<String> switchoverHistoryJson(int max) {
+    return query("switchover history", () -> admin.switchoverHistoryJson(max))
+        .thenApply(j -> j == null ? "[]" : j);
+  }
+
   /** As {@link #historyJson}. */
   CompletableFuture<Optional<byte[]>> show(String version) {
     return query("show", () -> admin.show(version))

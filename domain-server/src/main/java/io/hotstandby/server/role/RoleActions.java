@@ -186,9 +186,11 @@ final class RoleActions {
   static Action asking(BiFunction<RoleMachine, RoleEvent, String> why) {
     return action(
         "NOTICE asking the active",
-        (m, e) ->
-            m.notice(
-                RoleNotice.notice(
-                    why.apply(m, e) + ": asking " + m.partner.peer() + " to hand over")));
+        (m, e) -> {
+          String reason = why.apply(m, e);
+          m.requestReason = reason;
+          m.requestedAt = m.now();
+          m.notice(RoleNotice.notice(reason + ": asking " + m.partner.peer() + " to hand over"));
+        });
   }
 }

@@ -59,6 +59,22 @@ public final class RoleMachine {
   /** The other side of a switchover in REQUESTING or HANDING_OVER, else "". */
   String swapPeer = "";
 
+  /** The server last known ACTIVE (the partner or this one), "" until one is. */
+  String lastActive = "";
+
+  /** While REQUESTING: why this server asked, and when (monotonic milliseconds). */
+  String requestReason = "";
+
+  long requestedAt;
+
+  /** Monotonic milliseconds: when this server last released the role (HANDING_OVER). */
+  long handoverStartedAt;
+
+  /** The event being handled, and the takeover it made (null when none). */
+  private RoleEvent current;
+
+  private Takeover takeover;
+
   long resumedAtWall;
   long resumedAtMono;
   long resumedAtNanos;
@@ -101,6 +117,8 @@ public final class RoleMachine {
     notices.clear();
     unmet.clear();
     effects.clear();
+    current = event;
+    takeover = null;
     long now = now();
     if (ignored(event, now)) {
       return outcome();
@@ -148,6 +166,11 @@ public final class RoleMachine {
     return term;
   }
 
+  /** How this server became ACTIVE in the last {@link #handle}, or null if it did not. */
+  public Takeover takeover() {
+    return takeover;
+  }
+
   // ---- the steps of one event ---------------------------------------------------------------
 
   /**
@@ -181,6 +204,7 @@ public final class RoleMachine {
       highestTermSeen = Math.max(highestTermSeen, p.term());
       if (p.state() == ACTIVE) {
         lastActiveSeen = now;
+        lastActive = p.peer();
       }
     } else if (event instanceof PeerLost) {
       partnerAlive = false;
@@ -223,6 +247,9 @@ public final class RoleMachine {
       }
       term = next;
       highestTermSeen = next;
+      // Before the instants below move on: the takeover is measured from them.
+      takeover = Takeover.of(this, from, current, reason, now);
+      lastActive = ctx.self();
       activeSince = wallClock.getAsLong();
       lastActiveSeen = now;
       effects.add(new Effect.ActivateRuntime());
@@ -237,6 +264,7 @@ public final class RoleMachine {
     }
     if (from == Phase.REQUESTING || from == Phase.HANDING_OVER) {
       swapPeer = "";
+      requestReason = "";
       deadlines.remove(RoleTimer.SWAP);
     }
     if (fromState == STANDBY && toState != STANDBY) {
@@ -251,6 +279,7 @@ public final class RoleMachine {
       case STARTING -> arm(RoleTimer.JOIN, joinWindowMillis());
       case REQUESTING, HANDING_OVER -> {
         swapPeer = ctx.partner();
+        handoverStartedAt = now;
         arm(RoleTimer.SWAP, swapTimeoutMillis());
       }
       case SUSPENDED -> effects.add(new Effect.SuspendWrites(true));

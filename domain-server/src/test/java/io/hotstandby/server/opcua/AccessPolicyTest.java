@@ -47,7 +47,9 @@ class AccessPolicyTest {
   void eachRoleMayDoWhatTheRolesBeforeItMay() {
     AccessPolicy p = policy(false);
     for (Action a : Action.values()) {
-      assertThat(allowed(p, "vera", a)).as("viewer " + a).isEqualTo(a == Action.DOMAIN_HISTORY);
+      assertThat(allowed(p, "vera", a))
+          .as("viewer " + a)
+          .isEqualTo(a == Action.DOMAIN_HISTORY || a == Action.SWITCHOVER_HISTORY);
       assertThat(allowed(p, "otto", a))
           .as("operator " + a)
           .isEqualTo(a.needed() != UserRole.ADMINISTRATOR);
@@ -71,8 +73,10 @@ class AccessPolicyTest {
     assertThat(policy(false).userOf(Optional.empty()))
         .isEqualTo(new SessionUser(SessionUser.ANONYMOUS, null, "unknown"));
     assertThat(allowed(policy(true), SessionUser.ANONYMOUS, Action.DOMAIN_HISTORY)).isTrue();
+    assertThat(allowed(policy(true), SessionUser.ANONYMOUS, Action.SWITCHOVER_HISTORY)).isTrue();
     assertThat(allowed(policy(true), SessionUser.ANONYMOUS, Action.WRITE)).isFalse();
     assertThat(allowed(policy(false), SessionUser.ANONYMOUS, Action.DOMAIN_HISTORY)).isFalse();
+    assertThat(allowed(policy(false), SessionUser.ANONYMOUS, Action.SWITCHOVER_HISTORY)).isFalse();
   }
 
   @Test

@@ -78,6 +78,7 @@ class OpcUaEndpointTest {
   private static final String OPERATOR_HASH =
       PasswordHash.create("operator-password".toCharArray());
   private static OpcUaClient milo;
+  private static final List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -87,6 +88,8 @@ class OpcUaEndpointTest {
     endpoint.setServiceLevel(150);
     endpoint.publish(status("STANDBY", 7, "{\"state\":\"STANDBY\"}"));
     endpoint.registerDomainAdmin(domainAdmin, DOMAIN_CHANGE_TIMEOUT);
+    endpoint.registerAudit(
+        (u, a, t, v, r) -> audited.add(u.name() + " " + a + " " + t + " " + v + " " + r));
     endpoint.registerUsers(
         () ->
             List.of(
@@ -344,6 +347,18 @@ class OpcUaEndpointTest {
     String json = admin.domainHistoryJson();
 
     assertThat(json).isEqualTo(domainAdmin.historyJson()).startsWith("[{\"number\":");
+  }
+
+  @Test
+  void serverHistoryIsTheSwitchoverJsonForAViewerAndIsAudited() throws Exception {
+    try (AdminClient reader = AdminClient.connect(endpoint.endpointUrl(), WAIT)) {
+      assertThat(reader.switchoverHistoryJson(7)).isEqualTo("[7]");
+      // 0 and anything above what a server keeps ask for all it keeps.
+      assertThat(reader.switchoverHistoryJson(0)).isEqualTo("[500]");
+      assertThat(reader.switchoverHistoryJson(100_000)).isEqualTo("[500]");
+    }
+
+    assertThat(audited).contains("anonymous server.history Server.History 7 read");
   }
 
   @Test
@@ -631,6 +646,11 @@ class OpcUaEndpointTest {
             .put("status", i == versions.size() - 1 ? "in force" : "superseded");
       }
       return array.toString();
+    }
+
+    @Override
+    public String switchoverHistoryJson(int max) {
+      return "[" + max + "]";
     }
 
     @Override

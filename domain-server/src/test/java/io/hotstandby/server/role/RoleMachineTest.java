@@ -179,6 +179,7 @@ class RoleMachineTest {
   final MemoryTerms terms = new MemoryTerms();
   final List<Transition> history = new ArrayList<>();
   final List<RoleNotice> notices = new ArrayList<>();
+  final List<Takeover> takeovers = new ArrayList<>();
   RoleMachine machine;
 
   RoleMachine machine() {
@@ -195,6 +196,9 @@ class RoleMachineTest {
 
   Outcome feed(RoleEvent e) {
     Outcome o = machine.handle(e);
+    if (machine.takeover() != null) {
+      takeovers.add(machine.takeover());
+    }
     history.addAll(o.transitions());
     notices.addAll(o.notices());
     for (Effect effect : o.effects()) {
@@ -421,6 +425,97 @@ class RoleMachineTest {
         .isEqualTo(
             "state changed from STANDBY to ACTIVE (term 8): active alpha lost on all paths for 512 ms");
     assertThat(terms.stored).isEqualTo(8);
+  }
+
+  @Test
+  void aTakeoverSaysHowTheServerBecameActive() {
+    // A lone main: nobody was active before it.
+    world.self = "alpha";
+    world.partner = "beta";
+    world.role = DomainRole.MAIN;
+    machine();
+    feed(new Started());
+    assertThat(machine.takeover()).isNull();
+    joinWindowPasses();
+    Takeover start = machine.takeover();
+    assertThat(start.kind()).isEqualTo(Takeover.START);
+    assertThat(start.from()).isEmpty();
+    assertThat(start.to()).isEqualTo("alpha");
+    assertThat(start.term()).isEqualTo(1);
+    assertThat(start.durationMillis()).isEqualTo(-1);
+    feed(new FactsChanged("test"));
+    assertThat(machine.takeover()).as("only the event that made it ACTIVE").isNull();
+
+    // A standby that loses its active: measured from the active's last heartbeat.
+    history.clear();
+    world.self = "beta";
+    world.partner = "alpha";
+    terms.stored = 6;
+    startAs(DomainRole.BACKUP, ACTIVE, 7);
+    feed(peer(ACTIVE, 7));
+    advance(512);
+    feed(new PeerLost("alpha", "lost on all paths for 512 ms"));
+    Takeover failover = machine.takeover();
+    assertThat(failover)
+        .isEqualTo(
+            new Takeover(
+                Takeover.FAILOVER,
+                "alpha",
+                "beta",
+                8,
+                machine.snapshot().activeSinceMillis(),
+                "active lost: alpha lost on all paths for 512 ms",
+                512));
+  }
+
+  @Test
+  void aPlannedSwitchoverIsMeasuredFromTheRequest() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    feed(new ActivateRequested("operator"));
+    advance(140);
+    feed(peerHandingOver(3));
+    Takeover t = machine.takeover();
+    assertThat(t.kind()).isEqualTo(Takeover.SWITCHOVER);
+    assertThat(t.from()).isEqualTo("alpha");
+    assertThat(t.to()).isEqualTo("beta");
+    assertThat(t.term()).isEqualTo(4);
+    assertThat(t.reason())
+        .isEqualTo("planned switchover requested by operator; handed over by alpha");
+    assertThat(t.durationMillis()).isEqualTo(140);
+  }
+
+  @Test
+  void aHandoverNotAskedForNamesTheActivesLocalFailure() {
+    world.self = "beta";
+    world.partner = "alpha";
+    startAs(DomainRole.BACKUP, ACTIVE, 3);
+    feed(
+        new PeerHeard(
+            "alpha", STANDBY, 3, 0, 50, true, 1, "1.0", "", "beta", world.now * 1_000_000));
+    Takeover t = machine.takeover();
+    assertThat(t.kind()).isEqualTo(Takeover.SWITCHOVER);
+    assertThat(t.from()).isEqualTo("alpha");
+    assertThat(t.reason())
+        .isEqualTo(
+            "local failure: handed over by alpha, whose failure weight 50 is worse than this"
+                + " server's 0");
+    assertThat(t.durationMillis()).isEqualTo(-1);
+  }
+
+  @Test
+  void aHandoverNobodyTookIsASwitchoverBackToTheSameServer() {
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(peerAsking("alpha"));
+    advance(2100);
+    feed(new FactsChanged("test"));
+    assertThat(takeovers).hasSize(2);
+    Takeover t = takeovers.get(1);
+    assertThat(t.kind()).isEqualTo(Takeover.SWITCHOVER);
+    assertThat(t.from()).isEqualTo(world.self);
+    assertThat(t.to()).isEqualTo(world.self);
+    assertThat(t.reason()).contains("aborted");
   }
 
   @Test

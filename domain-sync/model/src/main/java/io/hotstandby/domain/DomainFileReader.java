@@ -190,7 +190,8 @@ public final class DomainFileReader {
             "returnToMain",
             "returnStableMs",
             "standbyMode",
-            "versionMismatchBlocksTakeover"),
+            "versionMismatchBlocksTakeover",
+            "mirrorMaxLagMs"),
         Set.of("integrity"),
         false);
     boolean enabled = e.boolAttr("enabled", true);
@@ -217,7 +218,8 @@ public final class DomainFileReader {
         returnToMain,
         stable,
         standbyMode(e),
-        e.boolAttr("versionMismatchBlocksTakeover", false));
+        e.boolAttr("versionMismatchBlocksTakeover", false),
+        e.intAttr("mirrorMaxLagMs", HotStandbySpec.DEFAULT_MIRROR_MAX_LAG_MS));
   }
 
   private static StandbyMode standbyMode(XmlElement<DomainFileException> e)

@@ -24,6 +24,8 @@ public final class DomainValidator {
   static final int MAX_HEARTBEAT_MS = 10_000;
   static final int MAX_FAILOVER_TIMEOUT_MS = 60_000;
   static final long MAX_RETURN_STABLE_MS = 86_400_000;
+  static final int MIN_MIRROR_MAX_LAG_MS = 10;
+  static final int MAX_MIRROR_MAX_LAG_MS = 60_000;
 
   private final Domain d;
   private final List<DomainFileException> problems = new ArrayList<>();
@@ -176,6 +178,12 @@ public final class DomainValidator {
       problem(
           FieldPath.attr(Fields.HOT_STANDBY, "returnStableMs"),
           h.returnStableMs() + " is outside 0.." + MAX_RETURN_STABLE_MS);
+    }
+    int lag = h.mirrorMaxLagMs();
+    if (lag < MIN_MIRROR_MAX_LAG_MS || lag > MAX_MIRROR_MAX_LAG_MS) {
+      problem(
+          FieldPath.attr(Fields.HOT_STANDBY, "mirrorMaxLagMs"),
+          lag + " is outside " + MIN_MIRROR_MAX_LAG_MS + ".." + MAX_MIRROR_MAX_LAG_MS);
     }
     for (int i = 0; i < h.integrity().size(); i++) {
       IntegrityAddress a = h.integrity().get(i);

@@ -20,6 +20,8 @@ import java.util.List;
  *     (cold)
  * @param versionMismatchBlocksTakeover whether a standby whose product version differs from the
  *     active's refuses to take over when the active is lost (the mismatch is reported either way)
+ * @param mirrorMaxLagMs the largest mirror lag, in milliseconds, at which a standby still counts as
+ *     ready for a planned switchover
  */
 public record HotStandbySpec(
     boolean enabled,
@@ -32,14 +34,44 @@ public record HotStandbySpec(
     ReturnPolicy returnToMain,
     long returnStableMs,
     StandbyMode standbyMode,
-    boolean versionMismatchBlocksTakeover) {
+    boolean versionMismatchBlocksTakeover,
+    int mirrorMaxLagMs) {
 
   public static final int DEFAULT_HEARTBEAT_MS = 100;
+  public static final int DEFAULT_MIRROR_MAX_LAG_MS = 1000;
   public static final int DEFAULT_FAILOVER_TIMEOUT_MS = 500;
   public static final long DEFAULT_RETURN_STABLE_MS = 60_000;
 
   public HotStandbySpec {
     integrity = List.copyOf(integrity);
+  }
+
+  /** The settings with the default {@link #DEFAULT_MIRROR_MAX_LAG_MS mirror lag} limit. */
+  public HotStandbySpec(
+      boolean enabled,
+      String main,
+      String backup,
+      int heartbeatMs,
+      int failoverTimeoutMs,
+      List<IntegrityAddress> integrity,
+      boolean activateBackupOnLocalFailure,
+      ReturnPolicy returnToMain,
+      long returnStableMs,
+      StandbyMode standbyMode,
+      boolean versionMismatchBlocksTakeover) {
+    this(
+        enabled,
+        main,
+        backup,
+        heartbeatMs,
+        failoverTimeoutMs,
+        integrity,
+        activateBackupOnLocalFailure,
+        returnToMain,
+        returnStableMs,
+        standbyMode,
+        versionMismatchBlocksTakeover,
+        DEFAULT_MIRROR_MAX_LAG_MS);
   }
 
   /** The settings with a product-version mismatch reported but not blocking a takeover. */

@@ -33,7 +33,7 @@ class DomainFileReaderTest {
         <hotStandby enabled="true" main="alpha" backup="beta" heartbeatMs="50"
                     failoverTimeoutMs="300" activateBackupOnLocalFailure="true"
                     returnToMain="automatic" returnStableMs="120000" standbyMode="cold"
-                    versionMismatchBlocksTakeover="true">
+                    versionMismatchBlocksTakeover="true" mirrorMaxLagMs="250">
           <integrity host="10.0.1.10" port="502"/>
           <integrity host="10.0.1.11" port="102"/>
         </hotStandby>
@@ -97,7 +97,8 @@ class DomainFileReaderTest {
                 ReturnPolicy.AUTOMATIC,
                 120_000,
                 StandbyMode.COLD,
-                true));
+                true,
+                250));
     assertThat(d.projects())
         .containsExactly(dir.resolve("conf/plant.prj"), dir.resolve("conf/shared/alarms.prj"));
     assertThat(d.roleOf("beta")).isEqualTo(DomainRole.BACKUP);
@@ -137,6 +138,7 @@ class DomainFileReaderTest {
                 ReturnPolicy.MANUAL,
                 60_000,
                 StandbyMode.WARM));
+    assertThat(d.hotStandby().mirrorMaxLagMs()).isEqualTo(1000);
     assertThat(new String(d.secret(), StandardCharsets.UTF_8)).isEqualTo("inline-secret");
     assertThat(d.projects()).isEmpty();
   }

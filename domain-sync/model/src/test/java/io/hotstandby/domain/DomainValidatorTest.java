@@ -46,6 +46,42 @@ class DomainValidatorTest {
   }
 
   @Test
+  void mirrorLagLimitMustBeBetweenTenMillisecondsAndAMinute() {
+    ServerSpec a = server("a", 5701, 7101, "lan");
+    ServerSpec b = server("b", 5711, 7111, "lan");
+    for (int ok : new int[] {10, 1000, 60_000}) {
+      assertThat(DomainValidator.validate(domain(withLag(ok), a, b))).isEmpty();
+    }
+    for (int bad : new int[] {9, 0, -1, 60_001}) {
+      assertThat(DomainValidator.validate(domain(withLag(bad), a, b)))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.field()).isEqualTo("hotStandby/@mirrorMaxLagMs");
+                assertThat(e.getMessage())
+                    .isEqualTo(
+                        FILE + ": hotStandby/@mirrorMaxLagMs: " + bad + " is outside 10..60000");
+              });
+    }
+  }
+
+  private static HotStandbySpec withLag(int mirrorMaxLagMs) {
+    return new HotStandbySpec(
+        true,
+        "a",
+        "b",
+        100,
+        500,
+        List.of(),
+        false,
+        ReturnPolicy.MANUAL,
+        0,
+        StandbyMode.WARM,
+        false,
+        mirrorMaxLagMs);
+  }
+
+  @Test
   void reportsEveryProblemNotOnlyTheFirst() {
     Domain d =
         new Domain(

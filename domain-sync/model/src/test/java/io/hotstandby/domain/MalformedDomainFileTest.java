@@ -246,6 +246,21 @@ class MalformedDomainFileTest {
             "failoverTimeoutMs=\"500\"",
             "failoverTimeoutMs=\"60001\""),
         row(
+            "hotStandby/@mirrorMaxLagMs",
+            "5 is outside 10..60000",
+            "failoverTimeoutMs=\"500\"",
+            "failoverTimeoutMs=\"500\" mirrorMaxLagMs=\"5\""),
+        row(
+            "hotStandby/@mirrorMaxLagMs",
+            "60001 is outside 10..60000",
+            "failoverTimeoutMs=\"500\"",
+            "failoverTimeoutMs=\"500\" mirrorMaxLagMs=\"60001\""),
+        row(
+            "hotStandby/@mirrorMaxLagMs",
+            "not a whole number: '1s'",
+            "failoverTimeoutMs=\"500\"",
+            "failoverTimeoutMs=\"500\" mirrorMaxLagMs=\"1s\""),
+        row(
             "hotStandby/@standbyMode",
             "must be warm or cold, not 'hot'",
             "failoverTimeoutMs=\"500\"",
