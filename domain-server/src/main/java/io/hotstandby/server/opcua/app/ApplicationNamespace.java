@@ -32,6 +32,7 @@ import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DiagnosticInfo;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
@@ -111,11 +112,19 @@ public final class ApplicationNamespace extends SampledNamespace {
               "Severity", NodeIds.UInt16, a -> ushort(Math.max(0, Math.min(65535, a.severity())))),
           new AlarmVar("Message", NodeIds.String, a -> text(a.message())),
           new AlarmVar("Limit", NodeIds.String, a -> text(a.limit())),
-          new AlarmVar("Tag", NodeIds.String, a -> text(a.tag())));
+          new AlarmVar("Tag", NodeIds.String, a -> text(a.tag())),
+          new AlarmVar("EventId", NodeIds.ByteString, AlarmIdentity::eventId),
+          new AlarmVar("AckUser", NodeIds.String, a -> text(a.ackUser())),
+          new AlarmVar("AckComment", NodeIds.String, a -> text(a.ackComment())),
+          new AlarmVar(
+              "AckTime",
+              NodeIds.DateTime,
+              a -> a.ackTime() == null ? null : new DateTime(a.ackTime())));
 
   private final ApplicationView view;
   private final Duration writeTimeout;
   private final AccessPolicy access;
+  private final AlarmEvents events;
 
   // Filled once while holding buildLock, only read afterwards.
   private final Map<String, Tag> tagsByPath = new ConcurrentHashMap<>();
@@ -142,6 +151,12 @@ public final class ApplicationNamespace extends SampledNamespace {
     this.view = Objects.requireNonNull(view, "view");
     this.writeTimeout = Objects.requireNonNull(writeTimeout, "writeTimeout");
     this.access = Objects.requireNonNull(access, "access");
+    this.events =
+        new AlarmEvents(
+            server,
+            getNamespaceIndex().intValue(),
+            name -> newNodeId(ALARMS + "." + name),
+            this::sourceOf);
     getLifecycleManager().addStartupTask(this::build);
     getLifecycleManager().addShutdownTask(() -> closed = true);
   }
@@ -193,6 +208,7 @@ public final class ApplicationNamespace extends SampledNamespace {
             addAlarm(alarms, alarm);
           }
         }
+        AlarmRefreshMethods.install(getServer(), events);
         log.info(
             "OPC UA application namespace: {} tags, {} alarms",
             tagsByPath.size(),
@@ -365,6 +381,13 @@ public final class ApplicationNamespace extends SampledNamespace {
       vars.add(node);
     }
     alarmsByName.put(alarm.name(), List.copyOf(vars));
+    events.known(alarm);
+  }
+
+  /** The SourceNode of an alarm's events: its tag's variable, or its own object. */
+  private NodeId sourceOf(AlarmView alarm) {
+    Tag tag = alarm.tag() == null ? null : tagsByPath.get(alarm.tag());
+    return tag != null ? tag.node().getNodeId() : newNodeId(ALARMS + "." + alarm.name());
   }
 
   private void addAcknowledgeMethod(UaFolderNode alarms) {
@@ -443,8 +466,20 @@ public final class ApplicationNamespace extends SampledNamespace {
           node.setValue(new DataValue(new Variant(value)));
         }
       }
+      events.changed(alarm);
     } catch (RuntimeException e) {
       log.warn("OPC UA application namespace: cannot show alarm {}: {}", alarm, e.toString());
+    }
+  }
+
+  /**
+   * Tells clients with an event subscription that the alarm states they were shown may be stale and
+   * they should call ConditionRefresh (a RefreshRequiredEvent, OPC UA Part 9): for a server that
+   * has just become ACTIVE after being something else, whose clients may have followed another.
+   */
+  public void announceRefreshRequired() {
+    if (built && !closed) {
+      events.announceRefreshRequired();
     }
   }
 
