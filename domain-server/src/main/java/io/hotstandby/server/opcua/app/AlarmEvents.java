@@ -4,8 +4,8 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -54,6 +54,9 @@ final class AlarmEvents {
   // Guarded by this: the latest state of each alarm, in declaration order, and its EventId.
   private final Map<String, AlarmView> latest = new LinkedHashMap<>();
   private final Map<String, ByteString> posted = new LinkedHashMap<>();
+  private final Map<NodeId, BaseEventTypeNode> instances = new HashMap<>();
+  private final ConditionIdFilter conditionId = new ConditionIdFilter();
+  private boolean closed;
 
   /**
    * @param namespaceIndex the index under which event instances get their (transient) NodeIds
@@ -115,33 +118,52 @@ final class AlarmEvents {
     fireMarker(NodeIds.RefreshEndEventType, "RefreshEnd", to);
   }
 
-  /** The latest state of every alarm, in declaration order. */
-  synchronized List<AlarmView> states() {
-    return List.copyOf(latest.values());
-  }
-
   private void post(AlarmView alarm, ByteString eventId, Consumer<BaseEventTypeNode> to) {
-    AlarmConditionTypeNode event;
-    try {
-      event =
-          (AlarmConditionTypeNode)
-              server.getEventFactory().createEvent(transientId(), NodeIds.AlarmConditionType);
-    } catch (UaException | RuntimeException e) {
-      log.warn("OPC UA alarm event of {} not posted: {}", alarm.name(), e.toString());
+    AlarmConditionTypeNode event = (AlarmConditionTypeNode) eventOf(NodeIds.AlarmConditionType);
+    if (event == null) {
+      log.warn("OPC UA alarm event of {} not posted: no event instance", alarm.name());
       return;
     }
     try {
       NodeId condition = conditionOf.apply(alarm.name());
-      // Part 9 selects the ConditionId as the NodeId attribute of the event: it is the alarm's
-      // object, the same on every server, while the event instance itself is transient.
-      event.getFilterChain().addLast(new NodeIdAs(condition));
+      conditionId.id = condition;
       fill(event, alarm, eventId, condition);
       to.accept(event);
     } catch (RuntimeException e) {
       log.warn("OPC UA alarm event of {} not posted: {}", alarm.name(), e.toString());
-    } finally {
-      event.delete();
     }
+  }
+
+  /**
+   * The event instance of {@code type}, made at its first use and kept: making one takes Milo tens
+   * of milliseconds, filling and firing it well under one. Firing copies the fields each subscriber
+   * selects, so one instance serves every event of its type, one at a time (under this object's
+   * lock). Null if it cannot be made.
+   */
+  private BaseEventTypeNode eventOf(NodeId type) {
+    BaseEventTypeNode event = instances.get(type);
+    if (event == null && !closed) {
+      try {
+        event = server.getEventFactory().createEvent(transientId(), type);
+      } catch (UaException | RuntimeException e) {
+        log.warn("OPC UA event instance of {} cannot be made: {}", type, e.toString());
+        return null;
+      }
+      if (type.equals(NodeIds.AlarmConditionType)) {
+        // Part 9 selects the ConditionId as the NodeId attribute of the event: it is the alarm's
+        // object, the same on every server, while the event instance is this server's own.
+        event.getFilterChain().addLast(conditionId);
+      }
+      instances.put(type, event);
+    }
+    return event;
+  }
+
+  /** Deletes the event instances; no event is posted afterwards. */
+  synchronized void close() {
+    closed = true;
+    instances.values().forEach(BaseEventTypeNode::delete);
+    instances.clear();
   }
 
   private void fill(
@@ -175,25 +197,20 @@ final class AlarmEvents {
     event.setAckedState(
         LocalizedText.english(alarm.acknowledged() ? "Acknowledged" : "Unacknowledged"));
     event.getAckedStateNode().setId(alarm.acknowledged());
-    if (alarm.ackTime() != null) {
-      event.getAckedStateNode().setTransitionTime(new DateTime(alarm.ackTime()));
-    }
+    // Every field is set on every event: the instance is reused, nothing may stay from the last.
+    event.getAckedStateNode().setTransitionTime(dateTime(alarm.ackTime()));
     event.setActiveState(LocalizedText.english(alarm.active() ? "Active" : "Inactive"));
     event.getActiveStateNode().setId(alarm.active());
-    if (alarm.changeTime() != null) {
-      event.getActiveStateNode().setTransitionTime(new DateTime(alarm.changeTime()));
-    }
+    event.getActiveStateNode().setTransitionTime(dateTime(alarm.changeTime()));
     event.setInputNode(source);
     event.setSuppressedOrShelved(false);
     log.debug("OPC UA alarm event {} of {}", eventId, condition);
   }
 
   private void fireMarker(NodeId type, String name, Consumer<BaseEventTypeNode> to) {
-    BaseEventTypeNode event;
-    try {
-      event = server.getEventFactory().createEvent(transientId(), type);
-    } catch (UaException | RuntimeException e) {
-      log.warn("OPC UA {} event not posted: {}", name, e.toString());
+    BaseEventTypeNode event = eventOf(type);
+    if (event == null) {
+      log.warn("OPC UA {} event not posted: no event instance", name);
       return;
     }
     try {
@@ -210,9 +227,11 @@ final class AlarmEvents {
       to.accept(event);
     } catch (RuntimeException e) {
       log.warn("OPC UA {} event not posted: {}", name, e.toString());
-    } finally {
-      event.delete();
     }
+  }
+
+  private static DateTime dateTime(Instant t) {
+    return t == null ? DateTime.NULL_VALUE : new DateTime(t);
   }
 
   private NodeId transientId() {
@@ -220,10 +239,14 @@ final class AlarmEvents {
   }
 
   /**
-   * Answers reads of the NodeId attribute (as an event filter's select clause makes) with another
-   * NodeId. The node's own getNodeId, which Milo uses to find its fields, is left alone.
+   * Answers reads of the NodeId attribute (as an event filter's select clause makes) with the
+   * ConditionId of the event being posted. The node's own getNodeId, which Milo uses to find its
+   * fields, is left alone.
    */
-  private record NodeIdAs(NodeId id) implements AttributeFilter {
+  private static final class ConditionIdFilter implements AttributeFilter {
+    // Set under the lock of the AlarmEvents before each alarm event is posted.
+    volatile NodeId id = NodeId.NULL_VALUE;
+
     @Override
     public Object readAttribute(AttributeFilterContext ctx, AttributeId attributeId)
         throws UaException {

@@ -158,7 +158,12 @@ public final class ApplicationNamespace extends SampledNamespace {
             name -> newNodeId(ALARMS + "." + name),
             this::sourceOf);
     getLifecycleManager().addStartupTask(this::build);
-    getLifecycleManager().addShutdownTask(() -> closed = true);
+    getLifecycleManager()
+        .addShutdownTask(
+            () -> {
+              closed = true;
+              events.close();
+            });
   }
 
   // region building
