@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * unacknowledged, and ActiveState, AckedState, Comment and ClientUserId from the state. A state
  * reported again with the same EventId (a repeated notification, a mirrored copy) posts nothing.
  *
+ * <p>{@link AlarmRefreshMethods} serves ConditionRefresh from the latest states kept here.
+ *
  * <p>The condition itself is not an AlarmConditionType instance in the address space: its object
  * has the alarm's variables, and it is acknowledged through {@code Alarms.Acknowledge}, not through
  * the condition's Acknowledge method.
@@ -95,7 +97,7 @@ final class AlarmEvents {
   }
 
   /**
-   * Posts a RefreshRequiredEvent (Part 9 §5.11.4): clients should call ConditionRefresh, as the
+   * Posts a RefreshRequiredEventType event (Part 9): clients should call ConditionRefresh, as the
    * alarm states this server shows may differ from those they were shown before.
    */
   synchronized void announceRefreshRequired() {

@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  *       runtime's source and server timestamps, updated on every change the view reports.
  *   <li>{@code Objects/Application/Alarms} (folder {@code Alarms}) with the method {@code
  *       Alarms.Acknowledge(Name, Comment) -> (Ok, Status)} and one object per alarm ({@code
- *       Alarms.<name>}) with the variables Active, Acknowledged, Severity (UInt16), Message, Limit
- *       and Tag ({@code Alarms.<name>.Active} ...).
+ *       Alarms.<name>}) with the variables Active, Acknowledged, Severity (UInt16), Message, Limit,
+ *       Tag, EventId (ByteString, {@link AlarmIdentity}), AckUser, AckComment and AckTime (null
+ *       until acknowledged) ({@code Alarms.<name>.Active} ...).
  * </ul>
  *
  * <p>Tags whose first path part is {@code Application} or {@code Alarms}, or whose path clashes
@@ -74,7 +75,11 @@ import org.slf4j.LoggerFactory;
  * tag or alarm variable answers Bad_NotWritable; a value of another type Bad_TypeMismatch; no
  * outcome in time Bad_Timeout (the write may still complete).
  *
- * <p>Alarms & Conditions events are not produced: the alarm state is in plain variables.
+ * <p>Alarms & Conditions: every alarm state change is also an AlarmConditionType event from the
+ * Server object ({@link AlarmEvents}) whose EventId and ConditionId ({@code Alarms.<name>}) are the
+ * same on every server holding that state; ConditionType's ConditionRefresh and ConditionRefresh2
+ * replay the retained alarms to the caller's subscription ({@link AlarmRefreshMethods}); {@link
+ * #announceRefreshRequired} posts a RefreshRequiredEventType event.
  */
 public final class ApplicationNamespace extends SampledNamespace {
   public static final String URI = "urn:hotstandby:application";

@@ -26,6 +26,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
@@ -206,10 +207,49 @@ class AlarmEventsTest {
     assertThat(notOurs.getStatusCode().value()).isEqualTo(StatusCodes.Bad_SubscriptionIdInvalid);
   }
 
+  @Test
+  void conditionRefresh2RefreshesOneItemAndNoSessionRefreshesAnothersSubscription()
+      throws Exception {
+    alpha.view.change(acknowledged()); // active and acknowledged: still retained
+    await().atMost(WAIT).until(() -> alpha.read("Alarms.Tank1High.Acknowledged").equals(true));
+    var refreshed = new CopyOnWriteArrayList<Variant[]>();
+    OpcUaSubscription subscription = alpha.subscription(refreshed);
+    UInteger subscriptionId = subscription.getSubscriptionId().orElseThrow();
+    UInteger itemId = subscription.getMonitoredItems().get(0).getMonitoredItemId().orElseThrow();
+
+    assertThat(refresh2(alpha.client, subscriptionId, itemId).getStatusCode().isGood()).isTrue();
+    await().atMost(WAIT).until(() -> ofType(refreshed, NodeIds.RefreshEndEventType).size() == 1);
+    assertThat(refreshed)
+        .extracting(e -> e[1].value())
+        .containsExactly(
+            NodeIds.RefreshStartEventType, NodeIds.AlarmConditionType, NodeIds.RefreshEndEventType);
+    assertThat(refreshed.get(1)[0].value()).isEqualTo(AlarmIdentity.eventId(acknowledged()));
+    assertThat(refresh2(alpha.client, subscriptionId, uint(987654)).getStatusCode().value())
+        .isEqualTo(StatusCodes.Bad_MonitoredItemIdInvalid);
+
+    OpcUaClient stranger = OpcUaClient.create(alpha.endpoint.endpointUrl());
+    stranger.connect();
+    toClose.add(stranger::disconnect);
+    assertThat(refresh2(stranger, subscriptionId, itemId).getStatusCode().value())
+        .isEqualTo(StatusCodes.Bad_SubscriptionIdInvalid);
+    assertThat(refreshed).hasSize(3);
+  }
+
+  private static CallMethodResult refresh2(
+      OpcUaClient client, UInteger subscriptionId, UInteger itemId) throws Exception {
+    return client.call(
+            List.of(
+                new CallMethodRequest(
+                    NodeIds.ConditionType,
+                    NodeIds.ConditionType_ConditionRefresh2,
+                    new Variant[] {new Variant(subscriptionId), new Variant(itemId)})))
+        .getResults()[0];
+  }
+
   // region helpers
 
-  private static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger uint(long v) {
-    return org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger.valueOf(v);
+  private static UInteger uint(long v) {
+    return UInteger.valueOf(v);
   }
 
   private static AlarmView quiet(String name, String tag, int severity, String message) {
