@@ -200,10 +200,14 @@ final class AlarmEvents {
         LocalizedText.english(alarm.acknowledged() ? "Acknowledged" : "Unacknowledged"));
     event.getAckedStateNode().setId(alarm.acknowledged());
     // Every field is set on every event: the instance is reused, nothing may stay from the last.
-    event.getAckedStateNode().setTransitionTime(dateTime(alarm.ackTime()));
+    event
+        .getAckedStateNode()
+        .setTransitionTime(dateTime(alarm.acknowledged() ? alarm.ackTime() : alarm.changeTime()));
     event.setActiveState(LocalizedText.english(alarm.active() ? "Active" : "Inactive"));
     event.getActiveStateNode().setId(alarm.active());
-    event.getActiveStateNode().setTransitionTime(dateTime(alarm.changeTime()));
+    event
+        .getActiveStateNode()
+        .setTransitionTime(dateTime(alarm.active() ? alarm.activeTime() : alarm.changeTime()));
     event.setInputNode(source);
     event.setSuppressedOrShelved(false);
     log.debug("OPC UA alarm event {} of {}", eventId, condition);

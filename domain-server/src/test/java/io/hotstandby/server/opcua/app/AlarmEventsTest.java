@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,7 +63,8 @@ class AlarmEventsTest {
     "ActiveState",
     "AckedState",
     "ClientUserId",
-    "Comment"
+    "Comment",
+    "ActiveState/TransitionTime"
   };
 
   @TempDir Path tmp;
@@ -137,6 +139,7 @@ class AlarmEventsTest {
     assertThat(raisedEvent[7].value()).isEqualTo(true);
     assertThat(raisedEvent[8].value()).isEqualTo(LocalizedText.english("Active"));
     assertThat(raisedEvent[9].value()).isEqualTo(LocalizedText.english("Unacknowledged"));
+    assertThat(raisedEvent[12].value()).isEqualTo(new DateTime(RAISED));
 
     Variant[] ackEvent = alarmEvents(seen).get(1);
     assertThat(ackEvent[0].value()).isEqualTo(alpha.eventId("Tank1High"));
@@ -312,14 +315,16 @@ class AlarmEventsTest {
         NodeId type =
             switch (field) {
               case "Retain", "ClientUserId", "Comment" -> NodeIds.ConditionType;
-              case "ActiveState" -> NodeIds.AlarmConditionType;
+              case "ActiveState", "ActiveState/TransitionTime" -> NodeIds.AlarmConditionType;
               case "AckedState" -> NodeIds.AcknowledgeableConditionType;
               default -> NodeIds.BaseEventType;
             };
         select.add(
             new SimpleAttributeOperand(
                 type,
-                new QualifiedName[] {new QualifiedName(0, field)},
+                Arrays.stream(field.split("/"))
+                    .map(part -> new QualifiedName(0, part))
+                    .toArray(QualifiedName[]::new),
                 AttributeId.Value.uid(),
                 null));
       }
