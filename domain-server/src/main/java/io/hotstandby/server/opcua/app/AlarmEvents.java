@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link AlarmRefreshMethods} serves ConditionRefresh from the latest states kept here.
  *
  * <p>The condition itself is not an AlarmConditionType instance in the address space: its object
- * has the alarm's variables, and it is acknowledged through {@code Alarms.Acknowledge}, not through
- * the condition's Acknowledge method.
+ * has the alarm's variables. It is acknowledged through {@code Alarms.Acknowledge} or, with the
+ * EventId a client was shown, through {@link ConditionAcknowledgeMethod}.
  */
 final class AlarmEvents {
   private static final Logger log = LoggerFactory.getLogger(AlarmEvents.class);
@@ -80,6 +80,11 @@ final class AlarmEvents {
   synchronized void known(AlarmView alarm) {
     latest.put(alarm.name(), alarm);
     posted.put(alarm.name(), AlarmIdentity.eventId(alarm));
+  }
+
+  /** The latest state of the alarm {@code name}, or null when there is no such alarm. */
+  synchronized AlarmView latest(String name) {
+    return latest.get(name);
   }
 
   /** Posts the event of {@code alarm}'s new state, unless its EventId was posted already. */

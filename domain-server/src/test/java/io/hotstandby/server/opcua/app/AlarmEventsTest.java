@@ -3,6 +3,9 @@ package io.hotstandby.server.opcua.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hotstandby.domain.PasswordHash;
+import io.hotstandby.domain.UserRole;
+import io.hotstandby.domain.UserSpec;
 import io.hotstandby.server.opcua.ActivateResult;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
@@ -26,6 +29,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
@@ -69,6 +73,7 @@ class AlarmEventsTest {
 
   @TempDir Path tmp;
   private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final List<List<String>> audited = new CopyOnWriteArrayList<>();
   private Server alpha;
   private Server beta;
 
@@ -238,6 +243,67 @@ class AlarmEventsTest {
     assertThat(refreshed).hasSize(3);
   }
 
+  @Test
+  void anOperatorAcknowledgesTheConditionWithTheEventIdItWasShown() throws Exception {
+    alpha.view.change(raised());
+    await().atMost(WAIT).until(() -> alpha.read("Alarms.Tank1High.Active").equals(true));
+    System.setProperty("hotstandby.clientPki", tmp.resolve("client-pki").toString());
+    OpcUaClient operator = AppNamespaceTest.operatorClient(alpha.endpoint.endpointUrl());
+    operator.connect();
+    toClose.add(operator::disconnect);
+    ByteString shown = AlarmIdentity.eventId(raised());
+
+    assertThat(ackCondition(alpha.client, shown, "").value())
+        .isEqualTo(StatusCodes.Bad_UserAccessDenied);
+    ByteString before = AlarmIdentity.eventId(quiet("Tank1High", "Tank1.Level", 700, ""));
+    assertThat(ackCondition(operator, before, "late").value())
+        .isEqualTo(StatusCodes.Bad_EventIdUnknown);
+    assertThat(alpha.view.acks).isEmpty();
+    assertThat(audited)
+        .contains(
+            List.of(
+                "alpha",
+                "operator",
+                "acknowledge",
+                "Tank1High",
+                "refused: not the alarm's latest event"));
+    assertThat(audited)
+        .anySatisfy(
+            a ->
+                assertThat(a.subList(0, 4))
+                    .containsExactly("alpha", "anonymous", "acknowledge", "Tank1High"));
+
+    assertThat(ackCondition(operator, shown, "draining").isGood()).isTrue();
+    assertThat(alpha.view.acks).containsExactly(List.of("Tank1High", "operator", "draining"));
+
+    alpha.view.change(acknowledged());
+    await().atMost(WAIT).until(() -> alpha.read("Alarms.Tank1High.Acknowledged").equals(true));
+    assertThat(ackCondition(operator, alpha.eventId("Tank1High"), "again").value())
+        .isEqualTo(StatusCodes.Bad_ConditionBranchAlreadyAcked);
+
+    // A standby refuses: the reason comes back as a Bad status.
+    alpha.view.onAck.set(a -> WriteOutcome.refused("this server is not ACTIVE"));
+    alpha.view.change(raised(RAISED.plusSeconds(60)));
+    await().atMost(WAIT).until(() -> alpha.read("Alarms.Tank1High.Acknowledged").equals(false));
+    assertThat(ackCondition(operator, alpha.eventId("Tank1High"), "x").value())
+        .isEqualTo(StatusCodes.Bad_InvalidState);
+  }
+
+  private StatusCode ackCondition(OpcUaClient client, ByteString eventId, String comment)
+      throws Exception {
+    return client
+        .call(
+            List.of(
+                new CallMethodRequest(
+                    alpha.node("Alarms.Tank1High"),
+                    NodeIds.AcknowledgeableConditionType_Acknowledge,
+                    new Variant[] {
+                      new Variant(eventId), new Variant(LocalizedText.english(comment))
+                    })))
+        .getResults()[0]
+        .getStatusCode();
+  }
+
   private static CallMethodResult refresh2(
       OpcUaClient client, UInteger subscriptionId, UInteger itemId) throws Exception {
     return client.call(
@@ -357,6 +423,11 @@ class AlarmEventsTest {
                 null));
     toClose.add(endpoint);
     endpoint.registerApplication(view);
+    String hash = PasswordHash.create("operator-password".toCharArray());
+    endpoint.registerUsers(() -> List.of(new UserSpec("operator", UserRole.OPERATOR, hash)));
+    endpoint.registerAudit(
+        (user, action, target, value, result) ->
+            audited.add(List.of(name, user.name(), action, target, result)));
     endpoint.allowAnonymousRead(true);
     endpoint.start();
     OpcUaClient client = OpcUaClient.create(endpoint.endpointUrl());
