@@ -4,7 +4,9 @@ import io.hotstandby.cluster.sync.ProjectSync;
 import io.hotstandby.events.ReportThrottle;
 import io.hotstandby.events.Weight;
 import io.hotstandby.rec.RecLink;
+import io.hotstandby.rec.ServerState;
 import io.hotstandby.server.lifecycle.AbstractPart;
+import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.role.Effect;
 import io.hotstandby.server.role.FileTermStore;
 import io.hotstandby.server.role.Outcome;
@@ -358,6 +360,11 @@ final class RoleDriver extends AbstractPart {
           parts.mirror.becomingActive();
         }
         changeRuntime(parts.runtime::activate);
+        OpcUaEndpoint endpoint = parts.opcUa;
+        if (endpoint != null && before.state() != ServerState.ACTIVE) {
+          // Part 9: a server that takes over tells alarm clients to refresh their conditions.
+          endpoint.announceAlarmRefreshRequired();
+        }
       } else if (effect instanceof Effect.DeactivateRuntime) {
         // Writes and alarms stop before STANDBY is announced; a cold standby's device sessions
         // close afterwards, off this thread.

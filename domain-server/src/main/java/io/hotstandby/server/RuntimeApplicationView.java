@@ -120,6 +120,11 @@ public final class RuntimeApplicationView implements ApplicationView {
         s.acknowledged(),
         s.severity(),
         s.message(),
-        s.level() == null ? "" : s.level().name());
+        s.level() == null ? "" : s.level().name(),
+        s.changeTime(),
+        s.activeTime(),
+        s.ackUser(),
+        s.ackComment(),
+        s.ackTime());
   }
 }

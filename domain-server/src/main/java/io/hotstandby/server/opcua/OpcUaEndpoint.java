@@ -101,7 +101,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private ApplicationPki pki;
   private ApplicationView application;
   private Duration applicationWriteTimeout;
-  private ApplicationNamespace applicationNamespace;
+  private volatile ApplicationNamespace applicationNamespace;
   private DomainAdmin domainAdmin;
   private Duration domainChangeTimeout = DEFAULT_DOMAIN_CHANGE_TIMEOUT;
   private DomainAdminCalls domainAdminCalls;
@@ -395,6 +395,17 @@ public final class OpcUaEndpoint implements AutoCloseable {
   /** Delays and locks out repeated failed logins; see {@link LoginThrottle} for the rule. */
   public LoginThrottle loginThrottle() {
     return loginThrottle;
+  }
+
+  /**
+   * Tells alarm event subscribers to call ConditionRefresh: call it when this server has become
+   * ACTIVE after being something else. See {@link ApplicationNamespace#announceRefreshRequired}.
+   */
+  public void announceAlarmRefreshRequired() {
+    ApplicationNamespace namespace = applicationNamespace;
+    if (namespace != null) {
+      namespace.announceRefreshRequired();
+    }
   }
 
   /** The ServiceLevel last set. */

@@ -3,11 +3,14 @@ package io.hotstandby.server.opcua.app;
 import io.hotstandby.server.opcua.AccessPolicy;
 import org.eclipse.milo.opcua.sdk.core.ValueRanks;
 import org.eclipse.milo.opcua.sdk.server.methods.AbstractMethodInvocationHandler;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.structured.Argument;
 import org.slf4j.Logger;
@@ -53,6 +56,28 @@ final class AcknowledgeMethod extends AbstractMethodInvocationHandler {
 
   private final ApplicationView view;
   private final AccessPolicy access;
+
+  /** Adds the method, as {@code id}, to the Alarms folder {@code alarms}. */
+  static void addTo(
+      UaFolderNode alarms,
+      NodeId id,
+      QualifiedName browseName,
+      ApplicationView view,
+      AccessPolicy access) {
+    UaMethodNode method =
+        UaMethodNode.builder(alarms.getNodeContext())
+            .setNodeId(id)
+            .setBrowseName(browseName)
+            .setDisplayName(LocalizedText.english(browseName.name()))
+            .setDescription(LocalizedText.english("Acknowledge an alarm by its name."))
+            .build();
+    var handler = new AcknowledgeMethod(method, view, access);
+    method.setInputArguments(handler.getInputArguments());
+    method.setOutputArguments(handler.getOutputArguments());
+    method.setInvocationHandler(handler);
+    alarms.getNodeManager().addNode(method);
+    alarms.addComponent(method);
+  }
 
   AcknowledgeMethod(UaMethodNode node, ApplicationView view, AccessPolicy access) {
     super(node);

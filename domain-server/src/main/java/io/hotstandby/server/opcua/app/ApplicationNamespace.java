@@ -1,7 +1,5 @@
 package io.hotstandby.server.opcua.app;
 
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
-
 import io.hotstandby.opcua.SampledNamespace;
 import io.hotstandby.runtime.project.TagSpec;
 import io.hotstandby.runtime.tags.TagValue;
@@ -16,21 +14,21 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
 import org.eclipse.milo.opcua.sdk.core.ValueRanks;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.methods.MethodInvocationHandler;
 import org.eclipse.milo.opcua.sdk.server.model.variables.AnalogUnitType;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
-import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.filters.AttributeFilters;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DiagnosticInfo;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
@@ -57,8 +55,9 @@ import org.slf4j.LoggerFactory;
  *       runtime's source and server timestamps, updated on every change the view reports.
  *   <li>{@code Objects/Application/Alarms} (folder {@code Alarms}) with the method {@code
  *       Alarms.Acknowledge(Name, Comment) -> (Ok, Status)} and one object per alarm ({@code
- *       Alarms.<name>}) with the variables Active, Acknowledged, Severity (UInt16), Message, Limit
- *       and Tag ({@code Alarms.<name>.Active} ...).
+ *       Alarms.<name>}) with the variables Active, Acknowledged, Severity (UInt16), Message, Limit,
+ *       Tag, EventId (ByteString, {@link AlarmIdentity}), AckUser, AckComment and AckTime (null
+ *       until acknowledged) ({@code Alarms.<name>.Active} ...).
  * </ul>
  *
  * <p>Tags whose first path part is {@code Application} or {@code Alarms}, or whose path clashes
@@ -73,7 +72,13 @@ import org.slf4j.LoggerFactory;
  * tag or alarm variable answers Bad_NotWritable; a value of another type Bad_TypeMismatch; no
  * outcome in time Bad_Timeout (the write may still complete).
  *
- * <p>Alarms & Conditions events are not produced: the alarm state is in plain variables.
+ * <p>Alarms & Conditions: every alarm state change is also an AlarmConditionType event from the
+ * Server object ({@link AlarmEvents}) whose EventId and ConditionId ({@code Alarms.<name>}) are the
+ * same on every server holding that state; ConditionType's ConditionRefresh and ConditionRefresh2
+ * replay the retained alarms to the caller's subscription ({@link AlarmRefreshMethods});
+ * AcknowledgeableConditionType's Acknowledge on an alarm's object acknowledges it ({@link
+ * ConditionAcknowledgeMethod}); {@link #announceRefreshRequired} posts a RefreshRequiredEventType
+ * event.
  */
 public final class ApplicationNamespace extends SampledNamespace {
   public static final String URI = "urn:hotstandby:application";
@@ -101,21 +106,11 @@ public final class ApplicationNamespace extends SampledNamespace {
 
   private record Tag(TagSpec spec, UaVariableNode node) {}
 
-  private record AlarmVar(String name, NodeId type, Function<AlarmView, Object> get) {}
-
-  private static final List<AlarmVar> ALARM_VARS =
-      List.of(
-          new AlarmVar("Active", NodeIds.Boolean, AlarmView::active),
-          new AlarmVar("Acknowledged", NodeIds.Boolean, AlarmView::acknowledged),
-          new AlarmVar(
-              "Severity", NodeIds.UInt16, a -> ushort(Math.max(0, Math.min(65535, a.severity())))),
-          new AlarmVar("Message", NodeIds.String, a -> text(a.message())),
-          new AlarmVar("Limit", NodeIds.String, a -> text(a.limit())),
-          new AlarmVar("Tag", NodeIds.String, a -> text(a.tag())));
-
   private final ApplicationView view;
   private final Duration writeTimeout;
   private final AccessPolicy access;
+  private final AlarmEvents events;
+  private volatile ConditionAcknowledgeMethod conditionAcknowledge;
 
   // Filled once while holding buildLock, only read afterwards.
   private final Map<String, Tag> tagsByPath = new ConcurrentHashMap<>();
@@ -142,8 +137,19 @@ public final class ApplicationNamespace extends SampledNamespace {
     this.view = Objects.requireNonNull(view, "view");
     this.writeTimeout = Objects.requireNonNull(writeTimeout, "writeTimeout");
     this.access = Objects.requireNonNull(access, "access");
+    this.events =
+        new AlarmEvents(
+            server,
+            getNamespaceIndex().intValue(),
+            name -> newNodeId(ALARMS + "." + name),
+            this::sourceOf);
     getLifecycleManager().addStartupTask(this::build);
-    getLifecycleManager().addShutdownTask(() -> closed = true);
+    getLifecycleManager()
+        .addShutdownTask(
+            () -> {
+              closed = true;
+              events.close();
+            });
   }
 
   // region building
@@ -187,12 +193,20 @@ public final class ApplicationNamespace extends SampledNamespace {
           }
         }
         root.addOrganizes(alarms);
-        addAcknowledgeMethod(alarms);
+        AcknowledgeMethod.addTo(
+            alarms,
+            newNodeId(ALARMS + ".Acknowledge"),
+            newQualifiedName("Acknowledge"),
+            view,
+            access);
         for (AlarmView alarm : alarmViews) {
           if (alarm != null) {
             addAlarm(alarms, alarm);
           }
         }
+        AlarmRefreshMethods.install(getServer(), events);
+        conditionAcknowledge =
+            ConditionAcknowledgeMethod.create(getServer(), this::alarmOf, events, view, access);
         log.info(
             "OPC UA application namespace: {} tags, {} alarms",
             tagsByPath.size(),
@@ -326,7 +340,7 @@ public final class ApplicationNamespace extends SampledNamespace {
     boolean clash =
         alarmsByName.containsKey(alarm.name())
             || getNodeManager().containsNode(newNodeId(objectId))
-            || ALARM_VARS.stream()
+            || AlarmVariable.ALL.stream()
                 .anyMatch(v -> getNodeManager().containsNode(newNodeId(objectId + "." + v.name())));
     if (clash) {
       log.warn(
@@ -345,8 +359,8 @@ public final class ApplicationNamespace extends SampledNamespace {
             .build();
     getNodeManager().addNode(object);
     alarms.addOrganizes(object);
-    List<UaVariableNode> vars = new ArrayList<>(ALARM_VARS.size());
-    for (AlarmVar v : ALARM_VARS) {
+    List<UaVariableNode> vars = new ArrayList<>(AlarmVariable.ALL.size());
+    for (AlarmVariable v : AlarmVariable.ALL) {
       UaVariableNode node =
           new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
               .setNodeId(newNodeId(objectId + "." + v.name()))
@@ -365,22 +379,41 @@ public final class ApplicationNamespace extends SampledNamespace {
       vars.add(node);
     }
     alarmsByName.put(alarm.name(), List.copyOf(vars));
+    events.known(alarm);
   }
 
-  private void addAcknowledgeMethod(UaFolderNode alarms) {
-    UaMethodNode method =
-        UaMethodNode.builder(getNodeContext())
-            .setNodeId(newNodeId(ALARMS + ".Acknowledge"))
-            .setBrowseName(newQualifiedName("Acknowledge"))
-            .setDisplayName(LocalizedText.english("Acknowledge"))
-            .setDescription(LocalizedText.english("Acknowledge an alarm by its name."))
-            .build();
-    var handler = new AcknowledgeMethod(method, view, access);
-    method.setInputArguments(handler.getInputArguments());
-    method.setOutputArguments(handler.getOutputArguments());
-    method.setInvocationHandler(handler);
-    getNodeManager().addNode(method);
-    alarms.addComponent(method);
+  /** The name of the alarm whose object (ConditionId) {@code id} is, or null. */
+  private String alarmOf(NodeId id) {
+    String prefix = ALARMS + ".";
+    return id != null
+            && id.getNamespaceIndex().equals(getNamespaceIndex())
+            && id.getIdentifier() instanceof String s
+            && s.startsWith(prefix)
+            && alarmsByName.containsKey(s.substring(prefix.length()))
+        ? s.substring(prefix.length())
+        : null;
+  }
+
+  /**
+   * AcknowledgeableConditionType's Acknowledge on an alarm's object is {@link
+   * ConditionAcknowledgeMethod}; other calls as usual.
+   */
+  @Override
+  protected MethodInvocationHandler getInvocationHandler(NodeId objectId, NodeId methodId)
+      throws UaException {
+    ConditionAcknowledgeMethod ack = conditionAcknowledge;
+    if (ack != null
+        && NodeIds.AcknowledgeableConditionType_Acknowledge.equals(methodId)
+        && alarmOf(objectId) != null) {
+      return ack;
+    }
+    return super.getInvocationHandler(objectId, methodId);
+  }
+
+  /** The SourceNode of an alarm's events: its tag's variable, or its own object. */
+  private NodeId sourceOf(AlarmView alarm) {
+    Tag tag = alarm.tag() == null ? null : tagsByPath.get(alarm.tag());
+    return tag != null ? tag.node().getNodeId() : newNodeId(ALARMS + "." + alarm.name());
   }
 
   private UaFolderNode folder(String id, String name) {
@@ -437,14 +470,26 @@ public final class ApplicationNamespace extends SampledNamespace {
         return;
       }
       for (int i = 0; i < vars.size(); i++) {
-        Object value = ALARM_VARS.get(i).get().apply(alarm);
+        Object value = AlarmVariable.ALL.get(i).get().apply(alarm);
         UaVariableNode node = vars.get(i);
         if (!Objects.equals(node.getValue().value().value(), value)) {
           node.setValue(new DataValue(new Variant(value)));
         }
       }
+      events.changed(alarm);
     } catch (RuntimeException e) {
       log.warn("OPC UA application namespace: cannot show alarm {}: {}", alarm, e.toString());
+    }
+  }
+
+  /**
+   * Tells clients with an event subscription that the alarm states they were shown may be stale and
+   * they should call ConditionRefresh (a RefreshRequiredEvent, OPC UA Part 9): for a server that
+   * has just become ACTIVE after being something else, whose clients may have followed another.
+   */
+  public void announceRefreshRequired() {
+    if (built && !closed) {
+      events.announceRefreshRequired();
     }
   }
 
