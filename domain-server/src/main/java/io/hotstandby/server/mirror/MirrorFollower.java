@@ -19,6 +19,13 @@ final class MirrorFollower {
   static final int MAX_HELD = 500_000;
   static final long REQUEST_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /**
+   * A follower in sync acknowledges at least this often, also when nothing changes: the active
+   * waits only for standbys heard within {@link MirrorPublisher#FOLLOWER_SILENCE_NANOS}, and a
+   * quiet spell must not make it stop waiting for a standby that is there.
+   */
+  static final long ACK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
   private final MirrorHost host;
   private String active = "";
   private String seenActive = ""; // the last active heard while this server was not active
@@ -29,6 +36,7 @@ final class MirrorFollower {
   private long behindSinceNanos;
   private long unsyncedSinceNanos = System.nanoTime();
   private long lastRequestNanos = System.nanoTime() - REQUEST_EVERY_NANOS;
+  private long lastAckNanos = System.nanoTime() - ACK_EVERY_NANOS;
   private final List<MirrorMessage.Batch> held = new ArrayList<>();
   private int heldEntries;
   private long snapshots;
@@ -150,7 +158,7 @@ final class MirrorFollower {
 
   /**
    * Checks, at a steady interval, whether a snapshot must be asked for (none yet, or the active
-   * changed).
+   * changed), and acknowledges again when it has not for {@link #ACK_EVERY_NANOS}.
    */
   synchronized void tick() {
     if (host.runtime().active()) {
@@ -173,6 +181,9 @@ final class MirrorFollower {
     }
     if (synced) {
       newest = Math.max(newest, host.announcedSeq(active));
+      if (System.nanoTime() - lastAckNanos >= ACK_EVERY_NANOS) {
+        ack();
+      }
     }
   }
 
@@ -189,6 +200,7 @@ final class MirrorFollower {
   }
 
   private void ack() {
+    lastAckNanos = System.nanoTime();
     host.publish(MirrorCodec.encode(new MirrorMessage.Ack(host.self(), active, stream, applied)));
   }
 

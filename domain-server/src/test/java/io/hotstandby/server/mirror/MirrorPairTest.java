@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -194,6 +195,25 @@ class MirrorPairTest {
     assertThat(a.mirror.confirm().get()).isFalse();
     assertThat(a.mirror.status().unconfirmed()).isEqualTo(1);
     await().atMost(Duration.ofSeconds(5)).until(() -> !a.events.isEmpty());
+  }
+
+  @Test
+  void anActionAfterAQuietSpellStillWaitsForTheStandby() throws Exception {
+    Node a = node("a");
+    a.activate();
+    Node b = node("b");
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.mirror.status().ready());
+    // Nothing changes for longer than the active waits for a silent standby.
+    long quiet = TimeUnit.NANOSECONDS.toMillis(MirrorPublisher.FOLLOWER_SILENCE_NANOS) + 500;
+    await()
+        .during(Duration.ofMillis(quiet))
+        .atMost(Duration.ofMillis(quiet + 5000))
+        .until(() -> b.mirror.status().ready());
+
+    lose.set(true);
+    a.runtime.write("Setpoint", 5.0, "op").get();
+    assertThat(a.mirror.confirm().get()).isFalse();
+    assertThat(a.mirror.status().unconfirmed()).isEqualTo(1);
   }
 
   @Test
