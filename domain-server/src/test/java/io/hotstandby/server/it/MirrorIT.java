@@ -1,0 +1,311 @@
+package io.hotstandby.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hotstandby.admin.client.ActivateResult;
+import io.hotstandby.admin.client.AdminClient;
+import io.hotstandby.server.kit.ServerProcess;
+import io.hotstandby.server.kit.TestDomain;
+import io.hotstandby.testkit.Timing;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The state mirror on real servers: what an operator was told is done on the active (a write, an
+ * acknowledgement) is there on the server that takes over after a crash, a standby that comes back
+ * takes a snapshot and then the stream, and a standby held behind takes over anyway and says so.
+ *
+ * <p>One domain of two servers with a memory-tag project (a retentive setpoint, a trip flag with a
+ * digital alarm on it, a counter) and a relay in front of each Hazelcast member, shared by the
+ * class. Each test starts what an earlier one killed and finds the roles anew, so the tests pass in
+ * any order and alone.
+ */
+class MirrorIT {
+  private static final String SETPOINT = "Plant.Setpoint";
+  private static final String TRIP = "Plant.Trip";
+  private static final String COUNTER = "Plant.Counter";
+  private static final String ALARM = "Plant.Tripped";
+  private static final String ALARM_NODE = "Alarms." + ALARM;
+  private static final String PROJECT =
+      """
+      <project name="mirror">
+        <drivers><driver name="sim" type="simulation"/></drivers>
+        <tags>
+          <folder name="Plant">
+            <tag name="Setpoint" type="Double" initial="2.5" writable="true" retentive="true"/>
+            <tag name="Trip" type="Boolean" initial="false" writable="true"/>
+            <tag name="Counter" type="Int32" initial="0" writable="true"/>
+          </folder>
+        </tags>
+        <alarms>
+          <digital name="Plant.Tripped" tag="Plant.Trip" activeWhen="true" severity="800"
+                   message="plant tripped"/>
+        </alarms>
+      </project>
+      """;
+
+  static TestDomain domain;
+  ServerProcess active;
+  ServerProcess standby;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path dir = Files.createTempDirectory("mirror-project-");
+    Path project = Files.writeString(dir.resolve("mirror.prj"), PROJECT);
+    domain =
+        TestDomain.builder()
+            .name("mirror")
+            .project(project)
+            .clusterRelays()
+            .startFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (domain != null) {
+      domain.close();
+    }
+  }
+
+  /** Both servers run, one ACTIVE, one STANDBY whose mirror is ready. */
+  @BeforeEach
+  void findRoles() throws Exception {
+    for (ServerProcess s : domain.servers()) {
+      if (!s.alive()) {
+        s.restart();
+      }
+    }
+    domain.awaitCluster(2);
+    TestDomain.Roles roles = domain.awaitRoles();
+    active = roles.active();
+    standby = roles.standby();
+    await(standby.name() + "'s mirror ready")
+        .atMost(Timing.seconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> mirror(standby).path("ready").asBoolean());
+  }
+
+  @Test
+  void anAlarmAcknowledgedOnTheActiveIsAcknowledgedOnTheNewActiveAfterACrash() throws Exception {
+    AdminClient operator = active.operatorClient();
+    // A new activation, not yet acknowledged.
+    assertThat(operator.writeTag(TRIP, false)).isEqualTo("Good");
+    assertThat(operator.writeTag(TRIP, true)).isEqualTo("Good");
+    await("the alarm is raised on both servers")
+        .atMost(Timing.seconds(10))
+        .until(
+            () ->
+                Boolean.TRUE.equals(alarm(active, "Active"))
+                    && Boolean.FALSE.equals(alarm(active, "Acknowledged"))
+                    && Boolean.TRUE.equals(alarm(standby, "Active"))
+                    && Boolean.FALSE.equals(alarm(standby, "Acknowledged")));
+
+    String comment = "checked on site, trip " + System.nanoTime();
+    ActivateResult ack = operator.acknowledge(ALARM, comment);
+    assertThat(ack.accepted()).as(ack.message()).isTrue();
+    // Answered once the standby applied it.
+    assertThat(alarm(standby, "Acknowledged")).isEqualTo(true);
+    // Who acknowledged, with what comment and when, as far as the namespace shows it.
+    AdminClient.TagReading ackUser = ackDetail(active, "AckUser");
+    Object ackTime = ackDetail(active, "AckTime").value();
+    if (ackUser.good()) {
+      assertThat(ackUser.value()).isEqualTo(TestDomain.OPERATOR);
+      assertThat(ackDetail(active, "AckComment").value()).isEqualTo(comment);
+      assertThat(ackTime).isNotNull();
+      assertThat(ackDetail(standby, "AckUser").value()).isEqualTo(TestDomain.OPERATOR);
+      assertThat(ackDetail(standby, "AckComment").value()).isEqualTo(comment);
+      assertThat(ackDetail(standby, "AckTime").value()).isEqualTo(ackTime);
+    }
+
+    ServerProcess crashed = active;
+    crashed.kill();
+    domain.awaitState(standby.name(), "ACTIVE");
+
+    // The new active evaluates its alarms now: the trip still holds, the alarm stays acknowledged.
+    await("the alarm active and acknowledged on the new active, and staying so")
+        .during(Duration.ofSeconds(1))
+        .atMost(Timing.seconds(10))
+        .until(
+            () ->
+                Boolean.TRUE.equals(alarm(standby, "Active"))
+                    && Boolean.TRUE.equals(alarm(standby, "Acknowledged")));
+    if (ackUser.good()) {
+      assertThat(ackDetail(standby, "AckUser").value()).isEqualTo(TestDomain.OPERATOR);
+      assertThat(ackDetail(standby, "AckComment").value()).isEqualTo(comment);
+      assertThat(ackDetail(standby, "AckTime").value()).isEqualTo(ackTime);
+    }
+    // The acknowledgement itself is in the crashed server's audit log only.
+    assertThat(Files.readString(crashed.dataDir().resolve("audit.jsonl"))).contains(comment);
+
+    // Cleared for the next tests.
+    assertThat(standby.operatorClient().writeTag(TRIP, false)).isEqualTo("Good");
+  }
+
+  @Test
+  void aRetentiveSetpointSurvivesACrashAndARestartOfBothServersInTheOtherOrder() throws Exception {
+    double value = 10 + (System.nanoTime() % 100_000) / 1000.0;
+    assertThat(active.operatorClient().writeTag(SETPOINT, value)).isEqualTo("Good");
+    // Answered once the standby applied it.
+    assertThat(standby.client().readTag(SETPOINT).value()).isEqualTo(value);
+
+    ServerProcess crashed = active;
+    ServerProcess survivor = standby;
+    crashed.kill();
+    domain.awaitState(survivor.name(), "ACTIVE");
+    assertSetpoint(survivor, value);
+
+    // Both down; the one that was the standby comes back first, alone, from its own disk.
+    survivor.stop();
+    survivor.restart();
+    domain.awaitState(survivor.name(), "ACTIVE");
+    assertSetpoint(survivor, value);
+
+    crashed.restart();
+    domain.awaitState(crashed.name(), "STANDBY");
+    await(crashed.name() + " has the setpoint")
+        .atMost(Timing.seconds(30))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertSetpoint(crashed, value));
+    assertSetpoint(survivor, value);
+  }
+
+  @Test
+  void aRestartedStandbyTakesASnapshotThenTheStreamAndIsReadyOnlyOnceCaughtUp() throws Exception {
+    AdminClient operator = active.operatorClient();
+    standby.stop();
+    int whileAway = (int) (System.nanoTime() % 1_000_000);
+    // Changed while no standby follows.
+    assertThat(operator.writeTag(COUNTER, whileAway)).isEqualTo("Good");
+    assertThat(mirror(active).path("mode").asText()).isEqualTo("publishing");
+
+    standby.restart();
+    List<JsonNode> seen = new CopyOnWriteArrayList<>();
+    await(standby.name() + " a ready standby again")
+        .atMost(Timing.seconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              JsonNode s = standby.status();
+              seen.add(s);
+              return s.path("state").asText().equals("STANDBY")
+                  && s.path("mirror").path("ready").asBoolean();
+            });
+
+    JsonNode now = mirror(standby);
+    assertThat(now.path("mode").asText()).isEqualTo("following");
+    assertThat(now.path("active").asText()).isEqualTo(active.name());
+    assertThat(now.path("snapshots").asLong()).isGreaterThanOrEqualTo(1);
+    for (JsonNode s : seen) {
+      JsonNode m = s.path("mirror");
+      if (m.path("snapshots").asLong() == 0 || m.path("lagEntries").asLong() < 0) {
+        // Before its snapshot a standby is not ready, and not offered to clients as one.
+        assertThat(m.path("ready").asBoolean()).as(s.toString()).isFalse();
+        if (s.path("state").asText().equals("STANDBY")) {
+          assertThat(s.path("serviceLevel").asInt()).as(s.toString()).isEqualTo(1);
+        }
+      }
+    }
+    await("the standby's ServiceLevel in the standby band")
+        .atMost(Timing.seconds(10))
+        .until(() -> standby.status().path("serviceLevel").asInt(), l -> l >= 100 && l <= 199);
+    await("the standby at the active's last entry")
+        .atMost(Timing.seconds(10))
+        .until(() -> mirror(standby).path("seq").asLong() == mirror(active).path("seq").asLong());
+
+    // The snapshot brought what changed while it was away; the stream what changes now.
+    assertThat(standby.client().readTag(COUNTER).value()).isEqualTo(whileAway);
+    assertThat(operator.writeTag(COUNTER, whileAway + 1)).isEqualTo("Good");
+    assertThat(standby.client().readTag(COUNTER).value()).isEqualTo(whileAway + 1);
+  }
+
+  @Test
+  void aStandbyHeldBehindTakesOverAnywayAndLogsItsLag() throws Exception {
+    // Cutting the links while the members are still joining can leave Hazelcast unable to merge
+    // again afterwards; a settled domain is the case to test.
+    domain.awaitCluster(2, Duration.ofSeconds(3));
+    long unconfirmed = mirror(active).path("unconfirmed").asLong();
+    AdminClient operator = active.operatorClient();
+    ServerProcess behind = standby;
+    // The mirror's stream no longer reaches the standby; REC heartbeats still do.
+    domain.cutCluster();
+    try {
+      // Each waits for the confirmation timeout; both within the 2 s the active waits for a
+      // standby it has not heard from.
+      for (int i = 1; i <= 2; i++) {
+        long t0 = System.nanoTime();
+        assertThat(operator.writeTag(COUNTER, -i)).isEqualTo("Good");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+            .as("write %d waited for the confirmation timeout", i)
+            .isGreaterThanOrEqualTo(Duration.ofMillis(400));
+      }
+      assertThat(mirror(active).path("unconfirmed").asLong()).isEqualTo(unconfirmed + 2);
+      await(behind.name() + " held behind, not ready")
+          .atMost(Timing.seconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .untilAsserted(
+              () -> {
+                JsonNode s = behind.status();
+                assertThat(s.path("state").asText()).isEqualTo("STANDBY");
+                assertThat(s.path("mirror").path("ready").asBoolean()).isFalse();
+                assertThat(s.path("mirror").path("lagEntries").asLong()).isPositive();
+                assertThat(s.path("mirror").path("lagMs").asLong()).isPositive();
+                assertThat(s.path("serviceLevel").asInt()).isEqualTo(1);
+              });
+      assertThat(behind.client().readTag(COUNTER).value()).isNotEqualTo(-2);
+
+      active.kill();
+      domain.awaitState(behind.name(), "ACTIVE");
+      await(behind.name() + " logs that it took over behind")
+          .atMost(Timing.seconds(10))
+          .until(
+              () ->
+                  behind.events().stream()
+                      .filter(e -> !e.path("mirrored").asBoolean())
+                      .anyMatch(
+                          e ->
+                              e.path("weight").asText().equals("ERROR")
+                                  && List.of("mirror", "role")
+                                      .contains(e.path("component").asText())
+                                  && e.path("message").asText().contains("lag")));
+    } finally {
+      domain.healCluster();
+    }
+  }
+
+  // region helpers
+
+  private static JsonNode mirror(ServerProcess s) throws Exception {
+    return s.status().path("mirror");
+  }
+
+  /** A variable of the test alarm's object, e.g. "Active", read on {@code s}. */
+  private static Object alarm(ServerProcess s, String variable) throws Exception {
+    return s.client().readTag(ALARM_NODE + "." + variable).value();
+  }
+
+  /** An acknowledgement detail of the test alarm (AckUser, AckComment, AckTime) on {@code s}. */
+  private static AdminClient.TagReading ackDetail(ServerProcess s, String variable)
+      throws Exception {
+    return s.client().readTag(ALARM_NODE + "." + variable);
+  }
+
+  private static void assertSetpoint(ServerProcess s, double value) throws Exception {
+    AdminClient.TagReading r = s.client().readTag(SETPOINT);
+    assertThat(r.good()).as(r.status()).isTrue();
+    assertThat(r.value()).as(s.name()).isEqualTo(value);
+  }
+
+  // endregion
+}
