@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,12 +61,9 @@ class MirrorIT {
   static void start() throws Exception {
     Path dir = Files.createTempDirectory("mirror-project-");
     Path project = Files.writeString(dir.resolve("mirror.prj"), PROJECT);
-    domain =
-        TestDomain.builder()
-            .name("mirror")
-            .project(project)
-            .clusterRelays()
-            .startFormed(Map.of("alpha", "ACTIVE", "beta", "STANDBY"));
+    // Either may end up active (a start on a busy machine may fail over): each test finds out.
+    domain = TestDomain.builder().name("mirror").project(project).clusterRelays().build();
+    domain.startAll();
   }
 
   @AfterAll
@@ -86,14 +82,9 @@ class MirrorIT {
       }
     }
     domain.awaitCluster(2);
-    TestDomain.Roles roles = domain.awaitRoles();
+    TestDomain.Roles roles = domain.awaitRoles(); // the standby's mirror caught up too
     active = roles.active();
     standby = roles.standby();
-    await(standby.name() + "'s mirror ready")
-        .atMost(Timing.seconds(30))
-        .pollInterval(Duration.ofMillis(100))
-        .ignoreExceptions()
-        .until(() -> mirror(standby).path("ready").asBoolean());
   }
 
   @Test
@@ -232,25 +223,20 @@ class MirrorIT {
 
   @Test
   void aStandbyHeldBehindTakesOverAnywayAndLogsItsLag() throws Exception {
-    // Cutting the links while the members are still joining can leave Hazelcast unable to merge
-    // again afterwards; a settled domain is the case to test.
-    domain.awaitCluster(2, Duration.ofSeconds(3));
     long unconfirmed = mirror(active).path("unconfirmed").asLong();
     AdminClient operator = active.operatorClient();
+    ServerProcess crashed = active;
     ServerProcess behind = standby;
     // The mirror's stream no longer reaches the standby; REC heartbeats still do.
-    domain.cutCluster();
+    domain.freezeCluster();
     try {
-      // Each waits for the confirmation timeout; both within the 2 s the active waits for a
-      // standby it has not heard from.
-      for (int i = 1; i <= 2; i++) {
-        long t0 = System.nanoTime();
-        assertThat(operator.writeTag(COUNTER, -i)).isEqualTo("Good");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0))
-            .as("write %d waited for the confirmation timeout", i)
-            .isGreaterThanOrEqualTo(Duration.ofMillis(400));
-      }
-      assertThat(mirror(active).path("unconfirmed").asLong()).isEqualTo(unconfirmed + 2);
+      // Answered once the confirmation times out (the active waits so for a standby it heard
+      // from within the last 2 s), and counted as unconfirmed.
+      long t0 = System.nanoTime();
+      assertThat(operator.writeTag(COUNTER, -1)).isEqualTo("Good");
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(400));
+      assertThat(mirror(active).path("unconfirmed").asLong()).isEqualTo(unconfirmed + 1);
+      assertThat(operator.writeTag(COUNTER, -2)).isEqualTo("Good");
       await(behind.name() + " held behind, not ready")
           .atMost(Timing.seconds(10))
           .pollInterval(Duration.ofMillis(100))
@@ -265,23 +251,21 @@ class MirrorIT {
               });
       assertThat(behind.client().readTag(COUNTER).value()).isNotEqualTo(-2);
 
-      active.kill();
+      crashed.kill();
       domain.awaitState(behind.name(), "ACTIVE");
-      await(behind.name() + " logs that it took over behind")
-          .atMost(Timing.seconds(10))
-          .until(
-              () ->
-                  behind.events().stream()
-                      .filter(e -> !e.path("mirrored").asBoolean())
-                      .anyMatch(
-                          e ->
-                              e.path("weight").asText().equals("ERROR")
-                                  && List.of("mirror", "role")
-                                      .contains(e.path("component").asText())
-                                  && e.path("message").asText().contains("lag")));
     } finally {
-      domain.healCluster();
+      domain.thawCluster();
     }
+    JsonNode error =
+        behind.events().stream()
+            .filter(e -> e.path("weight").asText().equals("ERROR"))
+            .filter(e -> e.path("message").asText().startsWith("taking over "))
+            .reduce((a, b) -> b)
+            .orElseThrow(() -> new AssertionError(behind.name() + " logged no takeover ERROR"));
+    assertThat(error.path("component").asText()).isEqualTo("mirror");
+    assertThat(error.path("message").asText()).contains(" behind " + crashed.name());
+    assertThat(error.path("lagEntries").asLong()).isPositive();
+    assertThat(error.path("lagMs").asLong()).isPositive();
   }
 
   // region helpers
