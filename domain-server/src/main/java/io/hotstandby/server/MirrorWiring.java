@@ -57,6 +57,13 @@ final class MirrorWiring implements MirrorHost {
   }
 
   @Override
+  public boolean stopped(String peer) {
+    RecLink rec = parts.rec;
+    PeerView p = rec == null ? null : rec.peers().get(peer);
+    return p != null && p.last() != null && p.last().state() == ServerState.STOPPED;
+  }
+
+  @Override
   public long announcedSeq(String peer) {
     RecLink rec = parts.rec;
     PeerView p = rec == null ? null : rec.peers().get(peer);

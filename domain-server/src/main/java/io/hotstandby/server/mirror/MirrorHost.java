@@ -22,6 +22,14 @@ public interface MirrorHost {
   /** The peer that is ACTIVE now as this server hears it, or "". */
   String activePeer();
 
+  /**
+   * Whether {@code peer} announced that it stopped (a planned shutdown): the active no longer waits
+   * for its confirmations.
+   */
+  default boolean stopped(String peer) {
+    return false;
+  }
+
   /** The last mirror sequence {@code peer} announced in its heartbeats, 0 when unknown. */
   long announcedSeq(String peer);
 

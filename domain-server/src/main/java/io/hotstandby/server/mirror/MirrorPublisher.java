@@ -131,9 +131,14 @@ final class MirrorPublisher {
     return done;
   }
 
+  /**
+   * Whether every standby still following has applied up to {@code target}: one silent for {@link
+   * #FOLLOWER_SILENCE_NANOS}, or that announced it stopped, is not waited for.
+   */
   private boolean allApplied(long target, long now) {
-    for (long[] a : acks.values()) {
-      if (now - a[1] < FOLLOWER_SILENCE_NANOS && a[0] < target) {
+    for (Map.Entry<String, long[]> e : acks.entrySet()) {
+      long[] a = e.getValue();
+      if (now - a[1] < FOLLOWER_SILENCE_NANOS && a[0] < target && !host.stopped(e.getKey())) {
         return false;
       }
     }

@@ -50,6 +50,7 @@ class MirrorPairTest {
     final List<String> events = new CopyOnWriteArrayList<>();
     final List<String> mirrored = new CopyOnWriteArrayList<>();
     volatile boolean active;
+    volatile boolean stopped;
 
     Node(String name) throws Exception {
       this.name = name;
@@ -103,6 +104,11 @@ class MirrorPairTest {
         }
       }
       return "";
+    }
+
+    @Override
+    public boolean stopped(String peer) {
+      return nodes.stream().anyMatch(n -> n.name.equals(peer) && n.stopped);
     }
 
     @Override
@@ -214,6 +220,22 @@ class MirrorPairTest {
     a.runtime.write("Setpoint", 5.0, "op").get();
     assertThat(a.mirror.confirm().get()).isFalse();
     assertThat(a.mirror.status().unconfirmed()).isEqualTo(1);
+  }
+
+  @Test
+  void aStandbyThatAnnouncedItStoppedIsNotWaitedFor() throws Exception {
+    Node a = node("a");
+    a.activate();
+    Node b = node("b");
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.mirror.status().ready());
+
+    b.stopped = true;
+    lose.set(true);
+    a.runtime.write("Setpoint", 6.0, "op").get();
+    long t0 = System.nanoTime();
+    assertThat(a.mirror.confirm().get()).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(400));
+    assertThat(a.mirror.status().unconfirmed()).isZero();
   }
 
   @Test
