@@ -175,9 +175,17 @@ class MirrorIT {
   void aRestartedStandbyTakesASnapshotThenTheStreamAndIsReadyOnlyOnceCaughtUp() throws Exception {
     AdminClient operator = active.operatorClient();
     standby.stop();
+    await(active.name() + " hears that " + standby.name() + " stopped")
+        .atMost(Timing.seconds(10))
+        .until(() -> peerState(active, standby.name()).equals("STOPPED"));
+    long unconfirmed = mirror(active).path("unconfirmed").asLong();
     int whileAway = (int) (System.nanoTime() % 1_000_000);
-    // Changed while no standby follows.
+    // Changed while no standby follows: a stopped standby is not waited for.
     assertThat(operator.writeTag(COUNTER, whileAway)).isEqualTo("Good");
+    await("no unconfirmed action")
+        .during(Duration.ofMillis(600))
+        .atMost(Timing.seconds(5))
+        .until(() -> mirror(active).path("unconfirmed").asLong() == unconfirmed);
     assertThat(mirror(active).path("mode").asText()).isEqualTo("publishing");
 
     standby.restart();
@@ -272,6 +280,16 @@ class MirrorIT {
 
   private static JsonNode mirror(ServerProcess s) throws Exception {
     return s.status().path("mirror");
+  }
+
+  /** The state {@code s} last heard {@code peer} announce over REC. */
+  private static String peerState(ServerProcess s, String peer) throws Exception {
+    for (JsonNode link : s.status().path("links")) {
+      if (link.path("peer").asText().equals(peer)) {
+        return link.path("state").asText();
+      }
+    }
+    return "";
   }
 
   /** A variable of the test alarm's object, e.g. "Active", read on {@code s}. */
