@@ -243,7 +243,9 @@ class MirrorIT {
       long t0 = System.nanoTime();
       assertThat(operator.writeTag(COUNTER, -1)).isEqualTo("Good");
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(400));
-      assertThat(mirror(active).path("unconfirmed").asLong()).isEqualTo(unconfirmed + 1);
+      await("the action counted as unconfirmed") // the status is published every 250 ms
+          .atMost(Timing.seconds(5))
+          .until(() -> mirror(active).path("unconfirmed").asLong() == unconfirmed + 1);
       assertThat(operator.writeTag(COUNTER, -2)).isEqualTo("Good");
       await(behind.name() + " held behind, not ready")
           .atMost(Timing.seconds(10))
