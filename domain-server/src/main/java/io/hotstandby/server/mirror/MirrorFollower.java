@@ -26,6 +26,13 @@ final class MirrorFollower {
    */
   static final long ACK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+  /**
+   * A follower that knows (from the active's heartbeats) of changes it has not received, and has
+   * applied nothing for this long, asks for a snapshot: the batches were lost and no later batch
+   * came to show the gap (the active has been quiet since).
+   */
+  static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
+
   private final MirrorHost host;
   private String active = "";
   private String seenActive = ""; // the last active heard while this server was not active
@@ -37,6 +44,8 @@ final class MirrorFollower {
   private long unsyncedSinceNanos = System.nanoTime();
   private long lastRequestNanos = System.nanoTime() - REQUEST_EVERY_NANOS;
   private long lastAckNanos = System.nanoTime() - ACK_EVERY_NANOS;
+  private long stalledAt = -1; // the applied number while behind without progress, else -1
+  private long stalledSinceNanos;
   private final List<MirrorMessage.Batch> held = new ArrayList<>();
   private int heldEntries;
   private long snapshots;
@@ -158,7 +167,8 @@ final class MirrorFollower {
 
   /**
    * Checks, at a steady interval, whether a snapshot must be asked for (none yet, or the active
-   * changed), and acknowledges again when it has not for {@link #ACK_EVERY_NANOS}.
+   * changed, or changes announced but not received), and acknowledges again when it has not for
+   * {@link #ACK_EVERY_NANOS}.
    */
   synchronized void tick() {
     if (host.runtime().active()) {
@@ -184,6 +194,23 @@ final class MirrorFollower {
       if (System.nanoTime() - lastAckNanos >= ACK_EVERY_NANOS) {
         ack();
       }
+      checkStalled();
+    }
+  }
+
+  /** Treats changes announced but not received for {@link #STALL_NANOS} as a gap. */
+  private void checkStalled() {
+    long now = System.nanoTime();
+    if (newest <= applied) {
+      stalledAt = -1;
+    } else if (stalledAt != applied) {
+      stalledAt = applied;
+      stalledSinceNanos = now;
+    } else if (now - stalledSinceNanos >= STALL_NANOS) {
+      stalledAt = -1;
+      synced = false;
+      unsyncedSinceNanos = now;
+      request();
     }
   }
 

@@ -113,7 +113,11 @@ class MirrorPairTest {
 
     @Override
     public long announcedSeq(String peer) {
-      return 0;
+      return nodes.stream()
+          .filter(n -> n.name.equals(peer))
+          .mapToLong(n -> n.mirror.announcedSeq())
+          .findFirst()
+          .orElse(0);
     }
 
     @Override
@@ -254,6 +258,25 @@ class MirrorPairTest {
         .until(() -> b.runtime.read("Counter").orElseThrow().value().equals(1L));
     assertThat(b.mirror.status().snapshots()).isEqualTo(2);
     assertThat(b.runtime.read("Setpoint").orElseThrow().value()).isEqualTo(7.0);
+  }
+
+  @Test
+  void changesLostWhileTheActiveThenStaysQuietAreFetchedWithASnapshot() throws Exception {
+    Node a = node("a");
+    a.activate();
+    Node b = node("b");
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.mirror.status().ready());
+    lose.set(true);
+    a.runtime.write("Counter", 5L, "op").get();
+    a.mirror.confirm().get();
+    lose.set(false);
+
+    // No later batch shows the gap; the active's announced number does.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> b.runtime.read("Counter").orElseThrow().value().equals(5L));
+    assertThat(b.mirror.status().snapshots()).isEqualTo(2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> b.mirror.status().ready());
   }
 
   @Test
