@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The OPC UA server of one domain-server process, at {@code opc.tcp://host:port/hotstandby}.
  *
- * <p>It announces standard non-transparent redundancy ({@code RedundancySupport=HotAndMirrored}, {@code
- * ServerUriArray} = all servers of the domain) and a live {@code ServiceLevel}, and serves the
- * admin namespace {@code urn:hotstandby:admin} (see {@link #publish}) and, once {@link
+ * <p>It announces standard non-transparent redundancy ({@code RedundancySupport=HotAndMirrored},
+ * {@code ServerUriArray} = all servers of the domain) and a live {@code ServiceLevel}, and serves
+ * the admin namespace {@code urn:hotstandby:admin} (see {@link #publish}) and, once {@link
  * #registerApplication} gave it the runtime, the application namespace {@code
  * urn:hotstandby:application} ({@link ApplicationNamespace}). Once {@link #registerDomainAdmin}
  * gave it the domain store, the admin namespace's {@code Domain.Apply}, {@code Domain.History},
