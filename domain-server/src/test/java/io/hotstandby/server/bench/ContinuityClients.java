@@ -35,6 +35,7 @@ final class ContinuityClients {
   static final class Watcher {
     static final int ACTIVE_LEVEL = 200;
     private final String counter;
+    private final boolean rising;
     private final Map<String, AdminClient> sessions = new ConcurrentHashMap<>();
     private final Map<String, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
     // Guarded by this.
@@ -46,8 +47,14 @@ final class ContinuityClients {
     private long last = Long.MIN_VALUE;
     private long switches;
 
-    Watcher(String counter) {
+    /**
+     * Watches {@code counter}; {@code rising}: takes only values above the last one taken (a
+     * counter written by a client); else every value of the followed server (a counter each server
+     * computes itself).
+     */
+    Watcher(String counter, boolean rising) {
       this.counter = counter;
+      this.rising = rising;
     }
 
     /** (Re)connects to {@code s} as the viewer and subscribes. */
@@ -97,7 +104,7 @@ final class ContinuityClients {
         switches++;
         long since = System.currentTimeMillis() - 100;
         for (Sample x : recent.getOrDefault(now, new ArrayDeque<>())) {
-          if (x.receivedMillis() >= since) {
+          if (rising && x.receivedMillis() >= since) {
             take(x);
           }
         }
@@ -117,7 +124,7 @@ final class ContinuityClients {
     }
 
     private void take(Sample x) {
-      if (x.value() > last) {
+      if (!rising || x.value() > last) {
         last = x.value();
         taken.add(x);
       }
@@ -248,7 +255,7 @@ final class ContinuityClients {
         now = r.get(waitMs, TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
         r.thenAccept(late);
-        now = new Result(server, Outcome.UNKNOWN, "no answer within " + waitMs + " ms");
+        now = new Result(server, Outcome.UNKNOWN, "no answer within " + waitMs + " ms", true);
       } catch (Exception e) {
         // The session could not be made (the server is down).
         sessions.remove(server, s);
@@ -272,6 +279,13 @@ final class ContinuityClients {
     }
   }
 
-  /** The outcome of one call and the server it went to. */
-  record Result(String server, Outcome outcome, String text) {}
+  /**
+   * The outcome of one call and the server it went to; {@code pending} when it was not answered in
+   * time and the late outcome is still to come.
+   */
+  record Result(String server, Outcome outcome, String text, boolean pending) {
+    Result(String server, Outcome outcome, String text) {
+      this(server, outcome, text, false);
+    }
+  }
 }

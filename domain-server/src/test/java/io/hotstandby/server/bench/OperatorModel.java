@@ -53,6 +53,10 @@ final class OperatorModel {
     volatile String server = "";
     volatile String text = "";
 
+    /** Completes once the outcome is final (an answer, a failure, or a late answer). */
+    final java.util.concurrent.CompletableFuture<Void> settled =
+        new java.util.concurrent.CompletableFuture<>();
+
     Action(long index, Kind kind, Object value) {
       this.index = index;
       this.kind = kind;
@@ -93,6 +97,11 @@ final class OperatorModel {
   synchronized void add(Action a) {
     since.add(a);
     all.add(a);
+  }
+
+  /** The actions since the last check. */
+  synchronized List<Action> sinceCheck() {
+    return new ArrayList<>(since);
   }
 
   /** Every state the actions since the last check allow. */
