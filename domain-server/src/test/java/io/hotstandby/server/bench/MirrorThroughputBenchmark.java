@@ -42,6 +42,13 @@ class MirrorThroughputBenchmark {
   static final int TAGS = Integer.getInteger("bench.tags", 1000);
   static final long GOAL_P99_MS = 100;
 
+  /**
+   * With {@code -Dbench.stages=true}: the age of each batch's oldest change when the active starts
+   * and ends publishing it and when the standby's cluster member hands it over (decoding each
+   * message once more on both sides, which costs CPU of its own).
+   */
+  static final boolean STAGES = Boolean.getBoolean("bench.stages");
+
   /** One server: a cluster member, a runtime and its mirror. */
   static final class Node implements MirrorHost {
     final String name;
@@ -52,6 +59,7 @@ class MirrorThroughputBenchmark {
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong publishNanos = new AtomicLong();
     volatile Node peer;
+    volatile Stages stages = new Stages();
 
     Node(String name, Domain domain, byte[] secret, Path project, Path dir) throws Exception {
       this.name = name;
@@ -61,7 +69,14 @@ class MirrorThroughputBenchmark {
       runtime.keepRetentiveValuesIn(dir.resolve(name + "-retentive.properties"));
       runtime.load(List.of(project));
       mirror = new StateMirror(this);
-      cluster.subscribe(StateMirror.TOPIC, mirror::received);
+      cluster.subscribe(
+          StateMirror.TOPIC,
+          m -> {
+            if (STAGES) {
+              stages.received.add(oldestAge(m));
+            }
+            mirror.received(m);
+          });
       mirror.start();
     }
 
@@ -77,9 +92,14 @@ class MirrorThroughputBenchmark {
 
     @Override
     public void publish(byte[] message) {
+      long age = STAGES ? oldestAge(message) : -1;
       long t = System.nanoTime();
       cluster.publish(StateMirror.TOPIC, message);
       publishNanos.addAndGet(System.nanoTime() - t);
+      if (age >= 0) {
+        stages.beforePublish.add(age);
+        stages.afterPublish.add(age + System.nanoTime() - t);
+      }
       messages.incrementAndGet();
       bytes.addAndGet(message.length);
     }
@@ -121,6 +141,45 @@ class MirrorThroughputBenchmark {
       mirror.close();
       runtime.close();
       cluster.close();
+    }
+  }
+
+  /** The age of the oldest change in a batch (ns), -1 for any other message. */
+  static long oldestAge(byte[] message) {
+    try {
+      if (io.hotstandby.server.mirror.MirrorCodec.decode(message)
+              instanceof io.hotstandby.server.mirror.MirrorMessage.Batch b
+          && !b.entries().isEmpty()
+          && b.entries().get(0) instanceof io.hotstandby.server.mirror.MirrorEntry.Tag t
+          && t.value().value() instanceof Long stamp) {
+        return System.nanoTime() - stamp;
+      }
+    } catch (io.hotstandby.server.mirror.MirrorCodec.MalformedMirrorMessage e) {
+      // not measured
+    }
+    return -1;
+  }
+
+  /** Ages of batches' oldest changes at three points of their way, for one phase. */
+  static final class Stages {
+    final java.util.Queue<Long> beforePublish = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final java.util.Queue<Long> afterPublish = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final java.util.Queue<Long> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    String line() {
+      return String.format(
+          Locale.ROOT,
+          "    oldest change of a batch, age p50/p99: at publish %s, published %s, received %s%n",
+          p(beforePublish),
+          p(afterPublish),
+          p(received));
+    }
+
+    private static String p(java.util.Queue<Long> q) {
+      long[] a = q.stream().filter(x -> x >= 0).mapToLong(Long::longValue).sorted().toArray();
+      return a.length == 0
+          ? "-"
+          : String.format(Locale.ROOT, "%.1f/%.1f ms", pct(a, 50) / 1e6, pct(a, 99) / 1e6);
     }
   }
 
@@ -188,6 +247,7 @@ class MirrorThroughputBenchmark {
           best = Math.max(best, rate);
         }
       }
+      report.append(codecCost(500)).append(codecCost(4000));
       report.append(
           String.format(
               Locale.ROOT,
@@ -209,6 +269,9 @@ class MirrorThroughputBenchmark {
     long total = (long) rate * seconds;
     Lags l = new Lags((int) Math.min(total, 20_000_000));
     lags = l;
+    Stages st = new Stages();
+    a.stages = st;
+    b.stages = st;
     long msgs0 = a.messages.get();
     long bytes0 = a.bytes.get();
     long pub0 = a.publishNanos.get();
@@ -267,8 +330,46 @@ class MirrorThroughputBenchmark {
             msgs == 0 ? 0.0 : (a.bytes.get() - bytes0) / 1024.0 / msgs,
             msgs == 0 ? 0.0 : (a.publishNanos.get() - pub0) / 1e6 / msgs,
             100.0 * cpu / wall));
+    if (STAGES) {
+      report.append(st.line());
+    }
     System.out.print(report.length() > 0 ? report.substring(report.lastIndexOf("target")) : "");
     return l.count.get() >= written ? p99 : Math.max(p99, Long.MAX_VALUE / 2);
+  }
+
+  /** The time to encode and to decode a batch of {@code n} tag changes, after a warm-up. */
+  private static String codecCost(int n) throws Exception {
+    List<io.hotstandby.server.mirror.MirrorEntry> entries = new ArrayList<>();
+    java.time.Instant now = java.time.Instant.now();
+    for (int i = 0; i < n; i++) {
+      entries.add(
+          new io.hotstandby.server.mirror.MirrorEntry.Tag(
+              "T" + (i % TAGS),
+              new io.hotstandby.runtime.tags.TagValue(
+                  System.nanoTime(), io.hotstandby.runtime.tags.Quality.GOOD, now, now)));
+    }
+    var batch = new io.hotstandby.server.mirror.MirrorMessage.Batch("alpha", 1, 1, 1, 0, entries);
+    byte[] bytes = null;
+    long encode = 0;
+    long decode = 0;
+    for (int round = 0; round < 60; round++) {
+      long t = System.nanoTime();
+      bytes = io.hotstandby.server.mirror.MirrorCodec.encode(batch);
+      long t1 = System.nanoTime();
+      io.hotstandby.server.mirror.MirrorCodec.decode(bytes);
+      long t2 = System.nanoTime();
+      if (round >= 20) {
+        encode += t1 - t;
+        decode += t2 - t1;
+      }
+    }
+    return String.format(
+        Locale.ROOT,
+        "codec, batch of %d tag changes (%d bytes): encode %.3f ms, decode %.3f ms (mean of 40)%n",
+        n,
+        bytes.length,
+        encode / 40 / 1e6,
+        decode / 40 / 1e6);
   }
 
   private static long cpuNanos() {
