@@ -233,8 +233,9 @@ final class ContinuityClients {
     }
 
     /**
-     * Sends {@code call} to {@link #target}; waits up to {@code waitMs}. {@code late} is told the
-     * outcome of a call that was still unanswered then, when it ends.
+     * Sends {@code call} to {@link #target}; waits up to {@code waitMs}, or until the watcher
+     * follows another server. {@code late} is told the outcome of a call that was still unanswered
+     * then, when it ends.
      */
     Result call(Call call, long waitMs, java.util.function.Consumer<Result> late) {
       String server = target();
@@ -250,12 +251,23 @@ final class ContinuityClients {
                 }
               },
               pool);
-      Result now;
+      Result now = null;
       try {
-        now = r.get(waitMs, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        r.thenAccept(late);
-        now = new Result(server, Outcome.UNKNOWN, "no answer within " + waitMs + " ms", true);
+        // Waits in slices: a call to a server that another has replaced as the active (its
+        // ServiceLevel went to 200 or more later) is given up at once, as a redundancy-aware
+        // client does.
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (now == null) {
+          try {
+            now = r.get(20, TimeUnit.MILLISECONDS);
+          } catch (java.util.concurrent.TimeoutException e) {
+            String active = watcher.active();
+            if (System.nanoTime() - end >= 0 || !active.isEmpty() && !active.equals(server)) {
+              r.thenAccept(late);
+              now = new Result(server, Outcome.UNKNOWN, "no answer from " + server, true);
+            }
+          }
+        }
       } catch (Exception e) {
         // The session could not be made (the server is down).
         sessions.remove(server, s);
