@@ -39,10 +39,10 @@ import org.junit.jupiter.api.Test;
  * Continuity figures, not a test: what clients of a two-server domain lose across {@code
  * bench.failovers} kill -9 failovers and {@code bench.switchovers} planned switchovers (Activate on
  * the standby), with the product's default settings. A counter client writes a memory tag with the
- * number of the 100 ms tick (10 Hz) to the active; a watching client subscribed to it on both
- * servers takes the values of the one it follows; an operator writes two retentive setpoints and
- * toggles and acknowledges a digital alarm, 5 actions a second. See docs/BENCHMARKS.md for what
- * "lost" means here. Run with:
+ * number of the 100 ms tick (10 Hz) to the active; a watching client subscribed to it and to a
+ * simulation counter (sampled every 100 ms by each server) on both servers takes the values of the
+ * one it follows; an operator writes two retentive setpoints and toggles and acknowledges a digital
+ * alarm, 5 actions a second. See docs/BENCHMARKS.md for what "lost" means here. Run with:
  *
  * <pre>mvn -B verify -Pbenchmark -pl domain-server -am -Dit.test=ContinuityBenchmark -Dtest=none
  *   -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true</pre>
