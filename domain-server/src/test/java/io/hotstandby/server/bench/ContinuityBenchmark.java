@@ -74,8 +74,18 @@ class ContinuityBenchmark {
       """;
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One role change: who held the role, who took it, when it was started (ms), when done. */
-  record Cycle(boolean kill, String old, String survivor, long startMillis, long recoveredMillis) {}
+  /**
+   * One role change: who held the role, who took it, when it was started (ms), when the killed
+   * process had ended (a failover; the start for a switchover), when the watcher had the new
+   * active's values.
+   */
+  record Cycle(
+      boolean kill,
+      String old,
+      String survivor,
+      long startMillis,
+      long endedMillis,
+      long recoveredMillis) {}
 
   final AtomicBoolean stop = new AtomicBoolean();
   final ReentrantLock operatorTurn = new ReentrantLock(true);
@@ -214,8 +224,10 @@ class ContinuityBenchmark {
     long settled = System.currentTimeMillis();
     await().atMost(Timing.seconds(30)).until(() -> watcher.samplesAfter(settled) >= 10);
     long start = System.currentTimeMillis();
+    long ended = start;
     if (kill) {
-      old.kill();
+      old.kill(); // returns once the process has ended
+      ended = System.currentTimeMillis();
       watchers.forEach(w -> w.disconnect(old.name()));
     } else {
       ActivateResult swap = null;
@@ -257,7 +269,7 @@ class ContinuityBenchmark {
     } else {
       domain.awaitRoles();
     }
-    return new Cycle(kill, old.name(), survivor.name(), start, recovered);
+    return new Cycle(kill, old.name(), survivor.name(), start, ended, recovered);
   }
 
   /** Compares what {@code active} shows with what the operator was told (between its actions). */

@@ -16,10 +16,10 @@ import java.util.Set;
 /**
  * Event-log lines of an old active that the server taking over does not hold. For each role change
  * from X to Y: X's lines from the moment Y took its last snapshot of X (Y's event "following X:
- * snapshot ...") up to the kill (a failover) or up to and with X's change out of ACTIVE (a
- * switchover) are expected in Y's {@code mirrored-events.jsonl} or its own log; a line that is in
- * neither is lost. X's lines before that snapshot are not mirrored by design (a snapshot carries
- * state, not history) and are counted apart.
+ * snapshot ...") until its process had ended after the kill (a failover) or up to and with X's
+ * change out of ACTIVE (a switchover) are expected in Y's {@code mirrored-events.jsonl} or its own
+ * log; a line that is in neither is lost. X's lines before that snapshot are not mirrored by design
+ * (a snapshot carries state, not history) and are counted apart.
  */
 final class LostEvents {
   private LostEvents() {}
@@ -45,7 +45,7 @@ final class LostEvents {
         lines.add("  no snapshot of " + c.old() + " on " + c.survivor() + " before " + c);
         continue;
       }
-      long end = c.startMillis();
+      long end = c.endedMillis();
       List<JsonNode> xs = x.events();
       if (!c.kill()) {
         end = Long.MAX_VALUE;
