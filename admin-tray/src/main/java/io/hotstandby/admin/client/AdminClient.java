@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
@@ -421,24 +422,41 @@ public final class AdminClient implements AutoCloseable {
    */
   public AutoCloseable subscribeServiceLevel(double publishingMs, IntConsumer listener)
       throws AdminClientException {
+    return subscribe(
+        NodeIds.Server_ServiceLevel,
+        publishingMs,
+        v -> {
+          if (v.value().value() instanceof Number n) {
+            listener.accept(n.intValue());
+          }
+        });
+  }
+
+  /**
+   * Watches a tag of the application namespace as {@link #subscribeServiceLevel} watches the
+   * ServiceLevel: {@code listener} gets the current value, then every change sampled.
+   */
+  public AutoCloseable subscribeTag(String path, double publishingMs, Consumer<TagReading> listener)
+      throws AdminClientException {
+    return subscribe(
+        nodeIn(APPLICATION_NAMESPACE_URI, path), publishingMs, v -> listener.accept(reading(v)));
+  }
+
+  private AutoCloseable subscribe(NodeId node, double publishingMs, Consumer<DataValue> listener)
+      throws AdminClientException {
     var subscription = new OpcUaSubscription(client, publishingMs);
     try {
       subscription.create();
-      var item = OpcUaMonitoredItem.newDataItem(NodeIds.Server_ServiceLevel);
+      var item = OpcUaMonitoredItem.newDataItem(node);
       item.setSamplingInterval(publishingMs);
       // Room for several samples per publish, so no change is dropped between two publishes.
       item.setQueueSize(uint(10));
-      item.setDataValueListener(
-          (i, value) -> {
-            if (value.value().value() instanceof Number n) {
-              listener.accept(n.intValue());
-            }
-          });
+      item.setDataValueListener((i, value) -> listener.accept(value));
       subscription.addMonitoredItem(item);
       subscription.synchronizeMonitoredItems();
     } catch (Exception e) {
       subscription.deleteAsync();
-      throw failure("cannot subscribe to ServiceLevel on", e, timeoutMs);
+      throw failure("cannot subscribe to " + node.getIdentifier() + " on", e, timeoutMs);
     }
     return () -> subscription.deleteAsync();
   }
@@ -456,16 +474,7 @@ public final class AdminClient implements AutoCloseable {
   }
 
   private Object read(NodeId nodeId, String name) throws AdminClientException {
-    DataValue value;
-    try {
-      value =
-          await(
-                  client.readValuesAsync(0.0, TimestampsToReturn.Neither, List.of(nodeId)),
-                  deadlineIn(timeoutMs))
-              .get(0);
-    } catch (Exception e) {
-      throw failure("cannot read " + name + " from", e, timeoutMs);
-    }
+    DataValue value = readValue(nodeId, name);
     if (value.statusCode() != null && value.statusCode().isBad()) {
       throw new AdminClientException(
           "cannot read "
@@ -478,6 +487,17 @@ public final class AdminClient implements AutoCloseable {
     return value.value().value();
   }
 
+  private DataValue readValue(NodeId node, String name) throws AdminClientException {
+    try {
+      return await(
+              client.readValuesAsync(0.0, TimestampsToReturn.Both, List.of(node)),
+              deadlineIn(timeoutMs))
+          .get(0);
+    } catch (Exception e) {
+      throw failure("cannot read " + name + " from", e, timeoutMs);
+    }
+  }
+
   /**
    * Reads a tag of the application namespace, e.g. {@code Tank1.Level}: its value and the name of
    * its status ("Good", "Bad_…", "Uncertain_…").
@@ -488,18 +508,10 @@ public final class AdminClient implements AutoCloseable {
 
   /** Reads the value of the node with string id {@code id} in the namespace {@code uri}. */
   public TagReading readNode(String uri, String id) throws AdminClientException {
-    String path = id;
-    NodeId node = nodeIn(uri, id);
-    DataValue value;
-    try {
-      value =
-          await(
-                  client.readValuesAsync(0.0, TimestampsToReturn.Both, List.of(node)),
-                  deadlineIn(timeoutMs))
-              .get(0);
-    } catch (Exception e) {
-      throw failure("cannot read " + path + " from", e, timeoutMs);
-    }
+    return reading(readValue(nodeIn(uri, id), id));
+  }
+
+  private static TagReading reading(DataValue value) {
     StatusCode code = value.statusCode() == null ? StatusCode.GOOD : value.statusCode();
     return new TagReading(value.value().value(), OpcUaErrorText.status(code), code.isGood());
   }
