@@ -19,8 +19,6 @@ import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
 import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
-import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
-import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
@@ -444,21 +442,11 @@ public final class AdminClient implements AutoCloseable {
 
   private AutoCloseable subscribe(NodeId node, double publishingMs, Consumer<DataValue> listener)
       throws AdminClientException {
-    var subscription = new OpcUaSubscription(client, publishingMs);
     try {
-      subscription.create();
-      var item = OpcUaMonitoredItem.newDataItem(node);
-      item.setSamplingInterval(publishingMs);
-      // Room for several samples per publish, so no change is dropped between two publishes.
-      item.setQueueSize(uint(10));
-      item.setDataValueListener((i, value) -> listener.accept(value));
-      subscription.addMonitoredItem(item);
-      subscription.synchronizeMonitoredItems();
+      return Subscriptions.watch(client, node, publishingMs, listener);
     } catch (Exception e) {
-      subscription.deleteAsync();
       throw failure("cannot subscribe to " + node.getIdentifier() + " on", e, timeoutMs);
     }
-    return () -> subscription.deleteAsync();
   }
 
   /** Closes the session and the connection; waits at most the timeout. */
