@@ -125,6 +125,9 @@ final class MirrorFollower {
         || !s.sender().equals(host.activePeer())) {
       return;
     }
+    if (synced && s.stream() == stream && s.sender().equals(active) && s.headSeq() <= applied) {
+      return; // asked for after a stall, and the stream has brought as much meanwhile
+    }
     ProjectRuntime rt = host.runtime();
     for (MirrorEntry e : s.entries()) {
       applyEntry(rt, e, false);
@@ -207,9 +210,8 @@ final class MirrorFollower {
       stalledAt = applied;
       stalledSinceNanos = now;
     } else if (now - stalledSinceNanos >= STALL_NANOS) {
+      // Still following (the lag stays known): the snapshot brings what was lost.
       stalledAt = -1;
-      synced = false;
-      unsyncedSinceNanos = now;
       request();
     }
   }
