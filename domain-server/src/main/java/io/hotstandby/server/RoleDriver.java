@@ -302,11 +302,12 @@ final class RoleDriver extends AbstractPart {
     }
     Outcome o = machine.handle(event);
     Takeover takeover = machine.takeover();
+    apply(o);
+    // After the effects: the mirror's lag just before this activation is known by now.
     HistoryTopic history = parts.history;
     if (takeover != null && history != null) {
       history.tookOver(takeover);
     }
-    apply(o);
     checkWatches();
     return o;
   }
