@@ -1,9 +1,10 @@
 package io.hotstandby.server.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.hotstandby.server.kit.TestDomain;
+import io.hotstandby.testkit.Timing;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -47,7 +48,10 @@ class TermOnFullDiskIT {
     domain.server("alpha").kill();
 
     domain.awaitState("beta", "ACTIVE");
-    assertThat(domain.server("beta").status().path("term").asLong()).isEqualTo(term + 1);
+    // The status is published once the change's effects are carried out, just after it is logged.
+    await()
+        .atMost(Timing.seconds(10))
+        .until(() -> domain.server("beta").status().path("term").asLong() == term + 1);
   }
 
   private static void fill(Path filler) throws IOException {
