@@ -347,6 +347,7 @@ final class RoleDriver extends AbstractPart {
     RoleSnapshot now = machine.snapshot();
     snapshot = now;
     boolean announce = false;
+    boolean refreshAlarms = false;
     for (Effect effect : outcome.effects()) {
       if (effect instanceof Effect.StartTimer t) {
         if (timersStarted) {
@@ -361,11 +362,7 @@ final class RoleDriver extends AbstractPart {
           parts.mirror.becomingActive();
         }
         changeRuntime(parts.runtime::activate);
-        OpcUaEndpoint endpoint = parts.opcUa;
-        if (endpoint != null && before.state() != ServerState.ACTIVE) {
-          // Part 9: a server that takes over tells alarm clients to refresh their conditions.
-          endpoint.announceAlarmRefreshRequired();
-        }
+        refreshAlarms = before.state() != ServerState.ACTIVE;
       } else if (effect instanceof Effect.DeactivateRuntime) {
         // Writes and alarms stop before STANDBY is announced; a cold standby's device sessions
         // close afterwards, off this thread.
@@ -396,6 +393,12 @@ final class RoleDriver extends AbstractPart {
     if (announce) {
       rec.sendNow();
       publish.run();
+    }
+    OpcUaEndpoint endpoint = parts.opcUa;
+    if (refreshAlarms && endpoint != null) {
+      // Part 9: a server that takes over tells alarm clients to refresh their conditions. Off the
+      // role thread and after the announcement: making the event can take Milo a while.
+      onRuntimeThread(endpoint::announceAlarmRefreshRequired);
     }
   }
 
