@@ -42,7 +42,11 @@ final class MirrorWiring implements MirrorHost {
 
   @Override
   public String activePeer() {
-    RecLink rec = parts.rec;
+    return activePeerOf(parts.rec);
+  }
+
+  /** The peer {@code rec} hears alive and ACTIVE, or "" (also when there is no link). */
+  static String activePeerOf(RecLink rec) {
     if (rec == null) {
       return "";
     }

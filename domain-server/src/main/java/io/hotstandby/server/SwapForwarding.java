@@ -101,7 +101,7 @@ final class SwapForwarding implements ForwardHandler {
   }
 
   private String activePeer() {
-    return new MirrorWiring(parts, role::snapshot).activePeer();
+    return MirrorWiring.activePeerOf(parts.rec);
   }
 
   private CompletableFuture<Result> forward(

@@ -5,7 +5,6 @@ import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainRole;
 import io.hotstandby.events.Weight;
 import io.hotstandby.rec.PeerView;
-import io.hotstandby.rec.RecLink;
 import io.hotstandby.rec.ServerState;
 import io.hotstandby.server.opcua.ActivateResult;
 import io.hotstandby.server.role.RoleEvent;
@@ -162,18 +161,7 @@ final class Switchover {
   }
 
   private String activeServer(RoleSnapshot s) {
-    if (s.state() == ServerState.ACTIVE) {
-      return parts.self;
-    }
-    RecLink rec = parts.rec;
-    for (PeerView p : rec.peers().values()) {
-      if (p.liveness() == PeerView.Liveness.ALIVE
-          && p.last() != null
-          && p.last().state() == ServerState.ACTIVE) {
-        return p.name();
-      }
-    }
-    return "";
+    return s.state() == ServerState.ACTIVE ? parts.self : MirrorWiring.activePeerOf(parts.rec);
   }
 
   private boolean standingByReady(String server) {
