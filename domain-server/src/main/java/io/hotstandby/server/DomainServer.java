@@ -20,6 +20,7 @@ import io.hotstandby.server.events.EventLog;
 import io.hotstandby.server.events.SwitchoverHistory;
 import io.hotstandby.server.lifecycle.Parts;
 import io.hotstandby.server.lifecycle.Termination;
+import io.hotstandby.server.mirror.MirrorStatus;
 import io.hotstandby.server.mirror.StateMirror;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
@@ -119,14 +120,14 @@ public final class DomainServer implements AutoCloseable {
         new MirrorLagProbe() {
           @Override
           public long lagEntries() {
-            StateMirror m = parts.mirror;
-            return m == null ? 0 : m.atLastActivation().lagEntries();
+            MirrorStatus m = followedBeforeActivation(parts);
+            return m == null ? 0 : m.lagEntries();
           }
 
           @Override
           public long lagMillis() {
-            StateMirror m = parts.mirror;
-            return m == null ? 0 : m.atLastActivation().lagMillis();
+            MirrorStatus m = followedBeforeActivation(parts);
+            return m == null ? 0 : m.lagMillis();
           }
         };
     parts.history = new HistoryTopic(parts, switchovers);
@@ -202,6 +203,16 @@ public final class DomainServer implements AutoCloseable {
         new ClusterMembership(parts, peers, secrets, switchover, replicator, this::terminate));
     driver.startTimers();
     driver.every(status::publish, StatusPublisher.PERIOD_MS);
+  }
+
+  /**
+   * The mirror just before this server last became ACTIVE, or null when it followed no active then
+   * (a start, or a switchover taken back): nothing to be behind of.
+   */
+  private static MirrorStatus followedBeforeActivation(ServerParts parts) {
+    StateMirror m = parts.mirror;
+    MirrorStatus s = m == null ? null : m.atLastActivation();
+    return s == null || s.active().isEmpty() ? null : s;
   }
 
   private static ProjectRuntime newRuntime(
