@@ -2,6 +2,7 @@ package io.hotstandby.server;
 
 import io.hotstandby.cluster.ClusterMember;
 import io.hotstandby.events.Weight;
+import io.hotstandby.rec.Heartbeat;
 import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.rec.ServerState;
@@ -62,16 +63,22 @@ final class MirrorWiring implements MirrorHost {
 
   @Override
   public boolean stopped(String peer) {
-    RecLink rec = parts.rec;
-    PeerView p = rec == null ? null : rec.peers().get(peer);
-    return p != null && p.last() != null && p.last().state() == ServerState.STOPPED;
+    Heartbeat last = lastHeard(parts.rec, peer);
+    return last != null && last.state() == ServerState.STOPPED;
   }
 
   @Override
   public long announcedSeq(String peer) {
-    RecLink rec = parts.rec;
+    Heartbeat last = lastHeard(parts.rec, peer);
+    return last == null ? 0 : last.mirrorSeq();
+  }
+
+  /**
+   * The last heartbeat {@code rec} heard from {@code peer}, or null (also when there is no link).
+   */
+  static Heartbeat lastHeard(RecLink rec, String peer) {
     PeerView p = rec == null ? null : rec.peers().get(peer);
-    return p == null || p.last() == null ? 0 : p.last().mirrorSeq();
+    return p == null ? null : p.last();
   }
 
   @Override

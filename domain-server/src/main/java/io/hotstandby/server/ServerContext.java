@@ -4,9 +4,9 @@ import io.hotstandby.cluster.sync.DomainReplicator;
 import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.DomainRole;
 import io.hotstandby.domain.ReturnPolicy;
+import io.hotstandby.rec.Heartbeat;
 import io.hotstandby.rec.IntegrityCheck;
 import io.hotstandby.rec.IntegrityResult;
-import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.server.mirror.MirrorStatus;
 import io.hotstandby.server.mirror.StateMirror;
@@ -130,15 +130,8 @@ final class ServerContext implements RoleContext {
   @Override
   public boolean mirrorCaughtUpWith(String peer) {
     StateMirror m = parts.mirror;
-    RecLink rec = parts.rec;
-    if (m == null || rec == null) {
-      return true;
-    }
-    PeerView p = rec.peers().get(peer);
-    MirrorStatus s = m.status();
-    return p == null
-        || p.last() == null
-        || (s.active().equals(peer) && s.lagEntries() >= 0 && s.seq() >= p.last().mirrorSeq());
+    Heartbeat last = MirrorWiring.lastHeard(parts.rec, peer);
+    return m == null || last == null || m.holdsUpTo(peer, last.mirrorSeq());
   }
 
   @Override

@@ -191,6 +191,15 @@ public final class StateMirror implements AutoCloseable {
     return f.lagEntries() < 0 && publisher.stream() != 0 ? publisher.head() : f.seq();
   }
 
+  /**
+   * Whether this server follows {@code active}'s stream and has applied it up to {@code seq} (what
+   * a standby waits for before it takes the role that server handed over).
+   */
+  public boolean holdsUpTo(String active, long seq) {
+    MirrorStatus s = follower.status();
+    return s.active().equals(active) && s.lagEntries() >= 0 && s.seq() >= seq;
+  }
+
   /** Tells {@code listener} (any thread, must not block) each time the follower applied more. */
   public void onAdvance(Runnable listener) {
     follower.onAdvance(listener);
