@@ -23,6 +23,9 @@ package io.hotstandby.rec;
  * @param echoNanos the {@code sentAtNanos} of the last heartbeat the sender heard from the receiver
  *     on this path, 0 if none
  * @param echoHoldNanos how long the sender held that echo before sending it back
+ * @param leaseHolder a witness's: the server that holds its lease on the active role now, "" when
+ *     none; empty from any other server
+ * @param leaseRequest a standby's: it has lost the active and asks the witness for the lease
  */
 public record Heartbeat(
     String domain,
@@ -41,4 +44,57 @@ public record Heartbeat(
     String handoverTo,
     long sentAtNanos,
     long echoNanos,
-    long echoHoldNanos) {}
+    long echoHoldNanos,
+    String leaseHolder,
+    boolean leaseRequest) {
+
+  public Heartbeat {
+    leaseHolder = leaseHolder == null ? "" : leaseHolder;
+  }
+
+  /** A heartbeat that carries nothing of a quorum witness (every heartbeat of a domain without). */
+  public Heartbeat(
+      String domain,
+      String server,
+      long bootId,
+      long seq,
+      ServerState state,
+      long term,
+      long activeSinceMillis,
+      int health,
+      boolean runtimeReady,
+      long domainVersion,
+      long mirrorSeq,
+      String productVersion,
+      String takeoverRequest,
+      String handoverTo,
+      long sentAtNanos,
+      long echoNanos,
+      long echoHoldNanos) {
+    this(
+        domain,
+        server,
+        bootId,
+        seq,
+        state,
+        term,
+        activeSinceMillis,
+        health,
+        runtimeReady,
+        domainVersion,
+        mirrorSeq,
+        productVersion,
+        takeoverRequest,
+        handoverTo,
+        sentAtNanos,
+        echoNanos,
+        echoHoldNanos,
+        "",
+        false);
+  }
+
+  /** Whether this heartbeat needs the format that carries the witness's fields. */
+  boolean carriesQuorum() {
+    return state == ServerState.WITNESS || !leaseHolder.isEmpty() || leaseRequest;
+  }
+}

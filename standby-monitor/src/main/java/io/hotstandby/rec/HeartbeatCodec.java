@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <pre>
  * "HSR1"   magic, 4 bytes
- * 2        format version, 1 byte
+ * 2 or 3   format version, 1 byte (3 only when the heartbeat carries a witness's fields)
  * domain, server                       strings
  * bootId, seq                          int64 (bootId: the sender's persisted boot counter)
  * state                                1 byte (code, see WIRE_STATES)
@@ -30,9 +30,13 @@ import javax.crypto.spec.SecretKeySpec;
  * domainVersion, mirrorSeq             int64
  * productVersion, takeoverRequest, handoverTo   strings
  * sentAtNanos, echoNanos, echoHoldNanos         int64
+ * leaseHolder                          string   (version 3 only)
+ * leaseRequest                         1 byte, 0 or 1 (version 3 only)
  * HMAC-SHA256 over every byte before it, 32 bytes
  * </pre>
  *
+ * A domain without a quorum witness sends version 2 only, so servers of an earlier release that
+ * read only version 2 still understand it; the state code of WITNESS exists only in version 3.
  * Integers are big-endian; a string is one unsigned length byte and that many bytes of UTF-8. A
  * datagram is at most {@value #MAX_DATAGRAM} bytes.
  */
@@ -45,6 +49,7 @@ public final class HeartbeatCodec {
 
   static final byte[] MAGIC = {'H', 'S', 'R', '1'};
   static final byte VERSION = 2;
+  static final byte QUORUM_VERSION = 3;
   static final int MAC_LENGTH = 32;
   private static final int HEADER = MAGIC.length + 1;
   private static final int STRINGS = 6;
@@ -64,7 +69,10 @@ public final class HeartbeatCodec {
           ServerState.INACTIVE,
           ServerState.STANDBY,
           ServerState.ACTIVE,
-          ServerState.STOPPED);
+          ServerState.STOPPED,
+          ServerState.WITNESS);
+
+  private static final int V2_STATES = 6;
 
   static {
     if (WIRE_STATES.size() != ServerState.values().length) {
@@ -146,7 +154,8 @@ public final class HeartbeatCodec {
     }
     ByteBuffer out = ByteBuffer.allocate(MAX_DATAGRAM);
     try {
-      out.put(MAGIC).put(VERSION);
+      boolean quorum = hb.carriesQuorum();
+      out.put(MAGIC).put(quorum ? QUORUM_VERSION : VERSION);
       putString(out, "domain", hb.domain());
       putString(out, "server", hb.server());
       out.putLong(hb.bootId()).putLong(hb.seq());
@@ -161,6 +170,10 @@ public final class HeartbeatCodec {
       putString(out, "takeoverRequest", hb.takeoverRequest());
       putString(out, "handoverTo", hb.handoverTo());
       out.putLong(hb.sentAtNanos()).putLong(hb.echoNanos()).putLong(hb.echoHoldNanos());
+      if (quorum) {
+        putString(out, "leaseHolder", hb.leaseHolder());
+        out.put((byte) (hb.leaseRequest() ? 1 : 0));
+      }
       out.put(mac(keys.signing()).doFinal(Arrays.copyOf(out.array(), out.position())));
     } catch (BufferOverflowException e) {
       throw new IllegalArgumentException("heartbeat longer than " + MAX_DATAGRAM + " bytes");
@@ -198,7 +211,8 @@ public final class HeartbeatCodec {
     if (len < HEADER) {
       throw new MalformedHeartbeatException("truncated: " + len + " bytes");
     }
-    if (buf[MAGIC.length] != VERSION) {
+    byte version = buf[MAGIC.length];
+    if (version != VERSION && version != QUORUM_VERSION) {
       throw new MalformedHeartbeatException(
           "unsupported version " + Byte.toUnsignedInt(buf[MAGIC.length]));
     }
@@ -223,7 +237,7 @@ public final class HeartbeatCodec {
     if (!signed) {
       throw new MalformedHeartbeatException("bad MAC: wrong secret, tampered or truncated", true);
     }
-    Heartbeat hb = parse(ByteBuffer.wrap(buf, HEADER, body - HEADER));
+    Heartbeat hb = parse(ByteBuffer.wrap(buf, HEADER, body - HEADER), version == QUORUM_VERSION);
     if (!domain.equals(hb.domain())) {
       throw new MalformedHeartbeatException("wrong domain '" + printable(hb.domain()) + "'");
     }
@@ -254,17 +268,17 @@ public final class HeartbeatCodec {
     return diff == 0;
   }
 
-  private static Heartbeat parse(ByteBuffer in) throws MalformedHeartbeatException {
+  private static Heartbeat parse(ByteBuffer in, boolean quorum) throws MalformedHeartbeatException {
     try {
       String domain = getString(in);
       String server = getString(in);
       long bootId = in.getLong();
       long seq = in.getLong();
-      ServerState state = getState(in);
+      ServerState state = getState(in, quorum);
       long term = in.getLong();
       long activeSince = in.getLong();
       int health = in.getInt();
-      boolean ready = getBoolean(in);
+      boolean ready = getBoolean(in, "runtimeReady");
       long domainVersion = in.getLong();
       long mirrorSeq = in.getLong();
       String productVersion = getString(in);
@@ -273,6 +287,8 @@ public final class HeartbeatCodec {
       long sentAt = in.getLong();
       long echo = in.getLong();
       long hold = in.getLong();
+      String leaseHolder = quorum ? getString(in) : "";
+      boolean leaseRequest = quorum && getBoolean(in, "leaseRequest");
       if (in.hasRemaining()) {
         throw new MalformedHeartbeatException("corrupt: " + in.remaining() + " trailing bytes");
       }
@@ -293,7 +309,9 @@ public final class HeartbeatCodec {
           handover,
           sentAt,
           echo,
-          hold);
+          hold,
+          leaseHolder,
+          leaseRequest);
     } catch (BufferUnderflowException e) {
       throw new MalformedHeartbeatException("corrupt: fields overrun the datagram");
     }
@@ -314,18 +332,20 @@ public final class HeartbeatCodec {
     }
   }
 
-  private static ServerState getState(ByteBuffer in) throws MalformedHeartbeatException {
+  private static ServerState getState(ByteBuffer in, boolean quorum)
+      throws MalformedHeartbeatException {
     int code = Byte.toUnsignedInt(in.get());
-    if (code >= WIRE_STATES.size()) {
+    if (code >= (quorum ? WIRE_STATES.size() : V2_STATES)) {
       throw new MalformedHeartbeatException("corrupt: unknown state code " + code);
     }
     return WIRE_STATES.get(code);
   }
 
-  private static boolean getBoolean(ByteBuffer in) throws MalformedHeartbeatException {
+  private static boolean getBoolean(ByteBuffer in, String field)
+      throws MalformedHeartbeatException {
     byte b = in.get();
     if (b != 0 && b != 1) {
-      throw new MalformedHeartbeatException("corrupt: runtimeReady byte " + b);
+      throw new MalformedHeartbeatException("corrupt: " + field + " byte " + b);
     }
     return b == 1;
   }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param productVersion the product version
  * @param takeoverRequest name of the active asked to hand over, "" for none
  * @param handoverTo name of the standby the role was released to, "" for none
+ * @param leaseHolder a witness's: the server holding its lease on the active role, "" for none
+ * @param leaseRequest a standby's: it lost the active and asks the witness for the lease
  */
 public record LocalStatus(
     ServerState state,
@@ -28,7 +30,9 @@ public record LocalStatus(
     long mirrorSeq,
     String productVersion,
     String takeoverRequest,
-    String handoverTo) {
+    String handoverTo,
+    String leaseHolder,
+    boolean leaseRequest) {
 
   /**
    * Null strings become "".
@@ -40,6 +44,53 @@ public record LocalStatus(
     productVersion = checked("productVersion", productVersion);
     takeoverRequest = checked("takeoverRequest", takeoverRequest);
     handoverTo = checked("handoverTo", handoverTo);
+    leaseHolder = checked("leaseHolder", leaseHolder);
+  }
+
+  /** This status asking for the witness's lease, or no longer asking. */
+  public LocalStatus withLeaseRequest(boolean request) {
+    return request == leaseRequest
+        ? this
+        : new LocalStatus(
+            state,
+            term,
+            activeSinceMillis,
+            health,
+            runtimeReady,
+            domainVersion,
+            mirrorSeq,
+            productVersion,
+            takeoverRequest,
+            handoverTo,
+            leaseHolder,
+            request);
+  }
+
+  /** A status without the witness's fields. */
+  public LocalStatus(
+      ServerState state,
+      long term,
+      long activeSinceMillis,
+      int health,
+      boolean runtimeReady,
+      long domainVersion,
+      long mirrorSeq,
+      String productVersion,
+      String takeoverRequest,
+      String handoverTo) {
+    this(
+        state,
+        term,
+        activeSinceMillis,
+        health,
+        runtimeReady,
+        domainVersion,
+        mirrorSeq,
+        productVersion,
+        takeoverRequest,
+        handoverTo,
+        "",
+        false);
   }
 
   private static String checked(String field, String value) {
@@ -69,7 +120,9 @@ public record LocalStatus(
         hb.mirrorSeq(),
         hb.productVersion(),
         hb.takeoverRequest(),
-        hb.handoverTo());
+        hb.handoverTo(),
+        hb.leaseHolder(),
+        hb.leaseRequest());
   }
 
   /** A heartbeat announcing this status, with the link's envelope fields. */
@@ -98,6 +151,8 @@ public record LocalStatus(
         handoverTo,
         sentAtNanos,
         echoNanos,
-        echoHoldNanos);
+        echoHoldNanos,
+        leaseHolder,
+        leaseRequest);
   }
 }

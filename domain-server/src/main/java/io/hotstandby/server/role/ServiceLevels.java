@@ -16,7 +16,7 @@ public final class ServiceLevels {
     int penalty = Math.min(Math.max(health, 0), 55);
     return switch (state) {
       case MAINTENANCE, STOPPED -> 0;
-      case STARTING, INACTIVE -> 1;
+      case STARTING, INACTIVE, WITNESS -> 1;
       case STANDBY -> runtimeReady ? 199 - Math.min(penalty, 99) : 1;
       case ACTIVE -> writesSuspended ? 200 : 255 - penalty;
     };

@@ -1,0 +1,94 @@
+package io.hotstandby.rec.quorum;
+
+import java.util.Objects;
+
+/**
+ * A server's view of the witness's lease, from the witness's heartbeats. A witness heartbeat that
+ * names this server as holder and echoes one of this server's heartbeats (sent at {@code e} on this
+ * server's monotonic clock) proves the witness renewed the lease no earlier than {@code e}, so its
+ * lease there lasts at least until {@code e + lease}; this server counts it valid only until {@code
+ * e + lease - margin}, the margin covering a difference in clock rates and the time it takes to
+ * step down. Thread-safe; times are monotonic nanoseconds passed in by the caller.
+ */
+public final class WitnessLease {
+  private final String self;
+  private final long leaseNanos;
+  private final long marginNanos;
+  private String holder = "";
+  private long heardAt;
+  private boolean heard;
+  private long validUntil;
+  private boolean valid;
+
+  /**
+   * @param self this server's name
+   * @param leaseMillis the witness's lease (the domain's failover timeout)
+   */
+  public WitnessLease(String self, long leaseMillis) {
+    this.self = Objects.requireNonNull(self, "self");
+    if (leaseMillis <= 0) {
+      throw new IllegalArgumentException("lease of " + leaseMillis + " ms");
+    }
+    this.leaseNanos = leaseMillis * 1_000_000;
+    this.marginNanos = leaseNanos / 4;
+  }
+
+  /**
+   * One authenticated heartbeat of the witness reached this server.
+   *
+   * @param leaseHolder the holder it announces, "" for none
+   * @param echoNanos the sending time (this server's clock) of the last heartbeat of this server
+   *     the witness heard on that path, 0 if none
+   */
+  public synchronized void heard(String leaseHolder, long echoNanos, long nowNanos) {
+    heard = true;
+    heardAt = nowNanos;
+    holder = leaseHolder == null ? "" : leaseHolder;
+    if (!holder.equals(self)) {
+      valid = false;
+      return;
+    }
+    // An echo from the future (not one of ours) or older than a lease proves nothing.
+    if (echoNanos == 0 || echoNanos - nowNanos > 0 || nowNanos - echoNanos > leaseNanos) {
+      return;
+    }
+    long until = echoNanos + leaseNanos - marginNanos;
+    if (!valid || until - validUntil > 0) {
+      validUntil = until;
+      valid = true;
+    }
+  }
+
+  /** Whether this server holds a lease it may act on now. */
+  public synchronized boolean held(long nowNanos) {
+    return valid && nowNanos - validUntil < 0;
+  }
+
+  /** The monotonic time this server's lease ends, or {@code nowNanos} when it holds none. */
+  public synchronized long validUntil(long nowNanos) {
+    return held(nowNanos) ? validUntil : nowNanos;
+  }
+
+  /**
+   * Whether the witness's latest heartbeat, heard within one lease period, names this server the
+   * holder: the vote a standby needs before it takes the role from a lost active.
+   */
+  public synchronized boolean grantsMe(long nowNanos) {
+    return reachable(nowNanos) && holder.equals(self);
+  }
+
+  /** Whether the witness was heard within one lease period. */
+  public synchronized boolean reachable(long nowNanos) {
+    return heard && nowNanos - heardAt < leaseNanos;
+  }
+
+  /** The holder the witness announced last, "" for none or when it is not reachable. */
+  public synchronized String holder(long nowNanos) {
+    return reachable(nowNanos) ? holder : "";
+  }
+
+  /** The lease's length in milliseconds. */
+  public long leaseMillis() {
+    return leaseNanos / 1_000_000;
+  }
+}

@@ -1,0 +1,56 @@
+package io.hotstandby.rec.quorum;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class WitnessLeaseTest {
+  static final long MS = 1_000_000;
+  final WitnessLease lease = new WitnessLease("alpha", 500);
+
+  @Test
+  void aGrantEchoingOurHeartbeatIsValidForThreeQuartersOfTheLeaseFromItsSending() {
+    lease.heard("alpha", 1000 * MS, 1040 * MS);
+    assertThat(lease.held(1374 * MS)).isTrue();
+    assertThat(lease.held(1375 * MS)).isFalse();
+    assertThat(lease.validUntil(1100 * MS)).isEqualTo(1375 * MS);
+    assertThat(lease.validUntil(1400 * MS)).isEqualTo(1400 * MS);
+  }
+
+  @Test
+  void anOlderEchoNeverShortensTheLease() {
+    lease.heard("alpha", 1000 * MS, 1040 * MS);
+    lease.heard("alpha", 900 * MS, 1050 * MS);
+    assertThat(lease.validUntil(1100 * MS)).isEqualTo(1375 * MS);
+  }
+
+  @Test
+  void anotherHolderEndsTheLeaseAtOnce() {
+    lease.heard("alpha", 1000 * MS, 1040 * MS);
+    lease.heard("beta", 1100 * MS, 1140 * MS);
+    assertThat(lease.held(1141 * MS)).isFalse();
+    assertThat(lease.holder(1141 * MS)).isEqualTo("beta");
+    assertThat(lease.grantsMe(1141 * MS)).isFalse();
+  }
+
+  @Test
+  void echoesThatProveNothingGiveNoLease() {
+    lease.heard("alpha", 0, 1000 * MS);
+    assertThat(lease.held(1000 * MS)).isFalse();
+    lease.heard("alpha", 2000 * MS, 1000 * MS); // not a time of ours: from the future
+    assertThat(lease.held(1000 * MS)).isFalse();
+    lease.heard("alpha", 400 * MS, 1000 * MS); // older than a lease
+    assertThat(lease.held(1000 * MS)).isFalse();
+    // The vote still counts: the witness names us, even before an echo proves the renewal.
+    assertThat(lease.grantsMe(1000 * MS)).isTrue();
+  }
+
+  @Test
+  void aVoteCountsOnlyWhileTheWitnessIsHeard() {
+    assertThat(lease.reachable(0)).isFalse();
+    lease.heard("alpha", 0, 1000 * MS);
+    assertThat(lease.grantsMe(1499 * MS)).isTrue();
+    assertThat(lease.grantsMe(1500 * MS)).isFalse();
+    assertThat(lease.holder(1500 * MS)).isEmpty();
+  }
+}
