@@ -191,7 +191,8 @@ public final class DomainFileReader {
             "returnStableMs",
             "standbyMode",
             "versionMismatchBlocksTakeover",
-            "mirrorMaxLagMs"),
+            "mirrorMaxLagMs",
+            "witness"),
         Set.of("integrity"),
         false);
     boolean enabled = e.boolAttr("enabled", true);
@@ -219,7 +220,8 @@ public final class DomainFileReader {
         stable,
         standbyMode(e),
         e.boolAttr("versionMismatchBlocksTakeover", false),
-        e.intAttr("mirrorMaxLagMs", HotStandbySpec.DEFAULT_MIRROR_MAX_LAG_MS));
+        e.intAttr("mirrorMaxLagMs", HotStandbySpec.DEFAULT_MIRROR_MAX_LAG_MS),
+        e.attr("witness").isPresent() ? e.requiredAttr("witness") : "");
   }
 
   private static StandbyMode standbyMode(XmlElement<DomainFileException> e)

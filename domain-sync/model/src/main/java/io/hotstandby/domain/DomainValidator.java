@@ -157,6 +157,7 @@ public final class DomainValidator {
     } else if (h.enabled() && mainOk && backupOk && h.backup() != null) {
       checkSharedPath(backup, h.main(), h.backup());
     }
+    checkWitness(h, mainOk, backupOk);
     int hb = h.heartbeatMs();
     if (hb < MIN_HEARTBEAT_MS || hb > MAX_HEARTBEAT_MS) {
       problem(
@@ -191,6 +192,50 @@ public final class DomainValidator {
         problem(FieldPath.attr(Fields.integrity(i), "host"), "must not be empty");
       }
       checkPort(FieldPath.attr(Fields.integrity(i), "port"), a.port());
+    }
+  }
+
+  /**
+   * A witness is a declared server other than main and backup that shares a REC path with both: it
+   * must hear each of them, and they it, for its vote to mean anything.
+   */
+  private void checkWitness(HotStandbySpec h, boolean mainOk, boolean backupOk) {
+    if (!h.hasWitness()) {
+      return;
+    }
+    String field = FieldPath.attr(Fields.HOT_STANDBY, "witness");
+    if (!checkDeclared(field, h.witness())) {
+      return;
+    }
+    if (h.witness().equals(h.main()) || h.witness().equals(h.backup())) {
+      problem(field, "'" + h.witness() + "' is main or backup; a witness must be a third server");
+      return;
+    }
+    if (mainOk) {
+      checkSharedWitnessPath(field, h.witness(), h.main());
+    }
+    if (backupOk && h.backup() != null) {
+      checkSharedWitnessPath(field, h.witness(), h.backup());
+    }
+  }
+
+  private void checkSharedWitnessPath(String field, String witness, String server) {
+    Set<String> witnessPaths = pathNames(witness);
+    Set<String> serverPaths = pathNames(server);
+    if (witnessPaths.stream().noneMatch(serverPaths::contains)) {
+      problem(
+          field,
+          "witness '"
+              + witness
+              + "' shares no REC path with '"
+              + server
+              + "' (witness: "
+              + witnessPaths
+              + ", "
+              + server
+              + ": "
+              + serverPaths
+              + ")");
     }
   }
 

@@ -22,6 +22,8 @@ import java.util.List;
  *     active's refuses to take over when the active is lost (the mismatch is reported either way)
  * @param mirrorMaxLagMs the largest mirror lag, in milliseconds, at which a standby still counts as
  *     ready for a planned switchover
+ * @param witness the server that runs as the domain's quorum witness (a third vote: a standby takes
+ *     over from a lost active only with its lease), "" when the domain has none
  */
 public record HotStandbySpec(
     boolean enabled,
@@ -35,7 +37,8 @@ public record HotStandbySpec(
     long returnStableMs,
     StandbyMode standbyMode,
     boolean versionMismatchBlocksTakeover,
-    int mirrorMaxLagMs) {
+    int mirrorMaxLagMs,
+    String witness) {
 
   public static final int DEFAULT_HEARTBEAT_MS = 100;
   public static final int DEFAULT_MIRROR_MAX_LAG_MS = 1000;
@@ -44,6 +47,42 @@ public record HotStandbySpec(
 
   public HotStandbySpec {
     integrity = List.copyOf(integrity);
+    witness = witness == null ? "" : witness;
+  }
+
+  /** The settings without a quorum witness. */
+  public HotStandbySpec(
+      boolean enabled,
+      String main,
+      String backup,
+      int heartbeatMs,
+      int failoverTimeoutMs,
+      List<IntegrityAddress> integrity,
+      boolean activateBackupOnLocalFailure,
+      ReturnPolicy returnToMain,
+      long returnStableMs,
+      StandbyMode standbyMode,
+      boolean versionMismatchBlocksTakeover,
+      int mirrorMaxLagMs) {
+    this(
+        enabled,
+        main,
+        backup,
+        heartbeatMs,
+        failoverTimeoutMs,
+        integrity,
+        activateBackupOnLocalFailure,
+        returnToMain,
+        returnStableMs,
+        standbyMode,
+        versionMismatchBlocksTakeover,
+        mirrorMaxLagMs,
+        "");
+  }
+
+  /** Whether the domain has a quorum witness. */
+  public boolean hasWitness() {
+    return !witness.isEmpty();
   }
 
   /** The settings with the default {@link #DEFAULT_MIRROR_MAX_LAG_MS mirror lag} limit. */

@@ -139,8 +139,35 @@ class DomainFileReaderTest {
                 60_000,
                 StandbyMode.WARM));
     assertThat(d.hotStandby().mirrorMaxLagMs()).isEqualTo(1000);
+    assertThat(d.hotStandby().hasWitness()).isFalse();
     assertThat(new String(d.secret(), StandardCharsets.UTF_8)).isEqualTo("inline-secret");
     assertThat(d.projects()).isEmpty();
+  }
+
+  @Test
+  void readsTheQuorumWitness() throws Exception {
+    Path file = dir.resolve("witness.dom");
+    Files.writeString(
+        file,
+        """
+        <domain name="w" version="1">
+          <secret>inline-secret</secret>
+          <servers>
+            <server name="a" host="h1"><hazelcast port="1"/><opcua port="2"/>
+              <rec path="lan" port="3"/></server>
+            <server name="b" host="h2"><hazelcast port="1"/><opcua port="2"/>
+              <rec path="lan" port="3"/></server>
+            <server name="w" host="h3"><hazelcast port="1"/><opcua port="2"/>
+              <rec path="lan" port="3"/></server>
+          </servers>
+          <hotStandby main="a" backup="b" witness="w"/>
+        </domain>
+        """);
+
+    HotStandbySpec h = DomainFileReader.read(file).hotStandby();
+
+    assertThat(h.witness()).isEqualTo("w");
+    assertThat(h.hasWitness()).isTrue();
   }
 
   @Test

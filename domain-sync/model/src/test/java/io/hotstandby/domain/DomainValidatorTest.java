@@ -81,6 +81,52 @@ class DomainValidatorTest {
         mirrorMaxLagMs);
   }
 
+  private static HotStandbySpec withWitness(String witness) {
+    HotStandbySpec h = withLag(1000);
+    return new HotStandbySpec(
+        h.enabled(),
+        h.main(),
+        h.backup(),
+        h.heartbeatMs(),
+        h.failoverTimeoutMs(),
+        h.integrity(),
+        h.activateBackupOnLocalFailure(),
+        h.returnToMain(),
+        h.returnStableMs(),
+        h.standbyMode(),
+        h.versionMismatchBlocksTakeover(),
+        h.mirrorMaxLagMs(),
+        witness);
+  }
+
+  @Test
+  void aWitnessIsAThirdDeclaredServerSharingARecPathWithBoth() {
+    ServerSpec a = server("a", 5701, 7101, "lan");
+    ServerSpec b = server("b", 5711, 7111, "lan");
+    ServerSpec w = server("w", 5721, 7121, "lan");
+    ServerSpec cableOnly = server("c", 5731, 7131, "cable");
+    assertThat(DomainValidator.validate(domain(withWitness("w"), a, b, w))).isEmpty();
+    assertThat(DomainValidator.validate(domain(withWitness(""), a, b, w))).isEmpty();
+
+    assertThat(DomainValidator.validate(domain(withWitness("x"), a, b, w)))
+        .extracting(DomainFileException::getMessage)
+        .containsExactly(FILE + ": hotStandby/@witness: unknown server 'x'");
+    assertThat(DomainValidator.validate(domain(withWitness("b"), a, b, w)))
+        .extracting(DomainFileException::getMessage)
+        .containsExactly(
+            FILE
+                + ": hotStandby/@witness: 'b' is main or backup; a witness must be a third server");
+    assertThat(DomainValidator.validate(domain(withWitness("c"), a, b, cableOnly)))
+        .extracting(DomainFileException::getMessage)
+        .containsExactly(
+            FILE
+                + ": hotStandby/@witness: witness 'c' shares no REC path with 'a' (witness: [cable],"
+                + " a: [lan])",
+            FILE
+                + ": hotStandby/@witness: witness 'c' shares no REC path with 'b' (witness: [cable],"
+                + " b: [lan])");
+  }
+
   @Test
   void reportsEveryProblemNotOnlyTheFirst() {
     Domain d =
