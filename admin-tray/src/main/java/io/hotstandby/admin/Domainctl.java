@@ -185,7 +185,10 @@ public final class Domainctl {
       throw new UsageException(e.getMessage());
     }
     for (ServerSpec s : domain.servers()) {
-      list.add(new Target(s.name(), s.opcUaUrl()));
+      // The quorum witness has no endpoint: the servers report what they see of it.
+      if (!s.name().equals(domain.hotStandby().witness())) {
+        list.add(new Target(s.name(), s.opcUaUrl()));
+      }
     }
     return list;
   }

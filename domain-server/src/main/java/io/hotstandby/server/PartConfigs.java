@@ -18,11 +18,11 @@ import java.util.Map;
  * How the domain file's fields become the settings of the parts that follow it: the REC link, the
  * integrity check and the OPC UA ServerUriArray. Used at the start and after every domain change.
  */
-final class PartConfigs {
+public final class PartConfigs {
   private PartConfigs() {}
 
   /** The REC link of {@code self}: its paths, and for each peer the paths both servers have. */
-  static RecLink recLink(Domain domain, String self, RecListener listener, RecState state) {
+  public static RecLink recLink(Domain domain, String self, RecListener listener, RecState state) {
     ServerSpec me = domain.server(self).orElseThrow();
     Map<String, InetSocketAddress> local = new LinkedHashMap<>();
     for (RecEndpoint p : me.recPaths()) {
@@ -72,9 +72,13 @@ final class PartConfigs {
     return list;
   }
 
-  /** The application URIs of every server of the domain, for the ServerUriArray. */
+  /**
+   * The application URIs of every server of the domain but the witness (which has no endpoint), for
+   * the ServerUriArray.
+   */
   static List<String> serverUris(Domain d) {
     return d.servers().stream()
+        .filter(s -> !s.name().equals(d.hotStandby().witness()))
         .map(s -> OpcUaEndpointConfig.applicationUri(d.name(), s.name()))
         .toList();
   }

@@ -6,6 +6,7 @@ import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.rec.RecListener;
 import io.hotstandby.rec.ServerState;
+import io.hotstandby.rec.quorum.WitnessLease;
 import io.hotstandby.server.role.RoleEvent;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,12 +32,60 @@ final class PeerEvents implements RecListener {
 
   @Override
   public void onHeartbeat(PeerView peer, Heartbeat hb, String path) {
+    if (isWitness(hb.server())) {
+      witnessHeard(hb);
+      return;
+    }
     role.execute(() -> heard(hb));
   }
 
   @Override
   public void onLivenessChanged(PeerView peer, PeerView.Liveness from, PeerView.Liveness to) {
+    if (isWitness(peer.name())) {
+      witnessLiveness(peer, from, to);
+      return;
+    }
     role.execute(() -> livenessChanged(peer, from, to));
+  }
+
+  private boolean isWitness(String server) {
+    return server.equals(parts.domain.hotStandby().witness());
+  }
+
+  /**
+   * The witness's heartbeat feeds the lease view on the receiving thread (its echo is measured
+   * against the time it arrived); the role machine looks again only when the holder changed, its
+   * lease timer covers the rest.
+   */
+  private void witnessHeard(Heartbeat hb) {
+    WitnessLease lease = parts.witnessLease();
+    if (lease == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    String before = lease.holder(now);
+    lease.heard(hb.leaseHolder(), hb.echoNanos(), now);
+    if (!before.equals(lease.holder(now))) {
+      role.post(new RoleEvent.FactsChanged("witness " + hb.server() + " lease holder"));
+    }
+  }
+
+  private void witnessLiveness(PeerView peer, PeerView.Liveness from, PeerView.Liveness to) {
+    if (to == PeerView.Liveness.LOST) {
+      parts.events.record(
+          Weight.WARNING,
+          "quorum",
+          "witness "
+              + peer.name()
+              + " lost on all paths: roles stay as they are, but a standby cannot take over"
+              + " from a lost active until it is heard again");
+      role.post(new RoleEvent.FactsChanged("witness " + peer.name() + " lost"));
+    } else if (to == PeerView.Liveness.ALIVE && from != PeerView.Liveness.SUSPECT) {
+      parts.events.record(
+          Weight.NOTICE,
+          "quorum",
+          "witness " + peer.name() + (from == PeerView.Liveness.LOST ? " heard again" : " heard"));
+    }
   }
 
   @Override

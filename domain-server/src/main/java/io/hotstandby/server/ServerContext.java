@@ -8,6 +8,7 @@ import io.hotstandby.rec.Heartbeat;
 import io.hotstandby.rec.IntegrityCheck;
 import io.hotstandby.rec.IntegrityResult;
 import io.hotstandby.rec.RecLink;
+import io.hotstandby.rec.quorum.WitnessLease;
 import io.hotstandby.server.mirror.MirrorStatus;
 import io.hotstandby.server.mirror.StateMirror;
 import io.hotstandby.server.role.RoleContext;
@@ -170,5 +171,15 @@ final class ServerContext implements RoleContext {
         + " "
         + theirs.substring(0, Math.min(12, theirs.length()))
         + ")";
+  }
+
+  @Override
+  public String witness() {
+    return parts.domain.hotStandby().witness();
+  }
+
+  @Override
+  public WitnessLease witnessLease() {
+    return parts.witnessLease();
   }
 }

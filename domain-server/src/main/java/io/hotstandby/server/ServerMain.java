@@ -6,12 +6,14 @@ import io.hotstandby.domain.ProductVersion;
 import io.hotstandby.domain.sync.DomainStore;
 import io.hotstandby.host.PrivateFiles;
 import io.hotstandby.server.lifecycle.Termination;
+import io.hotstandby.server.witness.WitnessServer;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,6 +67,9 @@ public final class ServerMain implements Callable<Integer> {
       DomainStore.Opened opened = openDomain(store);
       Domain domain = opened.domain();
       opened.errors().forEach(e -> System.err.println("domain-server: " + e));
+      if (server.equals(domain.hotStandby().witness())) {
+        return runWitness(domain, data);
+      }
       ds = new DomainServer(store, opened, server, data, ProductVersion.current());
       Runtime.getRuntime().addShutdownHook(new Thread(ds::close, "shutdown"));
       try {
@@ -94,6 +99,35 @@ public final class ServerMain implements Callable<Integer> {
       System.err.println("domain-server: " + e.getMessage());
       return e.exitCode();
     }
+  }
+
+  /** Runs this server as the domain's quorum witness until a signal stops it. */
+  private int runWitness(Domain domain, Path data) throws StartupException {
+    WitnessServer witness = new WitnessServer(domain, server, data);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  witness.close();
+                  stopped.countDown();
+                },
+                "shutdown"));
+    witness.start();
+    System.out.println(
+        "domain-server "
+            + server
+            + " running as the quorum witness of domain "
+            + domain.name()
+            + " (pid "
+            + ProcessHandle.current().pid()
+            + ", no endpoint)");
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
   }
 
   /**

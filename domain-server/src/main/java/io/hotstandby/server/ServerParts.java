@@ -4,11 +4,13 @@ import io.hotstandby.cluster.ClusterMember;
 import io.hotstandby.cluster.sync.DomainReplicator;
 import io.hotstandby.cluster.sync.ProjectSync;
 import io.hotstandby.domain.Domain;
+import io.hotstandby.domain.HotStandbySpec;
 import io.hotstandby.domain.sync.DomainStore;
 import io.hotstandby.rec.IntegrityCheck;
 import io.hotstandby.rec.LocalStatus;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.rec.RecState;
+import io.hotstandby.rec.quorum.WitnessLease;
 import io.hotstandby.runtime.ProjectRuntime;
 import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
@@ -131,6 +133,26 @@ final class ServerParts {
         mirror == null ? 0 : mirror.announcedSeq(),
         productVersion,
         s.takeoverRequest(),
-        s.handoverTo());
+        s.handoverTo(),
+        "",
+        s.leaseRequest());
+  }
+
+  private WitnessLease witnessLease;
+
+  /**
+   * This server's view of the lease of the domain's quorum witness, or null when the domain has
+   * none; made anew when the domain names another witness or changes the failover timeout.
+   */
+  synchronized WitnessLease witnessLease() {
+    HotStandbySpec h = domain.hotStandby();
+    if (!h.hasWitness()) {
+      witnessLease = null;
+    } else if (witnessLease == null
+        || !witnessLease.witness().equals(h.witness())
+        || witnessLease.leaseMillis() != h.failoverTimeoutMs()) {
+      witnessLease = new WitnessLease(self, h.witness(), h.failoverTimeoutMs());
+    }
+    return witnessLease;
   }
 }

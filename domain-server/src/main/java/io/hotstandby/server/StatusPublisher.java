@@ -59,7 +59,8 @@ final class StatusPublisher {
               parts.cluster,
               parts.store.conflict(),
               parts.integrity,
-              parts.mirror == null ? MirrorStatus.IDLE : parts.mirror.status());
+              parts.mirror == null ? MirrorStatus.IDLE : parts.mirror.status(),
+              parts.witnessLease());
       opcUa.setServiceLevel(level);
       opcUa.publish(report.adminStatus());
     } catch (RuntimeException e) {

@@ -13,6 +13,7 @@ import io.hotstandby.rec.IntegrityResult;
 import io.hotstandby.rec.PathStatus;
 import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
+import io.hotstandby.rec.quorum.WitnessLease;
 import io.hotstandby.runtime.ApplicationRuntime;
 import io.hotstandby.server.mirror.MirrorStatus;
 import io.hotstandby.server.opcua.AdminStatus;
@@ -38,6 +39,7 @@ final class StatusReport {
   private final String domainConflict;
   private final IntegrityCheck integrity;
   private final MirrorStatus mirror;
+  private final WitnessLease witness;
 
   StatusReport(
       Domain domain,
@@ -52,7 +54,8 @@ final class StatusReport {
       ClusterMember cluster,
       String domainConflict,
       IntegrityCheck integrity,
-      MirrorStatus mirror) {
+      MirrorStatus mirror,
+      WitnessLease witness) {
     this.domain = domain;
     this.self = self;
     this.productVersion = productVersion;
@@ -66,6 +69,7 @@ final class StatusReport {
     this.domainConflict = domainConflict;
     this.integrity = integrity;
     this.mirror = mirror;
+    this.witness = witness;
   }
 
   ObjectNode json() {
@@ -102,7 +106,27 @@ final class StatusReport {
     o.set("projectFiles", projectFiles());
     o.set("links", links());
     o.set("mirror", JSON.valueToTree(mirror.toMap()));
+    witness(o);
     return o;
+  }
+
+  /**
+   * What this server sees of the domain's quorum witness: whether it hears it, whom it names the
+   * lease holder, and whether this server holds a lease it may act on (with the time left); null
+   * when the domain has no witness.
+   */
+  private void witness(ObjectNode o) {
+    if (witness == null) {
+      o.putNull("witness");
+      return;
+    }
+    long now = System.nanoTime();
+    ObjectNode w = o.putObject("witness");
+    w.put("name", witness.witness());
+    w.put("reachable", witness.reachable(now));
+    w.put("leaseHolder", witness.holder(now));
+    w.put("leaseHeld", witness.held(now));
+    w.put("leaseLeftMs", (witness.validUntil(now) - now) / 1_000_000);
   }
 
   private ObjectNode projectFiles() {

@@ -149,7 +149,7 @@ final class RoleActions {
     if (checkIntegrity && !m.ctx.integrityPasses()) {
       return "not taking the active role: no integrity address is reachable";
     }
-    return "";
+    return checkIntegrity ? Quorum.refusal(m) : "";
   }
 
   static String activeFound(RoleMachine m, RoleEvent e) {

@@ -1,6 +1,7 @@
 package io.hotstandby.server.role;
 
 import io.hotstandby.domain.DomainRole;
+import io.hotstandby.rec.quorum.WitnessLease;
 import java.util.Set;
 
 /**
@@ -87,5 +88,18 @@ public interface RoleContext {
    */
   default String domainFileProblem(String peer) {
     return "";
+  }
+
+  /** The domain's quorum witness, or "" when it has none. */
+  default String witness() {
+    return "";
+  }
+
+  /**
+   * This server's view of the witness's lease (fed by the witness's heartbeats), or null when the
+   * domain has no witness.
+   */
+  default WitnessLease witnessLease() {
+    return null;
   }
 }

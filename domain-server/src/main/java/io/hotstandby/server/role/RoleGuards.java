@@ -93,6 +93,11 @@ final class RoleGuards {
       guard(
           "integrity configured and failing",
           (m, e) -> m.ctx.integrityConfigured() && !m.ctx.integrityPasses());
+  static final Guard LEASE_LOST =
+      guard(
+          "quorum witness configured, no valid lease, partner not heard for half the failover"
+              + " timeout (timer LEASE)",
+          (m, e) -> Quorum.leaseLost(m));
   static final Guard ISOLATED =
       guard("partner not alive", (m, e) -> !m.partnerAlive).and(INTEGRITY_FAILS);
   static final Guard WORSE_THAN_STANDBY =

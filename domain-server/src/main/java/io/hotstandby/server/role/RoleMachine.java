@@ -50,6 +50,12 @@ public final class RoleMachine {
 
   boolean partnerAlive;
 
+  /** Monotonic milliseconds: when the partner's last heartbeat arrived. */
+  long partnerHeardAt;
+
+  /** Monotonic milliseconds: when this server last became ACTIVE. */
+  long activatedAt;
+
   /** Monotonic milliseconds: when an active (this server or the partner) was last seen. */
   long lastActiveSeen;
 
@@ -131,6 +137,7 @@ public final class RoleMachine {
     }
     step(event, true);
     armQuietTimer();
+    armLeaseTimer();
     if (!snapshot().equals(before)) {
       effects.add(new Effect.Announce());
     }
@@ -151,7 +158,8 @@ public final class RoleMachine {
         s == ACTIVE ? activeSince : 0,
         phase == Phase.REQUESTING ? swapPeer : "",
         phase == Phase.HANDING_OVER ? swapPeer : "",
-        phase == Phase.SUSPENDED);
+        phase == Phase.SUSPENDED,
+        Quorum.wantsLease(this));
   }
 
   public ServerState state() {
@@ -201,6 +209,7 @@ public final class RoleMachine {
       takeoverBlockedByVersion = false;
       partner = p;
       partnerAlive = p.state() != STOPPED;
+      partnerHeardAt = now;
       highestTermSeen = Math.max(highestTermSeen, p.term());
       if (p.state() == ACTIVE) {
         lastActiveSeen = now;
@@ -252,6 +261,7 @@ public final class RoleMachine {
       lastActive = ctx.self();
       activeSince = wallClock.getAsLong();
       lastActiveSeen = now;
+      activatedAt = now;
       effects.add(new Effect.ActivateRuntime());
     }
     if (fromState == ACTIVE && toState != ACTIVE) {
@@ -315,6 +325,23 @@ public final class RoleMachine {
   }
 
   /**
+   * An active with a quorum witness checks its lease when it would run out: no heartbeat of anyone
+   * may arrive to make it look (it is cut off), so a timer must.
+   */
+  private void armLeaseTimer() {
+    long due = Quorum.nextCheck(this);
+    if (due < 0) {
+      deadlines.remove(RoleTimer.LEASE);
+      return;
+    }
+    Long pending = deadlines.get(RoleTimer.LEASE);
+    long now = now();
+    if ((pending == null || pending > due) && due > now) {
+      arm(RoleTimer.LEASE, due - now);
+    }
+  }
+
+  /**
    * After a domain change: forgets a partner the domain no longer names, so the next heartbeat of
    * the new partner is tracked instead.
    */
@@ -360,6 +387,11 @@ public final class RoleMachine {
   /** Monotonic milliseconds. */
   long now() {
     return nanoClock.getAsLong() / 1_000_000;
+  }
+
+  /** Monotonic nanoseconds, the clock the REC link and the witness's lease run on. */
+  long nowNanos() {
+    return nanoClock.getAsLong();
   }
 
   long wallNow() {

@@ -11,6 +11,8 @@ import io.hotstandby.rec.ServerState;
  * @param takeoverRequest the active this standby asks to hand over, or ""
  * @param handoverTo the standby this former active released the role to, or ""
  * @param writesSuspended true while an active that was paused waits to hear its peers
+ * @param leaseRequest true while this standby, having lost its partner, asks the domain's quorum
+ *     witness for the lease on the active role
  */
 public record RoleSnapshot(
     ServerState state,
@@ -18,4 +20,5 @@ public record RoleSnapshot(
     long activeSinceMillis,
     String takeoverRequest,
     String handoverTo,
-    boolean writesSuspended) {}
+    boolean writesSuspended,
+    boolean leaseRequest) {}

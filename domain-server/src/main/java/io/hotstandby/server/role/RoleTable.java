@@ -342,6 +342,16 @@ public final class RoleTable {
                                     + " "
                                     + ((PeerLost) e).cause()))))
             .done());
+    t.add(
+        on(RUNNING, event(Paused.class))
+            .when(LEASE_LOST)
+            .to(STANDBY)
+            .because(
+                (m, e) ->
+                    "paused for "
+                        + ((Paused) e).lateMillis()
+                        + " ms: "
+                        + Quorum.stepDownReason(m)));
     t.add(on(RUNNING, event(Paused.class)).to(SUSPENDED).with(HOLD_WRITES).done());
     t.add(
         on(EnumSet.of(SUSPENDED), timeout(RoleTimer.RESUME))
@@ -357,6 +367,11 @@ public final class RoleTable {
                                     + " ms after the pause"))))
             .done());
     t.add(refuseActivation(RUNNING, "server is already ACTIVE"));
+    t.add(
+        on(RUNNING, CONDITION)
+            .when(LEASE_LOST)
+            .to(STANDBY)
+            .because((m, e) -> Quorum.stepDownReason(m)));
     t.add(
         on(RUNNING, CONDITION)
             .when(ISOLATED)

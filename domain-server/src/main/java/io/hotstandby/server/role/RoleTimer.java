@@ -15,5 +15,7 @@ public enum RoleTimer {
   /** A paused active has heard nobody for a full failover timeout. */
   RESUME,
   /** The main has stood by for the stable period before its automatic return. */
-  RETURN
+  RETURN,
+  /** An active with a quorum witness checks whether its lease ran out with nobody heard. */
+  LEASE
 }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hotstandby.domain.DomainRole;
 import io.hotstandby.events.Weight;
 import io.hotstandby.rec.ServerState;
+import io.hotstandby.rec.quorum.WitnessLease;
 import io.hotstandby.server.role.RoleEvent.ActivateRequested;
 import io.hotstandby.server.role.RoleEvent.DomainChanged;
 import io.hotstandby.server.role.RoleEvent.FactsChanged;
@@ -154,6 +155,19 @@ class RoleMachineTest {
     @Override
     public Set<String> foreignKeyPeers() {
       return foreignKeyPeers;
+    }
+
+    String witness = "";
+    WitnessLease lease;
+
+    @Override
+    public String witness() {
+      return witness;
+    }
+
+    @Override
+    public WitnessLease witnessLease() {
+      return lease;
     }
   }
 
@@ -1325,7 +1339,8 @@ class RoleMachineTest {
     Outcome o = domainChanged(); // e.g. a new heartbeat interval
     assertThat(o.transitions()).isEmpty();
     assertThat(o.notices()).isEmpty();
-    assertThat(machine.snapshot()).isEqualTo(new RoleSnapshot(ACTIVE, 1, since, "", "", false));
+    assertThat(machine.snapshot())
+        .isEqualTo(new RoleSnapshot(ACTIVE, 1, since, "", "", false, false));
 
     world.partner = "gamma"; // a new backup: the old one is forgotten, the role is kept
     o = domainChanged();

@@ -226,7 +226,10 @@ public final class ClusterMember implements AutoCloseable {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true);
     for (ServerSpec s : domain.servers()) {
-      join.getTcpIpConfig().addMember(s.host() + ":" + s.hazelcastPublicPort());
+      // The quorum witness runs no cluster member.
+      if (!s.name().equals(domain.hotStandby().witness())) {
+        join.getTcpIpConfig().addMember(s.host() + ":" + s.hazelcastPublicPort());
+      }
     }
     return config;
   }

@@ -12,6 +12,7 @@ import java.util.Objects;
  */
 public final class WitnessLease {
   private final String self;
+  private final String witness;
   private final long leaseNanos;
   private final long marginNanos;
   private String holder = "";
@@ -22,10 +23,12 @@ public final class WitnessLease {
 
   /**
    * @param self this server's name
+   * @param witness the witness's name
    * @param leaseMillis the witness's lease (the domain's failover timeout)
    */
-  public WitnessLease(String self, long leaseMillis) {
+  public WitnessLease(String self, String witness, long leaseMillis) {
     this.self = Objects.requireNonNull(self, "self");
+    this.witness = Objects.requireNonNull(witness, "witness");
     if (leaseMillis <= 0) {
       throw new IllegalArgumentException("lease of " + leaseMillis + " ms");
     }
@@ -85,6 +88,11 @@ public final class WitnessLease {
   /** The holder the witness announced last, "" for none or when it is not reachable. */
   public synchronized String holder(long nowNanos) {
     return reachable(nowNanos) ? holder : "";
+  }
+
+  /** The witness's name. */
+  public String witness() {
+    return witness;
   }
 
   /** The lease's length in milliseconds. */

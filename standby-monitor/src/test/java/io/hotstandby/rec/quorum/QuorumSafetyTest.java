@@ -51,7 +51,7 @@ class QuorumSafetyTest {
     long delay = delayMs * MS;
     long cut = 2_000 * MS + 37 * MS;
     WitnessArbiter arbiter = new WitnessArbiter(LEASE_MS, w.at(0));
-    WitnessLease lease = new WitnessLease("alpha", LEASE_MS);
+    WitnessLease lease = new WitnessLease("alpha", "w", LEASE_MS);
     long[] echo = {0};
     long[] granted = {-1};
 

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 class WitnessLeaseTest {
   static final long MS = 1_000_000;
-  final WitnessLease lease = new WitnessLease("alpha", 500);
+  final WitnessLease lease = new WitnessLease("alpha", "w", 500);
 
   @Test
   void aGrantEchoingOurHeartbeatIsValidForThreeQuartersOfTheLeaseFromItsSending() {
