@@ -110,6 +110,40 @@ final class DomainView {
     return "lag " + m.path("lagEntries").asLong() + "/" + m.path("lagMs").asLong() + "ms";
   }
 
+  /**
+   * The quorum witness as the servers see it, one line: "WITNESS wit: lease held by alpha (alpha:
+   * reachable, beta: NOT reachable)"; "" when no server reports one.
+   */
+  static String witness(List<ServerStatus> statuses) {
+    String name = "";
+    String holder = "";
+    StringBuilder seen = new StringBuilder();
+    for (ServerStatus s : statuses) {
+      JsonNode w = s.reachable() ? s.status().path("witness") : null;
+      if (w == null || !w.isObject()) {
+        continue;
+      }
+      name = w.path("name").asText();
+      boolean reachable = w.path("reachable").asBoolean();
+      if (reachable && !w.path("leaseHolder").asText().isEmpty()) {
+        holder = w.path("leaseHolder").asText();
+      }
+      seen.append(seen.length() == 0 ? "" : ", ")
+          .append(s.name())
+          .append(reachable ? ": reachable" : ": NOT reachable");
+    }
+    if (name.isEmpty()) {
+      return "";
+    }
+    return "WITNESS "
+        + name
+        + ": "
+        + (holder.isEmpty() ? "no lease held" : "lease held by " + holder)
+        + " ("
+        + seen
+        + ")";
+  }
+
   private static String links(JsonNode links) {
     StringBuilder b = new StringBuilder();
     for (JsonNode peer : links) {

@@ -62,6 +62,10 @@ final class StatusCommand implements Callable<Integer> {
       out.println(doc.toPrettyString());
     } else {
       out.print(DomainView.table(statuses));
+      String witness = DomainView.witness(statuses);
+      if (!witness.isEmpty()) {
+        out.println(witness);
+      }
       // A domain file conflict stays on screen until a new version resolves it.
       for (ServerStatus s : statuses) {
         String conflict = s.reachable() ? s.status().path("domainConflict").asText("") : "";

@@ -244,6 +244,7 @@ final class StatusReport {
         j.get("links").toString(),
         peers((ArrayNode) j.get("links")).toString(),
         j.get("mirror").toString(),
+        j.get("witness").toString(),
         j.toString());
   }
 }

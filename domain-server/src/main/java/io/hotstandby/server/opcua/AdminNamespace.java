@@ -69,7 +69,8 @@ final class AdminNamespace extends SampledNamespace {
   static final int MAX_SWITCHOVERS = 500;
 
   private static final AdminStatus EMPTY =
-      new AdminStatus("", 0, "", "", "", "", "", 0, 0, 0, false, "", 0, 0, "[]", "[]", "{}", "{}");
+      new AdminStatus(
+          "", 0, "", "", "", "", "", 0, 0, 0, false, "", 0, 0, "[]", "[]", "{}", "null", "{}");
 
   private record Var(String object, String name, NodeId type, Function<AdminStatus, Object> get) {
     String id() {
@@ -100,6 +101,7 @@ final class AdminNamespace extends SampledNamespace {
           new Var("Server", "Links", NodeIds.String, AdminStatus::linksJson),
           new Var("Server", "Peers", NodeIds.String, AdminStatus::peersJson),
           new Var("Server", "Mirror", NodeIds.String, AdminStatus::mirrorJson),
+          new Var("Server", "Witness", NodeIds.String, AdminStatus::witnessJson),
           new Var("Server", "StatusJson", NodeIds.String, AdminStatus::statusJson));
 
   private static final Argument ACCEPTED =

@@ -22,6 +22,8 @@ package io.hotstandby.server.opcua;
  * @param linksJson the REC link paths as a JSON document
  * @param peersJson this server's view of its peers as a JSON document
  * @param mirrorJson the state mirror (mode, seq, lag in entries and ms, ready) as a JSON document
+ * @param witnessJson what this server sees of the domain's quorum witness (name, reachable, lease
+ *     holder, lease held and left) as a JSON document, "null" when the domain has none
  * @param statusJson the whole status as one JSON document, built by the caller (for the CLI)
  */
 public record AdminStatus(
@@ -42,4 +44,5 @@ public record AdminStatus(
     String linksJson,
     String peersJson,
     String mirrorJson,
+    String witnessJson,
     String statusJson) {}

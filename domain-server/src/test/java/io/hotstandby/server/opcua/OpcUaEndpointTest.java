@@ -191,6 +191,8 @@ class OpcUaEndpointTest {
     assertThat(readAdmin("Server.RuntimeReady")).isEqualTo(true);
     assertThat(readAdmin("Server.Pid")).isEqualTo(4242L);
     assertThat(readAdmin("Server.Links")).isEqualTo("[]");
+    assertThat(readAdmin("Server.Witness"))
+        .isEqualTo("{\"name\":\"wit\",\"reachable\":true,\"leaseHolder\":\"alpha\"}");
     assertThat(((Number) readAdmin("Server.ServiceLevel")).intValue()).isEqualTo(150);
   }
 
@@ -597,6 +599,7 @@ class OpcUaEndpointTest {
         "[]",
         "[{\"name\":\"beta\"}]",
         "{\"mode\":\"publishing\"}",
+        "{\"name\":\"wit\",\"reachable\":true,\"leaseHolder\":\"alpha\"}",
         json);
   }
 

@@ -111,6 +111,7 @@ class AppNamespaceTest {
             "[]",
             "[]",
             "{}",
+            "null",
             "{}"));
     endpoint.start();
     System.setProperty("hotstandby.clientPki", tmp.resolve("client-pki").toString());

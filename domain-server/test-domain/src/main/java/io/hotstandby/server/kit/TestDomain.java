@@ -137,6 +137,9 @@ public final class TestDomain implements AutoCloseable {
     Path dir = root.resolve(s);
     List<String> cmd = new ArrayList<>();
     List<String> tmpfs = new ArrayList<>();
+    if (b.lab != null) {
+      cmd.addAll(b.lab.command(s, List.of())); // ip netns exec: the server's own pid still
+    }
     String disk = b.smallDisks.get(s);
     if (disk != null) {
       tmpfs.addAll(List.of(domainFile(s).getParent().toString(), disk));
@@ -179,7 +182,7 @@ public final class TestDomain implements AutoCloseable {
             ? "-Xmx512m -XX:+UseG1GC "
             : "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 ";
     String opts = base + b.jvmOptions.getOrDefault(s, "");
-    String endpoint = "opc.tcp://127.0.0.1:" + ports.get(s).opcUa() + "/hotstandby";
+    String endpoint = "opc.tcp://" + xml.host(s) + ":" + ports.get(s).opcUa() + "/hotstandby";
     return new ServerProcess(
         s,
         cmd,
@@ -502,7 +505,7 @@ public final class TestDomain implements AutoCloseable {
         .pollInterval(java.time.Duration.ofMillis(200))
         .until(
             () ->
-                servers.values().stream()
+                roleServers().stream()
                     .filter(ServerProcess::alive)
                     .allMatch(
                         s -> {
@@ -537,14 +540,14 @@ public final class TestDomain implements AutoCloseable {
         .pollInterval(java.time.Duration.ofMillis(100))
         .until(
             () ->
-                servers.values().stream()
+                roleServers().stream()
                     .map(ServerProcess::state)
                     .sorted()
                     .toList()
                     .equals(List.of("ACTIVE", "STANDBY")));
     ServerProcess active = null;
     ServerProcess standby = null;
-    for (ServerProcess s : servers.values()) {
+    for (ServerProcess s : roleServers()) {
       if (s.state().equals("ACTIVE")) {
         active = s;
       } else {
@@ -553,6 +556,11 @@ public final class TestDomain implements AutoCloseable {
     }
     awaitMirrored(standby.name());
     return new Roles(active, standby);
+  }
+
+  /** The servers that take roles: every one but the quorum witness (which has no endpoint). */
+  private List<ServerProcess> roleServers() {
+    return servers.values().stream().filter(s -> !s.name().equals(b.witness)).toList();
   }
 
   /** Who holds which role at one moment. */

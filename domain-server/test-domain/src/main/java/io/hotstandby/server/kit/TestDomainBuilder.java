@@ -1,5 +1,6 @@
 package io.hotstandby.server.kit;
 
+import io.hotstandby.testkit.NetLab;
 import io.hotstandby.testkit.TcpRelay;
 import io.hotstandby.testkit.UdpRelay;
 import java.io.IOException;
@@ -39,6 +40,8 @@ public final class TestDomainBuilder {
   final Map<String, String> smallDataDisks = new LinkedHashMap<>();
   final Set<String> later = new TreeSet<>();
   boolean anonymousRead;
+  String witness = "";
+  NetLab lab;
   long version = 1;
   String secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
@@ -82,6 +85,28 @@ public final class TestDomainBuilder {
    */
   public TestDomainBuilder relays() {
     this.relays = true;
+    return this;
+  }
+
+  /**
+   * Declares a third server, {@code name}, as the domain's quorum witness ({@code
+   * hotStandby/@witness}); {@link TestDomain#startAll} starts it like the others.
+   */
+  public TestDomainBuilder witness(String name) {
+    List<String> all = new ArrayList<>(servers);
+    all.add(name);
+    this.servers = List.copyOf(all);
+    this.witness = name;
+    return this;
+  }
+
+  /**
+   * Runs every server in its own network namespace of {@code lab} (one host per server name, made
+   * by the caller), at that host's address: the test cuts links with the lab instead of relays.
+   */
+  public TestDomainBuilder netLab(NetLab lab) {
+    this.lab = lab;
+    this.relays = false;
     return this;
   }
 

@@ -67,6 +67,7 @@ final class TestDomainXml {
         .append(b.standbyMode)
         .append("\" activateBackupOnLocalFailure=\"")
         .append(b.activateBackupOnLocalFailure)
+        .append(b.witness.isEmpty() ? "" : "\" witness=\"" + b.witness)
         .append("\">\n");
     for (int port : b.integrityPorts) {
       x.append("    <integrity host=\"127.0.0.1\" port=\"").append(port).append("\"/>\n");
@@ -99,13 +100,20 @@ final class TestDomainXml {
     return x.toString();
   }
 
+  /** The address server {@code s} runs at: its host in the builder's net lab, else loopback. */
+  String host(String s) {
+    return b.lab == null ? "127.0.0.1" : b.lab.address(s);
+  }
+
   /** The {@code <server>} element of server {@code s}. */
   String server(String s) {
     StringBuilder x = new StringBuilder();
     TestDomain.Ports p = ports.get(s);
     x.append("    <server name=\"")
         .append(s)
-        .append("\" host=\"127.0.0.1\" maintenance=\"")
+        .append("\" host=\"")
+        .append(host(s))
+        .append("\" maintenance=\"")
         .append(b.maintenance.contains(s))
         .append("\">\n");
     x.append("      <hazelcast port=\"").append(p.hazelcast());
@@ -118,9 +126,13 @@ final class TestDomainXml {
       int[] pair = p.rec().get(path);
       x.append("      <rec path=\"")
           .append(path)
-          .append("\" host=\"127.0.0.1\" port=\"")
+          .append("\" host=\"")
+          .append(host(s))
+          .append("\" port=\"")
           .append(pair[1])
-          .append("\" bind=\"127.0.0.1\" bindPort=\"")
+          .append("\" bind=\"")
+          .append(host(s))
+          .append("\" bindPort=\"")
           .append(pair[0])
           .append("\"/>\n");
     }
