@@ -207,6 +207,9 @@ public final class RoleMachine {
     if (event instanceof PeerHeard p) {
       reportVersionMismatch(p);
       takeoverBlockedByVersion = false;
+      if (!partnerAlive) {
+        lastRefusal = ""; // each time the partner is lost, the reason a takeover waits is logged
+      }
       partner = p;
       partnerAlive = p.state() != STOPPED;
       partnerHeardAt = now;
