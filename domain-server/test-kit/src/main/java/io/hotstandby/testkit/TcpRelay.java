@@ -80,16 +80,25 @@ public final class TcpRelay implements AutoCloseable {
           in.close();
           continue;
         }
-        Socket out =
-            source == null
-                ? new Socket(InetAddress.getLoopbackAddress(), targetPort)
-                : new Socket(InetAddress.getLoopbackAddress(), targetPort, source, 0);
+        Socket out;
+        try {
+          out =
+              source == null
+                  ? new Socket(InetAddress.getLoopbackAddress(), targetPort)
+                  : new Socket(InetAddress.getLoopbackAddress(), targetPort, source, 0);
+        } catch (IOException refused) {
+          // Nothing listens behind the relay (e.g. a killed server): the client's connection ends
+          // at once, as a direct one would be refused. Left open, it would hang with nobody behind
+          // it until the socket is garbage-collected, and a peer waiting on it would wait as long.
+          closeQuietly(in);
+          continue;
+        }
         open.add(in);
         open.add(out);
         pump(in, out);
         pump(out, in);
       } catch (IOException e) {
-        // The target refused or the listener closed: the client sees its connection end.
+        // The listener closed.
       }
     }
   }
