@@ -25,6 +25,15 @@ final class PeerEvents implements RecListener {
   private final RoleDriver role;
   private final Map<String, Long> clusterRemovedAt = new ConcurrentHashMap<>();
 
+  /**
+   * How long after its own pause a server does not take a cluster removal for a crash: Hazelcast
+   * checks its members' heartbeats every second, so a removal that the pause caused comes within
+   * about that.
+   */
+  static final long OWN_PAUSE_MS = 3000;
+
+  private volatile long pausedAt;
+
   PeerEvents(ServerParts parts, RoleDriver role) {
     this.parts = parts;
     this.role = role;
@@ -90,7 +99,18 @@ final class PeerEvents implements RecListener {
 
   @Override
   public void onPause(long lateMillis) {
+    pausedAt = System.nanoTime();
     role.post(new RoleEvent.Paused(lateMillis));
+  }
+
+  /**
+   * Whether this process was paused (its REC schedule ran late) within the last {@value
+   * #OWN_PAUSE_MS} ms: then a peer's silence, or the cluster's removal of a peer, may be what the
+   * pause caused here, not what happened to the peer.
+   */
+  private boolean pausedRecently() {
+    long at = pausedAt;
+    return at != 0 && System.nanoTime() - at < OWN_PAUSE_MS * 1_000_000;
   }
 
   /** The cluster member of {@code name} left the cluster; any thread. */
@@ -142,6 +162,7 @@ final class PeerEvents implements RecListener {
         Long removed = clusterRemovedAt.get(peer.name());
         // A crash only if nothing was heard since the cluster removed it, and that was recent.
         if (removed != null
+            && !pausedRecently()
             && peer.lastSeenNanos() - removed < 0
             && System.nanoTime() - removed < CRASH_CORRELATION_MS * 1_000_000) {
           role.handle(
@@ -164,6 +185,18 @@ final class PeerEvents implements RecListener {
     RecLink rec = parts.rec;
     PeerView peer = rec == null ? null : rec.peers().get(name);
     if (peer == null) {
+      return;
+    }
+    if (pausedRecently()) {
+      // This server was starved or frozen just now: the cluster may have given up on the peer
+      // because this side stopped answering, and the REC link decides on its own evidence.
+      parts.events.record(
+          Weight.NOTICE,
+          "cluster",
+          "cluster member "
+              + name
+              + " removed right after this server was paused: not taken as a crash of "
+              + name);
       return;
     }
     if (peer.liveness() == PeerView.Liveness.SUSPECT) {

@@ -128,4 +128,31 @@ class PartitionIT {
                 domain.server("alpha").state().equals("ACTIVE")
                     && domain.server("beta").state().equals("STANDBY"));
   }
+
+  @Test
+  void aStandbyFrozenLongerThanTheClusterTimeoutResumesAsStandby() throws Exception {
+    long term = active.status().path("term").asLong();
+    long before = System.currentTimeMillis();
+    standby.freeze();
+    try {
+      // Longer than Hazelcast's 5 s: the active's cluster member drops the frozen one, and on
+      // resume the standby's member finds the active's heartbeats stale.
+      await("frozen past the cluster timeout")
+          .atMost(Timing.seconds(20))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> System.currentTimeMillis() - before >= 7000);
+    } finally {
+      standby.thaw();
+    }
+    await("the resumed standby takes no role")
+        .during(Duration.ofSeconds(3))
+        .atMost(Timing.seconds(20))
+        .until(
+            () -> active.loggedState().equals("ACTIVE") && standby.loggedState().equals("STANDBY"));
+    assertThat(active.status().path("term").asLong()).isEqualTo(term);
+    assertThat(standby.events())
+        .noneMatch(
+            e ->
+                e.path("epochMillis").asLong() >= before && "ACTIVE".equals(e.path("to").asText()));
+  }
 }
