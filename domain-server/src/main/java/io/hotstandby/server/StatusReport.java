@@ -106,6 +106,8 @@ final class StatusReport {
     o.set("projectFiles", projectFiles());
     o.set("links", links());
     o.set("mirror", JSON.valueToTree(mirror.toMap()));
+    // How punctual heartbeats have been, here and at each peer: a busy machine or a dead peer.
+    o.set("recTiming", JSON.valueToTree(rec.timing()));
     witness(o);
     return o;
   }

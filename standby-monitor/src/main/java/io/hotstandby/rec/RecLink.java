@@ -54,6 +54,7 @@ public final class RecLink implements AutoCloseable {
   private final PeerTable table;
   private final ForeignKeyCounter foreignKeys;
   private final EventDispatcher events;
+  private final RecTiming timing;
   private final RateLimitedLog dropLog = new RateLimitedLog(log, 1000);
   private final RateLimitedLog sendLog = new RateLimitedLog(log, 1000);
 
@@ -99,6 +100,7 @@ public final class RecLink implements AutoCloseable {
             });
     this.foreignKeys = new ForeignKeyCounter(cfg.peers(), timeoutNanos);
     this.events = new EventDispatcher("rec-" + cfg.server() + "-events", cfg.listener());
+    this.timing = new RecTiming(cfg.heartbeatMs());
     setStatus(cfg.initialStatus());
   }
 
@@ -206,6 +208,11 @@ public final class RecLink implements AutoCloseable {
   }
 
   /** A snapshot of every configured peer, in configuration order. */
+  /** How punctual the link has been since it started (see {@link RecTiming}). */
+  public Map<String, Object> timing() {
+    return timing.toMap();
+  }
+
   public Map<String, PeerView> peers() {
     return table.views(clock.getAsLong());
   }
@@ -310,6 +317,7 @@ public final class RecLink implements AutoCloseable {
 
   private void detectPause(long now) {
     long late = now - lastTickNanos - tickNanos;
+    timing.tick(late);
     if (late > timeoutNanos / 2) {
       long lateMillis = TimeUnit.NANOSECONDS.toMillis(late);
       log.warn(
@@ -376,10 +384,12 @@ public final class RecLink implements AutoCloseable {
       return;
     }
     List<Consumer<RecListener>> calls = new ArrayList<>(2);
-    String refused = table.accept(hb, socket.path, source, clock.getAsLong(), Instant.now(), calls);
+    long now = clock.getAsLong();
+    String refused = table.accept(hb, socket.path, source, now, Instant.now(), calls);
     if (refused != null) {
       drop(socket, source, refused);
     } else {
+      timing.arrived(hb.server(), hb.bootId(), hb.seq(), hb.sentAtNanos(), now);
       events.post(calls);
     }
   }
