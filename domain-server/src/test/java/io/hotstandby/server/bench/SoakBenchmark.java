@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * JVMs (-Xlog:safepoint) and how long the REC scheduler threads waited for a CPU (schedstat). Run
  * with:
  *
- * <pre>mvn -B verify -Pbenchmark -pl domain-server -am -Dit.test=SoakBenchmark</pre>
+ * <pre>mvn -B verify -Pbenchmark -pl domain-server -am -Dtest=none
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=SoakBenchmark</pre>
  */
 class SoakBenchmark {
   static final int STORMS = Integer.getInteger("bench.storms", 10);

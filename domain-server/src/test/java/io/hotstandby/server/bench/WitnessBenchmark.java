@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * themselves ACTIVE (0 expected everywhere; after a SIGSTOP counted from the resume), and the
  * fault-to-takeover time where there is one. Run as root with:
  *
- * <pre>mvn -B verify -Pbenchmark -pl domain-server -am -Dit.test=WitnessBenchmark</pre>
+ * <pre>mvn -B verify -Pbenchmark -pl domain-server -am -Dtest=none
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=WitnessBenchmark</pre>
  */
 class WitnessBenchmark {
   static final int CYCLES = Integer.getInteger("bench.cycles", 20);
