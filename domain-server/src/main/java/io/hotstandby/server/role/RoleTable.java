@@ -424,7 +424,9 @@ public final class RoleTable {
             "WARNING refused once",
             (m, e) -> {
               String why = refusal(m, checkIntegrity);
-              if (!why.equals(m.lastRefusal)) {
+              // Empty when the witness's lease arrived between the guard and here (another
+              // thread feeds it): the next condition check takes the role.
+              if (!why.isEmpty() && !why.equals(m.lastRefusal)) {
                 m.notice(RoleNotice.warning(why + " (" + reason.apply(m, e) + ")"));
                 m.lastRefusal = why;
               }
