@@ -63,8 +63,8 @@ final class PeerEvents implements RecListener {
 
   /**
    * The witness's heartbeat feeds the lease view on the receiving thread (its echo is measured
-   * against the time it arrived); the role machine looks again only when the holder changed, its
-   * lease timer covers the rest.
+   * against the time it arrived); the role machine looks again when the holder changed or this
+   * server's lease became valid or not; its lease timer covers the rest.
    */
   private void witnessHeard(Heartbeat hb) {
     WitnessLease lease = parts.witnessLease();
@@ -73,8 +73,9 @@ final class PeerEvents implements RecListener {
     }
     long now = System.nanoTime();
     String before = lease.holder(now);
+    boolean held = lease.held(now);
     lease.heard(hb.leaseHolder(), hb.echoNanos(), now);
-    if (!before.equals(lease.holder(now))) {
+    if (!before.equals(lease.holder(now)) || held != lease.held(now)) {
       role.post(new RoleEvent.FactsChanged("witness " + hb.server() + " lease holder"));
     }
   }
@@ -148,7 +149,8 @@ final class PeerEvents implements RecListener {
             hb.productVersion(),
             hb.takeoverRequest(),
             hb.handoverTo(),
-            hb.echoNanos()));
+            hb.echoNanos(),
+            hb.leaseRequest()));
   }
 
   private void livenessChanged(PeerView peer, PeerView.Liveness from, PeerView.Liveness to) {

@@ -64,7 +64,10 @@ final class SecretRotation {
     if (previousSecret == null || rec == null) {
       return;
     }
-    List<ServerSpec> peers = parts.domain.peersOf(parts.self);
+    // The quorum witness reads its domain file only at its start: it does not hold a rotation open.
+    String witness = parts.domain.hotStandby().witness();
+    List<ServerSpec> peers =
+        parts.domain.peersOf(parts.self).stream().filter(s -> !s.name().equals(witness)).toList();
     RotationCompletion.Verdict verdict =
         RotationCompletion.judge(
             peers.stream().map(ServerSpec::name).toList(),

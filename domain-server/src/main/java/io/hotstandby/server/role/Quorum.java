@@ -29,7 +29,7 @@ final class Quorum {
    * own recent heartbeats.
    */
   static String refusal(RoleMachine m) {
-    if (!configured(m) || m.partnerUp()) {
+    if (!configured(m) || hearsEachOther(m)) {
       return "";
     }
     WitnessLease lease = m.ctx.witnessLease();
@@ -49,9 +49,36 @@ final class Quorum {
         : "not taking the active role: witness " + w + " gives its lease to " + holder;
   }
 
-  /** Whether a standby asks the witness for the lease: it has lost its partner. */
+  /**
+   * Whether the partner and this server hear each other now: the partner's heartbeats arrive and
+   * echo one of this server's sent within half a failover timeout. Hearing alone is not enough: a
+   * link that fails one way would leave this server sure of a partner that has lost it.
+   */
+  static boolean hearsEachOther(RoleMachine m) {
+    return m.partnerUp() && m.now() - m.partnerEchoAt < graceMillis(m);
+  }
+
+  /**
+   * Whether a standby asks the witness for the lease: it has lost its partner and could take the
+   * role (a standby that cannot must not hold the lease from an active that can).
+   */
   static boolean wantsLease(RoleMachine m) {
-    return configured(m) && m.phase.state() == STANDBY && !m.partnerUp();
+    return configured(m)
+        && m.phase.state() == STANDBY
+        && !m.partnerUp()
+        && m.ctx.runtimeReady()
+        && m.ctx.integrityPasses()
+        && !m.takeoverBlockedByVersion;
+  }
+
+  /**
+   * This server left the ACTIVE role: the lease it held is given up in its own view too, so only a
+   * grant that echoes a later heartbeat lets it claim the role again.
+   */
+  static void released(RoleMachine m) {
+    if (configured(m)) {
+      m.ctx.witnessLease().drop(nanos(m));
+    }
   }
 
   /** Half a failover timeout, in milliseconds: how long an active goes without hearing anyone. */
@@ -60,19 +87,25 @@ final class Quorum {
   }
 
   /**
-   * Whether an active must step down: it holds no valid lease, has not heard its partner for half a
-   * failover timeout, and has been active at least that long (a server that just became ACTIVE by a
-   * handover gets its lease with its first heartbeats).
+   * Whether an active must step down: it holds no valid lease, and its partner asks the witness for
+   * the lease, or has not been heard to hear this server for half a failover timeout while this
+   * server has been active at least that long (one that just became ACTIVE by a handover gets its
+   * lease with its first heartbeats).
    */
   static boolean leaseLost(RoleMachine m) {
-    if (!configured(m) || m.phase.state() != ACTIVE) {
+    if (!configured(m) || m.phase.state() != ACTIVE || m.ctx.witnessLease().held(nanos(m))) {
       return false;
+    }
+    if (partnerAsksForLease(m)) {
+      return true; // the partner lost this server: it may get the lease as soon as it expires
     }
     long now = m.now();
     long grace = graceMillis(m);
-    return !m.ctx.witnessLease().held(nanos(m))
-        && now - m.partnerHeardAt >= grace
-        && now - m.activatedAt >= grace;
+    return now - m.partnerEchoAt >= grace && now - m.activatedAt >= grace;
+  }
+
+  private static boolean partnerAsksForLease(RoleMachine m) {
+    return m.partnerUp() && m.partner.leaseRequest();
   }
 
   /** When an active should next check its lease (monotonic milliseconds), or -1 for never. */
@@ -82,17 +115,23 @@ final class Quorum {
     }
     long grace = graceMillis(m);
     long leaseEnd = m.ctx.witnessLease().validUntil(nanos(m)) / 1_000_000;
-    return Math.max(leaseEnd, Math.max(m.partnerHeardAt + grace, m.activatedAt + grace)) + 1;
+    return Math.max(leaseEnd, Math.max(m.partnerEchoAt + grace, m.activatedAt + grace)) + 1;
   }
 
   /** Why an active steps down, for the event log. */
   static String stepDownReason(RoleMachine m) {
+    String partner =
+        partnerAsksForLease(m)
+            ? "partner " + m.ctx.partner() + " lost this server and asks the witness for it"
+            : "partner "
+                + m.ctx.partner()
+                + " not heard to hear this server for "
+                + (m.now() - m.partnerEchoAt)
+                + " ms";
     return "lease of witness "
         + m.ctx.witness()
-        + " expired and partner "
-        + m.ctx.partner()
-        + " not heard for "
-        + (m.now() - m.partnerHeardAt)
-        + " ms: stepping down before the witness can give the role away";
+        + " expired and "
+        + partner
+        + ": stepping down before the witness can give the role away";
   }
 }

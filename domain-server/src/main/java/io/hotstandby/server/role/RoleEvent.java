@@ -35,6 +35,8 @@ public sealed interface RoleEvent {
    * @param echoNanos our own monotonic send time that this heartbeat echoes back, 0 if none: a
    *     heartbeat echoing a send made after a pause is the peer's current view, not a stale one
    *     left in a socket buffer while this process was frozen
+   * @param leaseRequest the partner, a standby that lost this server, asks the quorum witness for
+   *     the lease
    */
   record PeerHeard(
       String peer,
@@ -47,8 +49,38 @@ public sealed interface RoleEvent {
       String productVersion,
       String takeoverRequest,
       String handoverTo,
-      long echoNanos)
-      implements RoleEvent {}
+      long echoNanos,
+      boolean leaseRequest)
+      implements RoleEvent {
+
+    /** A heartbeat that does not ask the quorum witness for the lease. */
+    public PeerHeard(
+        String peer,
+        ServerState state,
+        long term,
+        long activeSinceMillis,
+        int health,
+        boolean runtimeReady,
+        long domainVersion,
+        String productVersion,
+        String takeoverRequest,
+        String handoverTo,
+        long echoNanos) {
+      this(
+          peer,
+          state,
+          term,
+          activeSinceMillis,
+          health,
+          runtimeReady,
+          domainVersion,
+          productVersion,
+          takeoverRequest,
+          handoverTo,
+          echoNanos,
+          false);
+    }
+  }
 
   /**
    * The partner is gone: no heartbeat on any path for the failover timeout, a crash seen by the

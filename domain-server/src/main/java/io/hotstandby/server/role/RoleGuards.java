@@ -95,8 +95,9 @@ final class RoleGuards {
           (m, e) -> m.ctx.integrityConfigured() && !m.ctx.integrityPasses());
   static final Guard LEASE_LOST =
       guard(
-          "quorum witness configured, no valid lease, partner not heard for half the failover"
-              + " timeout (timer LEASE)",
+          "quorum witness configured, no valid lease, and the partner asks the witness for it or"
+              + " has not echoed a heartbeat of this server for half the failover timeout (timer"
+              + " LEASE)",
           (m, e) -> Quorum.leaseLost(m));
   static final Guard ISOLATED =
       guard("partner not alive", (m, e) -> !m.partnerAlive).and(INTEGRITY_FAILS);

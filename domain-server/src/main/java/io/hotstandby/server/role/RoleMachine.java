@@ -53,6 +53,12 @@ public final class RoleMachine {
   /** Monotonic milliseconds: when the partner's last heartbeat arrived. */
   long partnerHeardAt;
 
+  /**
+   * Monotonic milliseconds: when this server sent the latest of its heartbeats that the partner
+   * echoed back, i.e. the latest proof that the partner hears this server (not only the reverse).
+   */
+  long partnerEchoAt;
+
   /** Monotonic milliseconds: when this server last became ACTIVE. */
   long activatedAt;
 
@@ -213,6 +219,9 @@ public final class RoleMachine {
       partner = p;
       partnerAlive = p.state() != STOPPED;
       partnerHeardAt = now;
+      if (p.echoNanos() != 0) {
+        partnerEchoAt = Math.max(partnerEchoAt, p.echoNanos() / 1_000_000);
+      }
       highestTermSeen = Math.max(highestTermSeen, p.term());
       if (p.state() == ACTIVE) {
         lastActiveSeen = now;
@@ -269,6 +278,7 @@ public final class RoleMachine {
     }
     if (fromState == ACTIVE && toState != ACTIVE) {
       activeSince = 0;
+      Quorum.released(this);
       effects.add(new Effect.DeactivateRuntime());
     }
     if (from == Phase.SUSPENDED) {

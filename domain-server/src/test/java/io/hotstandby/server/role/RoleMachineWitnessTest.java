@@ -10,6 +10,7 @@ import io.hotstandby.events.Weight;
 import io.hotstandby.rec.quorum.WitnessLease;
 import io.hotstandby.server.role.RoleEvent.FactsChanged;
 import io.hotstandby.server.role.RoleEvent.Paused;
+import io.hotstandby.server.role.RoleEvent.PeerHeard;
 import io.hotstandby.server.role.RoleEvent.PeerLost;
 import io.hotstandby.server.role.RoleEvent.Started;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,7 +95,15 @@ class RoleMachineWitnessTest {
 
   /** As the main, takes the role with its partner heard, and the witness renews its lease. */
   void activeWithItsLease() {
-    t.startAs(DomainRole.MAIN, STARTING, 0);
+    t.world.role = DomainRole.MAIN;
+    t.machine();
+    t.feed(new Started());
+    // Through the join window the two servers hear each other, heartbeat by heartbeat.
+    long window = RoleTimings.joinWindowMillis(DomainRole.MAIN, 500);
+    for (long waited = 0; waited < window; waited += 100) {
+      t.feed(t.peer(STARTING, 0));
+      t.advance(100);
+    }
     assertThat(t.machine.state()).isEqualTo(ACTIVE);
     witnessSays("alpha");
   }
@@ -117,7 +126,8 @@ class RoleMachineWitnessTest {
     assertThat(t.path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1");
     Transition down = t.history.get(1);
     assertThat(down.reason())
-        .startsWith("lease of witness w expired and partner beta not heard for ");
+        .startsWith(
+            "lease of witness w expired and partner beta not heard to hear this server for ");
     // The witness cannot give the lease away before 500 ms after it last renewed it, which was no
     // earlier than the echoed heartbeat was sent; the step-down comes a quarter lease before that.
     assertThat(t.history.get(1).atMillis() - t.world.wallStep).isLessThanOrEqualTo(lastEcho + 376);
@@ -179,5 +189,64 @@ class RoleMachineWitnessTest {
     t.feed(new PeerLost("alpha", "lost on all paths for 505 ms"));
     assertThat(t.machine.state()).isEqualTo(ACTIVE);
     assertThat(t.machine.snapshot().leaseRequest()).isFalse();
+  }
+
+  /** The partner's heartbeat, echoing one of ours sent at {@code echoMillis} (test clock). */
+  PeerHeard standbyEchoing(long echoMillis, boolean leaseRequest) {
+    return new PeerHeard(
+        "beta", STANDBY, 0, 0, 0, true, 1, "1.0", "", "", echoMillis * MS, leaseRequest);
+  }
+
+  @Test
+  void anActiveThatHearsItsPartnerOnlyOneWayStepsDownWhenItsLeaseRunsOut() {
+    activeWithItsLease();
+    long lastEchoed = t.world.now;
+    // The link to the witness and the direction to the partner fail: the partner's heartbeats
+    // still arrive, but they echo nothing newer of ours.
+    for (int i = 0; i < 20; i++) {
+      t.advance(100);
+      t.feed(standbyEchoing(lastEchoed, false));
+    }
+    assertThat(t.path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1");
+    assertThat(t.history.get(1).reason())
+        .contains("partner beta not heard to hear this server for");
+  }
+
+  @Test
+  void anActiveWithoutALeaseStepsDownAtOnceWhenItsPartnerAsksTheWitness() {
+    activeWithItsLease();
+    // The witness is gone; the partner still hears this server, so it keeps the role.
+    for (int i = 0; i < 10; i++) {
+      t.advance(100);
+      t.feed(standbyEchoing(t.world.now - 10, false));
+    }
+    assertThat(t.machine.state()).isEqualTo(ACTIVE);
+    // Then the partner loses this server and asks the witness.
+    t.feed(standbyEchoing(t.world.now - 10, true));
+    assertThat(t.path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1");
+    assertThat(t.history.get(1).reason()).contains("lost this server and asks the witness");
+  }
+
+  @Test
+  void aStandbyThatCouldNotRunDoesNotAskForTheLease() {
+    standingByBehindAlpha();
+    t.world.integrityConfigured = true;
+    t.world.integrityPasses = false;
+    t.feed(new PeerLost("alpha", "lost on all paths for 505 ms"));
+    assertThat(t.machine.snapshot().leaseRequest()).isFalse();
+    t.world.integrityPasses = true;
+    t.feed(new FactsChanged("integrity"));
+    assertThat(t.machine.snapshot().leaseRequest()).isTrue();
+  }
+
+  @Test
+  void aServerThatLeftTheRoleNeedsAFreshGrantToClaimItAgain() {
+    activeWithItsLease();
+    t.feed(standbyEchoing(t.world.now, false));
+    // The partner takes the role (a higher term): this server stands by and gives the lease up.
+    t.feed(
+        new PeerHeard("beta", ACTIVE, 5, t.world.now, 0, true, 1, "1.0", "", "", t.world.now * MS));
+    assertThat(t.machine.state()).isEqualTo(STANDBY);
+    assertThat(t.world.lease.held(t.world.now * MS)).isFalse();
   }
 }

@@ -20,6 +20,8 @@ public final class WitnessLease {
   private boolean heard;
   private long validUntil;
   private boolean valid;
+  private long droppedAt;
+  private boolean dropped;
 
   /**
    * @param self this server's name
@@ -51,8 +53,12 @@ public final class WitnessLease {
       valid = false;
       return;
     }
-    // An echo from the future (not one of ours) or older than a lease proves nothing.
-    if (echoNanos == 0 || echoNanos - nowNanos > 0 || nowNanos - echoNanos > leaseNanos) {
+    // An echo from the future (not one of ours), older than a lease, or sent before this server
+    // gave the role up proves nothing.
+    if (echoNanos == 0
+        || echoNanos - nowNanos > 0
+        || nowNanos - echoNanos > leaseNanos
+        || (dropped && echoNanos - droppedAt <= 0)) {
       return;
     }
     long until = echoNanos + leaseNanos - marginNanos;
@@ -60,6 +66,16 @@ public final class WitnessLease {
       validUntil = until;
       valid = true;
     }
+  }
+
+  /**
+   * This server gave up the active role: the lease it held counts no more here, and a grant counts
+   * again only if it echoes a heartbeat sent after now.
+   */
+  public synchronized void drop(long nowNanos) {
+    valid = false;
+    dropped = true;
+    droppedAt = nowNanos;
   }
 
   /** Whether this server holds a lease it may act on now. */

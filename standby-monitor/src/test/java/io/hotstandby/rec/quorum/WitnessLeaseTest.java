@@ -53,4 +53,15 @@ class WitnessLeaseTest {
     assertThat(lease.grantsMe(1500 * MS)).isFalse();
     assertThat(lease.holder(1500 * MS)).isEmpty();
   }
+
+  @Test
+  void aDroppedLeaseCountsAgainOnlyFromAGrantEchoingALaterHeartbeat() {
+    lease.heard("alpha", 1000 * MS, 1040 * MS);
+    lease.drop(1100 * MS);
+    assertThat(lease.held(1101 * MS)).isFalse();
+    lease.heard("alpha", 1050 * MS, 1120 * MS); // a grant still naming it, echoing an old send
+    assertThat(lease.held(1121 * MS)).isFalse();
+    lease.heard("alpha", 1150 * MS, 1170 * MS);
+    assertThat(lease.held(1171 * MS)).isTrue();
+  }
 }
