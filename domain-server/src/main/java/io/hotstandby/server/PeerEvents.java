@@ -74,7 +74,7 @@ final class PeerEvents implements RecListener {
     long now = System.nanoTime();
     String before = lease.holder(now);
     boolean held = lease.held(now);
-    lease.heard(hb.leaseHolder(), hb.echoNanos(), now);
+    lease.heard(hb.leaseHolder(), hb.leaseEchoNanos(), now);
     if (!before.equals(lease.holder(now)) || held != lease.held(now)) {
       role.post(new RoleEvent.FactsChanged("witness " + hb.server() + " lease holder"));
     }

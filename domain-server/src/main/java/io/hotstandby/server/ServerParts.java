@@ -135,7 +135,8 @@ final class ServerParts {
         s.takeoverRequest(),
         s.handoverTo(),
         "",
-        s.leaseRequest());
+        s.leaseRequest(),
+        0);
   }
 
   private WitnessLease witnessLease;

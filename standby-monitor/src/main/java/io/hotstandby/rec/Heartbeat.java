@@ -26,6 +26,9 @@ package io.hotstandby.rec;
  * @param leaseHolder a witness's: the server that holds its lease on the active role now, "" when
  *     none; empty from any other server
  * @param leaseRequest a standby's: it has lost the active and asks the witness for the lease
+ * @param leaseEchoNanos a witness's: the holder's {@code sentAtNanos} of the heartbeat that last
+ *     renewed its lease (the holder's clock), so the holder knows from when its lease runs; 0 when
+ *     there is no holder
  */
 public record Heartbeat(
     String domain,
@@ -46,7 +49,8 @@ public record Heartbeat(
     long echoNanos,
     long echoHoldNanos,
     String leaseHolder,
-    boolean leaseRequest) {
+    boolean leaseRequest,
+    long leaseEchoNanos) {
 
   public Heartbeat {
     leaseHolder = leaseHolder == null ? "" : leaseHolder;
@@ -90,7 +94,8 @@ public record Heartbeat(
         echoNanos,
         echoHoldNanos,
         "",
-        false);
+        false,
+        0);
   }
 
   /** Whether this heartbeat needs the format that carries the witness's fields. */

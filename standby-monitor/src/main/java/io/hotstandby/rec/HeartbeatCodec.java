@@ -32,6 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
  * sentAtNanos, echoNanos, echoHoldNanos         int64
  * leaseHolder                          string   (version 3 only)
  * leaseRequest                         1 byte, 0 or 1 (version 3 only)
+ * leaseEchoNanos                       int64 (version 3 only)
  * HMAC-SHA256 over every byte before it, 32 bytes
  * </pre>
  *
@@ -173,6 +174,7 @@ public final class HeartbeatCodec {
       if (quorum) {
         putString(out, "leaseHolder", hb.leaseHolder());
         out.put((byte) (hb.leaseRequest() ? 1 : 0));
+        out.putLong(hb.leaseEchoNanos());
       }
       out.put(mac(keys.signing()).doFinal(Arrays.copyOf(out.array(), out.position())));
     } catch (BufferOverflowException e) {
@@ -289,6 +291,7 @@ public final class HeartbeatCodec {
       long hold = in.getLong();
       String leaseHolder = quorum ? getString(in) : "";
       boolean leaseRequest = quorum && getBoolean(in, "leaseRequest");
+      long leaseEcho = quorum ? in.getLong() : 0;
       if (in.hasRemaining()) {
         throw new MalformedHeartbeatException("corrupt: " + in.remaining() + " trailing bytes");
       }
@@ -311,7 +314,8 @@ public final class HeartbeatCodec {
           echo,
           hold,
           leaseHolder,
-          leaseRequest);
+          leaseRequest,
+          leaseEcho);
     } catch (BufferUnderflowException e) {
       throw new MalformedHeartbeatException("corrupt: fields overrun the datagram");
     }

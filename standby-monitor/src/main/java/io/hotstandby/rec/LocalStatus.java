@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param handoverTo name of the standby the role was released to, "" for none
  * @param leaseHolder a witness's: the server holding its lease on the active role, "" for none
  * @param leaseRequest a standby's: it lost the active and asks the witness for the lease
+ * @param leaseEchoNanos a witness's: the holder's send time of the heartbeat that last renewed it
  */
 public record LocalStatus(
     ServerState state,
@@ -32,7 +33,8 @@ public record LocalStatus(
     String takeoverRequest,
     String handoverTo,
     String leaseHolder,
-    boolean leaseRequest) {
+    boolean leaseRequest,
+    long leaseEchoNanos) {
 
   /**
    * Null strings become "".
@@ -63,7 +65,8 @@ public record LocalStatus(
             takeoverRequest,
             handoverTo,
             leaseHolder,
-            request);
+            request,
+            leaseEchoNanos);
   }
 
   /** A status without the witness's fields. */
@@ -90,7 +93,8 @@ public record LocalStatus(
         takeoverRequest,
         handoverTo,
         "",
-        false);
+        false,
+        0);
   }
 
   private static String checked(String field, String value) {
@@ -122,7 +126,8 @@ public record LocalStatus(
         hb.takeoverRequest(),
         hb.handoverTo(),
         hb.leaseHolder(),
-        hb.leaseRequest());
+        hb.leaseRequest(),
+        hb.leaseEchoNanos());
   }
 
   /** A heartbeat announcing this status, with the link's envelope fields. */
@@ -153,6 +158,7 @@ public record LocalStatus(
         echoNanos,
         echoHoldNanos,
         leaseHolder,
-        leaseRequest);
+        leaseRequest,
+        leaseEchoNanos);
   }
 }

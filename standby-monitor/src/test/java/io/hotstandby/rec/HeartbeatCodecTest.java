@@ -130,7 +130,8 @@ class HeartbeatCodecTest {
         hb.echoNanos(),
         hb.echoHoldNanos(),
         holder,
-        request);
+        request,
+        request ? 0 : 123_456_789L);
   }
 
   @Test

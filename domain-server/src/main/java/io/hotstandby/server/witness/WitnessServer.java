@@ -47,6 +47,8 @@ public final class WitnessServer implements AutoCloseable {
           });
   private volatile RecLink rec;
   private String announced = "";
+  private long announcedEcho;
+  private String expired = "";
 
   public WitnessServer(Domain domain, String self, Path dataDir) {
     this.domain = domain;
@@ -66,7 +68,7 @@ public final class WitnessServer implements AutoCloseable {
           StartupException.RESOURCE, "REC boot numbers: " + e.getMessage(), e);
     }
     RecLink link = PartConfigs.recLink(domain, self, new Listener(), state);
-    link.setStatus(status(""));
+    link.setStatus(status("", 0));
     try {
       link.start();
     } catch (IOException e) {
@@ -93,7 +95,7 @@ public final class WitnessServer implements AutoCloseable {
     return arbiter.holder(System.nanoTime());
   }
 
-  private LocalStatus status(String holder) {
+  private LocalStatus status(String holder, long echo) {
     return new LocalStatus(
         ServerState.WITNESS,
         0,
@@ -106,12 +108,15 @@ public final class WitnessServer implements AutoCloseable {
         "",
         "",
         holder,
-        false);
+        false,
+        echo);
   }
 
   private synchronized void heard(Heartbeat hb) {
     long now = System.nanoTime();
-    Decision d = arbiter.heard(hb.server(), hb.state(), hb.leaseRequest(), now);
+    Decision d = arbiter.heard(hb.server(), hb.state(), hb.leaseRequest(), hb.sentAtNanos(), now);
+    // The holder and the echo of its renewal go out together, before anything slower is done.
+    announce(now);
     switch (d) {
       case GRANTED -> {
         lastRefusal.remove(hb.server());
@@ -145,27 +150,44 @@ public final class WitnessServer implements AutoCloseable {
       }
       default -> {}
     }
-    announce(now);
+    logExpiry();
+  }
+
+  private void logExpiry() {
+    if (!expired.isEmpty()) {
+      events.record(Weight.WARNING, "witness", "lease of " + expired + " expired");
+      expired = "";
+    }
   }
 
   private void refresh() {
     synchronized (this) {
       announce(System.nanoTime());
+      logExpiry();
     }
   }
 
-  /** Puts the current holder into the heartbeats, at once when it changed. */
+  /**
+   * Puts the current holder and the echo of its last renewal into the heartbeats (one status
+   * object, so a heartbeat never pairs a holder with another's echo); sends at once when the holder
+   * changed.
+   */
   private void announce(long now) {
     String holder = arbiter.holder(now);
+    long echo = arbiter.holderEcho(now);
     RecLink link = rec;
-    if (link == null || holder.equals(announced)) {
+    if (link == null || (holder.equals(announced) && echo == announcedEcho)) {
+      return;
+    }
+    link.setStatus(status(holder, echo));
+    announcedEcho = echo;
+    if (holder.equals(announced)) {
       return;
     }
     if (holder.isEmpty() && !announced.isEmpty()) {
-      events.record(Weight.WARNING, "witness", "lease of " + announced + " expired");
+      expired = announced;
     }
     announced = holder;
-    link.setStatus(status(holder));
     link.sendNow();
   }
 

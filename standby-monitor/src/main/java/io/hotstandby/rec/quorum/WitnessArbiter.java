@@ -31,6 +31,7 @@ public final class WitnessArbiter {
   private final long startedAt;
   private String holder = "";
   private long renewedAt;
+  private long renewedBySentAt;
 
   /**
    * @param leaseMillis how long a lease lasts without renewal (the domain's failover timeout)
@@ -48,14 +49,16 @@ public final class WitnessArbiter {
    * One authenticated heartbeat of a server reached the witness.
    *
    * @param request the server, a standby, asks for the lease
+   * @param sentAtNanos when the server sent it, on the server's clock: echoed with the lease
    */
   public synchronized Decision heard(
-      String server, ServerState state, boolean request, long nowNanos) {
+      String server, ServerState state, boolean request, long sentAtNanos, long nowNanos) {
     Objects.requireNonNull(server, "server");
     boolean claims = state == ServerState.ACTIVE || (request && state == ServerState.STANDBY);
     if (server.equals(holder)) {
       if (claims) {
         renewedAt = nowNanos;
+        renewedBySentAt = sentAtNanos;
         return Decision.RENEWED;
       }
       holder = "";
@@ -70,6 +73,7 @@ public final class WitnessArbiter {
     if (warmedUp && expired(nowNanos)) {
       holder = server;
       renewedAt = nowNanos;
+      renewedBySentAt = sentAtNanos;
       return Decision.GRANTED;
     }
     return Decision.REFUSED;
@@ -78,6 +82,14 @@ public final class WitnessArbiter {
   /** The server holding the lease now, or "" when none does (never granted, released, expired). */
   public synchronized String holder(long nowNanos) {
     return expired(nowNanos) ? "" : holder;
+  }
+
+  /**
+   * The holder's send time (its clock) of the heartbeat that last renewed its lease, 0 when none is
+   * held: announced with the holder, so the two always belong together.
+   */
+  public synchronized long holderEcho(long nowNanos) {
+    return expired(nowNanos) ? 0 : renewedBySentAt;
   }
 
   /** How long the current lease has left, in milliseconds; 0 when none is held. */

@@ -4,11 +4,11 @@ import java.util.Objects;
 
 /**
  * A server's view of the witness's lease, from the witness's heartbeats. A witness heartbeat that
- * names this server as holder and echoes one of this server's heartbeats (sent at {@code e} on this
- * server's monotonic clock) proves the witness renewed the lease no earlier than {@code e}, so its
- * lease there lasts at least until {@code e + lease}; this server counts it valid only until {@code
- * e + lease - margin}, the margin covering a difference in clock rates and the time it takes to
- * step down. Thread-safe; times are monotonic nanoseconds passed in by the caller.
+ * names this server as holder and echoes the heartbeat of this server that renewed it (sent at
+ * {@code e} on this server's monotonic clock) proves the witness renewed no earlier than {@code e},
+ * so its lease there lasts at least until {@code e + lease}; this server counts it valid only until
+ * {@code e + lease - margin}, the margin covering a difference in clock rates and the time it takes
+ * to step down. Thread-safe; times are monotonic nanoseconds passed in by the caller.
  */
 public final class WitnessLease {
   private final String self;
@@ -42,8 +42,8 @@ public final class WitnessLease {
    * One authenticated heartbeat of the witness reached this server.
    *
    * @param leaseHolder the holder it announces, "" for none
-   * @param echoNanos the sending time (this server's clock) of the last heartbeat of this server
-   *     the witness heard on that path, 0 if none
+   * @param echoNanos the sending time (this server's clock) of the heartbeat of this server that
+   *     last renewed the lease at the witness ({@code leaseEchoNanos}), 0 if none
    */
   public synchronized void heard(String leaseHolder, long echoNanos, long nowNanos) {
     heard = true;

@@ -52,7 +52,6 @@ class QuorumSafetyTest {
     long cut = 2_000 * MS + 37 * MS;
     WitnessArbiter arbiter = new WitnessArbiter(LEASE_MS, w.at(0));
     WitnessLease lease = new WitnessLease("alpha", "w", LEASE_MS);
-    long[] echo = {0};
     long[] granted = {-1};
 
     for (long t = 0; t < 5_000 * MS; t += HEARTBEAT) {
@@ -62,10 +61,8 @@ class QuorumSafetyTest {
         queue.add(
             new Delivery(
                 sent + delay,
-                () -> {
-                  arbiter.heard("alpha", ServerState.ACTIVE, false, w.at(sent + delay));
-                  echo[0] = sentAt;
-                }));
+                () ->
+                    arbiter.heard("alpha", ServerState.ACTIVE, false, sentAt, w.at(sent + delay))));
       }
       long wSent = t + 50 * MS;
       queue.add(
@@ -73,7 +70,7 @@ class QuorumSafetyTest {
               wSent,
               () -> {
                 String holder = arbiter.holder(w.at(wSent));
-                long echoed = echo[0];
+                long echoed = arbiter.holderEcho(w.at(wSent));
                 if (wSent < cut) {
                   queue.add(
                       new Delivery(
@@ -87,7 +84,7 @@ class QuorumSafetyTest {
           new Delivery(
               sent + delay,
               () -> {
-                if (arbiter.heard("beta", ServerState.STANDBY, true, w.at(sent + delay))
+                if (arbiter.heard("beta", ServerState.STANDBY, true, y.at(sent), w.at(sent + delay))
                         == WitnessArbiter.Decision.GRANTED
                     && granted[0] < 0) {
                   granted[0] = sent + delay;
@@ -124,10 +121,10 @@ class QuorumSafetyTest {
     WitnessArbiter arbiter = new WitnessArbiter(LEASE_MS, w.at(0));
     for (long t = 0; t < 10_000 * MS; t += MS) {
       if (t % HEARTBEAT == 0) {
-        arbiter.heard("alpha", ServerState.ACTIVE, false, w.at(t));
+        arbiter.heard("alpha", ServerState.ACTIVE, false, t, w.at(t));
       }
       if (t > 1_000 * MS) {
-        assertThat(arbiter.heard("beta", ServerState.STANDBY, true, w.at(t)))
+        assertThat(arbiter.heard("beta", ServerState.STANDBY, true, t, w.at(t)))
             .isEqualTo(WitnessArbiter.Decision.REFUSED);
       }
     }
