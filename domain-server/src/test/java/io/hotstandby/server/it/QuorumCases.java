@@ -107,6 +107,37 @@ public final class QuorumCases implements AutoCloseable {
     return result(firstChangeTo(standby, "ACTIVE") - at);
   }
 
+  /**
+   * (f) what the active sends to the standby is lost, the other direction and the witness work, for
+   * {@code seconds}: the standby loses the active, the active still hears the standby.
+   */
+  public Result activeToStandbyOneWay(int seconds) {
+    lab.cutOneWay(active.name(), standby.name());
+    undo.add(() -> lab.healOneWay(active.name(), standby.name()));
+    return holdFor(seconds);
+  }
+
+  /**
+   * (g) the active loses the witness (both ways), then what it sends to the standby is lost too:
+   * the active still hears the standby, which asks the witness for the lease and takes over.
+   */
+  public Result witnessLostThenActiveToStandbyOneWay() {
+    lab.cut(active.name(), WITNESS);
+    undo.add(() -> lab.heal(active.name(), WITNESS));
+    // The witness's view of the active's lease runs out; the active keeps the role (it hears the
+    // standby both ways).
+    await("the active's lease lapses")
+        .atMost(Timing.seconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> System.currentTimeMillis() - since >= 2000);
+    long at = System.currentTimeMillis();
+    lab.cutOneWay(active.name(), standby.name());
+    undo.add(() -> lab.healOneWay(active.name(), standby.name()));
+    awaitLogged(standby, "ACTIVE");
+    awaitLogged(active, "STANDBY");
+    return result(firstChangeTo(standby, "ACTIVE") - at);
+  }
+
   /** (c) the standby cut from everything for {@code seconds}. */
   public Result isolateStandby(int seconds) {
     isolate(standby.name());

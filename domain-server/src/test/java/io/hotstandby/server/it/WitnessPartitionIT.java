@@ -91,6 +91,23 @@ class WitnessPartitionIT {
   }
 
   @Test
+  void aLinkFailingOneWayChangesNoRoleWhileTheActiveHoldsItsLease() {
+    QuorumCases.Result r = q.activeToStandbyOneWay(4);
+
+    assertThat(r.roleChanges()).isZero();
+  }
+
+  @Test
+  void anActiveWithoutTheWitnessThatItsStandbyLosesStepsDownBeforeTheStandbyTakesOver() {
+    QuorumCases.Result r = q.witnessLostThenActiveToStandbyOneWay();
+
+    assertThat(q.firstChangeTo(active, "STANDBY")).isLessThan(q.firstChangeTo(standby, "ACTIVE"));
+    assertThat(r.overlapMillis()).isZero();
+    assertThat(q.transitionsSince(active).get(0).path("message").asText())
+        .contains("lease of witness " + WITNESS + " expired");
+  }
+
+  @Test
   void aStandbyCutFromEverythingChangesNoRole() {
     QuorumCases.Result r = q.isolateStandby(4);
 

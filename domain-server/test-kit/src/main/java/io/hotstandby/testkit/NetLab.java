@@ -57,6 +57,7 @@ public final class NetLab implements AutoCloseable {
   private final Map<String, Integer> index = new LinkedHashMap<>();
   private final String subnet;
   private final Set<String> cuts = new HashSet<>();
+  private final Set<String> oneWay = new HashSet<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread hook;
 
@@ -305,6 +306,24 @@ public final class NetLab implements AutoCloseable {
     if (cuts.remove(pair(a, b))) {
       run(() -> ip("-n", namespace(a), "neigh", "del", address(b), "dev", HOST_LINK));
       run(() -> ip("-n", namespace(b), "neigh", "del", address(a), "dev", HOST_LINK));
+    }
+  }
+
+  /**
+   * What {@code from} sends to {@code to} vanishes; the other direction still works (a link failing
+   * one way: UDP from {@code to} still arrives, a TCP connection cannot be made either way). Undone
+   * by {@link #healOneWay}.
+   */
+  public synchronized void cutOneWay(String from, String to) {
+    pair(from, to);
+    run(() -> sendNowhere(namespace(from), address(to)));
+    oneWay.add(from + ">" + to);
+  }
+
+  /** Undoes {@link #cutOneWay}{@code (from, to)}; does nothing when it is not cut. */
+  public synchronized void healOneWay(String from, String to) {
+    if (oneWay.remove(from + ">" + to)) {
+      run(() -> ip("-n", namespace(from), "neigh", "del", address(to), "dev", HOST_LINK));
     }
   }
 
