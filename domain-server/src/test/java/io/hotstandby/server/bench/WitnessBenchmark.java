@@ -39,6 +39,8 @@ class WitnessBenchmark {
         run(q, "(c) standby cut from everything", () -> q.isolateStandby(HOLD_SECONDS));
         run(q, "(d) witness cut from everything", () -> q.isolateWitness(HOLD_SECONDS));
         run(q, "(e) active SIGSTOP 2 s", () -> q.freezeActive(2000));
+        run(q, "(f) active->standby lost one way", () -> q.activeToStandbyOneWay(HOLD_SECONDS));
+        run(q, "(g) witness lost, then (f)", q::witnessLostThenActiveToStandbyOneWay);
         run(q, "kill -9 of the active", () -> kill(q));
       }
       StringBuilder report = new StringBuilder();
