@@ -155,7 +155,7 @@ public final class DomainValidator {
     if (h.main() != null && h.main().equals(h.backup())) {
       problem(backup, "must differ from main '" + h.main() + "'");
     } else if (h.enabled() && mainOk && backupOk && h.backup() != null) {
-      checkSharedPath(backup, h.main(), h.backup());
+      checkSharedPath(backup, "main", h.main(), "backup", h.backup());
     }
     checkWitness(h, mainOk, backupOk);
     int hb = h.heartbeatMs();
@@ -212,30 +212,10 @@ public final class DomainValidator {
       return;
     }
     if (mainOk) {
-      checkSharedWitnessPath(field, h.witness(), h.main());
+      checkSharedPath(field, "witness", h.witness(), "main", h.main());
     }
     if (backupOk && h.backup() != null) {
-      checkSharedWitnessPath(field, h.witness(), h.backup());
-    }
-  }
-
-  private void checkSharedWitnessPath(String field, String witness, String server) {
-    Set<String> witnessPaths = pathNames(witness);
-    Set<String> serverPaths = pathNames(server);
-    if (witnessPaths.stream().noneMatch(serverPaths::contains)) {
-      problem(
-          field,
-          "witness '"
-              + witness
-              + "' shares no REC path with '"
-              + server
-              + "' (witness: "
-              + witnessPaths
-              + ", "
-              + server
-              + ": "
-              + serverPaths
-              + ")");
+      checkSharedPath(field, "witness", h.witness(), "backup", h.backup());
     }
   }
 
@@ -251,20 +231,28 @@ public final class DomainValidator {
     return true;
   }
 
-  private void checkSharedPath(String field, String main, String backup) {
-    Set<String> mainPaths = pathNames(main);
-    Set<String> backupPaths = pathNames(backup);
-    if (mainPaths.stream().noneMatch(backupPaths::contains)) {
+  /** Servers {@code a} and {@code b} (named by their roles) must share a REC path. */
+  private void checkSharedPath(String field, String roleA, String a, String roleB, String b) {
+    Set<String> pathsA = pathNames(a);
+    Set<String> pathsB = pathNames(b);
+    if (pathsA.stream().noneMatch(pathsB::contains)) {
       problem(
           field,
-          "main '"
-              + main
-              + "' and backup '"
-              + backup
-              + "' share no REC path (main: "
-              + mainPaths
-              + ", backup: "
-              + backupPaths
+          roleA
+              + " '"
+              + a
+              + "' and "
+              + roleB
+              + " '"
+              + b
+              + "' share no REC path ("
+              + roleA
+              + ": "
+              + pathsA
+              + ", "
+              + roleB
+              + ": "
+              + pathsB
               + ")");
     }
   }

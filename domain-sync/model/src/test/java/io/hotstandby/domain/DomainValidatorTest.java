@@ -120,11 +120,11 @@ class DomainValidatorTest {
         .extracting(DomainFileException::getMessage)
         .containsExactly(
             FILE
-                + ": hotStandby/@witness: witness 'c' shares no REC path with 'a' (witness: [cable],"
-                + " a: [lan])",
+                + ": hotStandby/@witness: witness 'c' and main 'a' share no REC path (witness:"
+                + " [cable], main: [lan])",
             FILE
-                + ": hotStandby/@witness: witness 'c' shares no REC path with 'b' (witness: [cable],"
-                + " b: [lan])");
+                + ": hotStandby/@witness: witness 'c' and backup 'b' share no REC path (witness:"
+                + " [cable], backup: [lan])");
   }
 
   @Test
