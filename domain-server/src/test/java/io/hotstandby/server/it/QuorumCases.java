@@ -72,7 +72,25 @@ public final class QuorumCases implements AutoCloseable {
     TestDomain.Roles roles = domain.awaitRoles();
     active = roles.active();
     standby = roles.standby();
+    // After a heal a host may still be re-learning its neighbours' addresses (one way for a
+    // moment): a case starts only once each server hears the other and the witness.
+    await("the domain whole again")
+        .atMost(Timing.seconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> whole(active, standby) && whole(standby, active));
     since = System.currentTimeMillis();
+  }
+
+  private static boolean whole(ServerProcess s, ServerProcess partner) throws Exception {
+    JsonNode status = s.status();
+    boolean hearsPartner = false;
+    for (JsonNode link : status.path("links")) {
+      if (link.path("peer").asText().equals(partner.name())) {
+        hearsPartner = link.path("liveness").asText().equals("ALIVE");
+      }
+    }
+    return hearsPartner && status.path("witness").path("reachable").asBoolean();
   }
 
   public ServerProcess active() {
