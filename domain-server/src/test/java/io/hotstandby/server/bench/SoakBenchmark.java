@@ -95,12 +95,17 @@ class SoakBenchmark {
     void add(Window w) {
       falseFailovers += w.falseFailovers;
       dualActive += w.dualActive;
-      w.tickLate.forEach((k, v) -> tickLate.merge(k, v, Long::sum));
-      w.sentLate.forEach((k, v) -> sentLate.merge(k, v, Long::sum));
-      w.arrivedLate.forEach((k, v) -> arrivedLate.merge(k, v, Long::sum));
+      merge(tickLate, w.tickLate);
+      merge(sentLate, w.sentLate);
+      merge(arrivedLate, w.arrivedLate);
       waitNanos += w.waitNanos;
       slices += w.slices;
       loads.addAll(w.loads);
+    }
+
+    /** Bucket counts add up; the largest lateness is the larger of the two. */
+    private static void merge(Map<String, Long> into, Map<String, Long> from) {
+      from.forEach((k, v) -> into.merge(k, v, k.equals("maxMs") ? Math::max : Long::sum));
     }
 
     String line() {
