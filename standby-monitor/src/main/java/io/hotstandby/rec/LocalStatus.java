@@ -49,26 +49,6 @@ public record LocalStatus(
     leaseHolder = checked("leaseHolder", leaseHolder);
   }
 
-  /** This status asking for the witness's lease, or no longer asking. */
-  public LocalStatus withLeaseRequest(boolean request) {
-    return request == leaseRequest
-        ? this
-        : new LocalStatus(
-            state,
-            term,
-            activeSinceMillis,
-            health,
-            runtimeReady,
-            domainVersion,
-            mirrorSeq,
-            productVersion,
-            takeoverRequest,
-            handoverTo,
-            leaseHolder,
-            request,
-            leaseEchoNanos);
-  }
-
   /** A status without the witness's fields. */
   public LocalStatus(
       ServerState state,

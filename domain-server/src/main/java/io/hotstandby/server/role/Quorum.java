@@ -18,11 +18,6 @@ final class Quorum {
     return !m.ctx.witness().isEmpty() && m.ctx.witnessLease() != null;
   }
 
-  /** Monotonic nanoseconds of the machine's clock. */
-  private static long nanos(RoleMachine m) {
-    return m.nowNanos();
-  }
-
   /**
    * Why this server may not claim the role alone (its partner not heard), or "" when it may: it
    * must hold the witness's lease, proven by a witness heartbeat naming it that echoes one of its
@@ -33,7 +28,7 @@ final class Quorum {
       return "";
     }
     WitnessLease lease = m.ctx.witnessLease();
-    long now = nanos(m);
+    long now = m.nowNanos();
     // The vote is the lease itself, valid as long as an active's: a stale grant (to this server
     // as the active it was) must not let it claim the role again after the witness moved on.
     if (lease.held(now)) {
@@ -77,7 +72,7 @@ final class Quorum {
    */
   static void released(RoleMachine m) {
     if (configured(m)) {
-      m.ctx.witnessLease().drop(nanos(m));
+      m.ctx.witnessLease().drop(m.nowNanos());
     }
   }
 
@@ -93,7 +88,7 @@ final class Quorum {
    * lease with its first heartbeats).
    */
   static boolean leaseLost(RoleMachine m) {
-    if (!configured(m) || m.phase.state() != ACTIVE || m.ctx.witnessLease().held(nanos(m))) {
+    if (!configured(m) || m.phase.state() != ACTIVE || m.ctx.witnessLease().held(m.nowNanos())) {
       return false;
     }
     if (partnerAsksForLease(m)) {
@@ -114,7 +109,7 @@ final class Quorum {
       return -1;
     }
     long grace = graceMillis(m);
-    long leaseEnd = m.ctx.witnessLease().validUntil(nanos(m)) / 1_000_000;
+    long leaseEnd = m.ctx.witnessLease().validUntil(m.nowNanos()) / 1_000_000;
     return Math.max(leaseEnd, Math.max(m.partnerEchoAt + grace, m.activatedAt + grace)) + 1;
   }
 

@@ -50,9 +50,6 @@ public final class RoleMachine {
 
   boolean partnerAlive;
 
-  /** Monotonic milliseconds: when the partner's last heartbeat arrived. */
-  long partnerHeardAt;
-
   /**
    * Monotonic milliseconds: when this server sent the latest of its heartbeats that the partner
    * echoed back, i.e. the latest proof that the partner hears this server (not only the reverse).
@@ -218,7 +215,6 @@ public final class RoleMachine {
       }
       partner = p;
       partnerAlive = p.state() != STOPPED;
-      partnerHeardAt = now;
       if (p.echoNanos() != 0) {
         partnerEchoAt = Math.max(partnerEchoAt, p.echoNanos() / 1_000_000);
       }

@@ -88,14 +88,6 @@ public final class WitnessLease {
     return held(nowNanos) ? validUntil : nowNanos;
   }
 
-  /**
-   * Whether the witness's latest heartbeat, heard within one lease period, names this server the
-   * holder: the vote a standby needs before it takes the role from a lost active.
-   */
-  public synchronized boolean grantsMe(long nowNanos) {
-    return reachable(nowNanos) && holder.equals(self);
-  }
-
   /** Whether the witness was heard within one lease period. */
   public synchronized boolean reachable(long nowNanos) {
     return heard && nowNanos - heardAt < leaseNanos;

@@ -30,7 +30,7 @@ class WitnessLeaseTest {
     lease.heard("beta", 1100 * MS, 1140 * MS);
     assertThat(lease.held(1141 * MS)).isFalse();
     assertThat(lease.holder(1141 * MS)).isEqualTo("beta");
-    assertThat(lease.grantsMe(1141 * MS)).isFalse();
+    assertThat(lease.holder(1141 * MS)).isNotEqualTo("alpha");
   }
 
   @Test
@@ -42,15 +42,15 @@ class WitnessLeaseTest {
     lease.heard("alpha", 400 * MS, 1000 * MS); // older than a lease
     assertThat(lease.held(1000 * MS)).isFalse();
     // The vote still counts: the witness names us, even before an echo proves the renewal.
-    assertThat(lease.grantsMe(1000 * MS)).isTrue();
+    assertThat(lease.holder(1000 * MS)).isEqualTo("alpha");
   }
 
   @Test
   void aVoteCountsOnlyWhileTheWitnessIsHeard() {
     assertThat(lease.reachable(0)).isFalse();
     lease.heard("alpha", 0, 1000 * MS);
-    assertThat(lease.grantsMe(1499 * MS)).isTrue();
-    assertThat(lease.grantsMe(1500 * MS)).isFalse();
+    assertThat(lease.holder(1499 * MS)).isEqualTo("alpha");
+    assertThat(lease.holder(1500 * MS)).isNotEqualTo("alpha");
     assertThat(lease.holder(1500 * MS)).isEmpty();
   }
 
