@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hotstandby.server.kit.ServerProcess;
 import io.hotstandby.server.kit.TestDomain;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +39,8 @@ class SoakBenchmark {
   static final int STORM_WATCH_S = Integer.getInteger("bench.stormWatchSeconds", 60);
   static final String LOADS = System.getProperty("bench.loads", "4,8,12");
   static final int STEADY_MIN = Integer.getInteger("bench.steadyMinutes", 10);
+  static final int STORM_CLIS = Integer.getInteger("bench.stormClis", 4);
+  static final String SERVER_OPTS = System.getProperty("bench.serverOpts", "");
   static final List<String> DOMAINS = List.of("soak-a", "soak-b");
 
   final StringBuilder report = new StringBuilder();
@@ -45,12 +52,15 @@ class SoakBenchmark {
     report.append(
         String.format(
             Locale.ROOT,
-            "soak benchmark: %d start storms watched %d s, steady %d min at busy threads %s;"
-                + " 100 ms heartbeats, 500 ms failover timeout, default JVM options%n",
+            "soak benchmark: %d start storms (with %d CLI runs every 5 s for 30 s) watched %d s,"
+                + " steady %d min at busy threads %s; 100 ms heartbeats, 500 ms failover timeout;"
+                + " server JVM options: %s%n",
             STORMS,
+            STORM_CLIS,
             STORM_WATCH_S,
             STEADY_MIN,
-            LOADS));
+            LOADS,
+            SERVER_OPTS.isBlank() ? "the launcher's defaults" : SERVER_OPTS));
     jvmLogs = Files.createTempDirectory("soak-jvm-");
     Window storms = new Window("start storms");
     for (int i = 0; i < STORMS; i++) {
@@ -58,7 +68,9 @@ class SoakBenchmark {
     }
     report.append(storms.line());
     for (String load : LOADS.split(",")) {
-      report.append(steady(Integer.parseInt(load.strip())).line());
+      if (!load.isBlank()) {
+        report.append(steady(Integer.parseInt(load.strip())).line());
+      }
     }
     List<Long> pauses = JvmPauses.read(jvmLogs);
     report.append(
@@ -135,6 +147,9 @@ class SoakBenchmark {
 
   private TestDomain domain(String name) {
     var b = TestDomain.builder().name(name).defaultJvmOptions();
+    if (!SERVER_OPTS.isBlank()) {
+      b.serverJvmOptions(SERVER_OPTS);
+    }
     for (String s : List.of("alpha", "beta")) {
       b.jvmOptions(s, JvmPauses.option(jvmLogs, name + "-" + s));
     }
@@ -161,6 +176,7 @@ class SoakBenchmark {
     Window w = new Window("storm");
     List<TestDomain> domains = new ArrayList<>();
     List<Process> busy = new ArrayList<>();
+    AutoCloseable clis = () -> {};
     try {
       for (String d : DOMAINS) {
         domains.add(domain(d));
@@ -168,6 +184,7 @@ class SoakBenchmark {
       busy.add(busy(2, STORM_WATCH_S + 120));
       busy.add(busy(2, STORM_WATCH_S + 120));
       domains.forEach(TestDomain::startAll);
+      clis = cliRuns(domains.get(0));
       for (TestDomain d : domains) {
         await(d.name() + " formed")
             .atMost(Duration.ofSeconds(120))
@@ -179,10 +196,49 @@ class SoakBenchmark {
         collect(d, w, null);
       }
     } finally {
+      clis.close();
       busy.forEach(Process::destroyForcibly);
       domains.forEach(TestDomain::close);
     }
     return w;
+  }
+
+  /**
+   * What operators and scripts do while a plant starts: {@link #STORM_CLIS} {@code domainctl
+   * status} runs (each a JVM) started at once every 5 s for the first 30 s; closing the result
+   * stops them and ends any run still going.
+   */
+  private static AutoCloseable cliRuns(TestDomain d) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(TestDomain.distBin("domainctl")));
+    cmd.addAll(List.of(d.viewerLogin()));
+    cmd.addAll(List.of("--domain", d.domainFile("alpha").toString(), "status"));
+    List<Process> runs = new CopyOnWriteArrayList<>();
+    ScheduledExecutorService rounds = Executors.newSingleThreadScheduledExecutor();
+    int[] left = {6};
+    rounds.scheduleAtFixedRate(
+        () -> {
+          if (left[0]-- <= 0) {
+            return;
+          }
+          for (int i = 0; i < STORM_CLIS; i++) {
+            try {
+              runs.add(
+                  new ProcessBuilder(cmd)
+                      .redirectErrorStream(true)
+                      .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                      .start());
+            } catch (IOException e) {
+              System.out.println("soak: cannot start domainctl: " + e);
+            }
+          }
+        },
+        0,
+        5,
+        TimeUnit.SECONDS);
+    return () -> {
+      rounds.shutdownNow();
+      runs.forEach(Process::destroyForcibly);
+    };
   }
 
   /** Two formed pairs, then {@code threads} busy threads next to them for the steady minutes. */

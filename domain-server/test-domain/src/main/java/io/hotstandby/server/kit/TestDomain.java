@@ -176,22 +176,21 @@ public final class TestDomain implements AutoCloseable {
             s,
             "--data-dir",
             dir.resolve("data").toString()));
-    // Tests trade peak speed for a light start on a small machine; benchmarks use the defaults.
+    // Tests trade peak speed for a light start on a small machine; benchmarks use the launcher's
+    // defaults (an empty DOMAIN_SERVER_OPTS selects them) unless they compare others.
     String base =
-        b.defaultJvm
-            ? "-Xmx512m -XX:+UseG1GC "
-            : "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 ";
-    String opts = base + b.jvmOptions.getOrDefault(s, "");
+        b.serverJvm != null
+            ? b.serverJvm
+            : b.defaultJvm ? "" : "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    Map<String, String> env =
+        Map.of(
+            "DOMAIN_SERVER_OPTS",
+            base,
+            "DOMAIN_SERVER_EXTRA_OPTS",
+            b.jvmOptions.getOrDefault(s, ""));
     String endpoint = "opc.tcp://" + xml.host(s) + ":" + ports.get(s).opcUa() + "/hotstandby";
     return new ServerProcess(
-        s,
-        cmd,
-        Map.of("DOMAIN_SERVER_OPTS", opts),
-        dir,
-        dir.resolve("data"),
-        dataDisk != null,
-        endpoint,
-        b.anonymousRead);
+        s, cmd, env, dir, dir.resolve("data"), dataDisk != null, endpoint, b.anonymousRead);
   }
 
   /** The domain file of server {@code s} (each server has its own copy, as on real machines). */

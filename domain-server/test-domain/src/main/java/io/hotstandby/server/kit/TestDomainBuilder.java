@@ -29,6 +29,7 @@ public final class TestDomainBuilder {
   final int failoverTimeoutMs = 500;
   final String returnToMain = "manual";
   boolean defaultJvm;
+  String serverJvm;
   boolean relays;
   Path project;
   int projectSyncKBps;
@@ -181,6 +182,15 @@ public final class TestDomainBuilder {
   /** Runs the servers with the launcher's default JVM options, as in production. */
   public TestDomainBuilder defaultJvmOptions() {
     this.defaultJvm = true;
+    return this;
+  }
+
+  /**
+   * Starts the servers with these JVM options instead of the launcher's defaults (what {@code
+   * DOMAIN_SERVER_OPTS} does for a user), e.g. to compare collectors in a benchmark.
+   */
+  public TestDomainBuilder serverJvmOptions(String options) {
+    this.serverJvm = options;
     return this;
   }
 
