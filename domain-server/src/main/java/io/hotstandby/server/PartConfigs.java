@@ -44,6 +44,7 @@ public final class PartConfigs {
         .secret(domain.secret())
         .heartbeatMs(domain.hotStandby().heartbeatMs())
         .failoverTimeoutMs(domain.hotStandby().failoverTimeoutMs())
+        .failoverTimeoutMaxMs(domain.hotStandby().failoverTimeoutMaxMs())
         .localEndpoints(local)
         .peers(peers)
         .listener(listener)
@@ -55,6 +56,7 @@ public final class PartConfigs {
   static boolean recChanged(Domain old, Domain next) {
     return old.hotStandby().heartbeatMs() != next.hotStandby().heartbeatMs()
         || old.hotStandby().failoverTimeoutMs() != next.hotStandby().failoverTimeoutMs()
+        || old.hotStandby().failoverTimeoutMaxMs() != next.hotStandby().failoverTimeoutMaxMs()
         || !recPaths(old).equals(recPaths(next));
   }
 

@@ -200,7 +200,9 @@ final class Reconfiguration {
               + domain.hotStandby().heartbeatMs()
               + " ms, failover timeout "
               + domain.hotStandby().failoverTimeoutMs()
-              + " ms)");
+              + " ms, at most "
+              + domain.hotStandby().failoverTimeoutMaxMs()
+              + " ms on a busy machine)");
     } catch (IOException e) {
       Parts.closeQuietly("REC link", fresh);
       parts.events.record(

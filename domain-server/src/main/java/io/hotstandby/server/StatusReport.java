@@ -197,6 +197,7 @@ final class StatusReport {
       peer.put("domainVersion", hb == null ? 0 : hb.domainVersion());
       peer.put("productVersion", hb == null ? "" : hb.productVersion());
       peer.put("productVersionMismatch", hb != null && !hb.productVersion().equals(productVersion));
+      peer.put("lossTimeoutMs", p.lossTimeoutMs());
       ArrayNode paths = peer.putArray("paths");
       for (PathStatus ps : p.paths().values()) {
         ObjectNode path = paths.addObject();

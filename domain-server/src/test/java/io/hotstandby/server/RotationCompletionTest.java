@@ -45,7 +45,7 @@ class RotationCompletionTest {
             0,
             0,
             0);
-    views.put(peer, new PeerView(peer, hb, Liveness.ALIVE, atNanos, Map.of()));
+    views.put(peer, new PeerView(peer, hb, Liveness.ALIVE, atNanos, Map.of(), 500));
   }
 
   private RotationCompletion.Verdict judgeAt(long nowNanos) {

@@ -20,6 +20,9 @@ final class PeerState {
   /** Reference for the loss timeout: the last arrival, or the end of a local pause. */
   private long lossRefNanos;
 
+  /** This server paused since the last arrival: the next gap measures us, not the peer. */
+  private boolean pausedSinceLast;
+
   private boolean hasBoot;
   private long bootId;
   private long maxSeq;
@@ -27,9 +30,12 @@ final class PeerState {
   /** The highest boot heard before this link started (persisted): anything below is refused. */
   private final long bootFloor;
 
-  PeerState(String name, Map<String, InetSocketAddress> targets, long bootFloor) {
+  final LossTimeout loss;
+
+  PeerState(String name, Map<String, InetSocketAddress> targets, long bootFloor, LossTimeout loss) {
     this.name = name;
     this.bootFloor = bootFloor;
+    this.loss = loss;
     targets.forEach((path, target) -> paths.put(path, new PathState(path, target)));
   }
 
@@ -77,6 +83,12 @@ final class PeerState {
   }
 
   void heard(Heartbeat hb, long now) {
+    if (last != null
+        && !pausedSinceLast
+        && (liveness == Liveness.ALIVE || liveness == Liveness.SUSPECT)) {
+      loss.gap(now - lastSeenNanos, now);
+    }
+    pausedSinceLast = false;
     last = hb;
     lastSeenNanos = now;
     lossRefNanos = now;
@@ -86,11 +98,11 @@ final class PeerState {
    * The liveness the peer's silence calls for. Suspicion counts the real silence; loss counts from
    * {@link #lossRefNanos}, which a local pause may have moved forward.
    */
-  Liveness due(long now, long suspectNanos, long timeoutNanos) {
+  Liveness due(long now, long suspectNanos) {
     if (liveness == Liveness.UNKNOWN) {
       return Liveness.UNKNOWN;
     }
-    if (now - lossRefNanos > timeoutNanos) {
+    if (now - lossRefNanos > loss.nanos(now)) {
       return Liveness.LOST;
     }
     return now - lastSeenNanos > suspectNanos ? Liveness.SUSPECT : Liveness.ALIVE;
@@ -101,12 +113,29 @@ final class PeerState {
     if (liveness == Liveness.ALIVE || liveness == Liveness.SUSPECT) {
       lossRefNanos = now;
     }
+    pausedSinceLast = true;
     paths.values().forEach(p -> p.resume(now, beforePause, timeoutNanos));
+  }
+
+  /**
+   * This server's scheduler ran {@code lateNanos} late, too little to count as a pause: the peer's
+   * loss timeout is held for that long, as its heartbeats may have waited here unread.
+   */
+  void delayed(long lateNanos, long now) {
+    if (liveness == Liveness.ALIVE || liveness == Liveness.SUSPECT) {
+      lossRefNanos = Math.min(now, lossRefNanos + lateNanos);
+    }
   }
 
   PeerView view(long now, long timeoutNanos) {
     Map<String, PathStatus> statuses = new LinkedHashMap<>();
     paths.forEach((n, p) -> statuses.put(n, p.status(now, timeoutNanos)));
-    return new PeerView(name, last, liveness, last == null ? 0 : lastSeenNanos, statuses);
+    return new PeerView(
+        name,
+        last,
+        liveness,
+        last == null ? 0 : lastSeenNanos,
+        statuses,
+        loss.nanos(now) / 1_000_000);
   }
 }

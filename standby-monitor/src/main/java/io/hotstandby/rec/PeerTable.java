@@ -39,15 +39,27 @@ final class PeerTable {
     void booted(String peer, long boot);
   }
 
+  /**
+   * @param timeoutNanos silence after which a punctual peer is lost (paths count as down after it)
+   * @param maxTimeoutNanos how far a peer's loss timeout may grow (see {@link LossTimeout})
+   */
   PeerTable(
       Map<String, Map<String, InetSocketAddress>> targets,
       long heartbeatNanos,
       long timeoutNanos,
+      long maxTimeoutNanos,
       long startNanos,
       BootSink boots) {
     this.boots = boots;
     targets.forEach(
-        (name, paths) -> peers.put(name, new PeerState(name, paths, boots.floor(name))));
+        (name, paths) ->
+            peers.put(
+                name,
+                new PeerState(
+                    name,
+                    paths,
+                    boots.floor(name),
+                    new LossTimeout(timeoutNanos, maxTimeoutNanos, startNanos))));
     this.suspectNanos = heartbeatNanos + heartbeatNanos / 2;
     this.timeoutNanos = timeoutNanos;
     this.startNanos = startNanos;
@@ -84,6 +96,7 @@ final class PeerTable {
         return refused;
       }
       if (peer.boot() > bootBefore) {
+        peer.loss.booted(now);
         String name = peer.name;
         long boot = peer.boot();
         // Runs on the dispatcher thread: a file write must not hold the lock.
@@ -109,7 +122,7 @@ final class PeerTable {
     synchronized (lock) {
       for (PeerState peer : peers.values()) {
         Liveness from = peer.liveness;
-        Liveness to = peer.due(now, suspectNanos, timeoutNanos);
+        Liveness to = peer.due(now, suspectNanos);
         // Only a heartbeat makes a peer better; silence only makes it worse.
         if (to.compareTo(from) > 0) {
           peer.liveness = to;
@@ -131,6 +144,16 @@ final class PeerTable {
   void resume(long now, long beforePause) {
     synchronized (lock) {
       peers.values().forEach(p -> p.resume(now, beforePause, timeoutNanos));
+    }
+  }
+
+  /**
+   * The link's scheduler ran {@code lateNanos} late, less than a pause: holds every peer's loss
+   * timeout for as long (see {@link PeerState#delayed}).
+   */
+  void delayed(long lateNanos, long now) {
+    synchronized (lock) {
+      peers.values().forEach(p -> p.delayed(lateNanos, now));
     }
   }
 

@@ -13,13 +13,17 @@ import java.util.Map;
  * @param lastSeenNanos the link's monotonic clock ({@link System#nanoTime()} unless a test clock
  *     was given) when the last valid heartbeat arrived, 0 until the first
  * @param paths per path, in configuration order
+ * @param lossTimeoutMs the silence after which the peer counts as lost right now: the failover
+ *     timeout, or longer while the peer was recently late or either side is warming up (see {@code
+ *     hotStandby/@failoverTimeoutMaxMs})
  */
 public record PeerView(
     String name,
     Heartbeat last,
     Liveness liveness,
     long lastSeenNanos,
-    Map<String, PathStatus> paths) {
+    Map<String, PathStatus> paths,
+    long lossTimeoutMs) {
 
   /**
    * The failure detector's opinion of a peer. After UNKNOWN the constants go from best to worst;
@@ -32,7 +36,7 @@ public record PeerView(
     ALIVE,
     /** Nothing valid on any path for more than 1.5 heartbeat intervals. */
     SUSPECT,
-    /** Nothing valid on any path for more than the failover timeout. */
+    /** Nothing valid on any path for longer than the peer's loss timeout. */
     LOST
   }
 

@@ -16,6 +16,7 @@ record RecConfig(
     byte[] secret,
     long heartbeatMs,
     long failoverTimeoutMs,
+    long failoverTimeoutMaxMs,
     Map<String, InetSocketAddress> endpoints,
     Map<String, Map<String, InetSocketAddress>> peers,
     LongSupplier nanoClock,
@@ -39,6 +40,13 @@ record RecConfig(
     if (failoverTimeoutMs < 2 * heartbeatMs) {
       throw new IllegalArgumentException(
           "failoverTimeoutMs " + failoverTimeoutMs + " is less than 2 * heartbeatMs");
+    }
+    if (failoverTimeoutMaxMs < failoverTimeoutMs) {
+      throw new IllegalArgumentException(
+          "failoverTimeoutMaxMs "
+              + failoverTimeoutMaxMs
+              + " is less than failoverTimeoutMs "
+              + failoverTimeoutMs);
     }
     Objects.requireNonNull(endpoints, "endpoints");
     if (endpoints.isEmpty()) {

@@ -86,6 +86,7 @@ public final class RecLink implements AutoCloseable {
             cfg.peers(),
             heartbeatNanos,
             timeoutNanos,
+            TimeUnit.MILLISECONDS.toNanos(cfg.failoverTimeoutMaxMs()),
             clock.getAsLong(),
             new PeerTable.BootSink() {
               @Override
@@ -207,12 +208,12 @@ public final class RecLink implements AutoCloseable {
     }
   }
 
-  /** A snapshot of every configured peer, in configuration order. */
   /** How punctual the link has been since it started (see {@link RecTiming}). */
   public Map<String, Object> timing() {
     return timing.toMap();
   }
 
+  /** A snapshot of every configured peer, in configuration order. */
   public Map<String, PeerView> peers() {
     return table.views(clock.getAsLong());
   }
@@ -326,6 +327,8 @@ public final class RecLink implements AutoCloseable {
           lateMillis);
       table.resume(now, lastTickNanos);
       events.post(List.of(l -> l.onPause(lateMillis)));
+    } else if (late > heartbeatNanos / 2) {
+      table.delayed(late, now);
     }
   }
 
@@ -407,6 +410,7 @@ public final class RecLink implements AutoCloseable {
     private byte[] secret;
     private long heartbeatMs = 100;
     private long failoverTimeoutMs = 500;
+    private long failoverTimeoutMaxMs = -1;
     private Map<String, InetSocketAddress> endpoints = Map.of();
     private Map<String, Map<String, InetSocketAddress>> peers = Map.of();
     private LongSupplier nanoClock = System::nanoTime;
@@ -449,9 +453,20 @@ public final class RecLink implements AutoCloseable {
       return this;
     }
 
-    /** Silence on every path after which a peer is LOST; default 500 ms, at least 2 beats. */
+    /**
+     * Silence on every path after which a punctual peer is LOST; default 500 ms, at least 2 beats.
+     */
     public Builder failoverTimeoutMs(long failoverTimeoutMs) {
       this.failoverTimeoutMs = failoverTimeoutMs;
+      return this;
+    }
+
+    /**
+     * How long a peer's loss timeout may grow while it was recently late or either side is warming
+     * up (see {@link LossTimeout}); default the failover timeout, which keeps it fixed.
+     */
+    public Builder failoverTimeoutMaxMs(long failoverTimeoutMaxMs) {
+      this.failoverTimeoutMaxMs = failoverTimeoutMaxMs;
       return this;
     }
 
@@ -496,6 +511,7 @@ public final class RecLink implements AutoCloseable {
               secret,
               heartbeatMs,
               failoverTimeoutMs,
+              failoverTimeoutMaxMs < 0 ? failoverTimeoutMs : failoverTimeoutMaxMs,
               endpoints,
               peers,
               nanoClock,

@@ -107,6 +107,27 @@ class RecLinkPauseTest {
   }
 
   @Test
+  void inTheLinksFirstMinuteASilentPeerIsLostOnlyAfterTheCeiling() throws Exception {
+    InetSocketAddress aLan = FreePorts.nextAddress();
+    RecordingListener events = new RecordingListener();
+    RecLink a =
+        fx.start(
+            builder("a", Map.of("lan", aLan), Map.of("b", Map.of("lan", aLan)), events)
+                .failoverTimeoutMaxMs(1500));
+    FakePeer b = fx.track(new FakePeer(DOMAIN, SECRET));
+    b.keepSending("b", aLan);
+    await().atMost(Timing.seconds(5)).until(() -> a.peer("b").liveness() == ALIVE);
+    assertThat(a.peer("b").lossTimeoutMs()).isEqualTo(1500);
+
+    b.stopSending();
+    await().atMost(Timing.seconds(10)).until(() -> events.transitionsOf("b").contains(LOST));
+    long silentMs =
+        TimeUnit.NANOSECONDS.toMillis(
+            events.firstChangeTo("b", LOST) - a.peer("b").lastSeenNanos());
+    assertThat(silentMs).isGreaterThanOrEqualTo(1500);
+  }
+
+  @Test
   void aPeerLostBeforeThePauseStaysLost() throws Exception {
     InetSocketAddress aLan = FreePorts.nextAddress();
     AtomicLong offset = new AtomicLong();

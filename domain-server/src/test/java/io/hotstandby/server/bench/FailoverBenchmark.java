@@ -15,22 +15,32 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Failover figures, not a test: {@code bench.kills} cycles of kill -9 of the active and {@code
- * bench.freezes} cycles of SIGSTOP, on loopback, with the product's default settings (100 ms
- * heartbeats, 500 ms failover timeout, the launcher's default JVM options). For each cycle it
- * measures (a) kill until the standby's event log records ACTIVE and (b) kill until an OPC UA
- * client subscribed (50 ms) to the standby sees a ServiceLevel of 200 or more. Run with:
+ * Failover figures, not a test: {@code bench.kills} cycles of kill -9 of the active, {@code
+ * bench.freezes} cycles of SIGSTOP once the standby's loss timeout for the active is back at the
+ * failover timeout (no server in its first minute, no late heartbeats), and {@code
+ * bench.warmFreezes} cycles of SIGSTOP right after the standby restarted (its first minute, when
+ * the loss timeout is at its ceiling), on loopback, with the product's default settings (100 ms
+ * heartbeats, 500 ms failover timeout growing to 2000 ms on a busy machine, the launcher's default
+ * JVM options). For each cycle it measures (a) kill until the standby's event log records ACTIVE
+ * and (b) kill until an OPC UA client subscribed (50 ms) to the standby sees a ServiceLevel of 200
+ * or more. Run with:
  *
  * <pre>mvn -B verify -Pbenchmark -pl domain-server -am</pre>
  */
 class FailoverBenchmark {
   static final int KILLS = Integer.getInteger("bench.kills", 20);
   static final int FREEZES = Integer.getInteger("bench.freezes", 10);
+  static final int WARM_FREEZES = Integer.getInteger("bench.warmFreezes", 3);
 
   @Test
   void failover() throws Exception {
     try (TestDomain domain =
-        TestDomain.builder().name("bench").defaultJvmOptions().build().startAll()) {
+        TestDomain.builder()
+            .name("bench")
+            .defaultJvmOptions()
+            .defaultLossTimeout()
+            .build()
+            .startAll()) {
       domain.awaitState("alpha", "ACTIVE");
       domain.awaitState("beta", "STANDBY");
       List<Long> killActive = new ArrayList<>();
@@ -41,19 +51,33 @@ class FailoverBenchmark {
         cycle(domain, false, killActive, killClient);
       }
       for (int i = 0; i < FREEZES; i++) {
+        awaitSteadyLossTimeout(domain);
         cycle(domain, true, freezeActive, freezeClient);
+      }
+      List<Long> warmActive = new ArrayList<>();
+      List<Long> warmClient = new ArrayList<>();
+      for (int i = 0; i < WARM_FREEZES; i++) {
+        ServerProcess standby = roleHolder(domain, "STANDBY");
+        standby.kill();
+        standby.restart();
+        domain.awaitState(standby.name(), "STANDBY");
+        cycle(domain, true, warmActive, warmClient);
       }
       StringBuilder report = new StringBuilder();
       report.append(
           String.format(
               Locale.ROOT,
-              "failover benchmark: %d kill -9 cycles, %d SIGSTOP cycles%n",
+              "failover benchmark: %d kill -9 cycles, %d SIGSTOP cycles, %d SIGSTOP cycles in the"
+                  + " standby's first minute%n",
               KILLS,
-              FREEZES));
+              FREEZES,
+              WARM_FREEZES));
       report.append(line("kill -9 -> standby ACTIVE", killActive));
       report.append(line("kill -9 -> client ServiceLevel>=200", killClient));
       report.append(line("SIGSTOP -> standby ACTIVE", freezeActive));
       report.append(line("SIGSTOP -> client ServiceLevel>=200", freezeClient));
+      report.append(line("first minute: SIGSTOP -> standby ACTIVE", warmActive));
+      report.append(line("first minute: SIGSTOP -> client SL>=200", warmClient));
       System.out.print(report);
       java.nio.file.Path out = domain.root().getParent().getParent().resolve("benchmarks");
       java.nio.file.Files.createDirectories(out);
@@ -108,6 +132,26 @@ class FailoverBenchmark {
       active.restart();
     }
     domain.awaitState(active.name(), "STANDBY");
+  }
+
+  /**
+   * Waits until the standby judges the active by the failover timeout again: past both servers'
+   * first minute and a minute after the last late heartbeat (a thawed server's).
+   */
+  private static void awaitSteadyLossTimeout(TestDomain domain) {
+    await("standby's loss timeout back at the failover timeout")
+        .atMost(Timing.seconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              ServerProcess standby = roleHolder(domain, "STANDBY");
+              for (JsonNode link : standby.status().path("links")) {
+                if ("ACTIVE".equals(link.path("state").asText())) {
+                  return link.path("lossTimeoutMs").asLong() == 500;
+                }
+              }
+              return false;
+            });
   }
 
   private static ServerProcess roleHolder(TestDomain domain, String state) {

@@ -53,8 +53,8 @@ class SoakBenchmark {
         String.format(
             Locale.ROOT,
             "soak benchmark: %d start storms (with %d CLI runs every 5 s for 30 s) watched %d s,"
-                + " steady %d min at busy threads %s; 100 ms heartbeats, 500 ms failover timeout;"
-                + " server JVM options: %s%n",
+                + " steady %d min at busy threads %s; 100 ms heartbeats, 500 ms failover timeout"
+                + " (loss timeout up to 2000 ms); server JVM options: %s%n",
             STORMS,
             STORM_CLIS,
             STORM_WATCH_S,
@@ -146,7 +146,7 @@ class SoakBenchmark {
   }
 
   private TestDomain domain(String name) {
-    var b = TestDomain.builder().name(name).defaultJvmOptions();
+    var b = TestDomain.builder().name(name).defaultJvmOptions().defaultLossTimeout();
     if (!SERVER_OPTS.isBlank()) {
       b.serverJvmOptions(SERVER_OPTS);
     }

@@ -186,6 +186,7 @@ public final class DomainFileReader {
             "backup",
             "heartbeatMs",
             "failoverTimeoutMs",
+            "failoverTimeoutMaxMs",
             "activateBackupOnLocalFailure",
             "returnToMain",
             "returnStableMs",
@@ -221,7 +222,8 @@ public final class DomainFileReader {
         standbyMode(e),
         e.boolAttr("versionMismatchBlocksTakeover", false),
         e.intAttr("mirrorMaxLagMs", HotStandbySpec.DEFAULT_MIRROR_MAX_LAG_MS),
-        e.attr("witness").isPresent() ? e.requiredAttr("witness") : "");
+        e.attr("witness").isPresent() ? e.requiredAttr("witness") : "",
+        e.intAttr("failoverTimeoutMaxMs", 0));
   }
 
   private static StandbyMode standbyMode(XmlElement<DomainFileException> e)

@@ -23,6 +23,7 @@ public final class DomainValidator {
   static final int MIN_HEARTBEAT_MS = 10;
   static final int MAX_HEARTBEAT_MS = 10_000;
   static final int MAX_FAILOVER_TIMEOUT_MS = 60_000;
+  static final int MAX_FAILOVER_TIMEOUT_MAX_MS = 4 * MAX_FAILOVER_TIMEOUT_MS;
   static final long MAX_RETURN_STABLE_MS = 86_400_000;
   static final int MIN_MIRROR_MAX_LAG_MS = 10;
   static final int MAX_MIRROR_MAX_LAG_MS = 60_000;
@@ -174,6 +175,17 @@ public final class DomainValidator {
               + ".."
               + MAX_FAILOVER_TIMEOUT_MS
               + " (at least 2 * heartbeatMs)");
+    }
+    int max = h.failoverTimeoutMaxMs();
+    if (max < timeout || max > MAX_FAILOVER_TIMEOUT_MAX_MS) {
+      problem(
+          FieldPath.attr(Fields.HOT_STANDBY, "failoverTimeoutMaxMs"),
+          max
+              + " is outside "
+              + timeout
+              + ".."
+              + MAX_FAILOVER_TIMEOUT_MAX_MS
+              + " (at least failoverTimeoutMs; equal keeps the timeout fixed)");
     }
     if (h.returnStableMs() < 0 || h.returnStableMs() > MAX_RETURN_STABLE_MS) {
       problem(

@@ -24,6 +24,10 @@ import java.util.List;
  *     ready for a planned switchover
  * @param witness the server that runs as the domain's quorum witness (a third vote: a standby takes
  *     over from a lost active only with its lease), "" when the domain has none
+ * @param failoverTimeoutMaxMs how far the loss timeout of a peer may grow above {@code
+ *     failoverTimeoutMs} while its heartbeats were recently late or either server is in its first
+ *     minute; equal to {@code failoverTimeoutMs} keeps it fixed; 0 means the default, {@value
+ *     #FAILOVER_TIMEOUT_MAX_FACTOR} times {@code failoverTimeoutMs}
  */
 public record HotStandbySpec(
     boolean enabled,
@@ -38,16 +42,21 @@ public record HotStandbySpec(
     StandbyMode standbyMode,
     boolean versionMismatchBlocksTakeover,
     int mirrorMaxLagMs,
-    String witness) {
+    String witness,
+    int failoverTimeoutMaxMs) {
 
   public static final int DEFAULT_HEARTBEAT_MS = 100;
   public static final int DEFAULT_MIRROR_MAX_LAG_MS = 1000;
   public static final int DEFAULT_FAILOVER_TIMEOUT_MS = 500;
   public static final long DEFAULT_RETURN_STABLE_MS = 60_000;
+  public static final int FAILOVER_TIMEOUT_MAX_FACTOR = 4;
 
   public HotStandbySpec {
     integrity = List.copyOf(integrity);
     witness = witness == null ? "" : witness;
+    if (failoverTimeoutMaxMs == 0) {
+      failoverTimeoutMaxMs = FAILOVER_TIMEOUT_MAX_FACTOR * failoverTimeoutMs;
+    }
   }
 
   /** The settings without a quorum witness. */
@@ -77,7 +86,8 @@ public record HotStandbySpec(
         standbyMode,
         versionMismatchBlocksTakeover,
         mirrorMaxLagMs,
-        "");
+        "",
+        0);
   }
 
   /** Whether the domain has a quorum witness. */

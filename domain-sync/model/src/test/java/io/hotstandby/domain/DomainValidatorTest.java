@@ -65,6 +65,31 @@ class DomainValidatorTest {
     }
   }
 
+  @Test
+  void lossTimeoutCeilingDefaultsToFourTimeoutsAndMayNotBeBelowTheTimeout() {
+    ServerSpec a = server("a", 5701, 7101, "lan");
+    ServerSpec b = server("b", 5711, 7111, "lan");
+    assertThat(withMaxTimeout(0).failoverTimeoutMaxMs()).isEqualTo(2000);
+    for (int ok : new int[] {0, 500, 2000, 240_000}) {
+      assertThat(DomainValidator.validate(domain(withMaxTimeout(ok), a, b))).isEmpty();
+    }
+    for (int bad : new int[] {499, -1, 240_001}) {
+      assertThat(DomainValidator.validate(domain(withMaxTimeout(bad), a, b)))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.field()).isEqualTo("hotStandby/@failoverTimeoutMaxMs");
+                assertThat(e.getMessage())
+                    .isEqualTo(
+                        FILE
+                            + ": hotStandby/@failoverTimeoutMaxMs: "
+                            + bad
+                            + " is outside 500..240000 (at least failoverTimeoutMs; equal keeps"
+                            + " the timeout fixed)");
+              });
+    }
+  }
+
   private static HotStandbySpec withLag(int mirrorMaxLagMs) {
     return new HotStandbySpec(
         true,
@@ -96,7 +121,27 @@ class DomainValidatorTest {
         h.standbyMode(),
         h.versionMismatchBlocksTakeover(),
         h.mirrorMaxLagMs(),
-        witness);
+        witness,
+        h.failoverTimeoutMaxMs());
+  }
+
+  private static HotStandbySpec withMaxTimeout(int failoverTimeoutMaxMs) {
+    HotStandbySpec h = withLag(1000);
+    return new HotStandbySpec(
+        h.enabled(),
+        h.main(),
+        h.backup(),
+        h.heartbeatMs(),
+        h.failoverTimeoutMs(),
+        h.integrity(),
+        h.activateBackupOnLocalFailure(),
+        h.returnToMain(),
+        h.returnStableMs(),
+        h.standbyMode(),
+        h.versionMismatchBlocksTakeover(),
+        h.mirrorMaxLagMs(),
+        "",
+        failoverTimeoutMaxMs);
   }
 
   @Test

@@ -29,6 +29,7 @@ public final class TestDomainBuilder {
   final int failoverTimeoutMs = 500;
   final String returnToMain = "manual";
   boolean defaultJvm;
+  boolean defaultLossTimeout;
   String serverJvm;
   boolean relays;
   Path project;
@@ -182,6 +183,16 @@ public final class TestDomainBuilder {
   /** Runs the servers with the launcher's default JVM options, as in production. */
   public TestDomainBuilder defaultJvmOptions() {
     this.defaultJvm = true;
+    return this;
+  }
+
+  /**
+   * Lets the loss timeout grow on a busy machine up to the product's default ceiling, as in
+   * production; without this the domain file pins it to the failover timeout, so that tests of
+   * other things see takeovers at once in a server's first minute.
+   */
+  public TestDomainBuilder defaultLossTimeout() {
+    this.defaultLossTimeout = true;
     return this;
   }
 

@@ -61,6 +61,7 @@ final class TestDomainXml {
         .append(b.heartbeatMs)
         .append("\" failoverTimeoutMs=\"")
         .append(b.failoverTimeoutMs)
+        .append(b.defaultLossTimeout ? "" : "\" failoverTimeoutMaxMs=\"" + b.failoverTimeoutMs)
         .append("\" returnToMain=\"")
         .append(b.returnToMain)
         .append("\" standbyMode=\"")
