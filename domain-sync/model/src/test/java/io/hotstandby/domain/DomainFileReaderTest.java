@@ -31,7 +31,8 @@ class DomainFileReaderTest {
           </server>
         </servers>
         <hotStandby enabled="true" main="alpha" backup="beta" heartbeatMs="50"
-                    failoverTimeoutMs="300" activateBackupOnLocalFailure="true"
+                    failoverTimeoutMs="300" failoverTimeoutMaxMs="900"
+                    activateBackupOnLocalFailure="true"
                     returnToMain="automatic" returnStableMs="120000" standbyMode="cold"
                     versionMismatchBlocksTakeover="true" mirrorMaxLagMs="250">
           <integrity host="10.0.1.10" port="502"/>
@@ -98,7 +99,9 @@ class DomainFileReaderTest {
                 120_000,
                 StandbyMode.COLD,
                 true,
-                250));
+                250,
+                "",
+                900));
     assertThat(d.projects())
         .containsExactly(dir.resolve("conf/plant.prj"), dir.resolve("conf/shared/alarms.prj"));
     assertThat(d.roleOf("beta")).isEqualTo(DomainRole.BACKUP);
@@ -139,6 +142,7 @@ class DomainFileReaderTest {
                 60_000,
                 StandbyMode.WARM));
     assertThat(d.hotStandby().mirrorMaxLagMs()).isEqualTo(1000);
+    assertThat(d.hotStandby().failoverTimeoutMaxMs()).isEqualTo(2000);
     assertThat(d.hotStandby().hasWitness()).isFalse();
     assertThat(new String(d.secret(), StandardCharsets.UTF_8)).isEqualTo("inline-secret");
     assertThat(d.projects()).isEmpty();
