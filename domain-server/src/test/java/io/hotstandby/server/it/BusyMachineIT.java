@@ -41,13 +41,18 @@ class BusyMachineIT {
     domain.close();
   }
 
-  static long lossTimeoutMs(ServerProcess viewer, String peer) throws Exception {
+  /** What {@code viewer}'s REC link says of {@code peer} (status JSON {@code links[]}). */
+  static JsonNode link(ServerProcess viewer, String peer) throws Exception {
     for (JsonNode link : viewer.status().path("links")) {
       if (peer.equals(link.path("peer").asText())) {
-        return link.path("lossTimeoutMs").asLong();
+        return link;
       }
     }
     throw new AssertionError(viewer.name() + " has no link to " + peer);
+  }
+
+  static long lossTimeoutMs(ServerProcess viewer, String peer) throws Exception {
+    return link(viewer, peer).path("lossTimeoutMs").asLong();
   }
 
   static long activations(ServerProcess s) {
@@ -74,15 +79,7 @@ class BusyMachineIT {
     domain.awaitState("alpha", "ACTIVE");
     await("beta hears alpha again")
         .atMost(Timing.seconds(10))
-        .until(
-            () -> {
-              for (JsonNode link : beta.status().path("links")) {
-                if ("alpha".equals(link.path("peer").asText())) {
-                  return link.path("liveness").asText().equals("ALIVE");
-                }
-              }
-              return false;
-            });
+        .until(() -> link(beta, "alpha").path("liveness").asText().equals("ALIVE"));
     assertThat(beta.loggedState()).isEqualTo("STANDBY");
     assertThat(activations(beta)).isEqualTo(betaActivations);
     assertThat(beta.events())

@@ -107,6 +107,14 @@ class DomainValidatorTest {
   }
 
   private static HotStandbySpec withWitness(String witness) {
+    return withQuorumAndDetector(witness, 0);
+  }
+
+  private static HotStandbySpec withMaxTimeout(int failoverTimeoutMaxMs) {
+    return withQuorumAndDetector("", failoverTimeoutMaxMs);
+  }
+
+  private static HotStandbySpec withQuorumAndDetector(String witness, int failoverTimeoutMaxMs) {
     HotStandbySpec h = withLag(1000);
     return new HotStandbySpec(
         h.enabled(),
@@ -122,25 +130,6 @@ class DomainValidatorTest {
         h.versionMismatchBlocksTakeover(),
         h.mirrorMaxLagMs(),
         witness,
-        h.failoverTimeoutMaxMs());
-  }
-
-  private static HotStandbySpec withMaxTimeout(int failoverTimeoutMaxMs) {
-    HotStandbySpec h = withLag(1000);
-    return new HotStandbySpec(
-        h.enabled(),
-        h.main(),
-        h.backup(),
-        h.heartbeatMs(),
-        h.failoverTimeoutMs(),
-        h.integrity(),
-        h.activateBackupOnLocalFailure(),
-        h.returnToMain(),
-        h.returnStableMs(),
-        h.standbyMode(),
-        h.versionMismatchBlocksTakeover(),
-        h.mirrorMaxLagMs(),
-        "",
         failoverTimeoutMaxMs);
   }
 
