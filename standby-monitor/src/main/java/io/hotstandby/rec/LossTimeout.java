@@ -81,9 +81,4 @@ final class LossTimeout {
     }
     return Math.max(floor, Math.min(ceiling, GAP_FACTOR * largest));
   }
-
-  /** Whether the warm-up still holds the timeout at the ceiling. */
-  boolean warmingUp(long now) {
-    return ceiling != floor && now - warmUntil < 0;
-  }
 }

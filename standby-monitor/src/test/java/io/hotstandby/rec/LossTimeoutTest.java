@@ -16,10 +16,8 @@ class LossTimeoutTest {
   @Test
   void duringTheFirstMinuteOfTheLinkTheTimeoutIsTheCeiling() {
     assertThat(t.nanos(START)).isEqualTo(2000 * MS);
-    assertThat(t.warmingUp(WARM - 1)).isTrue();
     assertThat(t.nanos(WARM - 1)).isEqualTo(2000 * MS);
     assertThat(t.nanos(WARM)).isEqualTo(500 * MS);
-    assertThat(t.warmingUp(WARM)).isFalse();
   }
 
   @Test
@@ -62,7 +60,6 @@ class LossTimeoutTest {
     fixed.gap(900 * MS, START + S);
     assertThat(fixed.nanos(START)).isEqualTo(500 * MS);
     assertThat(fixed.nanos(START + S)).isEqualTo(500 * MS);
-    assertThat(fixed.warmingUp(START)).isFalse();
   }
 
   @Test

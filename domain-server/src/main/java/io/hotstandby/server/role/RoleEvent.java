@@ -51,40 +51,11 @@ public sealed interface RoleEvent {
       String handoverTo,
       long echoNanos,
       boolean leaseRequest)
-      implements RoleEvent {
-
-    /** A heartbeat that does not ask the quorum witness for the lease. */
-    public PeerHeard(
-        String peer,
-        ServerState state,
-        long term,
-        long activeSinceMillis,
-        int health,
-        boolean runtimeReady,
-        long domainVersion,
-        String productVersion,
-        String takeoverRequest,
-        String handoverTo,
-        long echoNanos) {
-      this(
-          peer,
-          state,
-          term,
-          activeSinceMillis,
-          health,
-          runtimeReady,
-          domainVersion,
-          productVersion,
-          takeoverRequest,
-          handoverTo,
-          echoNanos,
-          false);
-    }
-  }
+      implements RoleEvent {}
 
   /**
-   * The partner is gone: no heartbeat on any path for the failover timeout, a crash seen by the
-   * cluster while heartbeats were already missing, or a graceful stop it announced.
+   * The partner is gone: no heartbeat on any path for its loss timeout, a crash seen by the cluster
+   * while heartbeats were already missing, or a graceful stop it announced.
    *
    * @param peer the partner's name
    * @param cause a short text for the event log, e.g. "lost on all paths for 512 ms"

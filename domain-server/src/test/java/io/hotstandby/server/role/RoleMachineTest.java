@@ -265,7 +265,8 @@ class RoleMachineTest {
         world.productVersion,
         "",
         "",
-        world.now * 1_000_000);
+        world.now * 1_000_000,
+        false);
   }
 
   PeerHeard peerAsking(String takeoverRequest) {
@@ -280,12 +281,24 @@ class RoleMachineTest {
         "1.0",
         takeoverRequest,
         "",
-        world.now * 1_000_000);
+        world.now * 1_000_000,
+        false);
   }
 
   PeerHeard peerHandingOver(long term) {
     return new PeerHeard(
-        world.partner, STANDBY, term, 0, 0, true, 1, "1.0", "", world.self, world.now * 1_000_000);
+        world.partner,
+        STANDBY,
+        term,
+        0,
+        0,
+        true,
+        1,
+        "1.0",
+        "",
+        world.self,
+        world.now * 1_000_000,
+        false);
   }
 
   List<String> path() {
@@ -507,7 +520,7 @@ class RoleMachineTest {
     startAs(DomainRole.BACKUP, ACTIVE, 3);
     feed(
         new PeerHeard(
-            "alpha", STANDBY, 3, 0, 50, true, 1, "1.0", "", "beta", world.now * 1_000_000));
+            "alpha", STANDBY, 3, 0, 50, true, 1, "1.0", "", "beta", world.now * 1_000_000, false));
     Takeover t = machine.takeover();
     assertThat(t.kind()).isEqualTo(Takeover.SWITCHOVER);
     assertThat(t.from()).isEqualTo("alpha");
@@ -563,7 +576,18 @@ class RoleMachineTest {
     runFor(5000);
     PeerHeard other =
         new PeerHeard(
-            "beta", ACTIVE, 2, world.now - 3000, 0, true, 1, "1.0", "", "", world.now * 1_000_000);
+            "beta",
+            ACTIVE,
+            2,
+            world.now - 3000,
+            0,
+            true,
+            1,
+            "1.0",
+            "",
+            "",
+            world.now * 1_000_000,
+            false);
     feed(other);
     assertThat(path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1");
     RoleNotice dual = notices.stream().filter(n -> n.weight() == Weight.ERROR).findFirst().get();
@@ -596,7 +620,18 @@ class RoleMachineTest {
     feed(new Paused(3000)); // the server's own schedule ran late
     PeerHeard taken =
         new PeerHeard(
-            "beta", ACTIVE, 2, world.now - 2400, 0, true, 1, "1.0", "", "", world.now * 1_000_000);
+            "beta",
+            ACTIVE,
+            2,
+            world.now - 2400,
+            0,
+            true,
+            1,
+            "1.0",
+            "",
+            "",
+            world.now * 1_000_000,
+            false);
     feed(taken);
     assertThat(path()).containsExactly("STARTING->ACTIVE@1", "ACTIVE->STANDBY@1");
     assertThat(notices).anyMatch(n -> n.message().startsWith("process paused for 3000 ms"));
@@ -641,7 +676,9 @@ class RoleMachineTest {
     world.partner = "alpha";
     startAs(DomainRole.BACKUP, ACTIVE, 3);
     world.runtimeReady = false;
-    feed(new PeerHeard("alpha", ACTIVE, 3, 1, 0, true, 2, "1.1", "", "", world.now * 1_000_000));
+    feed(
+        new PeerHeard(
+            "alpha", ACTIVE, 3, 1, 0, true, 2, "1.1", "", "", world.now * 1_000_000, false));
     Outcome o = feed(new ActivateRequested("operator"));
     assertThat(o.unmet())
         .containsExactly(
@@ -815,7 +852,8 @@ class RoleMachineTest {
     machine();
     feed(new Started());
     PeerHeard mainNotReady =
-        new PeerHeard("alpha", STANDBY, 0, 0, 0, false, 1, "1.0", "", "", world.now * 1_000_000);
+        new PeerHeard(
+            "alpha", STANDBY, 0, 0, 0, false, 1, "1.0", "", "", world.now * 1_000_000, false);
     feed(mainNotReady);
     joinWindowPasses();
     assertThat(machine.state()).isEqualTo(ACTIVE);
@@ -828,7 +866,7 @@ class RoleMachineTest {
     advance(3000);
     feed(new Paused(3000));
     assertThat(machine.snapshot().writesSuspended()).isTrue();
-    feed(new PeerHeard("beta", STANDBY, 0, 0, 0, true, 1, "1.0", "", "", beforePause));
+    feed(new PeerHeard("beta", STANDBY, 0, 0, 0, true, 1, "1.0", "", "", beforePause, false));
     assertThat(machine.snapshot().writesSuspended()).isTrue();
     feed(peer(STANDBY, 0));
     assertThat(machine.snapshot().writesSuspended()).isFalse();
@@ -846,7 +884,8 @@ class RoleMachineTest {
   }
 
   PeerHeard activeOfVersion(String version) {
-    return new PeerHeard("alpha", ACTIVE, 3, 1, 0, true, 1, version, "", "", world.now * 1_000_000);
+    return new PeerHeard(
+        "alpha", ACTIVE, 3, 1, 0, true, 1, version, "", "", world.now * 1_000_000, false);
   }
 
   @Test
@@ -907,7 +946,8 @@ class RoleMachineTest {
         world.productVersion,
         "",
         "",
-        world.now * 1_000_000);
+        world.now * 1_000_000,
+        false);
   }
 
   List<String> reasons() {
@@ -1088,7 +1128,7 @@ class RoleMachineTest {
     // alpha's handover is no longer addressed to this server's partner.
     feed(
         new PeerHeard(
-            "alpha", STANDBY, 3, 0, 0, true, 1, "1.0", "", "beta", world.now * 1_000_000));
+            "alpha", STANDBY, 3, 0, 0, true, 1, "1.0", "", "beta", world.now * 1_000_000, false));
     assertThat(machine.state()).isEqualTo(STANDBY);
     feed(new PeerLost("delta", "lost on all paths for 500 ms"));
     feed(new ActivateRequested("operator"));
@@ -1248,7 +1288,9 @@ class RoleMachineTest {
   @Test
   void activeWhoseStandbyIsNotReadyOrLostReportsAnError() {
     startAs(DomainRole.MAIN, STARTING, 0);
-    feed(new PeerHeard("beta", STANDBY, 0, 0, 0, false, 1, "1.0", "", "", world.now * 1_000_000));
+    feed(
+        new PeerHeard(
+            "beta", STANDBY, 0, 0, 0, false, 1, "1.0", "", "", world.now * 1_000_000, false));
     world.maintenance = true;
     assertThat(domainChanged().notices())
         .singleElement()

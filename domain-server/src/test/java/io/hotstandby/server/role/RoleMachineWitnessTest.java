@@ -245,7 +245,8 @@ class RoleMachineWitnessTest {
     t.feed(standbyEchoing(t.world.now, false));
     // The partner takes the role (a higher term): this server stands by and gives the lease up.
     t.feed(
-        new PeerHeard("beta", ACTIVE, 5, t.world.now, 0, true, 1, "1.0", "", "", t.world.now * MS));
+        new PeerHeard(
+            "beta", ACTIVE, 5, t.world.now, 0, true, 1, "1.0", "", "", t.world.now * MS, false));
     assertThat(t.machine.state()).isEqualTo(STANDBY);
     assertThat(t.world.lease.held(t.world.now * MS)).isFalse();
   }
