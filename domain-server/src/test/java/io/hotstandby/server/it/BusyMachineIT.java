@@ -3,7 +3,6 @@ package io.hotstandby.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hotstandby.server.kit.ServerProcess;
 import io.hotstandby.server.kit.TestDomain;
 import io.hotstandby.testkit.Timing;
@@ -41,18 +40,8 @@ class BusyMachineIT {
     domain.close();
   }
 
-  /** What {@code viewer}'s REC link says of {@code peer} (status JSON {@code links[]}). */
-  static JsonNode link(ServerProcess viewer, String peer) throws Exception {
-    for (JsonNode link : viewer.status().path("links")) {
-      if (peer.equals(link.path("peer").asText())) {
-        return link;
-      }
-    }
-    throw new AssertionError(viewer.name() + " has no link to " + peer);
-  }
-
   static long lossTimeoutMs(ServerProcess viewer, String peer) throws Exception {
-    return link(viewer, peer).path("lossTimeoutMs").asLong();
+    return viewer.link(peer).path("lossTimeoutMs").asLong();
   }
 
   static long activations(ServerProcess s) {
@@ -79,7 +68,7 @@ class BusyMachineIT {
     domain.awaitState("alpha", "ACTIVE");
     await("beta hears alpha again")
         .atMost(Timing.seconds(10))
-        .until(() -> link(beta, "alpha").path("liveness").asText().equals("ALIVE"));
+        .until(() -> beta.link("alpha").path("liveness").asText().equals("ALIVE"));
     assertThat(beta.loggedState()).isEqualTo("STANDBY");
     assertThat(activations(beta)).isEqualTo(betaActivations);
     assertThat(beta.events())

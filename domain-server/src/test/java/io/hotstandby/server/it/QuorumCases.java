@@ -84,12 +84,8 @@ public final class QuorumCases implements AutoCloseable {
 
   private static boolean whole(ServerProcess s, ServerProcess partner) throws Exception {
     JsonNode status = s.status();
-    boolean hearsPartner = false;
-    for (JsonNode link : status.path("links")) {
-      if (link.path("peer").asText().equals(partner.name())) {
-        hearsPartner = link.path("liveness").asText().equals("ALIVE");
-      }
-    }
+    boolean hearsPartner =
+        ServerProcess.link(status, partner.name()).path("liveness").asText().equals("ALIVE");
     return hearsPartner && status.path("witness").path("reachable").asBoolean();
   }
 

@@ -2,6 +2,7 @@ package io.hotstandby.server.kit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.client.AdminClientException;
 import io.hotstandby.admin.client.KnownServers;
@@ -249,6 +250,24 @@ public final class ServerProcess implements AutoCloseable {
       throw new AssertionError(name + " logged no event starting with '" + prefix + "'");
     }
     return found;
+  }
+
+  /**
+   * What this server's REC link says of {@code peer} (an element of the status's {@code links}:
+   * liveness, state, term, lossTimeoutMs, paths), a missing node when it has no link to it.
+   */
+  public JsonNode link(String peer) throws AdminClientException {
+    return link(status(), peer);
+  }
+
+  /** The element of {@code status}'s {@code links} for {@code peer}, else a missing node. */
+  public static JsonNode link(JsonNode status, String peer) {
+    for (JsonNode link : status.path("links")) {
+      if (link.path("peer").asText().equals(peer)) {
+        return link;
+      }
+    }
+    return MissingNode.getInstance();
   }
 
   /** The server's status document, read over OPC UA as domainctl reads it. */
