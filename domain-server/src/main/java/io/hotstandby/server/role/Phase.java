@@ -26,6 +26,11 @@ public enum Phase {
   INACTIVE(ServerState.INACTIVE),
   /** Set to maintenance in the domain file. */
   MAINTENANCE(ServerState.MAINTENANCE),
+  /**
+   * The domain stopped on this server by an operator: the process runs but takes part in no role
+   * until the domain is started again; announced as STOPPED, so peers treat it as gone.
+   */
+  DOMAIN_STOPPED(ServerState.STOPPED),
   /** Shut down; terminal. */
   STOPPED(ServerState.STOPPED);
 

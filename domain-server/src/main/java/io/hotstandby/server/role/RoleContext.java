@@ -22,6 +22,14 @@ public interface RoleContext {
   /** Whether the domain file sets this server to maintenance. */
   boolean maintenance();
 
+  /**
+   * Whether an operator stopped the domain on this server (kept across restarts until started
+   * again).
+   */
+  default boolean domainStopped() {
+    return false;
+  }
+
   /** Whether hot standby is enabled in the domain. */
   boolean hotStandbyEnabled();
 

@@ -75,6 +75,15 @@ public sealed interface RoleEvent {
    */
   record DomainChanged(long version) implements RoleEvent {}
 
+  /**
+   * An operator stopped the domain on this server: it leaves its role (an active has handed over
+   * first where it could) and stays out of every role, across restarts, until started again.
+   */
+  record DomainStopRequested(String user) implements RoleEvent {}
+
+  /** An operator started the domain on this server again: it joins as it does at start. */
+  record DomainStartRequested(String user) implements RoleEvent {}
+
   /** The process is shutting down. */
   record Shutdown() implements RoleEvent {}
 }

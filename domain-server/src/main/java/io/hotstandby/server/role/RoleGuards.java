@@ -20,6 +20,8 @@ final class RoleGuards {
   // ---- the guards -------------------------------------------------------------------------------
 
   static final Guard MAINTENANCE_SET = guard("set to maintenance", (m, e) -> m.ctx.maintenance());
+  static final Guard DOMAIN_STOPPED_SET =
+      guard("domain stopped here by an operator", (m, e) -> m.ctx.domainStopped());
   static final Guard NO_ROLE =
       guard("neither main nor backup", (m, e) -> m.ctx.domainRole() == DomainRole.NONE);
   static final Guard MAIN_ALONE =

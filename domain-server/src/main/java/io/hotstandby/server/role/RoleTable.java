@@ -1,6 +1,7 @@
 package io.hotstandby.server.role;
 
 import static io.hotstandby.server.role.Phase.ACTIVE;
+import static io.hotstandby.server.role.Phase.DOMAIN_STOPPED;
 import static io.hotstandby.server.role.Phase.HANDING_OVER;
 import static io.hotstandby.server.role.Phase.INACTIVE;
 import static io.hotstandby.server.role.Phase.MAINTENANCE;
@@ -19,6 +20,8 @@ import static io.hotstandby.server.role.Rule.Trigger.timeout;
 import io.hotstandby.domain.DomainRole;
 import io.hotstandby.server.role.RoleEvent.ActivateRequested;
 import io.hotstandby.server.role.RoleEvent.DomainChanged;
+import io.hotstandby.server.role.RoleEvent.DomainStartRequested;
+import io.hotstandby.server.role.RoleEvent.DomainStopRequested;
 import io.hotstandby.server.role.RoleEvent.Paused;
 import io.hotstandby.server.role.RoleEvent.PeerHeard;
 import io.hotstandby.server.role.RoleEvent.PeerLost;
@@ -58,6 +61,23 @@ public final class RoleTable {
   private static List<Rule> declare() {
     List<Rule> t = new ArrayList<>();
     t.add(on(ALIVE, event(Shutdown.class)).to(STOPPED).because("shutdown requested"));
+
+    // An operator's StopDomain and StartDomain (an active hands over before it asks to stop).
+    Set<Phase> inDomain = EnumSet.complementOf(EnumSet.of(DOMAIN_STOPPED, STOPPED));
+    t.add(
+        on(inDomain, event(DomainStopRequested.class))
+            .to(DOMAIN_STOPPED)
+            .with(ABANDON_SWITCHOVER)
+            .because((m, e) -> "domain stopped by " + ((DomainStopRequested) e).user()));
+    t.add(
+        on(EnumSet.of(DOMAIN_STOPPED), event(DomainStartRequested.class))
+            .to(STARTING)
+            .because((m, e) -> "domain started by " + ((DomainStartRequested) e).user()));
+    t.add(
+        on(EnumSet.of(STARTING), anyOf(event(Started.class), event(PeerHeard.class)))
+            .when(DOMAIN_STOPPED_SET)
+            .to(DOMAIN_STOPPED)
+            .because("the domain was stopped on this server by an operator"));
 
     // What the domain file alone decides, at start and on every change of it.
     Trigger atStart = anyOf(event(Started.class), event(PeerHeard.class), timeout(RoleTimer.JOIN));
@@ -395,6 +415,10 @@ public final class RoleTable {
     // Outside the roles.
     t.add(refuseActivation(EnumSet.of(INACTIVE), "server is INACTIVE: neither main nor backup"));
     t.add(refuseActivation(EnumSet.of(MAINTENANCE), "server is in MAINTENANCE in the domain file"));
+    t.add(
+        refuseActivation(
+            EnumSet.of(DOMAIN_STOPPED),
+            "the domain is stopped on this server; start it first (domainctl domain start)"));
     return List.copyOf(t);
   }
 

@@ -75,6 +75,13 @@ class RoleMachineTest {
       return maintenance;
     }
 
+    boolean domainStopped;
+
+    @Override
+    public boolean domainStopped() {
+      return domainStopped;
+    }
+
     @Override
     public boolean hotStandbyEnabled() {
       return enabled;
