@@ -8,15 +8,18 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's event log: one JSON object a line ({@code time}, {@code weight}, {@code server},
- * {@code component}, {@code message} and optional details), appended and flushed as it happens
- * (rotated by size) so an operator, a tool or a test can read what the server did and when.
+ * The server's event log: one JSON object a line ({@code id}, {@code seq}, {@code time}, {@code
+ * epochMillis}, {@code weight}, {@code server}, {@code component}, {@code message} and optional
+ * details), appended and flushed as it happens (rotated by size) so an operator, a tool or a test
+ * can read what the server did and when. The newest events are also kept in memory with their
+ * acknowledgement state ({@link RecentEvents}) for {@code Server.Events}.
  */
 public final class EventLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("events");
@@ -28,6 +31,7 @@ public final class EventLog implements AutoCloseable {
   private final int keep;
   private final RotatingFile out;
   private RotatingFile mirroredOut; // opened at the first mirrored line
+  private final RecentEvents recent;
   private volatile Consumer<String> tap = line -> {};
 
   /** A log in {@code file}, rotated at 10 MiB with 5 files kept (see {@link RotatingFile}). */
@@ -40,6 +44,7 @@ public final class EventLog implements AutoCloseable {
     this.file = file;
     this.maxBytes = maxBytes;
     this.keep = keep;
+    this.recent = RecentEvents.recover(file, server);
     try {
       this.out = new RotatingFile(file, maxBytes, keep);
     } catch (IOException e) {
@@ -51,6 +56,9 @@ public final class EventLog implements AutoCloseable {
   public synchronized void record(
       Weight weight, String component, String message, Map<String, Object> details) {
     ObjectNode line = JSON.createObjectNode();
+    long seq = recent.nextSeq();
+    line.put("id", recent.idOf(seq));
+    line.put("seq", seq);
     line.put("time", Instant.now().toString());
     line.put("epochMillis", System.currentTimeMillis());
     line.put("weight", weight.name());
@@ -66,6 +74,45 @@ public final class EventLog implements AutoCloseable {
     String text = line.toString();
     append(text);
     tap.accept(text);
+    recent.add(line);
+  }
+
+  /**
+   * Acknowledges WARNING and ERROR events of this server for {@code user} ({@code "*"}: all that
+   * wait), and records that as a NOTICE line listing them, from which a restart rebuilds it.
+   *
+   * @return the ids acknowledged now, and the ids given that this server does not know
+   */
+  public synchronized Acknowledged acknowledge(List<String> ids, String user) {
+    List<String> unknown =
+        ids.stream().filter(id -> !id.equals("*") && !recent.knows(id)).distinct().toList();
+    List<String> done = recent.acknowledge(ids, user, Instant.now().toString());
+    if (!done.isEmpty()) {
+      record(
+          Weight.NOTICE,
+          "events",
+          user + " acknowledged " + done.size() + (done.size() == 1 ? " event" : " events"),
+          Map.of(RecentEvents.ACKNOWLEDGES, done, "user", user));
+    }
+    return new Acknowledged(done, unknown);
+  }
+
+  /** What {@link #acknowledge} did. */
+  public record Acknowledged(List<String> acknowledged, List<String> unknown) {}
+
+  /**
+   * The newest {@code max} (at most {@value RecentEvents#CAPACITY}) events recorded after sequence
+   * {@code afterSeq} and at or after {@code sinceMillis}, oldest first, as a JSON array of the
+   * lines with their {@code acked} state; only those waiting for an acknowledgement if asked.
+   */
+  public synchronized String json(long sinceMillis, long afterSeq, int max, boolean unackedOnly) {
+    int n = max <= 0 ? RecentEvents.CAPACITY : Math.min(max, RecentEvents.CAPACITY);
+    return recent.query(sinceMillis, afterSeq, n, unackedOnly).toString();
+  }
+
+  /** The sequence number of the newest event. */
+  public synchronized long lastSeq() {
+    return recent.lastSeq();
   }
 
   private void append(String line) {
