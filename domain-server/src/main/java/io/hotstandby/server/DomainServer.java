@@ -287,7 +287,7 @@ public final class DomainServer implements AutoCloseable {
       endpoint.registerApplication(
           new RuntimeApplicationView(parts.runtime, parts.mirror, parts.forwarding));
     }
-    endpoint.registerDomainAdmin(changes);
+    endpoint.registerDomainAdmin(new ServerOperations(parts, role, switchover, changes));
     endpoint.registerUsers(() -> parts.domain.users());
     endpoint.allowAnonymousRead(domain.security().anonymousRead());
     endpoint.registerAudit(

@@ -48,6 +48,11 @@ final class ServerContext implements RoleContext {
   }
 
   @Override
+  public boolean domainStopped() {
+    return parts.stopMark.stopped();
+  }
+
+  @Override
   public boolean maintenance() {
     return parts.domain.server(parts.self).orElseThrow().maintenance();
   }

@@ -62,6 +62,9 @@ final class ServerParts {
   /** The switchover history and its cluster topic. */
   volatile HistoryTopic history;
 
+  /** Whether an operator stopped the domain here; read before the role machine starts. */
+  final DomainStopMark stopMark;
+
   ServerParts(
       String self,
       String productVersion,
@@ -79,6 +82,7 @@ final class ServerParts {
     this.events = events;
     this.audit = audit;
     this.runtime = runtime;
+    this.stopMark = DomainStopMark.in(dataDir);
   }
 
   /** How long a planned switchover may take, as the role machine bounds it. */

@@ -60,7 +60,9 @@ final class StatusPublisher {
               parts.store.conflict(),
               parts.integrity,
               parts.mirror == null ? MirrorStatus.IDLE : parts.mirror.status(),
-              parts.witnessLease());
+              parts.witnessLease(),
+              parts.stopMark.stoppedBy(),
+              parts.events.counts());
       opcUa.setServiceLevel(level);
       opcUa.publish(report.adminStatus());
     } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ import io.hotstandby.rec.PeerView;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.rec.quorum.WitnessLease;
 import io.hotstandby.runtime.ApplicationRuntime;
+import io.hotstandby.server.events.EventLog;
 import io.hotstandby.server.mirror.MirrorStatus;
 import io.hotstandby.server.opcua.AdminStatus;
 import io.hotstandby.server.role.RoleSnapshot;
@@ -40,6 +41,8 @@ final class StatusReport {
   private final IntegrityCheck integrity;
   private final MirrorStatus mirror;
   private final WitnessLease witness;
+  private final String domainStoppedBy;
+  private final EventLog.Counts events;
 
   StatusReport(
       Domain domain,
@@ -55,7 +58,9 @@ final class StatusReport {
       String domainConflict,
       IntegrityCheck integrity,
       MirrorStatus mirror,
-      WitnessLease witness) {
+      WitnessLease witness,
+      String domainStoppedBy,
+      EventLog.Counts events) {
     this.domain = domain;
     this.self = self;
     this.productVersion = productVersion;
@@ -70,6 +75,8 @@ final class StatusReport {
     this.integrity = integrity;
     this.mirror = mirror;
     this.witness = witness;
+    this.domainStoppedBy = domainStoppedBy;
+    this.events = events;
   }
 
   ObjectNode json() {
@@ -92,6 +99,11 @@ final class StatusReport {
     o.put("domainVersion", domain.version());
     o.put("domainSha256", domain.sha256());
     o.put("domainConflict", domainConflict);
+    // Who stopped the domain on this server and when, "" while it runs (state STOPPED then).
+    o.put("domainStoppedBy", domainStoppedBy);
+    o.put("lastEventSeq", events.lastSeq());
+    o.put("unackedWarnings", events.unackedWarnings());
+    o.put("unackedErrors", events.unackedErrors());
     o.set("integrity", integrity());
     o.put("productVersion", productVersion);
     o.put("takeoverRequest", role.takeoverRequest());

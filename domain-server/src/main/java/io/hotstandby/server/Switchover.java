@@ -112,11 +112,7 @@ final class Switchover {
     if (active.isEmpty() || keepsActiveRole(next, active)) {
       return CompletableFuture.completedFuture("");
     }
-    Domain now = parts.domain;
-    String successor =
-        now.roleOf(active) == DomainRole.MAIN
-            ? now.hotStandby().backup()
-            : now.roleOf(active) == DomainRole.BACKUP ? now.hotStandby().main() : "";
+    String successor = partnerOf(active);
     String why = "";
     if (successor.isEmpty() || !standingByReady(successor)) {
       why = successor.isEmpty() ? "no partner" : successor + " is not a ready STANDBY";
@@ -147,6 +143,33 @@ final class Switchover {
         successor.equals(parts.self) ? activate(user) : activateRemotely(successor, user, active);
     return r.thenApply(
         a -> a.accepted() ? "" : "the switchover to " + successor + " failed: " + a.message());
+  }
+
+  /**
+   * Hands the active role of this server to its partner, a ready STANDBY (an operator's StopDomain
+   * on the active).
+   *
+   * @return "" once the partner is ACTIVE, else why not (nothing changed then)
+   */
+  CompletableFuture<String> handOver(String user) {
+    String successor = partnerOf(parts.self);
+    if (successor.isEmpty()) {
+      return CompletableFuture.completedFuture("it has no partner in the domain");
+    }
+    if (!standingByReady(successor)) {
+      return CompletableFuture.completedFuture(successor + " is not a ready STANDBY");
+    }
+    return activateRemotely(successor, user, parts.self)
+        .thenApply(
+            a -> a.accepted() ? "" : "the switchover to " + successor + " failed: " + a.message());
+  }
+
+  /** The other of main and backup, or "" when {@code server} is neither. */
+  private String partnerOf(String server) {
+    Domain now = parts.domain;
+    return now.roleOf(server) == DomainRole.MAIN
+        ? now.hotStandby().backup()
+        : now.roleOf(server) == DomainRole.BACKUP ? now.hotStandby().main() : "";
   }
 
   private static boolean keepsActiveRole(Domain next, String server) {

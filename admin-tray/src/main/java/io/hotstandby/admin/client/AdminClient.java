@@ -358,9 +358,15 @@ public final class AdminClient implements AutoCloseable {
     return new DomainChange(accepted, message, version);
   }
 
+  /**
+   * The operators' actions on this server ({@code Server.StopDomain}, {@code Server.Events}, ...).
+   */
+  public ServerActions actions() {
+    return new ServerActions(this);
+  }
+
   /** Calls a method of the admin namespace, e.g. {@code Domain.Apply}; returns its outputs. */
-  private Variant[] callDomain(String method, long waitMs, Variant... inputs)
-      throws AdminClientException {
+  Variant[] callDomain(String method, long waitMs, Variant... inputs) throws AdminClientException {
     String object = method.substring(0, method.indexOf('.'));
     var request = new CallMethodRequest(adminNode(object), adminNode(method), inputs);
     CallMethodResult result;
@@ -399,17 +405,14 @@ public final class AdminClient implements AutoCloseable {
               + (missing
                   ? "domain administration is not available on this server"
                   : code == StatusCodes.Bad_UserAccessDenied
-                      ? (method.equals(DOMAIN_HISTORY) || method.equals(SERVER_HISTORY)
-                              ? "it needs a login"
-                              : "it needs the Administrator role")
-                          + " (log in with --user)"
+                      ? ServerActions.neededRole(method) + " (log in with --user)"
                       : OpcUaErrorText.status(status)));
     }
     Variant[] out = result.getOutputArguments();
     return out == null ? new Variant[0] : out;
   }
 
-  private long callTimeoutMs() {
+  long callTimeoutMs() {
     return Math.max(timeoutMs, MIN_CALL_TIMEOUT.toMillis());
   }
 

@@ -115,6 +115,14 @@ public final class EventLog implements AutoCloseable {
     return recent.lastSeq();
   }
 
+  /** The newest sequence number and how many WARNING and ERROR events wait. */
+  public synchronized Counts counts() {
+    return new Counts(recent.lastSeq(), recent.unacked("WARNING"), recent.unacked("ERROR"));
+  }
+
+  /** See {@link #counts}. */
+  public record Counts(long lastSeq, int unackedWarnings, int unackedErrors) {}
+
   private void append(String line) {
     try {
       out.write((line + "\n").getBytes(StandardCharsets.UTF_8));

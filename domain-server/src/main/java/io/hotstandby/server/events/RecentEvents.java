@@ -123,6 +123,19 @@ final class RecentEvents {
     return done;
   }
 
+  /** How many kept events of this weight wait for an acknowledgement. */
+  int unacked(String weight) {
+    int n = 0;
+    for (ObjectNode e : events) {
+      if (e.has("acked")
+          && !e.path("acked").asBoolean()
+          && e.path("weight").asText().equals(weight)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Whether an event with this id is kept. */
   boolean knows(String id) {
     return byId.containsKey(id);

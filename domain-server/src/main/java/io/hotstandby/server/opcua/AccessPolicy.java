@@ -33,6 +33,16 @@ public final class AccessPolicy {
     WRITE("write", "writing a tag", UserRole.OPERATOR),
     ACKNOWLEDGE("acknowledge", "acknowledging an alarm", UserRole.OPERATOR),
     ACTIVATE("activate", "Activate", UserRole.OPERATOR),
+    EVENTS("events", "Server.Events", UserRole.VIEWER),
+    ACKNOWLEDGE_EVENTS("events.acknowledge", "acknowledging events", UserRole.OPERATOR),
+    START_DOMAIN("domain.start", "StartDomain", UserRole.OPERATOR),
+    STOP_DOMAIN("domain.stop", "StopDomain", UserRole.OPERATOR),
+    STOP_DOMAIN_FORCED(
+        "domain.stop",
+        "StopDomain with Force (it may stop the application)",
+        UserRole.ADMINISTRATOR),
+    SET_MAINTENANCE("maintenance", "SetMaintenance", UserRole.OPERATOR),
+    AUDIT("audit", "reading the audit log", UserRole.ADMINISTRATOR),
     DOMAIN_CHANGE("domain.change", "changing the domain file", UserRole.ADMINISTRATOR),
     DOMAIN_SHOW("domain.show", "reading the domain file", UserRole.ADMINISTRATOR);
 

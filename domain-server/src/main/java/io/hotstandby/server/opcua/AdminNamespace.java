@@ -104,14 +104,14 @@ final class AdminNamespace extends SampledNamespace {
           new Var("Server", "Witness", NodeIds.String, AdminStatus::witnessJson),
           new Var("Server", "StatusJson", NodeIds.String, AdminStatus::statusJson));
 
-  private static final Argument ACCEPTED =
+  static final Argument ACCEPTED =
       new Argument(
           "Accepted",
           NodeIds.Boolean,
           ValueRanks.Scalar,
           null,
           LocalizedText.english("Whether the server accepted the request."));
-  private static final Argument MESSAGE =
+  static final Argument MESSAGE =
       new Argument(
           "Message",
           NodeIds.String,
@@ -240,6 +240,7 @@ final class AdminNamespace extends SampledNamespace {
     }
     addActivateMethod(server);
     addHistoryMethod(server);
+    new ServerMethods(this, domainAdmin, access).addTo(server);
     addDomainMethods(domain);
   }
 
@@ -411,7 +412,7 @@ final class AdminNamespace extends SampledNamespace {
     return d.user();
   }
 
-  private void addMethod(
+  void addMethod(
       UaObjectNode parent,
       String id,
       String name,
@@ -460,11 +461,16 @@ final class AdminNamespace extends SampledNamespace {
     for (int i = 0; i < in.length; i++) {
       Object v = in[i].value();
       NodeId type = declared[i].getDataType();
+      boolean array = declared[i].getValueRank() == ValueRanks.OneDimension;
       boolean ok =
           v == null
-              || (type.equals(NodeIds.ByteString) && v instanceof ByteString)
-              || (type.equals(NodeIds.String) && v instanceof String)
-              || (type.equals(NodeIds.Int32) && v instanceof Integer);
+              || (array
+                  ? type.equals(NodeIds.String) && v instanceof String[]
+                  : (type.equals(NodeIds.ByteString) && v instanceof ByteString)
+                      || (type.equals(NodeIds.String) && v instanceof String)
+                      || (type.equals(NodeIds.Int32) && v instanceof Integer)
+                      || (type.equals(NodeIds.Int64) && v instanceof Long)
+                      || (type.equals(NodeIds.Boolean) && v instanceof Boolean));
       if (!ok) {
         throw new UaException(StatusCodes.Bad_InvalidArgument);
       }
@@ -483,7 +489,7 @@ final class AdminNamespace extends SampledNamespace {
 
   /** What a method does with its (type-checked) input arguments; answered through the future. */
   @FunctionalInterface
-  private interface MethodBody {
+  interface MethodBody {
     CompletableFuture<Variant[]> invoke(Optional<Session> session, Variant[] inputs)
         throws UaException;
   }

@@ -1,5 +1,6 @@
 package io.hotstandby.server.opcua;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -48,4 +49,50 @@ public interface DomainAdmin {
   default String switchoverHistoryJson(int max) {
     return "[]";
   }
+
+  // ---- operations on this server (Server.* methods) ---------------------------------------------
+
+  /**
+   * Stops the domain on this server: it leaves its role and takes no role, across restarts, until
+   * {@link #startDomain}. An active first hands the role to its ready standby; without one it is
+   * refused unless {@code force}.
+   */
+  default CompletableFuture<DomainAdminResult> stopDomain(boolean force, SessionUser user) {
+    return CompletableFuture.completedFuture(new DomainAdminResult(false, NOT_HERE, 0));
+  }
+
+  /** Starts the domain on this server again: it joins as at start (normally as STANDBY). */
+  default CompletableFuture<DomainAdminResult> startDomain(SessionUser user) {
+    return CompletableFuture.completedFuture(new DomainAdminResult(false, NOT_HERE, 0));
+  }
+
+  /**
+   * Sets or clears maintenance of {@code server} ("" for this one) through a change of the domain
+   * file (with the planned switchover first when it is the active).
+   */
+  default CompletableFuture<DomainAdminResult> setMaintenance(
+      String server, boolean on, SessionUser user) {
+    return CompletableFuture.completedFuture(new DomainAdminResult(false, NOT_HERE, 0));
+  }
+
+  /**
+   * The newest {@code max} events of this server's log after sequence {@code afterSeq} and at or
+   * after {@code sinceMillis}, oldest first, as a JSON array (see the event log).
+   */
+  default String eventsJson(long sinceMillis, long afterSeq, int max, boolean unackedOnly) {
+    return "[]";
+  }
+
+  /** Acknowledges events of this server ({@code "*"}: all that wait). */
+  default DomainAdminResult acknowledgeEvents(List<String> ids, SessionUser user) {
+    return new DomainAdminResult(false, NOT_HERE, 0);
+  }
+
+  /** The newest {@code max} entries of the audit log at or after {@code sinceMillis}. */
+  default String auditJson(long sinceMillis, int max) {
+    return "[]";
+  }
+
+  /** What the operations above answer on a server that does not implement them. */
+  String NOT_HERE = "this operation is not available on this server";
 }

@@ -1,6 +1,7 @@
 package io.hotstandby.server.opcua;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -102,6 +103,36 @@ final class DomainAdminCalls implements AutoCloseable {
   CompletableFuture<Optional<byte[]>> show(String version) {
     return query("show", () -> admin.show(version))
         .thenApply(c -> c == null ? Optional.empty() : c);
+  }
+
+  CompletableFuture<DomainAdminResult> stopDomain(boolean force, SessionUser user) {
+    return change("stop", () -> admin.stopDomain(force, user));
+  }
+
+  CompletableFuture<DomainAdminResult> startDomain(SessionUser user) {
+    return change("start", () -> admin.startDomain(user));
+  }
+
+  CompletableFuture<DomainAdminResult> setMaintenance(String server, boolean on, SessionUser user) {
+    return change("maintenance change", () -> admin.setMaintenance(server, on, user));
+  }
+
+  /** As {@link #historyJson}, for {@code Server.Events}. */
+  CompletableFuture<String> eventsJson(
+      long sinceMillis, long afterSeq, int max, boolean unackedOnly) {
+    return query("events", () -> admin.eventsJson(sinceMillis, afterSeq, max, unackedOnly))
+        .thenApply(j -> j == null ? "[]" : j);
+  }
+
+  /** As {@link #historyJson}, for {@code Server.AcknowledgeEvents}. */
+  CompletableFuture<DomainAdminResult> acknowledgeEvents(List<String> ids, SessionUser user) {
+    return query("acknowledgement", () -> admin.acknowledgeEvents(ids, user));
+  }
+
+  /** As {@link #historyJson}, for {@code Server.Audit}. */
+  CompletableFuture<String> auditJson(long sinceMillis, int max) {
+    return query("audit", () -> admin.auditJson(sinceMillis, max))
+        .thenApply(j -> j == null ? "[]" : j);
   }
 
   @Override
