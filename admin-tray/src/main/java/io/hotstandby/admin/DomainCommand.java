@@ -32,12 +32,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "domain",
-    description = "Applies, lists, shows and rolls back versions of the domain file.",
+    description =
+        "Applies, lists, shows and rolls back versions of the domain file; starts and stops the"
+            + " domain on a server.",
     subcommands = {
       DomainCommand.Apply.class,
       DomainCommand.History.class,
       DomainCommand.Show.class,
-      DomainCommand.Rollback.class
+      DomainCommand.Rollback.class,
+      DomainRunCommand.Start.class,
+      DomainRunCommand.Stop.class
     })
 final class DomainCommand {
   /** Far below what one OPC UA message carries (2 MiB); no domain file comes near it. */
@@ -53,18 +57,7 @@ final class DomainCommand {
 
   /** The one endpoint, or the first server of the domain that answers. */
   AdminClient connect(List<Target> targets) throws UsageException {
-    List<String> errors = new ArrayList<>();
-    for (Target t : targets) {
-      try {
-        return parent.connect(t);
-      } catch (AdminClientException e) {
-        errors.add(e.getMessage());
-      }
-    }
-    if (targets.size() == 1) {
-      throw new UsageException(errors.get(0));
-    }
-    throw new UsageException("no server of the domain answered: " + String.join("; ", errors));
+    return parent.connectAny(targets);
   }
 
   /**

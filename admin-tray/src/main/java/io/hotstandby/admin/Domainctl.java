@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,15 +34,27 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "domainctl",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     version = "domainctl",
     description = "Watches and switches a hot-standby domain over OPC UA.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the domain has exactly one ACTIVE (status), or the request succeeded",
+      "1:it has not, or the request was refused or named what does not exist",
+      "2:a usage or connection error"
+    },
     subcommands = {
       StatusCommand.class,
       ActivateCommand.class,
+      MaintenanceCommand.class,
+      EventsCommand.class,
+      AuditCommand.class,
       TagCommand.class,
       DomainCommand.class,
       HistoryCommand.class,
-      HashPasswordCommand.class
+      UserCommand.class,
+      HashPasswordCommand.class,
+      AutoComplete.GenerateCompletion.class
     })
 public final class Domainctl {
   public static final int OK = 0;
@@ -193,14 +207,22 @@ public final class Domainctl {
     return list;
   }
 
+  /** Every target's status, asked in parallel. */
+  List<ServerStatus> statuses(List<Target> targets) throws UsageException {
+    AdminClient.Credentials login = credentials();
+    List<CompletableFuture<ServerStatus>> asked =
+        targets.stream()
+            .map(t -> CompletableFuture.supplyAsync(() -> ServerStatus.ask(t, timeout(), login)))
+            .toList();
+    return asked.stream().map(CompletableFuture::join).toList();
+  }
+
   /**
    * Asks every target and returns the one in {@code state} (e.g. the ACTIVE server of the domain),
    * empty when the domain answered but has none; fails when no server answered at all.
    */
   Optional<Target> serverIn(List<Target> targets, String state) throws UsageException {
-    AdminClient.Credentials login = credentials();
-    List<ServerStatus> statuses =
-        targets.stream().map(t -> ServerStatus.ask(t, timeout(), login)).toList();
+    List<ServerStatus> statuses = statuses(targets);
     if (statuses.stream().noneMatch(ServerStatus::reachable)) {
       throw new UsageException(
           "no server of the domain answered: "
@@ -210,6 +232,73 @@ public final class Domainctl {
         .filter(s -> state.equals(s.state()))
         .map(ServerStatus::target)
         .findFirst();
+  }
+
+  /** The one endpoint, or the first server of the domain that answers. */
+  AdminClient connectAny(List<Target> targets) throws UsageException {
+    List<String> errors = new ArrayList<>();
+    for (Target t : targets) {
+      try {
+        return connect(t);
+      } catch (AdminClientException e) {
+        errors.add(e.getMessage());
+      }
+    }
+    if (targets.size() == 1) {
+      throw new UsageException(errors.get(0));
+    }
+    throw new UsageException("no server of the domain answered: " + String.join("; ", errors));
+  }
+
+  /** What {@link #askAll} runs against one connected server. */
+  @FunctionalInterface
+  interface Call<T> {
+    T on(AdminClient client, Target target) throws AdminClientException;
+  }
+
+  /** One server's answer to {@link #askAll}: a value, or the one-line error. */
+  record Answer<T>(Target target, T value, String error) {
+    boolean ok() {
+      return error == null;
+    }
+  }
+
+  /** Connects to every target in parallel and runs {@code call} on each; never throws. */
+  <T> List<Answer<T>> askAll(List<Target> targets, Call<T> call) {
+    List<CompletableFuture<Answer<T>>> asked =
+        targets.stream()
+            .map(
+                t ->
+                    CompletableFuture.supplyAsync(
+                        () -> {
+                          try (AdminClient c = connect(t)) {
+                            return new Answer<>(t, call.on(c, t), null);
+                          } catch (AdminClientException | UsageException e) {
+                            return new Answer<T>(t, null, e.getMessage());
+                          } catch (RuntimeException e) {
+                            return new Answer<T>(t, null, t.endpoint() + ": " + e);
+                          }
+                        }))
+            .toList();
+    return asked.stream().map(CompletableFuture::join).toList();
+  }
+
+  /** The target named {@code server}, or the only target when it has no name (--endpoint). */
+  Target named(List<Target> targets, String server) throws UsageException {
+    if (targets.size() == 1 && targets.get(0).name() == null) {
+      return targets.get(0);
+    }
+    return targets.stream()
+        .filter(t -> server.equals(t.name()))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new UsageException(
+                    "unknown server '"
+                        + server
+                        + "' in the domain (servers: "
+                        + String.join(", ", targets.stream().map(Target::name).toList())
+                        + ")"));
   }
 
   /** A server to ask: its name when known from the domain file, and its endpoint URL. */

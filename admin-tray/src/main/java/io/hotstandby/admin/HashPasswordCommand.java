@@ -28,13 +28,36 @@ final class HashPasswordCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     char[] password;
+    try {
+      password = newPassword(null);
+    } catch (Domainctl.UsageException e) {
+      err.println("domainctl: " + e.getMessage());
+      return Domainctl.NOT_OK;
+    }
+    out.println(PasswordHash.create(password));
+    Arrays.fill(password, '\0');
+    return Domainctl.OK;
+  }
+
+  /**
+   * A new password: the first line of {@code file} if given, else typed twice on a terminal, else
+   * one line of standard input; at least 8 characters.
+   */
+  static char[] newPassword(java.nio.file.Path file) throws Domainctl.UsageException {
+    char[] password;
     Console console = System.console();
-    if (console != null) {
-      password = console.readPassword("password: ");
+    if (file != null) {
+      try {
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(file);
+        password = (lines.isEmpty() ? "" : lines.get(0)).toCharArray();
+      } catch (IOException e) {
+        throw new Domainctl.UsageException(file + ": cannot read: " + e.getMessage());
+      }
+    } else if (console != null) {
+      password = console.readPassword("new password: ");
       char[] again = console.readPassword("again: ");
       if (password == null || again == null || !Arrays.equals(password, again)) {
-        err.println("domainctl: the passwords differ");
-        return Domainctl.NOT_OK;
+        throw new Domainctl.UsageException("the passwords differ");
       }
     } else {
       try {
@@ -42,16 +65,12 @@ final class HashPasswordCommand implements Callable<Integer> {
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         password = line == null ? new char[0] : line.toCharArray();
       } catch (IOException e) {
-        err.println("domainctl: cannot read the password: " + e.getMessage());
-        return Domainctl.USAGE;
+        throw new Domainctl.UsageException("cannot read the password: " + e.getMessage());
       }
     }
     if (password.length < 8) {
-      err.println("domainctl: a password needs at least 8 characters");
-      return Domainctl.NOT_OK;
+      throw new Domainctl.UsageException("a password needs at least 8 characters");
     }
-    out.println(PasswordHash.create(password));
-    Arrays.fill(password, '\0');
-    return Domainctl.OK;
+    return password;
   }
 }

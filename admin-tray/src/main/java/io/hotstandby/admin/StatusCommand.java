@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotstandby.admin.Domainctl.Target;
 import io.hotstandby.admin.Domainctl.UsageException;
-import io.hotstandby.admin.client.AdminClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,69 +28,40 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON document for scripts")
   boolean json;
 
+  @Option(
+      names = "--watch",
+      description =
+          "keep watching: print the status again whenever it changes (pushed by each server)")
+  boolean watch;
+
+  @Option(
+      names = "--watch-seconds",
+      paramLabel = "N",
+      description = "with --watch: stop after N seconds (default: until interrupted)")
+  long watchSeconds;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<Target> targets;
-    AdminClient.Credentials login;
+    List<ServerStatus> statuses;
     try {
       targets = parent.targets();
-      login = parent.credentials();
+      statuses = parent.statuses(targets);
     } catch (UsageException e) {
       err.println("domainctl: " + e.getMessage());
       return Domainctl.USAGE;
     }
-    List<CompletableFuture<ServerStatus>> asked =
-        targets.stream()
-            .map(
-                t ->
-                    CompletableFuture.supplyAsync(
-                        () -> ServerStatus.ask(t, parent.timeout(), login)))
-            .toList();
-    List<ServerStatus> statuses = asked.stream().map(CompletableFuture::join).toList();
-
+    if (watch) {
+      statuses =
+          new StatusWatch(parent, targets, statuses, json ? StatusCommand::jsonLine : null, out)
+              .run(watchSeconds);
+    } else {
+      out.print(json ? document(statuses).toPrettyString() + "\n" : text(statuses));
+    }
     long reachable = statuses.stream().filter(ServerStatus::reachable).count();
     long active = DomainView.activeCount(statuses);
-    ObjectNode doc = JSON.createObjectNode();
-    ArrayNode servers = doc.putArray("servers");
-    statuses.forEach(s -> servers.add(s.json()));
-    doc.put("activeCount", active);
-    if (json) {
-      out.println(doc.toPrettyString());
-    } else {
-      out.print(DomainView.table(statuses));
-      String witness = DomainView.witness(statuses);
-      if (!witness.isEmpty()) {
-        out.println(witness);
-      }
-      // A domain file conflict stays on screen until a new version resolves it.
-      for (ServerStatus s : statuses) {
-        String conflict = s.reachable() ? s.status().path("domainConflict").asText("") : "";
-        if (!conflict.isEmpty()) {
-          out.println(s.status().path("name").asText() + ": DOMAIN FILE " + conflict);
-        }
-        JsonNode foreign = s.reachable() ? s.status().path("foreignKeyPeers") : null;
-        if (foreign != null && foreign.size() > 0) {
-          List<String> names = new ArrayList<>();
-          foreign.fieldNames().forEachRemaining(names::add);
-          out.println(
-              s.status().path("name").asText()
-                  + ": heartbeats from "
-                  + String.join(", ", names)
-                  + " do not verify with its secret: the domain files differ"
-                  + " (give the older one the current file: domainctl domain apply)");
-        }
-        JsonNode projects = s.reachable() ? s.status().path("projectFiles") : null;
-        if (projects != null && projects.has("inSync") && !projects.path("inSync").asBoolean()) {
-          out.println(
-              s.status().path("name").asText()
-                  + ": project files differ from the active's "
-                  + projects.path("differences")
-                  + (projects.path("sync").asBoolean() ? "; not ready until in sync" : ""));
-        }
-      }
-    }
     for (ServerStatus s : statuses) {
       if (!s.reachable()) {
         err.println("domainctl: " + s.error());
@@ -102,6 +71,81 @@ final class StatusCommand implements Callable<Integer> {
       return Domainctl.USAGE;
     }
     return active == 1 ? Domainctl.OK : Domainctl.NOT_OK;
+  }
+
+  /** The JSON document of {@code --json}: the servers and how many are ACTIVE. */
+  static ObjectNode document(List<ServerStatus> statuses) {
+    ObjectNode doc = JSON.createObjectNode();
+    ArrayNode servers = doc.putArray("servers");
+    statuses.forEach(s -> servers.add(s.json()));
+    doc.put("activeCount", DomainView.activeCount(statuses));
+    return doc;
+  }
+
+  private static String jsonLine(List<ServerStatus> statuses) {
+    return document(statuses).toString() + "\n";
+  }
+
+  /**
+   * The status as text: the table, the witness, and a line for each thing an operator must act on
+   * (a domain file conflict, foreign heartbeats, project files out of step, a stopped domain,
+   * events waiting for an acknowledgement).
+   */
+  static String text(List<ServerStatus> statuses) {
+    StringBuilder out = new StringBuilder(DomainView.table(statuses));
+    String witness = DomainView.witness(statuses);
+    if (!witness.isEmpty()) {
+      out.append(witness).append('\n');
+    }
+    for (ServerStatus s : statuses) {
+      if (!s.reachable()) {
+        continue;
+      }
+      JsonNode j = s.status();
+      String name = j.path("name").asText();
+      String conflict = j.path("domainConflict").asText("");
+      if (!conflict.isEmpty()) {
+        out.append(name).append(": DOMAIN FILE ").append(conflict).append('\n');
+      }
+      JsonNode foreign = j.path("foreignKeyPeers");
+      if (foreign.size() > 0) {
+        List<String> names = new ArrayList<>();
+        foreign.fieldNames().forEachRemaining(names::add);
+        out.append(name)
+            .append(": heartbeats from ")
+            .append(String.join(", ", names))
+            .append(" do not verify with its secret: the domain files differ")
+            .append(" (give the older one the current file: domainctl domain apply)\n");
+      }
+      JsonNode projects = j.path("projectFiles");
+      if (projects.has("inSync") && !projects.path("inSync").asBoolean()) {
+        out.append(name)
+            .append(": project files differ from the active's ")
+            .append(projects.path("differences"))
+            .append(projects.path("sync").asBoolean() ? "; not ready until in sync" : "")
+            .append('\n');
+      }
+      String stoppedBy = j.path("domainStoppedBy").asText("");
+      if (!stoppedBy.isEmpty()) {
+        out.append(name)
+            .append(": domain stopped by ")
+            .append(stoppedBy)
+            .append(" (domainctl domain start ")
+            .append(name)
+            .append(")\n");
+      }
+      int errors = j.path("unackedErrors").asInt();
+      int warnings = j.path("unackedWarnings").asInt();
+      if (errors + warnings > 0) {
+        out.append(name)
+            .append(": ")
+            .append(errors)
+            .append(" ERROR and ")
+            .append(warnings)
+            .append(" WARNING events not acknowledged (domainctl events --unacked)\n");
+      }
+    }
+    return out.toString();
   }
 
   static JsonNode parse(String text) {

@@ -443,7 +443,7 @@ public final class AdminClient implements AutoCloseable {
         nodeIn(APPLICATION_NAMESPACE_URI, path), publishingMs, v -> listener.accept(reading(v)));
   }
 
-  private AutoCloseable subscribe(NodeId node, double publishingMs, Consumer<DataValue> listener)
+  AutoCloseable subscribe(NodeId node, double publishingMs, Consumer<DataValue> listener)
       throws AdminClientException {
     try {
       return Subscriptions.watch(client, node, publishingMs, listener);
@@ -539,7 +539,7 @@ public final class AdminClient implements AutoCloseable {
    */
   public record TagReading(Object value, String status, boolean good) {}
 
-  private NodeId adminNode(String id) throws AdminClientException {
+  NodeId adminNode(String id) throws AdminClientException {
     return nodeIn(ADMIN_NAMESPACE_URI, id);
   }
 

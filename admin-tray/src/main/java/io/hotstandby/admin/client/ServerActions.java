@@ -1,6 +1,7 @@
 package io.hotstandby.admin.client;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 
 /**
@@ -73,6 +74,23 @@ public final class ServerActions {
   /** {@code Server.Audit}: the newest entries of the server's audit log, oldest first. */
   public String auditJson(long sinceMillis, int max) throws AdminClientException {
     return json("Server.Audit", new Variant(sinceMillis), new Variant(max));
+  }
+
+  /**
+   * Watches the server's whole status ({@code Server.StatusJson}): {@code listener} gets the
+   * current document, then every change sampled at the publishing interval. Close the handle to
+   * stop; closing the client stops it too.
+   */
+  public AutoCloseable watchStatus(double publishingMs, Consumer<String> listener)
+      throws AdminClientException {
+    return client.subscribe(
+        client.adminNode("Server.StatusJson"),
+        publishingMs,
+        v -> {
+          if (v.value().value() instanceof String json) {
+            listener.accept(json);
+          }
+        });
   }
 
   private long longWait() {

@@ -1,0 +1,316 @@
+package io.hotstandby.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hotstandby.server.kit.Ctl;
+import io.hotstandby.server.kit.ServerProcess;
+import io.hotstandby.server.kit.TestDomain;
+import io.hotstandby.testkit.Timing;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operators' routine actions through {@code domainctl} on a real two-server domain shared by
+ * the class: maintenance on and off, stopping and starting the domain on a server, events and their
+ * acknowledgement, the audit log, users, and {@code status --watch} across a failover. Each test
+ * finds the roles anew and leaves the domain with one ACTIVE and one STANDBY.
+ */
+class OperatorToolsIT {
+  static TestDomain domain;
+  ServerProcess active;
+  ServerProcess standby;
+
+  @BeforeAll
+  static void start() {
+    domain = TestDomain.builder().name("ops").build().startAll();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (domain != null) {
+      domain.close();
+    }
+  }
+
+  @BeforeEach
+  void findRoles() {
+    domain.awaitCluster(2);
+    TestDomain.Roles roles = domain.awaitRoles();
+    active = roles.active();
+    standby = roles.standby();
+  }
+
+  String file() {
+    return domain.domainFile(active.name()).toString();
+  }
+
+  Ctl as(String user, String... args) {
+    List<String> all = new ArrayList<>(List.of("--domain", file()));
+    all.addAll(List.of(args));
+    return Ctl.run(domain.ctlAs(user, all.toArray(String[]::new)));
+  }
+
+  JsonNode serverIn(Ctl status, String name) {
+    for (JsonNode s : status.json().path("servers")) {
+      if (s.path("name").asText().equals(name)) {
+        return s;
+      }
+    }
+    throw new AssertionError(name + " not in " + status.out());
+  }
+
+  @Test
+  void maintenanceOnTheActiveSwitchesOverFirstAndOffBringsItBackAsStandby() {
+    String a = active.name();
+    String s = standby.name();
+
+    Ctl on = as(TestDomain.OPERATOR, "maintenance", "on", a);
+
+    assertThat(on.exit()).as(on.err()).isZero();
+    assertThat(on.out()).contains("in force", "maintenance on " + a);
+    domain.awaitState(a, "MAINTENANCE");
+    domain.awaitState(s, "ACTIVE");
+    Ctl json = as(TestDomain.VIEWER, "status", "--json");
+    assertThat(serverIn(json, a).path("state").asText()).isEqualTo("MAINTENANCE");
+    assertThat(serverIn(json, s).path("state").asText()).isEqualTo("ACTIVE");
+    assertThat(as(TestDomain.VIEWER, "status").out()).containsPattern(a + "\\s+MAINTENANCE");
+
+    Ctl again = as(TestDomain.OPERATOR, "maintenance", "on", a);
+    assertThat(again.exit()).isZero();
+    assertThat(again.out()).contains("already in maintenance; no change");
+
+    Ctl off = as(TestDomain.OPERATOR, "maintenance", "off", a);
+    assertThat(off.exit()).as(off.err()).isZero();
+    domain.awaitState(a, "STANDBY");
+  }
+
+  @Test
+  void maintenanceNeedsAnOperatorAndAKnownServer() {
+    Ctl viewer = as(TestDomain.VIEWER, "maintenance", "on", standby.name());
+    assertThat(viewer.exit()).isEqualTo(1);
+    assertThat(viewer.err()).contains("refused", "Operator");
+    Ctl unknown = as(TestDomain.OPERATOR, "maintenance", "on", "nosuch");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("no server 'nosuch'");
+    Ctl usage = as(TestDomain.OPERATOR, "maintenance", "sideways", standby.name());
+    assertThat(usage.exit()).isEqualTo(2);
+  }
+
+  @Test
+  void stopDomainOnTheActiveHandsOverFirstAndTheStopSurvivesARestart() throws Exception {
+    String a = active.name();
+    String s = standby.name();
+
+    Ctl stop = as(TestDomain.OPERATOR, "domain", "stop", a);
+
+    assertThat(stop.exit()).as(stop.err()).isZero();
+    assertThat(stop.out()).contains("domain stopped on " + a, s + " took over first");
+    domain.awaitState(s, "ACTIVE");
+    domain.awaitState(a, "STOPPED");
+    assertThat(active.alive()).as("the process keeps running").isTrue();
+    assertThat(as(TestDomain.VIEWER, "status").out()).contains(a + ": domain stopped by operator");
+    assertThat(
+            serverIn(as(TestDomain.VIEWER, "status", "--json"), a).path("domainStoppedBy").asText())
+        .startsWith("operator at ");
+
+    // The other is ACTIVE with no standby now: stopping it would stop the application.
+    Ctl refused = as(TestDomain.OPERATOR, "domain", "stop", s);
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("refused", "--force");
+    Ctl forcedByOperator = as(TestDomain.OPERATOR, "domain", "stop", s, "--force");
+    assertThat(forcedByOperator.exit()).isEqualTo(1);
+    assertThat(forcedByOperator.err()).contains("Administrator");
+    domain.awaitState(s, "ACTIVE");
+
+    // A restart of the process (as a service manager would) keeps the domain stopped.
+    active.stop();
+    active.start();
+    domain.awaitState(a, "STOPPED");
+
+    Ctl startIt = as(TestDomain.OPERATOR, "domain", "start", a);
+    assertThat(startIt.exit()).as(startIt.err()).isZero();
+    assertThat(startIt.out()).contains("domain started on " + a);
+    domain.awaitState(a, "STANDBY");
+  }
+
+  @Test
+  void eventsAreListedFilteredAndAcknowledgedByOperatorsOnly() throws Exception {
+    // Stopping the domain on the standby makes the active report a WARNING: its standby is gone.
+    String s = standby.name();
+    assertThat(as(TestDomain.OPERATOR, "domain", "stop", s).exit()).isZero();
+    domain.awaitState(s, "STOPPED");
+    assertThat(as(TestDomain.OPERATOR, "domain", "start", s).exit()).isZero();
+    domain.awaitState(s, "STANDBY");
+
+    Ctl all = as(TestDomain.VIEWER, "events", "--json", "--max", "0");
+    assertThat(all.exit()).as(all.err()).isZero();
+    List<JsonNode> events = new ArrayList<>();
+    all.json().forEach(events::add);
+    assertThat(events).anyMatch(e -> e.path("message").asText().contains("domain stopped on " + s));
+    assertThat(events).allMatch(e -> e.path("id").asText().matches("\\w+:\\d+"));
+    JsonNode warning =
+        events.stream()
+            .filter(
+                e -> e.path("weight").asText().equals("WARNING") && !e.path("acked").asBoolean())
+            .filter(e -> e.path("server").asText().equals(active.name()))
+            .reduce((x, y) -> y)
+            .orElseThrow(() -> new AssertionError("no open WARNING on the active: " + all.out()));
+    String id = warning.path("id").asText();
+
+    Ctl text = as(TestDomain.VIEWER, "events", "--unacked");
+    assertThat(text.out()).contains("ACK", id, "open");
+
+    Ctl viewerAck = as(TestDomain.VIEWER, "events", "ack", id);
+    assertThat(viewerAck.exit()).isEqualTo(1);
+    assertThat(viewerAck.err()).contains("refused");
+
+    Ctl ack = as(TestDomain.OPERATOR, "events", "ack", id);
+    assertThat(ack.exit()).as(ack.err()).isZero();
+    assertThat(ack.out()).contains("1 event acknowledged on " + active.name());
+    Ctl after = as(TestDomain.VIEWER, "events", "--unacked", "--json", "--max", "0");
+    assertThat(after.json().findValuesAsText("id")).doesNotContain(id);
+
+    assertThat(as(TestDomain.OPERATOR, "events", "ack", "--all").exit()).isZero();
+    assertThat(as(TestDomain.VIEWER, "events", "--unacked", "--json").json()).isEmpty();
+    Ctl bad = as(TestDomain.OPERATOR, "events", "ack", "nosuch:1");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("unknown server 'nosuch'");
+  }
+
+  @Test
+  void theAuditLogShowsWhoDidWhatToAdministratorsOnly() {
+    as(TestDomain.VIEWER, "maintenance", "on", standby.name()); // refused, and audited
+
+    Ctl audit = as(TestDomain.ADMIN, "audit", "--json", "--since", "10m");
+    assertThat(audit.exit()).as(audit.err()).isZero();
+    assertThat(audit.json())
+        .anyMatch(
+            e ->
+                e.path("user").asText().equals("viewer")
+                    && e.path("action").asText().equals("maintenance")
+                    && e.path("result").asText().contains("refused"));
+    assertThat(as(TestDomain.ADMIN, "audit").out()).contains("USER", "ACTION", "viewer");
+
+    Ctl operator = as(TestDomain.OPERATOR, "audit");
+    assertThat(operator.exit()).isEqualTo(2);
+    assertThat(operator.err()).contains("it needs the Administrator role");
+    assertThat(as(TestDomain.ADMIN, "audit", "--since", "yesterday-ish").err())
+        .contains("--since 'yesterday-ish'");
+  }
+
+  @Test
+  void usersAreAddedRenamedOfPasswordAndRemovedThroughTheDomainFile() throws Exception {
+    Path pw = Files.writeString(domain.root().resolve("vic.password"), "vic-password-1\n");
+
+    Ctl add =
+        as(
+            TestDomain.ADMIN,
+            "user",
+            "add",
+            "vic",
+            "--role",
+            "viewer",
+            "--new-password-file",
+            pw.toString());
+    assertThat(add.exit()).as(add.err()).isZero();
+    assertThat(add.out()).contains("in force");
+    Ctl list = as(TestDomain.ADMIN, "user", "list", "--json");
+    assertThat(list.json().findValuesAsText("name")).contains("vic", "admin");
+    await("vic can log in on both servers")
+        .atMost(Timing.seconds(30))
+        .until(
+            () ->
+                Ctl.run(
+                            "--domain",
+                            file(),
+                            "--user",
+                            "vic",
+                            "--password-file",
+                            pw.toString(),
+                            "--timeout",
+                            "15",
+                            "status")
+                        .exit()
+                    == 0);
+
+    Ctl dup =
+        as(
+            TestDomain.ADMIN,
+            "user",
+            "add",
+            "vic",
+            "--role",
+            "viewer",
+            "--new-password-file",
+            pw.toString());
+    assertThat(dup.exit()).isEqualTo(1);
+    assertThat(dup.err()).contains("user 'vic' exists already");
+    Ctl byOperator = as(TestDomain.OPERATOR, "user", "list");
+    assertThat(byOperator.exit()).isEqualTo(2);
+
+    Path pw2 = Files.writeString(domain.root().resolve("vic2.password"), "vic-password-2\n");
+    assertThat(
+            as(TestDomain.ADMIN, "user", "passwd", "vic", "--new-password-file", pw2.toString())
+                .exit())
+        .isZero();
+    Ctl remove = as(TestDomain.ADMIN, "user", "remove", "vic");
+    assertThat(remove.exit()).as(remove.err()).isZero();
+    assertThat(as(TestDomain.ADMIN, "user", "list").out()).doesNotContain("vic");
+  }
+
+  @Test
+  void statusWatchPrintsTheNewActiveWithinASecondOfAFailover() throws Exception {
+    StringWriter out = new StringWriter();
+    PrintWriter writer = new PrintWriter(out, true);
+    AtomicReference<Integer> exit = new AtomicReference<>();
+    Thread watch =
+        new Thread(
+            () ->
+                exit.set(
+                    io.hotstandby.admin.Domainctl.run(
+                        domain.ctlAs(
+                            TestDomain.VIEWER,
+                            "--domain",
+                            file(),
+                            "status",
+                            "--watch",
+                            "--watch-seconds",
+                            "40"),
+                        writer,
+                        new PrintWriter(new StringWriter(), true))));
+    watch.start();
+    String standbyRow = standby.name() + "\\s+STANDBY";
+    await("the first table")
+        .atMost(Timing.seconds(30))
+        .until(() -> out.toString().lines().anyMatch(l -> l.matches(standbyRow + ".*")));
+    String ex = active.name();
+    String next = standby.name();
+
+    long killed = System.nanoTime();
+    active.kill();
+    await("the watch shows " + next + " ACTIVE")
+        .atMost(Timing.seconds(10))
+        .until(() -> out.toString().lines().anyMatch(l -> l.matches(next + "\\s+ACTIVE.*")));
+    long ms = (System.nanoTime() - killed) / 1_000_000;
+    assertThat(ms).as("printed %d ms after the kill", ms).isLessThan(1000);
+    await("the watch shows " + ex + " unreachable")
+        .atMost(Timing.seconds(10))
+        .until(() -> out.toString().contains(ex + " ") && out.toString().contains("UNREACHABLE"));
+
+    active.restart();
+    domain.awaitState(ex, "STANDBY");
+    watch.interrupt();
+    watch.join(10_000);
+  }
+}
