@@ -330,6 +330,17 @@ public final class DomainServer implements AutoCloseable {
     return r == null ? null : r.snapshot();
   }
 
+  /**
+   * Runs {@code task} on the role thread after what is queued there, or drops it before the start
+   * and after the stop: a liveness probe for the service manager's watchdog.
+   */
+  public void onRoleThread(Runnable task) {
+    RoleDriver r = role;
+    if (r != null) {
+      r.execute(task);
+    }
+  }
+
   /** Blocks until {@link #close()} has run. */
   public void awaitStopped() throws InterruptedException {
     stopped.await();

@@ -5,7 +5,9 @@ import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.ProductVersion;
 import io.hotstandby.domain.sync.DomainStore;
 import io.hotstandby.host.PrivateFiles;
+import io.hotstandby.server.lifecycle.ServiceNotifier;
 import io.hotstandby.server.lifecycle.Termination;
+import io.hotstandby.server.role.RoleSnapshot;
 import io.hotstandby.server.witness.WitnessServer;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -71,7 +73,18 @@ public final class ServerMain implements Callable<Integer> {
         return runWitness(domain, data);
       }
       ds = new DomainServer(store, opened, server, data, ProductVersion.current());
-      Runtime.getRuntime().addShutdownHook(new Thread(ds::close, "shutdown"));
+      // Under systemd (Type=notify): READY, the role as STATUS, watchdog pings while the role
+      // thread runs. In a terminal it does nothing.
+      ServiceNotifier systemd =
+          ServiceNotifier.forThisProcess(ds::onRoleThread, () -> serviceStatus(ds.snapshot()));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    systemd.close();
+                    ds.close();
+                  },
+                  "shutdown"));
       try {
         ds.start();
       } catch (StartupException e) {
@@ -79,6 +92,7 @@ public final class ServerMain implements Callable<Integer> {
         ds.close();
         return e.exitCode();
       }
+      systemd.ready();
       System.out.println(
           "domain-server "
               + server
@@ -93,6 +107,7 @@ public final class ServerMain implements Callable<Integer> {
       if (!end.message().isEmpty()) {
         System.err.println("domain-server: " + end.message());
       }
+      systemd.close();
       ds.close();
       return end.exitCode();
     } catch (StartupException e) {
@@ -101,19 +116,28 @@ public final class ServerMain implements Callable<Integer> {
     }
   }
 
+  /** What systemd shows for the server ({@code systemctl status}): its state and term. */
+  static String serviceStatus(RoleSnapshot s) {
+    return s == null ? "starting" : s.state() + " term " + s.term();
+  }
+
   /** Runs this server as the domain's quorum witness until a signal stops it. */
   private int runWitness(Domain domain, Path data) throws StartupException {
     WitnessServer witness = new WitnessServer(domain, server, data);
+    // A witness has no role thread: its watchdog pings say only that the process still runs.
+    ServiceNotifier systemd = ServiceNotifier.forThisProcess(Runnable::run, () -> "WITNESS");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  systemd.close();
                   witness.close();
                   stopped.countDown();
                 },
                 "shutdown"));
     witness.start();
+    systemd.ready();
     System.out.println(
         "domain-server "
             + server
