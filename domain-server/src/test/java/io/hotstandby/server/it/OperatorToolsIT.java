@@ -189,6 +189,50 @@ class OperatorToolsIT {
   }
 
   @Test
+  void eventsFollowPrintsNewEventsAsTheyHappen() throws Exception {
+    StringWriter out = new StringWriter();
+    PrintWriter writer = new PrintWriter(out, true);
+    Thread follow =
+        new Thread(
+            () ->
+                io.hotstandby.admin.Domainctl.run(
+                    domain.ctlAs(
+                        TestDomain.VIEWER,
+                        "--domain",
+                        file(),
+                        "events",
+                        "--follow",
+                        "--json",
+                        "--max",
+                        "1",
+                        "--follow-seconds",
+                        "60"),
+                    writer,
+                    new PrintWriter(new StringWriter(), true)));
+    follow.start();
+    try {
+      await("the newest event of each server")
+          .atMost(Timing.seconds(30))
+          .until(() -> out.toString().lines().count() >= 2);
+      String s = standby.name();
+      assertThat(as(TestDomain.OPERATOR, "maintenance", "on", s).exit()).isZero();
+      await("the maintenance change followed")
+          .atMost(Timing.seconds(30))
+          .until(() -> out.toString().contains("sets this server to maintenance"));
+      for (String line : out.toString().lines().toList()) {
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).has("id"))
+            .as("one JSON event a line: " + line)
+            .isTrue();
+      }
+    } finally {
+      follow.interrupt();
+      follow.join(10_000);
+      as(TestDomain.OPERATOR, "maintenance", "off", standby.name());
+      domain.awaitState(standby.name(), "STANDBY");
+    }
+  }
+
+  @Test
   void theAuditLogShowsWhoDidWhatToAdministratorsOnly() {
     as(TestDomain.VIEWER, "maintenance", "on", standby.name()); // refused, and audited
 
