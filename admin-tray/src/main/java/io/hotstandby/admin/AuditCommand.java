@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -33,11 +34,7 @@ final class AuditCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--since",
-      paramLabel = "T",
-      description = "only entries since T (15m, 2h, a date)")
-  String since;
+  @Mixin Since since;
 
   @Option(
       names = "--max",
@@ -57,23 +54,15 @@ final class AuditCommand implements Callable<Integer> {
     long sinceMillis;
     try {
       targets = parent.targets();
-      sinceMillis = since == null ? 0 : Since.parse(since);
-    } catch (UsageException | IllegalArgumentException e) {
+      sinceMillis = since.millis();
+    } catch (UsageException e) {
       err.println("domainctl: " + e.getMessage());
       return Domainctl.USAGE;
     }
     List<Answer<String>> answers =
         parent.askAll(targets, (c, t) -> c.actions().auditJson(sinceMillis, max));
     List<JsonNode> entries = new ArrayList<>();
-    boolean any = false;
-    for (Answer<String> a : answers) {
-      if (!a.ok()) {
-        err.println("domainctl: " + a.error());
-        continue;
-      }
-      any = true;
-      StatusCommand.parse(a.value()).forEach(entries::add);
-    }
+    boolean any = Domainctl.eachElement(answers, err, (t, e) -> entries.add(e));
     if (!any) {
       return Domainctl.USAGE;
     }

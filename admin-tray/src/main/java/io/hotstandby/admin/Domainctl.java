@@ -283,6 +283,30 @@ public final class Domainctl {
     return asked.stream().map(CompletableFuture::join).toList();
   }
 
+  /**
+   * Hands every element of each answer's JSON array to {@code each}; prints the errors to {@code
+   * err} (when given).
+   *
+   * @return whether any server answered
+   */
+  static boolean eachElement(
+      List<Answer<String>> answers,
+      PrintWriter err,
+      java.util.function.BiConsumer<Target, com.fasterxml.jackson.databind.JsonNode> each) {
+    boolean any = false;
+    for (Answer<String> a : answers) {
+      if (!a.ok()) {
+        if (err != null) {
+          err.println("domainctl: " + a.error());
+        }
+        continue;
+      }
+      any = true;
+      StatusCommand.parse(a.value()).forEach(e -> each.accept(a.target(), e));
+    }
+    return any;
+  }
+
   /** The target named {@code server}, or the only target when it has no name (--endpoint). */
   Target named(List<Target> targets, String server) throws UsageException {
     if (targets.size() == 1 && targets.get(0).name() == null) {

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,11 +49,7 @@ final class EventsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--since",
-      paramLabel = "T",
-      description = "only events since T (15m, 2h, a date)")
-  String since;
+  @Mixin Since since;
 
   @Option(names = "--unacked", description = "only WARNING and ERROR events not acknowledged")
   boolean unacked;
@@ -83,8 +80,8 @@ final class EventsCommand implements Callable<Integer> {
     long sinceMillis;
     try {
       targets = parent.targets();
-      sinceMillis = since == null ? 0 : Since.parse(since);
-    } catch (UsageException | IllegalArgumentException e) {
+      sinceMillis = since.millis();
+    } catch (UsageException e) {
       err.println("domainctl: " + e.getMessage());
       return Domainctl.USAGE;
     }
@@ -140,21 +137,17 @@ final class EventsCommand implements Callable<Integer> {
                         first ? max : 0,
                         unacked));
     List<JsonNode> events = new ArrayList<>();
-    boolean any = false;
-    for (Answer<String> a : answers) {
-      if (!a.ok()) {
-        if (err != null) {
-          err.println("domainctl: " + a.error());
-        }
-        continue;
-      }
-      any = true;
-      for (JsonNode e : StatusCommand.parse(a.value())) {
-        events.add(e);
-        lastSeq.merge(a.target().endpoint(), e.path("seq").asLong(), Math::max);
-      }
-      lastSeq.putIfAbsent(a.target().endpoint(), 0L);
-    }
+    boolean any =
+        Domainctl.eachElement(
+            answers,
+            err,
+            (t, e) -> {
+              events.add(e);
+              lastSeq.merge(t.endpoint(), e.path("seq").asLong(), Math::max);
+            });
+    answers.stream()
+        .filter(Answer::ok)
+        .forEach(a -> lastSeq.putIfAbsent(a.target().endpoint(), 0L));
     events.sort(
         Comparator.comparingLong((JsonNode e) -> e.path("epochMillis").asLong())
             .thenComparing(e -> e.path("server").asText())

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Option;
 
 /**
  * The {@code --since T} of domainctl: an age ({@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}), an
@@ -16,7 +17,20 @@ import java.util.regex.Pattern;
 final class Since {
   private static final Pattern AGE = Pattern.compile("(\\d{1,9})([smhd])");
 
-  private Since() {}
+  @Option(
+      names = "--since",
+      paramLabel = "T",
+      description = "only entries since T: an age (15m, 2h, 7d), a date or a time")
+  String text;
+
+  /** The {@code --since} given, in milliseconds since 1970; 0 when none was given. */
+  long millis() throws Domainctl.UsageException {
+    try {
+      return text == null ? 0 : parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new Domainctl.UsageException(e.getMessage());
+    }
+  }
 
   /**
    * Milliseconds since 1970 for {@code text}, relative to {@code nowMillis}.

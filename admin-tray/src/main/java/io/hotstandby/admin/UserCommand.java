@@ -22,6 +22,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -98,6 +99,25 @@ final class UserCommand {
     }
   }
 
+  /** {@code --new-password-file}, or the password asked for twice. */
+  static final class NewPassword {
+    @Option(
+        names = "--new-password-file",
+        paramLabel = "FILE",
+        description = "the new password's file (first line); else asked for twice")
+    Path file;
+
+    /** The hash of the new password for the domain file. */
+    String hash() throws UsageException {
+      char[] password = HashPasswordCommand.newPassword(file);
+      try {
+        return PasswordHash.create(password);
+      } finally {
+        Arrays.fill(password, '\0');
+      }
+    }
+  }
+
   @FunctionalInterface
   interface Edit {
     byte[] apply(byte[] content) throws UsageException;
@@ -163,11 +183,7 @@ final class UserCommand {
     @Option(names = "--role", required = true, description = "viewer, operator or administrator")
     String role;
 
-    @Option(
-        names = "--new-password-file",
-        paramLabel = "FILE",
-        description = "the new password's file (first line); else asked for twice")
-    Path passwordFile;
+    @Mixin NewPassword password;
 
     @Override
     public Integer call() {
@@ -179,13 +195,7 @@ final class UserCommand {
         return Domainctl.USAGE;
       }
       return group.change(
-          spec,
-          content -> {
-            char[] password = HashPasswordCommand.newPassword(passwordFile);
-            String hash = PasswordHash.create(password);
-            Arrays.fill(password, '\0');
-            return DomainFileEdit.addUser(content, checkedName(name), r, hash);
-          });
+          spec, content -> DomainFileEdit.addUser(content, checkedName(name), r, password.hash()));
     }
   }
 
@@ -198,22 +208,12 @@ final class UserCommand {
     @Parameters(paramLabel = "NAME", description = "the user")
     String name;
 
-    @Option(
-        names = "--new-password-file",
-        paramLabel = "FILE",
-        description = "the new password's file (first line); else asked for twice")
-    Path passwordFile;
+    @Mixin NewPassword password;
 
     @Override
     public Integer call() {
       return group.change(
-          spec,
-          content -> {
-            char[] password = HashPasswordCommand.newPassword(passwordFile);
-            String hash = PasswordHash.create(password);
-            Arrays.fill(password, '\0');
-            return DomainFileEdit.setPassword(content, name, hash);
-          });
+          spec, content -> DomainFileEdit.setPassword(content, name, password.hash()));
     }
   }
 

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +58,21 @@ class OperatorToolsIT {
     List<String> all = new ArrayList<>(List.of("--domain", file()));
     all.addAll(List.of(args));
     return Ctl.run(domain.ctlAs(user, all.toArray(String[]::new)));
+  }
+
+  /** Runs domainctl as a viewer in a thread of its own, its output going to {@code out}. */
+  Thread inBackground(StringWriter out, String... args) {
+    List<String> all = new ArrayList<>(List.of("--domain", file()));
+    all.addAll(List.of(args));
+    Thread t =
+        new Thread(
+            () ->
+                io.hotstandby.admin.Domainctl.run(
+                    domain.ctlAs(TestDomain.VIEWER, all.toArray(String[]::new)),
+                    new PrintWriter(out, true),
+                    new PrintWriter(new StringWriter(), true)));
+    t.start();
+    return t;
   }
 
   JsonNode serverIn(Ctl status, String name) {
@@ -191,25 +205,8 @@ class OperatorToolsIT {
   @Test
   void eventsFollowPrintsNewEventsAsTheyHappen() throws Exception {
     StringWriter out = new StringWriter();
-    PrintWriter writer = new PrintWriter(out, true);
     Thread follow =
-        new Thread(
-            () ->
-                io.hotstandby.admin.Domainctl.run(
-                    domain.ctlAs(
-                        TestDomain.VIEWER,
-                        "--domain",
-                        file(),
-                        "events",
-                        "--follow",
-                        "--json",
-                        "--max",
-                        "1",
-                        "--follow-seconds",
-                        "60"),
-                    writer,
-                    new PrintWriter(new StringWriter(), true)));
-    follow.start();
+        inBackground(out, "events", "--follow", "--json", "--max", "1", "--follow-seconds", "60");
     try {
       await("the newest event of each server")
           .atMost(Timing.seconds(30))
@@ -257,16 +254,10 @@ class OperatorToolsIT {
   void usersAreAddedRenamedOfPasswordAndRemovedThroughTheDomainFile() throws Exception {
     Path pw = Files.writeString(domain.root().resolve("vic.password"), "vic-password-1\n");
 
-    Ctl add =
-        as(
-            TestDomain.ADMIN,
-            "user",
-            "add",
-            "vic",
-            "--role",
-            "viewer",
-            "--new-password-file",
-            pw.toString());
+    String[] addVic = {
+      "user", "add", "vic", "--role", "viewer", "--new-password-file", pw.toString()
+    };
+    Ctl add = as(TestDomain.ADMIN, addVic);
     assertThat(add.exit()).as(add.err()).isZero();
     assertThat(add.out()).contains("in force");
     Ctl list = as(TestDomain.ADMIN, "user", "list", "--json");
@@ -288,16 +279,7 @@ class OperatorToolsIT {
                         .exit()
                     == 0);
 
-    Ctl dup =
-        as(
-            TestDomain.ADMIN,
-            "user",
-            "add",
-            "vic",
-            "--role",
-            "viewer",
-            "--new-password-file",
-            pw.toString());
+    Ctl dup = as(TestDomain.ADMIN, addVic);
     assertThat(dup.exit()).isEqualTo(1);
     assertThat(dup.err()).contains("user 'vic' exists already");
     Ctl byOperator = as(TestDomain.OPERATOR, "user", "list");
@@ -316,24 +298,7 @@ class OperatorToolsIT {
   @Test
   void statusWatchPrintsTheNewActiveWithinASecondOfAFailover() throws Exception {
     StringWriter out = new StringWriter();
-    PrintWriter writer = new PrintWriter(out, true);
-    AtomicReference<Integer> exit = new AtomicReference<>();
-    Thread watch =
-        new Thread(
-            () ->
-                exit.set(
-                    io.hotstandby.admin.Domainctl.run(
-                        domain.ctlAs(
-                            TestDomain.VIEWER,
-                            "--domain",
-                            file(),
-                            "status",
-                            "--watch",
-                            "--watch-seconds",
-                            "40"),
-                        writer,
-                        new PrintWriter(new StringWriter(), true))));
-    watch.start();
+    Thread watch = inBackground(out, "status", "--watch", "--watch-seconds", "40");
     String standbyRow = standby.name() + "\\s+STANDBY";
     await("the first table")
         .atMost(Timing.seconds(30))
