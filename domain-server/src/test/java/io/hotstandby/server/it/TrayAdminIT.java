@@ -57,6 +57,9 @@ class TrayAdminIT {
 
   @AfterAll
   static void stop() throws InterruptedException {
+    synchronized (trayLog) {
+      System.out.println("admin-tray's output:\n  " + String.join("\n  ", trayLog));
+    }
     if (tray != null) {
       tray.destroy();
       if (!tray.waitFor(10, TimeUnit.SECONDS)) {
@@ -100,7 +103,7 @@ class TrayAdminIT {
     await("the notification")
         .atMost(Timing.seconds(10))
         .until(() -> desktop.visible("^win[0-9]+$"));
-    desktop.screenshot(shots.resolve("tray-notification.png"), 420, 140);
+    desktop.screenshot(shots.resolve("tray-notification.png"), 440, 120);
 
     // Server → Maintenance on: Activate is disabled on the active, so the first one enabled.
     openMenu(icon);
