@@ -137,7 +137,7 @@ final class TraySession implements TrayView.Operator {
 
   private void act(String action, LoginPolicy policy, Request<ActivateResult> request) {
     Watched w = watched;
-    log.println("request: " + action + " " + view.shown().label());
+    view.log("request: " + action + " " + view.shown().label());
     w.watch()
         .request(
             policy,

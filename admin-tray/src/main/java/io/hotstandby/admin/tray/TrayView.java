@@ -133,7 +133,8 @@ final class TrayView {
     maintenanceOff.setEnabled(a.maintenanceOff());
   }
 
-  private synchronized void log(String line) {
+  /** Logs one line with the time. */
+  synchronized void log(String line) {
     log.println(LocalTime.now().format(CLOCK) + " " + line);
     log.flush();
   }
