@@ -8,16 +8,13 @@ import io.hotstandby.domain.DomainFileException;
 import io.hotstandby.domain.DomainFileReader;
 import io.hotstandby.domain.ServerSpec;
 import java.awt.AWTError;
-import java.awt.AWTException;
-import java.awt.EventQueue;
 import java.awt.GraphicsEnvironment;
 import java.awt.SystemTray;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -27,16 +24,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code admin-tray}: the system-tray admin of one domain server, local or remote. The icon's
- * colour and tooltip follow the server's state; its menu shows the domain's status and activates
- * the server. Exit codes: 0 after Exit (or {@code --help}), 2 for bad options, an unreadable domain
- * file or a desktop without a system tray.
+ * {@code admin-tray}: the system-tray admin of a domain, as seen from one of its servers, local or
+ * remote. The icon's colour, shape and tooltip follow the domain's state there; its menus start and
+ * stop the domain on the server, activate it, set its maintenance, and show the domain's status and
+ * the server's events. Exit codes: 0 after Exit (or {@code --help}), 2 for bad options, an
+ * unreadable domain file or a desktop without a system tray.
  */
 @Command(
     name = "admin-tray",
     mixinStandardHelpOptions = true,
     version = "admin-tray",
-    description = "Shows one domain server's state in the system tray and activates it.")
+    description =
+        "Shows a domain's state, as one of its servers sees it, in the system tray; starts,"
+            + " stops, activates and maintains the server from its menu.")
 public final class AdminTray implements Callable<Integer> {
   public static final int OK = 0;
   public static final int USAGE = 2;
@@ -49,7 +49,12 @@ public final class AdminTray implements Callable<Integer> {
       description = "the server's OPC UA endpoint (default: " + DEFAULT_ENDPOINT + ")")
   String endpoint;
 
-  @Option(names = "--domain", paramLabel = "FILE", description = "a domain file, with --server")
+  @Option(
+      names = "--domain",
+      paramLabel = "FILE",
+      description =
+          "a domain file: the tray watches --server NAME, else the domain's server on this"
+              + " machine (the first in the file if several), else the first that answers")
   Path domainFile;
 
   @Option(names = "--server", paramLabel = "NAME", description = "the server of --domain to watch")
@@ -60,8 +65,8 @@ public final class AdminTray implements Callable<Integer> {
       paramLabel = "USER",
       description =
           "log in as this user of the domain (the password from --password-file, the"
-              + " DOMAINCTL_PASSWORD environment variable, or asked for); Activate needs an"
-              + " operator")
+              + " DOMAINCTL_PASSWORD environment variable, or asked for); without it the tray"
+              + " asks for a login when an action needs one")
   String user;
 
   @Option(
@@ -79,12 +84,23 @@ public final class AdminTray implements Callable<Integer> {
   }
 
   /**
-   * The server to watch: its endpoint, its domain's and its own name when known, and who logs in
-   * (null: anonymously).
+   * The server to watch: its endpoints (tried in order until one answers: several only for a domain
+   * file none of whose servers is on this machine), its domain's and its own name when known, who
+   * logs in (null: anonymously, until an action needs a login), and the domain file.
    */
-  record Target(String endpoint, String domain, String server, AdminClient.Credentials login) {
+  record Target(
+      List<String> endpoints,
+      String domain,
+      String server,
+      AdminClient.Credentials login,
+      Path domainFile) {
     Target(String endpoint, String domain, String server) {
-      this(endpoint, domain, server, null);
+      this(List.of(endpoint), domain, server, null, null);
+    }
+
+    /** The first endpoint: the one named while the server's name is unknown. */
+    String endpoint() {
+      return endpoints.get(0);
     }
   }
 
@@ -126,7 +142,12 @@ public final class AdminTray implements Callable<Integer> {
     try {
       Target t = target();
       target =
-          new Target(t.endpoint(), t.domain(), t.server(), Passwords.login(user, passwordFile));
+          new Target(
+              t.endpoints(),
+              t.domain(),
+              t.server(),
+              Passwords.login(user, passwordFile),
+              t.domainFile());
     } catch (DomainFileException | IllegalArgumentException e) {
       spec.commandLine().getErr().println("admin-tray: " + e.getMessage());
       return USAGE;
@@ -142,21 +163,33 @@ public final class AdminTray implements Callable<Integer> {
       return new Target(endpoint == null ? DEFAULT_ENDPOINT : endpoint, null, null);
     }
     if (endpoint != null) {
-      throw new IllegalArgumentException(
-          "give either --endpoint URL or --domain FILE --server NAME, not both");
-    }
-    if (server == null) {
-      throw new IllegalArgumentException("--domain FILE needs --server NAME");
+      throw new IllegalArgumentException("give either --endpoint URL or --domain FILE, not both");
     }
     Domain domain = DomainFileReader.readWithoutSecret(domainFile);
-    ServerSpec spec =
-        domain
-            .server(server)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "unknown server '" + server + "' in " + domain.file()));
-    return new Target(spec.opcUaUrl(), domain.name(), spec.name());
+    Path file = domain.file();
+    // The quorum witness has no endpoint.
+    List<ServerSpec> servers =
+        domain.servers().stream()
+            .filter(s -> !s.name().equals(domain.hotStandby().witness()))
+            .toList();
+    if (server != null) {
+      ServerSpec spec =
+          servers.stream()
+              .filter(s -> s.name().equals(server))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "unknown server '" + server + "' in " + domain.file()));
+      return new Target(List.of(spec.opcUaUrl()), domain.name(), spec.name(), null, file);
+    }
+    for (ServerSpec s : servers) {
+      if (LocalHost.isThisMachine(s.host())) {
+        return new Target(List.of(s.opcUaUrl()), domain.name(), s.name(), null, file);
+      }
+    }
+    return new Target(
+        servers.stream().map(ServerSpec::opcUaUrl).toList(), domain.name(), null, null, file);
   }
 
   /**
@@ -170,47 +203,15 @@ public final class AdminTray implements Callable<Integer> {
       err.println("admin-tray: no system tray available on this desktop (" + problem + ")");
       return USAGE;
     }
-    TrayModel model = new TrayModel(target.endpoint(), target.domain(), target.server());
-    AtomicReference<TrayView> view = new AtomicReference<>();
     CertificateTrust trust =
         new CertificateTrust(GraphicsEnvironment.isHeadless() ? null : CertificateTrust.swing());
     KnownServers.confirmWith(trust);
-    StatusPoller poller =
-        new StatusPoller(
-            StatusPoller.connector(target.endpoint(), TIMEOUT, target.login(), trust),
-            json -> view.get().show(model.status(json)),
-            why -> view.get().show(model.unreachable(why)));
-    Runnable activate =
-        () ->
-            poller.activate(
-                r -> view.get().notify(model.activated(r)),
-                why -> view.get().notify(model.activateFailed(why)));
-    Runnable exit =
-        () -> {
-          view.get().remove();
-          poller.close();
-          System.exit(OK);
-        };
     try {
-      EventQueue.invokeAndWait(
-          () -> {
-            view.set(new TrayView(model.snapshot(), activate, exit));
-            try {
-              view.get().install();
-            } catch (AWTException e) {
-              throw new IllegalStateException(e.getMessage(), e);
-            }
-          });
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      String reason = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-      err.println("admin-tray: no system tray available on this desktop (" + reason + ")");
-      return USAGE;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      new TraySession(target, trust, System.out).start();
+    } catch (IllegalStateException e) {
+      err.println("admin-tray: no system tray available on this desktop (" + e.getMessage() + ")");
       return USAGE;
     }
-    poller.start();
     return OK;
   }
 

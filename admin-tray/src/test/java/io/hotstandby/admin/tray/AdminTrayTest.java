@@ -87,8 +87,9 @@ class AdminTrayTest {
 
     assertThat(run("--domain", file.toString(), "--server", "beta")).isZero();
 
-    assertThat(launched)
-        .containsExactly(new Target("opc.tcp://10.0.0.6:4852/hotstandby", "plant", "beta"));
+    assertThat(launched).singleElement().extracting(Target::server).isEqualTo("beta");
+    assertThat(launched.get(0).endpoints()).containsExactly("opc.tcp://10.0.0.6:4852/hotstandby");
+    assertThat(launched.get(0).domainFile()).isEqualTo(file.toAbsolutePath().normalize());
   }
 
   @Test
@@ -97,15 +98,31 @@ class AdminTrayTest {
 
     int exit = run("--endpoint", "opc.tcp://10.0.0.9:4851/hotstandby", "--domain", file.toString());
 
-    assertUsage(
-        exit, "admin-tray: give either --endpoint URL or --domain FILE --server NAME, not both");
+    assertUsage(exit, "admin-tray: give either --endpoint URL or --domain FILE, not both");
   }
 
   @Test
-  void aDomainWithoutServerIsOneLineOfError() throws Exception {
+  void aDomainWithoutServerWatchesTheServerOnThisMachine() throws Exception {
+    Path file =
+        Files.writeString(dir.resolve("plant.dom"), DOMAIN.replace("10.0.0.6", "127.0.0.1"));
+
+    assertThat(run("--domain", file.toString())).isZero();
+
+    assertThat(launched).singleElement().extracting(Target::server).isEqualTo("beta");
+    assertThat(launched.get(0).endpoints()).containsExactly("opc.tcp://127.0.0.1:4852/hotstandby");
+  }
+
+  @Test
+  void aDomainWithNoServerHereTriesEachInTurn() throws Exception {
     Path file = Files.writeString(dir.resolve("plant.dom"), DOMAIN);
 
-    assertUsage(run("--domain", file.toString()), "admin-tray: --domain FILE needs --server NAME");
+    assertThat(run("--domain", file.toString())).isZero();
+
+    assertThat(launched).singleElement().extracting(Target::server).isNull();
+    assertThat(launched.get(0).endpoints())
+        .containsExactly(
+            "opc.tcp://10.0.0.5:4851/hotstandby", "opc.tcp://10.0.0.6:4852/hotstandby");
+    assertThat(launched.get(0).domain()).isEqualTo("plant");
   }
 
   @Test
