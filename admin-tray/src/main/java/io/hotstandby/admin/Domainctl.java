@@ -106,6 +106,19 @@ public final class Domainctl {
     return run(new Domainctl(), args, out, err);
   }
 
+  /**
+   * Runs the command logged in as {@code login} (the tray's user, kept in memory only) unless its
+   * arguments name a user; null: as the arguments say.
+   */
+  public static int run(
+      String[] args, AdminClient.Credentials login, PrintWriter out, PrintWriter err) {
+    Domainctl domainctl = new Domainctl();
+    domainctl.presetLogin = login;
+    return run(domainctl, args, out, err);
+  }
+
+  private AdminClient.Credentials presetLogin;
+
   private static int run(Domainctl domainctl, String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(domainctl);
     cli.setOut(out);
@@ -171,6 +184,9 @@ public final class Domainctl {
 
   /** The user to log in as, or null for an anonymous session. */
   AdminClient.Credentials credentials() throws UsageException {
+    if (user == null && presetLogin != null) {
+      return presetLogin;
+    }
     try {
       return Passwords.login(user, passwordFile);
     } catch (IllegalArgumentException e) {

@@ -80,7 +80,7 @@ final class ServerWatch implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-  private AdminClient.Credentials login;
+  private volatile AdminClient.Credentials login;
   private Connection connection;
   private AutoCloseable subscription;
   private Duration backoff = Duration.ZERO;
@@ -104,6 +104,11 @@ final class ServerWatch implements AutoCloseable {
     this.onUnreachable = onUnreachable;
     // On close, the next check is dropped; a request already asked for still runs.
     thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+  }
+
+  /** Who this watch is logged in as, or null while anonymous. */
+  AdminClient.Credentials login() {
+    return login;
   }
 
   /**

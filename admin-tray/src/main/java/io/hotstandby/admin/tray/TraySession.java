@@ -2,6 +2,7 @@ package io.hotstandby.admin.tray;
 
 import io.hotstandby.admin.Domainctl;
 import io.hotstandby.admin.client.ActivateResult;
+import io.hotstandby.admin.client.AdminClient;
 import io.hotstandby.admin.tray.AdminTray.Target;
 import io.hotstandby.admin.tray.ServerWatch.LoginPolicy;
 import io.hotstandby.admin.tray.ServerWatch.Request;
@@ -154,7 +155,7 @@ final class TraySession implements TrayView.Operator {
     Thread t =
         new Thread(
             () -> {
-              String text = details + "\n" + domainctlStatus(w.target());
+              String text = details + "\n" + domainctlStatus(w.target(), w.watch().login());
               EventQueue.invokeLater(() -> TrayDialogs.text(title, text));
             },
             "admin-tray-status");
@@ -162,15 +163,18 @@ final class TraySession implements TrayView.Operator {
     t.start();
   }
 
-  /** What {@code domainctl status} prints for the domain (its file) or the server watched. */
-  static String domainctlStatus(Target target) {
+  /**
+   * What {@code domainctl status} prints for the domain (its file) or the server watched, logged in
+   * as the tray is (anonymously before its first login).
+   */
+  static String domainctlStatus(Target target, AdminClient.Credentials login) {
     List<String> args =
         target.domainFile() != null
             ? List.of("--domain", target.domainFile().toString(), "status")
             : List.of("--endpoint", target.endpoint(), "status");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Domainctl.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+    Domainctl.run(args.toArray(String[]::new), login, new PrintWriter(out), new PrintWriter(err));
     return "$ domainctl " + String.join(" ", args) + "\n" + out + err;
   }
 
