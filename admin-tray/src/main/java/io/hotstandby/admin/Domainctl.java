@@ -84,7 +84,9 @@ public final class Domainctl {
   private OutputStream rawOut;
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, new PrintWriter(System.err, true)));
+    int exit = run(args, System.out, new PrintWriter(System.err, true));
+    AdminClient.releaseSharedResources();
+    System.exit(exit);
   }
 
   /**
@@ -179,7 +181,30 @@ public final class Domainctl {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--accept-certificate: " + e.getMessage());
     }
-    return AdminClient.connect(target.endpoint(), timeout(), credentials);
+    return clients.open(target.endpoint(), timeout(), credentials);
+  }
+
+  /** Where commands get their connections to the servers. */
+  @FunctionalInterface
+  public interface ClientSource {
+    AdminClient open(String endpoint, Duration timeout, AdminClient.Credentials login)
+        throws AdminClientException;
+  }
+
+  private static volatile ClientSource clients = AdminClient::connect;
+
+  /**
+   * Makes every command of this process get its connections from {@code source} (the resident agent
+   * keeps them open between commands).
+   */
+  public static void useClients(ClientSource source) {
+    clients = source;
+  }
+
+  /** A connection to {@code endpoint} from the source in use. */
+  static AdminClient open(String endpoint, Duration timeout, AdminClient.Credentials login)
+      throws AdminClientException {
+    return clients.open(endpoint, timeout, login);
   }
 
   /** The user to log in as, or null for an anonymous session. */

@@ -19,7 +19,7 @@ record ServerStatus(Target target, JsonNode status, String error) {
 
   /** Asks {@code target}, logged in as {@code credentials} (anonymously when null). */
   static ServerStatus ask(Target target, Duration timeout, AdminClient.Credentials credentials) {
-    try (AdminClient client = AdminClient.connect(target.endpoint(), timeout, credentials)) {
+    try (AdminClient client = Domainctl.open(target.endpoint(), timeout, credentials)) {
       ObjectNode status = (ObjectNode) StatusCommand.parse(client.statusJson());
       status.put("serviceLevel", client.serviceLevel());
       return new ServerStatus(target, status, null);

@@ -1,5 +1,9 @@
 package io.hotstandby.admin.client;
 
+import static io.hotstandby.admin.client.ClientCalls.await;
+import static io.hotstandby.admin.client.ClientCalls.deadlineIn;
+import static io.hotstandby.admin.client.ClientCalls.describe;
+import static io.hotstandby.admin.client.ClientCalls.disconnectQuietly;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
 import io.hotstandby.opcua.OpcUaErrorText;
@@ -9,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -20,8 +23,8 @@ import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
 import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.Stack;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
-import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
@@ -82,10 +85,34 @@ public final class AdminClient implements AutoCloseable {
   private final String endpointUrl;
   private final long timeoutMs;
 
-  private AdminClient(OpcUaClient client, String endpointUrl, long timeoutMs) {
+  // A view of a session kept open by its owner (the domainctl agent): closing it does nothing.
+  private final boolean kept;
+
+  // Whether this process used the OPC UA stack's shared threads (see releaseSharedResources).
+  private static volatile boolean stackUsed;
+
+  private AdminClient(OpcUaClient client, String endpointUrl, long timeoutMs, boolean kept) {
     this.client = client;
     this.endpointUrl = endpointUrl;
     this.timeoutMs = timeoutMs;
+    this.kept = kept;
+  }
+
+  /** This session, for a user whose {@link #close} must leave it open for the next one. */
+  public AdminClient keptOpen() {
+    return new AdminClient(client, endpointUrl, timeoutMs, true);
+  }
+
+  /**
+   * Stops the OPC UA stack's shared threads at once, for a tool about to exit: a thread waiting in
+   * the network poller holds the JVM's exit up by ~300 ms. No client may be used afterwards.
+   */
+  public static void releaseSharedResources() {
+    if (stackUsed) {
+      Stack.sharedEventLoop()
+          .shutdownGracefully(0, 0, TimeUnit.MILLISECONDS)
+          .awaitUninterruptibly(200, TimeUnit.MILLISECONDS);
+    }
   }
 
   /**
@@ -116,6 +143,7 @@ public final class AdminClient implements AutoCloseable {
     Objects.requireNonNull(endpointUrl, "endpointUrl");
     long timeoutMs = Math.max(1, timeout.toMillis());
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    stackUsed = true;
     OpcUaClient client = null;
     try {
       List<EndpointDescription> endpoints =
@@ -159,7 +187,7 @@ public final class AdminClient implements AutoCloseable {
               .build();
       client = OpcUaClient.create(config, t -> t.setConnectTimeout(uint(timeoutMs)));
       await(client.connectAsync(), deadline);
-      return new AdminClient(client, endpointUrl, timeoutMs);
+      return new AdminClient(client, endpointUrl, timeoutMs, false);
     } catch (AdminClientException e) {
       disconnectQuietly(client);
       throw e;
@@ -452,11 +480,14 @@ public final class AdminClient implements AutoCloseable {
     }
   }
 
-  /** Closes the session and the connection; waits at most the timeout. */
+  /** Closes the session and the connection; waits at most a second for the server's answer. */
   @Override
   public void close() {
+    if (kept) {
+      return;
+    }
     try {
-      client.disconnectAsync().get(timeoutMs, TimeUnit.MILLISECONDS);
+      client.disconnectAsync().get(Math.min(timeoutMs, 1000), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       // Nothing to do: the connection is going away either way.
     } catch (InterruptedException e) {
@@ -561,42 +592,5 @@ public final class AdminClient implements AutoCloseable {
 
   private AdminClientException failure(String what, Exception e, long waitMs) {
     return new AdminClientException(what + " " + endpointUrl + ": " + describe(e, waitMs), e);
-  }
-
-  private static long deadlineIn(long ms) {
-    return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-  }
-
-  private static <T> T await(Future<T> future, long deadlineNanos)
-      throws ExecutionException, TimeoutException, InterruptedException {
-    long left = Math.max(0, deadlineNanos - System.nanoTime());
-    try {
-      return future.get(left, TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(false);
-      throw e;
-    }
-  }
-
-  private static void disconnectQuietly(OpcUaClient client) {
-    if (client != null) {
-      client.disconnectAsync();
-    }
-  }
-
-  /** One line for an operator: "connection refused", "no answer within 2000 ms", a status. */
-  static String describe(Throwable e, long waitMs) {
-    if (e instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
-    }
-    Optional<StatusCode> status = UaException.extractStatusCode(e);
-    if (status.isPresent()
-        && (status.get().getValue() == StatusCodes.Bad_UserAccessDenied
-            || status.get().getValue() == StatusCodes.Bad_IdentityTokenRejected
-            || status.get().getValue() == StatusCodes.Bad_IdentityTokenInvalid)) {
-      return "wrong user name or password";
-    }
-    return OpcUaErrorText.describe(e, waitMs);
   }
 }

@@ -222,11 +222,13 @@ class SoakBenchmark {
           }
           for (int i = 0; i < STORM_CLIS; i++) {
             try {
-              runs.add(
+              // Each run a JVM of its own, as before the resident agent: the load to soak in.
+              ProcessBuilder pb =
                   new ProcessBuilder(cmd)
                       .redirectErrorStream(true)
-                      .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                      .start());
+                      .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+              pb.environment().put("DOMAINCTL_AGENT", "off");
+              runs.add(pb.start());
             } catch (IOException e) {
               System.out.println("soak: cannot start domainctl: " + e);
             }

@@ -295,6 +295,87 @@ class OperatorToolsIT {
     assertThat(as(TestDomain.ADMIN, "user", "list").out()).doesNotContain("vic");
   }
 
+  /** The real launcher with the test's own agent folder; exit code and standard output. */
+  record Launched(int exit, String out) {}
+
+  Launched launcher(Path runtime, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(TestDomain.distBin("domainctl")));
+    command.addAll(List.of(domain.viewerLogin()));
+    command.addAll(List.of("--domain", file()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
+    pb.environment().put("HOTSTANDBY_KNOWN_SERVERS", System.getProperty("hotstandby.knownServers"));
+    pb.environment().put("XDG_RUNTIME_DIR", runtime.toString());
+    pb.environment().put("DOMAINCTL_AGENT_IDLE_SECONDS", "120");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return new Launched(p.exitValue(), out);
+  }
+
+  /** The pid the agent wrote beside its socket, or 0 while there is none. */
+  static long agentPid(Path runtime) throws Exception {
+    Path dir = runtime.resolve("hotstandby");
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (var files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+        return Long.parseLong(Files.readString(f).trim());
+      }
+    }
+    return 0;
+  }
+
+  @Test
+  void theLauncherHandsShortCommandsToAResidentAgentThatKeepsTheAnswersTheSame() throws Exception {
+    Path runtime = Files.createTempDirectory("ops-agent-");
+    try {
+      Launched first = launcher(runtime, "status", "--json");
+      assertThat(first.exit()).as(first.out()).isZero();
+      await("the agent started by the first command")
+          .atMost(Timing.seconds(60))
+          .until(() -> agentPid(runtime) != 0 && first.out().contains("activeCount"));
+      long pid = agentPid(runtime);
+      Path folder = runtime.resolve("hotstandby");
+      assertThat(Files.getPosixFilePermissions(folder))
+          .containsExactlyInAnyOrder(
+              java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+              java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+
+      Launched viaAgent = launcher(runtime, "status", "--json");
+      assertThat(viaAgent.exit()).isZero();
+      assertThat(
+              new com.fasterxml.jackson.databind.ObjectMapper()
+                  .readTree(viaAgent.out())
+                  .findValuesAsText("name"))
+          .containsExactlyInAnyOrder(active.name(), standby.name());
+      Launched refused = launcher(runtime, "maintenance", "on", standby.name());
+      assertThat(refused.exit()).as("a viewer is refused through the agent too").isEqualTo(1);
+      assertThat(agentPid(runtime)).as("the same agent").isEqualTo(pid);
+
+      // An agent that is gone: the command runs in its own JVM and a new agent starts.
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      await("the agent gone")
+          .atMost(Timing.seconds(30))
+          .until(() -> ProcessHandle.of(pid).isEmpty());
+      Launched after = launcher(runtime, "tag", "--help");
+      assertThat(after.exit()).isZero();
+      Launched again = launcher(runtime, "status");
+      assertThat(again.exit()).isZero();
+      assertThat(again.out()).contains(active.name(), "ACTIVE");
+      await("a new agent")
+          .atMost(Timing.seconds(60))
+          .until(() -> agentPid(runtime) != 0 && agentPid(runtime) != pid);
+    } finally {
+      long pid = agentPid(runtime);
+      if (pid != 0) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+      }
+    }
+  }
+
   @Test
   void statusWatchPrintsTheNewActiveWithinASecondOfAFailover() throws Exception {
     StringWriter out = new StringWriter();
