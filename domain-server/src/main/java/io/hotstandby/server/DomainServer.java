@@ -4,6 +4,7 @@ import io.hotstandby.cluster.sync.DomainReplicator;
 import io.hotstandby.cluster.sync.ProjectFiles;
 import io.hotstandby.cluster.sync.ProjectSync;
 import io.hotstandby.domain.Domain;
+import io.hotstandby.domain.HttpSpec;
 import io.hotstandby.domain.ServerSpec;
 import io.hotstandby.domain.sync.DomainStore;
 import io.hotstandby.domain.sync.DomainVersion;
@@ -17,7 +18,10 @@ import io.hotstandby.runtime.StandbyMode;
 import io.hotstandby.runtime.driver.DefaultDrivers;
 import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
+import io.hotstandby.server.events.SwitchoverEntry;
 import io.hotstandby.server.events.SwitchoverHistory;
+import io.hotstandby.server.http.HttpEndpoint;
+import io.hotstandby.server.http.ServerMetrics;
 import io.hotstandby.server.lifecycle.Parts;
 import io.hotstandby.server.lifecycle.Termination;
 import io.hotstandby.server.mirror.MirrorStatus;
@@ -33,14 +37,15 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * One domain server: the event and audit logs, the runtime, the integrity check, the role thread,
- * the REC link, domain changes, the OPC UA endpoint and the cluster member, composed and started in
- * this order, stopped in the reverse order. The jobs live in classes of their own: {@link
- * RoleDriver} (the role thread), {@link PeerEvents} (what the peers do, as role events), {@link
- * Switchover}, {@link DomainChanges}, {@link Reconfiguration}, {@link SecretRotation}, {@link
- * StatusPublisher}.
+ * the REC link, domain changes, the OPC UA endpoint, the HTTP endpoint and the cluster member,
+ * composed and started in this order, stopped in the reverse order. The jobs live in classes of
+ * their own: {@link RoleDriver} (the role thread), {@link PeerEvents} (what the peers do, as role
+ * events), {@link Switchover}, {@link DomainChanges}, {@link Reconfiguration}, {@link
+ * SecretRotation}, {@link StatusPublisher}.
  *
  * <p>The constructor starts nothing. A server that ends on its own (its cluster member cannot
  * start, a domain version removed it) completes {@link #termination()}; the program that runs it
@@ -132,6 +137,7 @@ public final class DomainServer implements AutoCloseable {
         };
     parts.history = new HistoryTopic(parts, switchovers);
     lifecycle.start(Parts.closing("history topic", parts.history));
+    ServerMetrics httpMetrics = httpMetrics(parts, switchovers);
     lifecycle.start(Parts.of("runtime", () -> loadRuntime(parts), runtime::close));
 
     lifecycle.start(
@@ -199,6 +205,11 @@ public final class DomainServer implements AutoCloseable {
             "OPC UA endpoint",
             () -> parts.opcUa = startOpcUa(parts, switchover, changes),
             () -> Parts.closeQuietly("OPC UA endpoint", parts.opcUa)));
+    lifecycle.start(
+        Parts.of(
+            "HTTP endpoint",
+            () -> parts.http = startHttp(parts, httpMetrics),
+            () -> Parts.closeQuietly("HTTP endpoint", parts.http)));
     lifecycle.start(
         new ClusterMembership(parts, peers, secrets, switchover, replicator, this::terminate));
     driver.startTimers();
@@ -289,6 +300,7 @@ public final class DomainServer implements AutoCloseable {
     }
     endpoint.registerDomainAdmin(new ServerOperations(parts, role, switchover, changes));
     endpoint.registerUsers(() -> parts.domain.users());
+    endpoint.listServers(() -> PartConfigs.listedServers(parts.domain));
     endpoint.allowAnonymousRead(domain.security().anonymousRead());
     endpoint.registerAudit(
         (user, action, target, value, result) ->
@@ -303,6 +315,41 @@ public final class DomainServer implements AutoCloseable {
     } catch (OpcUaEndpointException e) {
       Parts.closeQuietly("OPC UA endpoint", endpoint);
       throw new StartupException(StartupException.RESOURCE, e.getMessage(), e);
+    }
+    return endpoint;
+  }
+
+  /**
+   * The metrics of the HTTP endpoint the domain file gives this server, or null without one; made
+   * before the runtime loads, so they count its tag updates and see every driver connect.
+   */
+  private static ServerMetrics httpMetrics(ServerParts parts, SwitchoverHistory switchovers) {
+    if (parts.domain.server(parts.self).orElseThrow().http().isEmpty()) {
+      return null;
+    }
+    ServerMetrics metrics =
+        new ServerMetrics(
+            () -> parts.http == null ? null : parts.http.latest(),
+            () ->
+                switchovers.newest(SwitchoverHistory.KEPT).stream()
+                    .collect(Collectors.groupingBy(SwitchoverEntry::kind, Collectors.counting())));
+    parts.runtime.addTagListener((path, value) -> metrics.tagUpdated());
+    parts.runtime.addHealthListener(e -> metrics.driverConnected(e.driver(), e.up()));
+    return metrics;
+  }
+
+  /** Starts the HTTP endpoint, or none without metrics. Read at start only. */
+  private HttpEndpoint startHttp(ServerParts parts, ServerMetrics metrics) throws StartupException {
+    if (metrics == null) {
+      return null;
+    }
+    HttpSpec spec = parts.domain.server(self).orElseThrow().http().orElseThrow();
+    HttpEndpoint endpoint = new HttpEndpoint(spec.bind(), spec.port(), self, metrics);
+    try {
+      endpoint.start();
+    } catch (IOException e) {
+      throw new StartupException(
+          StartupException.RESOURCE, parts.domain.file() + ": http: " + e.getMessage(), e);
     }
     return endpoint;
   }

@@ -7,6 +7,7 @@ import io.hotstandby.domain.ServerSpec;
 import io.hotstandby.rec.RecLink;
 import io.hotstandby.rec.RecListener;
 import io.hotstandby.rec.RecState;
+import io.hotstandby.server.opcua.ListedServer;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -78,6 +79,19 @@ public final class PartConfigs {
    * The application URIs of every server of the domain but the witness (which has no endpoint), for
    * the ServerUriArray.
    */
+  /** The servers FindServers lists: every server of the domain but the witness. */
+  static List<ListedServer> listedServers(Domain d) {
+    return d.servers().stream()
+        .filter(s -> !s.name().equals(d.hotStandby().witness()))
+        .map(
+            s ->
+                new ListedServer(
+                    OpcUaEndpointConfig.applicationUri(d.name(), s.name()),
+                    "Hot-standby domain server " + d.name() + "/" + s.name(),
+                    s.opcUaUrl()))
+        .toList();
+  }
+
   static List<String> serverUris(Domain d) {
     return d.servers().stream()
         .filter(s -> !s.name().equals(d.hotStandby().witness()))

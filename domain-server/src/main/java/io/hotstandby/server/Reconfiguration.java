@@ -138,6 +138,9 @@ final class Reconfiguration {
         || me.hazelcastPublicPort() != was.hazelcastPublicPort()) {
       restart.add("this server's host or ports");
     }
+    if (!me.http().equals(was.http())) {
+      restart.add("this server's HTTP endpoint");
+    }
     if (!next.projects().equals(old.projects())) {
       restart.add("the project list");
     }

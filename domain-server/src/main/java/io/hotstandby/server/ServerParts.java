@@ -14,6 +14,7 @@ import io.hotstandby.rec.quorum.WitnessLease;
 import io.hotstandby.runtime.ProjectRuntime;
 import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
+import io.hotstandby.server.http.HttpEndpoint;
 import io.hotstandby.server.mirror.MirrorStatus;
 import io.hotstandby.server.mirror.StateMirror;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
@@ -45,6 +46,10 @@ final class ServerParts {
   volatile IntegrityCheck integrity;
   volatile ClusterMember cluster;
   volatile OpcUaEndpoint opcUa;
+
+  /** The read-only HTTP endpoint, null when the domain file gives this server none. */
+  volatile HttpEndpoint http;
+
   volatile ProjectSync projectSync;
 
   /** Replication of the domain file (knows the peers' hashes). */

@@ -1,6 +1,7 @@
 package io.hotstandby.server;
 
 import io.hotstandby.rec.ServerState;
+import io.hotstandby.server.http.HttpEndpoint;
 import io.hotstandby.server.mirror.MirrorStatus;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.role.RoleSnapshot;
@@ -10,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes what this server is doing: the ServiceLevel and the admin namespace's status variables,
- * after every role change and every {@value #PERIOD_MS} ms (on the role thread). Also ends a secret
- * rotation once every peer runs the version that brought it, since the heartbeats it reads are the
- * ones the status shows.
+ * Publishes what this server is doing: the ServiceLevel, the admin namespace's status variables and
+ * what the HTTP endpoint answers from, after every role change and every {@value #PERIOD_MS} ms (on
+ * the role thread). Also ends a secret rotation once every peer runs the version that brought it,
+ * since the heartbeats it reads are the ones the status shows.
  */
 final class StatusPublisher {
   private static final Logger log = LoggerFactory.getLogger(StatusPublisher.class);
@@ -34,8 +35,9 @@ final class StatusPublisher {
   /** Publishes now; a failure is logged and the next period tries again. */
   void publish() {
     OpcUaEndpoint opcUa = parts.opcUa;
+    HttpEndpoint http = parts.http;
     RoleSnapshot s = role.get();
-    if (opcUa == null || s == null) {
+    if ((opcUa == null && http == null) || s == null) {
       return;
     }
     try {
@@ -63,8 +65,13 @@ final class StatusPublisher {
               parts.witnessLease(),
               parts.stopMark.stoppedBy(),
               parts.events.counts());
-      opcUa.setServiceLevel(level);
-      opcUa.publish(report.adminStatus());
+      if (opcUa != null) {
+        opcUa.setServiceLevel(level);
+        opcUa.publish(report.adminStatus());
+      }
+      if (http != null) {
+        http.publish(report.snapshot(parts.mirrorReady()));
+      }
     } catch (RuntimeException e) {
       log.warn("publishing status failed: {}", e.toString());
     }

@@ -16,9 +16,13 @@ import io.hotstandby.rec.RecLink;
 import io.hotstandby.rec.quorum.WitnessLease;
 import io.hotstandby.runtime.ApplicationRuntime;
 import io.hotstandby.server.events.EventLog;
+import io.hotstandby.server.http.StatusSnapshot;
 import io.hotstandby.server.mirror.MirrorStatus;
 import io.hotstandby.server.opcua.AdminStatus;
 import io.hotstandby.server.role.RoleSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * One server's status as operators' tools read it: the JSON document of {@code StatusJson} (what
@@ -237,6 +241,54 @@ final class StatusReport {
       }
     }
     return peers;
+  }
+
+  /**
+   * What the HTTP endpoint answers from until the next publication.
+   *
+   * @param mirrorReady whether, as a standby, this server holds the active's state
+   */
+  StatusSnapshot snapshot(boolean mirrorReady) {
+    List<StatusSnapshot.Member> members = new ArrayList<>();
+    for (ServerSpec s : domain.servers()) {
+      String r =
+          s.name().equals(domain.hotStandby().witness())
+              ? "witness"
+              : domain.roleOf(s.name()).name().toLowerCase(Locale.ROOT);
+      members.add(new StatusSnapshot.Member(s.name(), r, s.opcUaUrl(), s.maintenance()));
+    }
+    List<StatusSnapshot.Peer> peers = new ArrayList<>();
+    for (PeerView p : rec.peers().values()) {
+      Heartbeat hb = p.last();
+      List<StatusSnapshot.Path> paths = new ArrayList<>();
+      for (PathStatus ps : p.paths().values()) {
+        paths.add(new StatusSnapshot.Path(ps.path(), ps.up(), ps.rttMillis(), ps.lastSeen()));
+      }
+      peers.add(
+          new StatusSnapshot.Peer(
+              p.name(),
+              p.liveness().name(),
+              hb == null ? "UNKNOWN" : hb.state().name(),
+              hb == null ? 0 : hb.term(),
+              paths));
+    }
+    return new StatusSnapshot(
+        System.nanoTime(),
+        self,
+        domain.name(),
+        role.state().name(),
+        role.term(),
+        serviceLevel,
+        runtime.health(),
+        ready,
+        mirrorReady,
+        role.writesSuspended(),
+        domain.version(),
+        mirror.lagMillis(),
+        mirror.lagEntries(),
+        members,
+        peers,
+        json().toString());
   }
 
   AdminStatus adminStatus() {

@@ -54,12 +54,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Endpoints: SignAndEncrypt with Basic256Sha256, Aes128_Sha256_RsaOaep and Aes256_Sha256_RsaPss,
  * each with the user-name token only; with {@link #allowAnonymousRead} also SecurityPolicy None
- * with the anonymous token, where sessions are Viewers. Discovery (GetEndpoints, FindServers)
- * answers on a channel without security in any case, as OPC UA allows. Clients are authenticated by
- * user name and password ({@link #registerUsers}); their application certificates only secure the
- * channel and are accepted without a trust list ({@link ClientCertificateCheck}). What each session
- * may do is decided by one {@link AccessPolicy}, which also records every action in the audit log
- * ({@link #registerAudit}).
+ * with the anonymous token, where sessions are Viewers. Discovery (GetEndpoints, FindServers, which
+ * lists every server of the domain: {@link #listServers}) answers on a channel without security in
+ * any case, as OPC UA allows. Clients are authenticated by user name and password ({@link
+ * #registerUsers}); their application certificates only secure the channel and are accepted without
+ * a trust list ({@link ClientCertificateCheck}). What each session may do is decided by one {@link
+ * AccessPolicy}, which also records every action in the audit log ({@link #registerAudit}).
  *
  * <p>{@link #setServiceLevel} and {@link #publish} may be called from any thread, before or after
  * {@link #start}; values given before start are in place when the port opens.
@@ -106,6 +106,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private Duration domainChangeTimeout = DEFAULT_DOMAIN_CHANGE_TIMEOUT;
   private DomainAdminCalls domainAdminCalls;
   private volatile Supplier<List<UserSpec>> users = List::of;
+  private volatile Supplier<List<ListedServer>> listed = List::of;
   private boolean anonymousRead;
   private AccessPolicy.Audit audit = AccessPolicy.Audit.none();
   private AccessPolicy access;
@@ -180,6 +181,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
         new AsyncOpcUaServer(
             serverConfig(),
             profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
+    DomainDiscovery.install(server, config.applicationUri(), () -> listed.get());
     // The constructor has loaded the standard nodes; the port is not open yet.
     var newRedundancy =
         StandardRedundancy.install(server, RedundancySupport.HotAndMirrored, config.serverUris());
@@ -202,12 +204,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
     }
   }
 
-  /**
-   * Serves the runtime's tags and alarms in the application namespace {@code
-   * urn:hotstandby:application}; client writes wait up to {@link
-   * ApplicationNamespace#DEFAULT_WRITE_TIMEOUT} for the runtime. See {@link
-   * #registerApplication(ApplicationView, Duration)}.
-   */
+  /** {@link #registerApplication(ApplicationView, Duration)} with the default write timeout. */
   public void registerApplication(ApplicationView view) {
     registerApplication(view, ApplicationNamespace.DEFAULT_WRITE_TIMEOUT);
   }
@@ -235,11 +232,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
     applicationWriteTimeout = writeTimeout;
   }
 
-  /**
-   * Serves domain-file administration through the admin namespace's {@code Domain.*} methods,
-   * waiting up to {@link #DEFAULT_DOMAIN_CHANGE_TIMEOUT} for a change. See {@link
-   * #registerDomainAdmin(DomainAdmin, Duration)}.
-   */
+  /** {@link #registerDomainAdmin(DomainAdmin, Duration)} with the default change timeout. */
   public void registerDomainAdmin(DomainAdmin admin) {
     registerDomainAdmin(admin, DEFAULT_DOMAIN_CHANGE_TIMEOUT);
   }
@@ -332,6 +325,11 @@ public final class OpcUaEndpoint implements AutoCloseable {
    */
   public void registerUsers(Supplier<List<UserSpec>> users) {
     this.users = Objects.requireNonNull(users, "users");
+  }
+
+  /** The servers of the domain FindServers lists (read at each request); only itself without. */
+  public void listServers(Supplier<List<ListedServer>> servers) {
+    this.listed = Objects.requireNonNull(servers, "servers");
   }
 
   /**

@@ -149,7 +149,10 @@ public final class DomainFileReader {
     e.expect(NONE, Set.of("server"), false);
     List<ServerSpec> servers = new ArrayList<>();
     for (XmlElement<DomainFileException> s : e.list("server", "name")) {
-      s.expect(Set.of("name", "host", "maintenance"), Set.of("hazelcast", "opcua", "rec"), false);
+      s.expect(
+          Set.of("name", "host", "maintenance"),
+          Set.of("hazelcast", "opcua", "rec", "http"),
+          false);
       String name = s.requiredAttr("name");
       String host = s.requiredAttr("host");
       boolean maintenance = s.boolAttr("maintenance", false);
@@ -167,9 +170,22 @@ public final class DomainFileReader {
         String bind = r.attr("bind").isPresent() ? r.requiredAttr("bind") : recHost;
         rec.add(new RecEndpoint(path, bind, r.intAttr("bindPort", port), recHost, port));
       }
-      servers.add(new ServerSpec(name, host, hazelcast, opcUa, maintenance, rec, hazelcastPublic));
+      servers.add(
+          new ServerSpec(
+              name, host, hazelcast, opcUa, maintenance, rec, hazelcastPublic, http(s, host)));
     }
     return servers;
+  }
+
+  private static Optional<HttpSpec> http(XmlElement<DomainFileException> server, String host)
+      throws DomainFileException {
+    Optional<XmlElement<DomainFileException>> e = server.optional("http");
+    if (e.isEmpty()) {
+      return Optional.empty();
+    }
+    e.get().expect(Set.of("port", "bind"), NONE, false);
+    String bind = e.get().attr("bind").isPresent() ? e.get().requiredAttr("bind") : host;
+    return Optional.of(new HttpSpec(bind, e.get().requiredInt("port")));
   }
 
   private static int port(XmlElement<DomainFileException> e) throws DomainFileException {

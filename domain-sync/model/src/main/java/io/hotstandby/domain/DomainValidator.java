@@ -107,6 +107,7 @@ public final class DomainValidator {
       checkPort(FieldPath.attr(at + "/hazelcast", "port"), s.hazelcastPort());
       checkPort(FieldPath.attr(at + "/hazelcast", "publicPort"), s.hazelcastPublicPort());
       checkPort(FieldPath.attr(at + "/opcua", "port"), s.opcUaPort());
+      s.http().ifPresent(h -> checkPort(FieldPath.attr(at + "/http", "port"), h.port()));
       if (s.recPaths().isEmpty()) {
         problem(at + "/rec", "at least one REC path is required");
       }
@@ -129,6 +130,9 @@ public final class DomainValidator {
       String at = Fields.server(s.name());
       claim(used, "TCP", s.host(), s.hazelcastPort(), FieldPath.attr(at + "/hazelcast", "port"));
       claim(used, "TCP", s.host(), s.opcUaPort(), FieldPath.attr(at + "/opcua", "port"));
+      s.http()
+          .ifPresent(
+              h -> claim(used, "TCP", h.bind(), h.port(), FieldPath.attr(at + "/http", "port")));
       for (RecEndpoint r : s.recPaths()) {
         String rec = Fields.rec(s.name(), r.path());
         claim(used, "UDP", r.bindHost(), r.bindPort(), FieldPath.attr(rec, "bindPort"));

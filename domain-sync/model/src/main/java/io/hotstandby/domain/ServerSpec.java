@@ -1,6 +1,7 @@
 package io.hotstandby.domain;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param recPaths one endpoint per REC path the server listens on
  * @param hazelcastPublicPort the port peers reach its Hazelcast member at: {@code hazelcastPort}
  *     unless a NAT or relay stands in between
+ * @param http its read-only HTTP endpoint, empty when it has none
  */
 public record ServerSpec(
     String name,
@@ -22,10 +24,32 @@ public record ServerSpec(
     int opcUaPort,
     boolean maintenance,
     List<RecEndpoint> recPaths,
-    int hazelcastPublicPort) {
+    int hazelcastPublicPort,
+    Optional<HttpSpec> http) {
 
   public ServerSpec {
     recPaths = List.copyOf(recPaths);
+    Objects.requireNonNull(http, "http");
+  }
+
+  /** A server without an HTTP endpoint. */
+  public ServerSpec(
+      String name,
+      String host,
+      int hazelcastPort,
+      int opcUaPort,
+      boolean maintenance,
+      List<RecEndpoint> recPaths,
+      int hazelcastPublicPort) {
+    this(
+        name,
+        host,
+        hazelcastPort,
+        opcUaPort,
+        maintenance,
+        recPaths,
+        hazelcastPublicPort,
+        Optional.empty());
   }
 
   /** A server whose Hazelcast member is reached at the port it binds. */

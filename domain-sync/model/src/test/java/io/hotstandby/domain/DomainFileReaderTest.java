@@ -255,6 +255,31 @@ class DomainFileReaderTest {
   }
 
   @Test
+  void anHttpEndpointIsOffUnlessDeclaredAndBindsToTheHostByDefault() throws Exception {
+    Path file = dir.resolve("conf/http.dom");
+    Files.createDirectories(file.getParent().resolve("keys"));
+    Files.setPosixFilePermissions(
+        Files.writeString(file.getParent().resolve("keys/plant.secret"), "k"),
+        PrivateFiles.OWNER_FILE);
+    String withHttp = FULL.replaceFirst("(<opcua port=\"\\d+\"/>)", "$1<http port=\"8081\"/>");
+
+    Domain without = DomainFileReader.parse(file, FULL.getBytes(StandardCharsets.UTF_8));
+    Domain with = DomainFileReader.parse(file, withHttp.getBytes(StandardCharsets.UTF_8));
+    Domain bound =
+        DomainFileReader.parse(
+            file,
+            withHttp
+                .replace("<http port=\"8081\"/>", "<http port=\"8081\" bind=\"0.0.0.0\"/>")
+                .getBytes(StandardCharsets.UTF_8));
+
+    assertThat(without.servers()).allMatch(s -> s.http().isEmpty());
+    ServerSpec first = with.servers().get(0);
+    assertThat(first.http()).contains(new HttpSpec(first.host(), 8081));
+    assertThat(with.servers().get(1).http()).isEmpty();
+    assertThat(bound.servers().get(0).http()).contains(new HttpSpec("0.0.0.0", 8081));
+  }
+
+  @Test
   void missingFileIsReported() {
     Path file = dir.resolve("nope.dom");
     assertThatThrownBy(() -> DomainFileReader.read(file))

@@ -93,7 +93,7 @@ class MalformedDomainFileTest {
             "<comment/><projects>"),
         row(
             ALPHA + "/opcau",
-            "unknown element (allowed: hazelcast, opcua, rec)",
+            "unknown element (allowed: hazelcast, http, opcua, rec)",
             "<opcua port=\"4840\"/>",
             "<opcau port=\"4840\"/>"),
         row(
@@ -305,6 +305,41 @@ class MalformedDomainFileTest {
             "not a password hash",
             "</domain>",
             "<users><user name=\"ops\" role=\"operator\" password=\"secret\"/></users></domain>"),
+        row(
+            BETA + "/http/@port",
+            "port 70000 is outside 1..65535",
+            "<opcua port=\"4841\"/>",
+            "<opcua port=\"4841\"/><http port=\"70000\"/>"),
+        row(
+            BETA + "/http/@port",
+            "TCP 127.0.0.1:4840 is already used by " + ALPHA + "/opcua/@port",
+            "<opcua port=\"4841\"/>",
+            "<opcua port=\"4841\"/><http port=\"4840\"/>"),
+        row(
+            ALPHA + "/http/@port",
+            "TCP 127.0.0.1:5701 is already used by " + ALPHA + "/hazelcast/@port",
+            "<opcua port=\"4840\"/>",
+            "<opcua port=\"4840\"/><http port=\"5701\" bind=\"127.0.0.1\"/>"),
+        row(
+            BETA + "/http/@port",
+            "required attribute missing",
+            "<opcua port=\"4841\"/>",
+            "<opcua port=\"4841\"/><http bind=\"127.0.0.1\"/>"),
+        row(
+            BETA + "/http/@bind",
+            "must not be empty",
+            "<opcua port=\"4841\"/>",
+            "<opcua port=\"4841\"/><http port=\"8081\" bind=\"\"/>"),
+        row(
+            BETA + "/http/@address",
+            "unknown attribute (allowed: bind, port)",
+            "<opcua port=\"4841\"/>",
+            "<opcua port=\"4841\"/><http port=\"8081\" address=\"x\"/>"),
+        row(
+            BETA + "/http",
+            "element may appear only once, found 2",
+            "<opcua port=\"4841\"/>",
+            "<opcua port=\"4841\"/><http port=\"8081\"/><http port=\"8082\"/>"),
         row(
             "security/@anonymousRead",
             "not true or false: 'yes'",

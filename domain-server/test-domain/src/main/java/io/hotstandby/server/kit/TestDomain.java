@@ -72,8 +72,8 @@ public final class TestDomain implements AutoCloseable {
   private final Map<String, TcpRelay> clusterRelays = new LinkedHashMap<>();
   private final TestDomainXml xml;
 
-  /** The ports of one server: TCP for Hazelcast and OPC UA, per path UDP bind and relay. */
-  record Ports(int hazelcast, int opcUa, Map<String, int[]> rec) {}
+  /** The ports of one server: TCP for Hazelcast, OPC UA and HTTP (0: none), per path UDP. */
+  record Ports(int hazelcast, int opcUa, Map<String, int[]> rec, int http) {}
 
   TestDomain(TestDomainBuilder b) throws IOException {
     this.b = b;
@@ -95,7 +95,8 @@ public final class TestDomain implements AutoCloseable {
       for (String p : PATHS) {
         rec.put(p, new int[] {FreePorts.next(), FreePorts.next()});
       }
-      ports.put(s, new Ports(FreePorts.next(), FreePorts.next(), rec));
+      ports.put(
+          s, new Ports(FreePorts.next(), FreePorts.next(), rec, b.http ? FreePorts.next() : 0));
     }
     if (b.clusterRelays) {
       for (String s : b.servers) {
@@ -337,6 +338,11 @@ public final class TestDomain implements AutoCloseable {
    */
   public String serverXml(String s) {
     return xml.server(s);
+  }
+
+  /** The base URL of server {@code s}'s HTTP endpoint, e.g. {@code http://127.0.0.1:PORT}. */
+  public String httpUrl(String s) {
+    return "http://" + xml.host(s) + ":" + ports.get(s).http();
   }
 
   public ServerProcess server(String name) {

@@ -42,6 +42,7 @@ public final class TestDomainBuilder {
   final Map<String, String> smallDataDisks = new LinkedHashMap<>();
   final Set<String> later = new TreeSet<>();
   boolean anonymousRead;
+  boolean http;
   String witness = "";
   NetLab lab;
   long version = 1;
@@ -53,6 +54,12 @@ public final class TestDomainBuilder {
    */
   public TestDomainBuilder anonymousRead() {
     this.anonymousRead = true;
+    return this;
+  }
+
+  /** Gives every server a read-only HTTP endpoint on a free port ({@link TestDomain#httpUrl}). */
+  public TestDomainBuilder http() {
+    this.http = true;
     return this;
   }
 

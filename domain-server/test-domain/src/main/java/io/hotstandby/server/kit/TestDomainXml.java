@@ -123,6 +123,9 @@ final class TestDomainXml {
     }
     x.append("\"/>\n");
     x.append("      <opcua port=\"").append(p.opcUa()).append("\"/>\n");
+    if (p.http() > 0) {
+      x.append("      <http port=\"").append(p.http()).append("\"/>\n");
+    }
     for (String path : TestDomain.PATHS) {
       int[] pair = p.rec().get(path);
       x.append("      <rec path=\"")
