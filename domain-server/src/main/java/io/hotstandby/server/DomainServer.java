@@ -29,6 +29,7 @@ import io.hotstandby.server.mirror.StateMirror;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.opcua.OpcUaEndpointConfig;
 import io.hotstandby.server.opcua.OpcUaEndpointException;
+import io.hotstandby.server.probe.OpcUaProbe;
 import io.hotstandby.server.role.RoleSnapshot;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -210,6 +211,9 @@ public final class DomainServer implements AutoCloseable {
             "HTTP endpoint",
             () -> parts.http = startHttp(parts, httpMetrics),
             () -> Parts.closeQuietly("HTTP endpoint", parts.http)));
+    ServiceProbes probes = new ServiceProbes(parts, driver, new OpcUaProbe());
+    parts.probes = probes;
+    lifecycle.start(Parts.of("service probe", probes::start, probes::close));
     lifecycle.start(
         new ClusterMembership(parts, peers, secrets, switchover, replicator, this::terminate));
     driver.startTimers();

@@ -67,6 +67,9 @@ final class ServerParts {
   /** The switchover history and its cluster topic. */
   volatile HistoryTopic history;
 
+  /** The service probe; set once before it starts, null until then. */
+  volatile ServiceProbes probes;
+
   /** Whether an operator stopped the domain here; read before the role machine starts. */
   final DomainStopMark stopMark;
 
@@ -130,13 +133,23 @@ final class ServerParts {
     return runtime.ready() && (p == null || p.projectsMatchActive());
   }
 
+  /**
+   * This server's failure weight: its runtime's (devices it cannot reach) and, while its own OPC UA
+   * endpoint fails the service probe, the probe's. What heartbeats, ServiceLevel, status and the
+   * role machine go by.
+   */
+  int health() {
+    ServiceProbes p = probes;
+    return runtime.health() + (p == null ? 0 : p.failureWeight());
+  }
+
   /** What this server announces in its heartbeats. */
   LocalStatus localStatus(RoleSnapshot s) {
     return new LocalStatus(
         s.state(),
         s.term(),
         s.activeSinceMillis(),
-        runtime.health(),
+        health(),
         ready(),
         domain.version(),
         mirror == null ? 0 : mirror.announcedSeq(),

@@ -48,6 +48,9 @@ final class StatusReport {
   private final String domainStoppedBy;
   private final EventLog.Counts events;
 
+  /** The failure weight: the runtime's and the service probe's of this server's own endpoint. */
+  private final int health;
+
   StatusReport(
       Domain domain,
       String self,
@@ -56,6 +59,7 @@ final class StatusReport {
       int serviceLevel,
       ApplicationRuntime runtime,
       boolean ready,
+      int health,
       ProjectSync.Status projects,
       RecLink rec,
       ClusterMember cluster,
@@ -72,6 +76,7 @@ final class StatusReport {
     this.serviceLevel = serviceLevel;
     this.runtime = runtime;
     this.ready = ready;
+    this.health = health;
     this.projects = projects;
     this.rec = rec;
     this.cluster = cluster;
@@ -93,7 +98,7 @@ final class StatusReport {
     o.put("state", role.state().name());
     o.put("term", role.term());
     o.put("serviceLevel", serviceLevel);
-    o.put("health", runtime.health());
+    o.put("health", health);
     // Ready as the role machine sees it: loaded, and running the active's project files when the
     // domain synchronises them; runtimeLoaded is the runtime alone.
     o.put("runtimeReady", ready);
@@ -279,7 +284,7 @@ final class StatusReport {
         role.state().name(),
         role.term(),
         serviceLevel,
-        runtime.health(),
+        health,
         ready,
         mirrorReady,
         role.writesSuspended(),
@@ -303,7 +308,7 @@ final class StatusReport {
         role.state().name(),
         role.term(),
         serviceLevel,
-        runtime.health(),
+        health,
         ready,
         productVersion,
         domain.version(),

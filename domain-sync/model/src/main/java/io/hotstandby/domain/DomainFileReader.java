@@ -160,7 +160,10 @@ public final class DomainFileReader {
       hz.expect(Set.of("port", "publicPort"), NONE, false);
       int hazelcast = hz.requiredInt("port");
       int hazelcastPublic = hz.intAttr("publicPort", hazelcast);
-      int opcUa = port(s.required("opcua"));
+      XmlElement<DomainFileException> ua = s.required("opcua");
+      ua.expect(Set.of("port", "publicPort"), NONE, false);
+      int opcUa = ua.requiredInt("port");
+      int opcUaPublic = ua.intAttr("publicPort", opcUa);
       List<RecEndpoint> rec = new ArrayList<>();
       for (XmlElement<DomainFileException> r : s.list("rec", "path")) {
         r.expect(Set.of("path", "host", "port", "bind", "bindPort"), NONE, false);
@@ -172,7 +175,15 @@ public final class DomainFileReader {
       }
       servers.add(
           new ServerSpec(
-              name, host, hazelcast, opcUa, maintenance, rec, hazelcastPublic, http(s, host)));
+              name,
+              host,
+              hazelcast,
+              opcUa,
+              maintenance,
+              rec,
+              hazelcastPublic,
+              http(s, host),
+              opcUaPublic));
     }
     return servers;
   }
@@ -186,11 +197,6 @@ public final class DomainFileReader {
     e.get().expect(Set.of("port", "bind"), NONE, false);
     String bind = e.get().attr("bind").isPresent() ? e.get().requiredAttr("bind") : host;
     return Optional.of(new HttpSpec(bind, e.get().requiredInt("port")));
-  }
-
-  private static int port(XmlElement<DomainFileException> e) throws DomainFileException {
-    e.expect(Set.of("port"), NONE, false);
-    return e.requiredInt("port");
   }
 
   private static HotStandbySpec hotStandby(XmlElement<DomainFileException> e)
@@ -210,7 +216,7 @@ public final class DomainFileReader {
             "versionMismatchBlocksTakeover",
             "mirrorMaxLagMs",
             "witness"),
-        Set.of("integrity"),
+        Set.of("integrity", "probe"),
         false);
     boolean enabled = e.boolAttr("enabled", true);
     String main = e.requiredAttr("main");
@@ -239,7 +245,20 @@ public final class DomainFileReader {
         e.boolAttr("versionMismatchBlocksTakeover", false),
         e.intAttr("mirrorMaxLagMs", HotStandbySpec.DEFAULT_MIRROR_MAX_LAG_MS),
         e.attr("witness").isPresent() ? e.requiredAttr("witness") : "",
-        e.intAttr("failoverTimeoutMaxMs", 0));
+        e.intAttr("failoverTimeoutMaxMs", 0),
+        probe(e.optional("probe")));
+  }
+
+  private static ServiceProbeSpec probe(Optional<XmlElement<DomainFileException>> e)
+      throws DomainFileException {
+    if (e.isEmpty()) {
+      return ServiceProbeSpec.OFF;
+    }
+    e.get().expect(Set.of("intervalMs", "failures", "failureWeight"), NONE, false);
+    return new ServiceProbeSpec(
+        e.get().intAttr("intervalMs", ServiceProbeSpec.DEFAULT_INTERVAL_MS),
+        e.get().intAttr("failures", ServiceProbeSpec.DEFAULT_FAILURES),
+        e.get().intAttr("failureWeight", ServiceProbeSpec.DEFAULT_FAILURE_WEIGHT));
   }
 
   private static StandbyMode standbyMode(XmlElement<DomainFileException> e)

@@ -27,6 +27,10 @@ public final class DomainValidator {
   static final long MAX_RETURN_STABLE_MS = 86_400_000;
   static final int MIN_MIRROR_MAX_LAG_MS = 10;
   static final int MAX_MIRROR_MAX_LAG_MS = 60_000;
+  static final int MIN_PROBE_INTERVAL_MS = 100;
+  static final int MAX_PROBE_INTERVAL_MS = 60_000;
+  static final int MAX_PROBE_FAILURES = 100;
+  static final int MAX_PROBE_FAILURE_WEIGHT = 255;
 
   private final Domain d;
   private final List<DomainFileException> problems = new ArrayList<>();
@@ -107,6 +111,7 @@ public final class DomainValidator {
       checkPort(FieldPath.attr(at + "/hazelcast", "port"), s.hazelcastPort());
       checkPort(FieldPath.attr(at + "/hazelcast", "publicPort"), s.hazelcastPublicPort());
       checkPort(FieldPath.attr(at + "/opcua", "port"), s.opcUaPort());
+      checkPort(FieldPath.attr(at + "/opcua", "publicPort"), s.opcUaPublicPort());
       s.http().ifPresent(h -> checkPort(FieldPath.attr(at + "/http", "port"), h.port()));
       if (s.recPaths().isEmpty()) {
         problem(at + "/rec", "at least one REC path is required");
@@ -202,12 +207,34 @@ public final class DomainValidator {
           FieldPath.attr(Fields.HOT_STANDBY, "mirrorMaxLagMs"),
           lag + " is outside " + MIN_MIRROR_MAX_LAG_MS + ".." + MAX_MIRROR_MAX_LAG_MS);
     }
+    checkProbe(h.probe());
     for (int i = 0; i < h.integrity().size(); i++) {
       IntegrityAddress a = h.integrity().get(i);
       if (a.host() == null || a.host().isBlank()) {
         problem(FieldPath.attr(Fields.integrity(i), "host"), "must not be empty");
       }
       checkPort(FieldPath.attr(Fields.integrity(i), "port"), a.port());
+    }
+  }
+
+  private void checkProbe(ServiceProbeSpec p) {
+    if (p.equals(ServiceProbeSpec.OFF)) {
+      return;
+    }
+    String probe = FieldPath.child(Fields.HOT_STANDBY, "probe");
+    checkRange(
+        FieldPath.attr(probe, "intervalMs"),
+        p.intervalMs(),
+        MIN_PROBE_INTERVAL_MS,
+        MAX_PROBE_INTERVAL_MS);
+    checkRange(FieldPath.attr(probe, "failures"), p.failures(), 1, MAX_PROBE_FAILURES);
+    checkRange(
+        FieldPath.attr(probe, "failureWeight"), p.failureWeight(), 0, MAX_PROBE_FAILURE_WEIGHT);
+  }
+
+  private void checkRange(String field, int value, int min, int max) {
+    if (value < min || value > max) {
+      problem(field, value + " is outside " + min + ".." + max);
     }
   }
 

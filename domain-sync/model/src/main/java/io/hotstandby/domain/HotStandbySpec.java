@@ -28,6 +28,7 @@ import java.util.List;
  *     failoverTimeoutMs} while its heartbeats were recently late or either server is in its first
  *     minute; equal to {@code failoverTimeoutMs} keeps it fixed; 0 means the default, {@value
  *     #FAILOVER_TIMEOUT_MAX_FACTOR} times {@code failoverTimeoutMs}
+ * @param probe the service probe, {@link ServiceProbeSpec#OFF} when the domain has none
  */
 public record HotStandbySpec(
     boolean enabled,
@@ -43,7 +44,8 @@ public record HotStandbySpec(
     boolean versionMismatchBlocksTakeover,
     int mirrorMaxLagMs,
     String witness,
-    int failoverTimeoutMaxMs) {
+    int failoverTimeoutMaxMs,
+    ServiceProbeSpec probe) {
 
   public static final int DEFAULT_HEARTBEAT_MS = 100;
   public static final int DEFAULT_MIRROR_MAX_LAG_MS = 1000;
@@ -54,9 +56,44 @@ public record HotStandbySpec(
   public HotStandbySpec {
     integrity = List.copyOf(integrity);
     witness = witness == null ? "" : witness;
+    probe = probe == null ? ServiceProbeSpec.OFF : probe;
     if (failoverTimeoutMaxMs == 0) {
       failoverTimeoutMaxMs = FAILOVER_TIMEOUT_MAX_FACTOR * failoverTimeoutMs;
     }
+  }
+
+  /** The settings without a service probe. */
+  public HotStandbySpec(
+      boolean enabled,
+      String main,
+      String backup,
+      int heartbeatMs,
+      int failoverTimeoutMs,
+      List<IntegrityAddress> integrity,
+      boolean activateBackupOnLocalFailure,
+      ReturnPolicy returnToMain,
+      long returnStableMs,
+      StandbyMode standbyMode,
+      boolean versionMismatchBlocksTakeover,
+      int mirrorMaxLagMs,
+      String witness,
+      int failoverTimeoutMaxMs) {
+    this(
+        enabled,
+        main,
+        backup,
+        heartbeatMs,
+        failoverTimeoutMs,
+        integrity,
+        activateBackupOnLocalFailure,
+        returnToMain,
+        returnStableMs,
+        standbyMode,
+        versionMismatchBlocksTakeover,
+        mirrorMaxLagMs,
+        witness,
+        failoverTimeoutMaxMs,
+        ServiceProbeSpec.OFF);
   }
 
   /** The settings without a quorum witness. */

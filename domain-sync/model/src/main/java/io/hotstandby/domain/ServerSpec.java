@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param hazelcastPublicPort the port peers reach its Hazelcast member at: {@code hazelcastPort}
  *     unless a NAT or relay stands in between
  * @param http its read-only HTTP endpoint, empty when it has none
+ * @param opcUaPublicPort the port clients and peers reach its OPC UA endpoint at: {@code opcUaPort}
+ *     unless a NAT or relay stands in between
  */
 public record ServerSpec(
     String name,
@@ -25,11 +27,35 @@ public record ServerSpec(
     boolean maintenance,
     List<RecEndpoint> recPaths,
     int hazelcastPublicPort,
-    Optional<HttpSpec> http) {
+    Optional<HttpSpec> http,
+    int opcUaPublicPort) {
 
   public ServerSpec {
     recPaths = List.copyOf(recPaths);
     Objects.requireNonNull(http, "http");
+    opcUaPublicPort = opcUaPublicPort == 0 ? opcUaPort : opcUaPublicPort;
+  }
+
+  /** A server whose OPC UA endpoint is reached at the port it binds. */
+  public ServerSpec(
+      String name,
+      String host,
+      int hazelcastPort,
+      int opcUaPort,
+      boolean maintenance,
+      List<RecEndpoint> recPaths,
+      int hazelcastPublicPort,
+      Optional<HttpSpec> http) {
+    this(
+        name,
+        host,
+        hazelcastPort,
+        opcUaPort,
+        maintenance,
+        recPaths,
+        hazelcastPublicPort,
+        http,
+        opcUaPort);
   }
 
   /** A server without an HTTP endpoint. */
@@ -71,6 +97,6 @@ public record ServerSpec(
   /** The OPC UA endpoint URL clients use to reach this server. */
   public String opcUaUrl() {
     String h = host.contains(":") ? "[" + host + "]" : host;
-    return "opc.tcp://" + h + ":" + opcUaPort + "/hotstandby";
+    return "opc.tcp://" + h + ":" + opcUaPublicPort + "/hotstandby";
   }
 }

@@ -144,6 +144,8 @@ class DomainFileReaderTest {
     assertThat(d.hotStandby().mirrorMaxLagMs()).isEqualTo(1000);
     assertThat(d.hotStandby().failoverTimeoutMaxMs()).isEqualTo(2000);
     assertThat(d.hotStandby().hasWitness()).isFalse();
+    assertThat(d.hotStandby().probe()).isEqualTo(ServiceProbeSpec.OFF);
+    assertThat(d.hotStandby().probe().enabled()).isFalse();
     assertThat(new String(d.secret(), StandardCharsets.UTF_8)).isEqualTo("inline-secret");
     assertThat(d.projects()).isEmpty();
   }

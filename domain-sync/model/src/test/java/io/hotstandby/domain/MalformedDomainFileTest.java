@@ -261,6 +261,36 @@ class MalformedDomainFileTest {
             "failoverTimeoutMs=\"500\"",
             "failoverTimeoutMs=\"500\" mirrorMaxLagMs=\"1s\""),
         row(
+            "hotStandby/probe/@intervalMs",
+            "50 is outside 100..60000",
+            "<integrity host",
+            "<probe intervalMs=\"50\" failures=\"3\"/><integrity host"),
+        row(
+            "hotStandby/probe/@failures",
+            "0 is outside 1..100",
+            "<integrity host",
+            "<probe failures=\"0\"/><integrity host"),
+        row(
+            "hotStandby/probe/@failureWeight",
+            "256 is outside 0..255",
+            "<integrity host",
+            "<probe failureWeight=\"256\"/><integrity host"),
+        row(
+            "hotStandby/probe/@failures",
+            "not a whole number: 'three'",
+            "<integrity host",
+            "<probe failures=\"three\"/><integrity host"),
+        row(
+            "hotStandby/probe/@timeoutMs",
+            "unknown attribute",
+            "<integrity host",
+            "<probe timeoutMs=\"100\"/><integrity host"),
+        row(
+            ALPHA + "/opcua/@publicPort",
+            "port 70000 is outside 1..65535",
+            "<opcua port=\"4840\"/>",
+            "<opcua port=\"4840\" publicPort=\"70000\"/>"),
+        row(
             "hotStandby/@standbyMode",
             "must be warm or cold, not 'hot'",
             "failoverTimeoutMs=\"500\"",
@@ -383,6 +413,21 @@ class MalformedDomainFileTest {
   void validFileOfTheTableParses() throws Exception {
     Files.writeString(file, VALID);
     assertThat(DomainFileReader.read(file).servers()).hasSize(2);
+  }
+
+  @Test
+  void probeAndOpcUaPublicPortParse() throws Exception {
+    Files.writeString(
+        file,
+        VALID
+            .replace("<integrity host", "<probe intervalMs=\"250\" failures=\"4\"/><integrity host")
+            .replace("<opcua port=\"4840\"/>", "<opcua port=\"4840\" publicPort=\"14840\"/>"));
+    Domain d = DomainFileReader.read(file);
+    assertThat(d.hotStandby().probe())
+        .isEqualTo(new ServiceProbeSpec(250, 4, ServiceProbeSpec.DEFAULT_FAILURE_WEIGHT));
+    assertThat(d.servers().get(0).opcUaPort()).isEqualTo(4840);
+    assertThat(d.servers().get(0).opcUaUrl()).isEqualTo("opc.tcp://127.0.0.1:14840/hotstandby");
+    assertThat(d.servers().get(1).opcUaUrl()).isEqualTo("opc.tcp://127.0.0.1:4841/hotstandby");
   }
 
   /** A row: expected field and problem, then pairs of text to find once and replace. */

@@ -70,6 +70,7 @@ public final class TestDomain implements AutoCloseable {
   private final PlantSimulatorProcess plant;
   private final Map<String, TcpRelay> deviceRelays = new LinkedHashMap<>();
   private final Map<String, TcpRelay> clusterRelays = new LinkedHashMap<>();
+  private final Map<String, TcpRelay> opcUaRelays = new LinkedHashMap<>();
   private final TestDomainXml xml;
 
   /** The ports of one server: TCP for Hazelcast, OPC UA and HTTP (0: none), per path UDP. */
@@ -104,6 +105,9 @@ public final class TestDomain implements AutoCloseable {
             s, TcpRelay.on(FreePorts.next(), ports.get(s).hazelcast(), s + "-hazelcast"));
       }
     }
+    for (String s : b.opcUaRelays ? b.servers : List.<String>of()) {
+      opcUaRelays.put(s, TcpRelay.on(FreePorts.next(), ports.get(s).opcUa(), s + "-opcua"));
+    }
     for (String s : b.servers) {
       Map<String, UdpRelay> byPath = new LinkedHashMap<>();
       for (String p : PATHS) {
@@ -116,7 +120,7 @@ public final class TestDomain implements AutoCloseable {
       }
       relays.put(s, byPath);
     }
-    this.xml = new TestDomainXml(b, ports, clusterRelays);
+    this.xml = new TestDomainXml(b, ports, clusterRelays, opcUaRelays);
     for (String s : b.servers) {
       writeServerFolder(s, b.version);
       servers.put(s, process(s));
@@ -489,6 +493,11 @@ public final class TestDomain implements AutoCloseable {
     return "127.0.0.1:" + (relay != null ? relay.port() : ports.get(server).hazelcast());
   }
 
+  /** The relay in front of {@code server}'s OPC UA port (its {@code publicPort}), if built. */
+  public TcpRelay opcUaRelay(String server) {
+    return opcUaRelays.get(server);
+  }
+
   /** The UDP port {@code server} receives REC heartbeats on for {@code path}. */
   public int recPort(String server, String path) {
     return ports.get(server).rec().get(path)[0];
@@ -584,7 +593,7 @@ public final class TestDomain implements AutoCloseable {
     if (plant != null) {
       plant.close();
     }
-    deviceRelays.values().forEach(TcpRelay::close);
-    clusterRelays.values().forEach(TcpRelay::close);
+    List.of(deviceRelays, clusterRelays, opcUaRelays)
+        .forEach(m -> m.values().forEach(TcpRelay::close));
   }
 }

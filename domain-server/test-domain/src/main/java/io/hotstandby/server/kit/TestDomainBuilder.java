@@ -38,6 +38,9 @@ public final class TestDomainBuilder {
   boolean activateBackupOnLocalFailure;
   boolean deviceRelays;
   boolean clusterRelays;
+  boolean opcUaRelays;
+  int probeIntervalMs;
+  int probeFailures;
   final Map<String, String> smallDisks = new LinkedHashMap<>();
   final Map<String, String> smallDataDisks = new LinkedHashMap<>();
   final Set<String> later = new TreeSet<>();
@@ -144,6 +147,23 @@ public final class TestDomainBuilder {
    */
   public TestDomainBuilder clusterRelays() {
     this.clusterRelays = true;
+    return this;
+  }
+
+  /**
+   * Puts a {@link TcpRelay} in front of every server's OPC UA port (its {@code publicPort}): the
+   * peers' service probes and every client that takes the address from the domain file go through
+   * it ({@link TestDomain#opcUaRelay}); {@link ServerProcess#client} does not.
+   */
+  public TestDomainBuilder opcUaRelays() {
+    this.opcUaRelays = true;
+    return this;
+  }
+
+  /** Turns the service probe on ({@code hotStandby/probe}). */
+  public TestDomainBuilder serviceProbe(int intervalMs, int failures) {
+    this.probeIntervalMs = intervalMs;
+    this.probeFailures = failures;
     return this;
   }
 

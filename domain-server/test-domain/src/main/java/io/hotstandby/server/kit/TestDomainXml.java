@@ -23,14 +23,17 @@ final class TestDomainXml {
   private final TestDomainBuilder b;
   private final Map<String, TestDomain.Ports> ports;
   private final Map<String, TcpRelay> clusterRelays;
+  private final Map<String, TcpRelay> opcUaRelays;
 
   TestDomainXml(
       TestDomainBuilder b,
       Map<String, TestDomain.Ports> ports,
-      Map<String, TcpRelay> clusterRelays) {
+      Map<String, TcpRelay> clusterRelays,
+      Map<String, TcpRelay> opcUaRelays) {
     this.b = b;
     this.ports = ports;
     this.clusterRelays = clusterRelays;
+    this.opcUaRelays = opcUaRelays;
   }
 
   private static User user(String name, String role, String password) {
@@ -70,6 +73,13 @@ final class TestDomainXml {
         .append(b.activateBackupOnLocalFailure)
         .append(b.witness.isEmpty() ? "" : "\" witness=\"" + b.witness)
         .append("\">\n");
+    if (b.probeFailures > 0) {
+      x.append("    <probe intervalMs=\"")
+          .append(b.probeIntervalMs)
+          .append("\" failures=\"")
+          .append(b.probeFailures)
+          .append("\"/>\n");
+    }
     for (int port : b.integrityPorts) {
       x.append("    <integrity host=\"127.0.0.1\" port=\"").append(port).append("\"/>\n");
     }
@@ -122,7 +132,11 @@ final class TestDomainXml {
       x.append("\" publicPort=\"").append(clusterRelays.get(s).port());
     }
     x.append("\"/>\n");
-    x.append("      <opcua port=\"").append(p.opcUa()).append("\"/>\n");
+    x.append("      <opcua port=\"").append(p.opcUa());
+    if (opcUaRelays.containsKey(s)) {
+      x.append("\" publicPort=\"").append(opcUaRelays.get(s).port());
+    }
+    x.append("\"/>\n");
     if (p.http() > 0) {
       x.append("      <http port=\"").append(p.http()).append("\"/>\n");
     }

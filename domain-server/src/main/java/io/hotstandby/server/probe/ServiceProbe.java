@@ -1,0 +1,151 @@
+package io.hotstandby.server.probe;
+
+import io.hotstandby.domain.ServiceProbeSpec;
+import java.util.function.Supplier;
+
+/**
+ * The service probe's decisions, on an injected clock: what to probe, when, and what a run of
+ * failures means. The standby reads the active's OPC UA endpoint as a client does; the active reads
+ * its own through the address clients use. A probe of the active that fails {@code failures} times
+ * in a row declares it failed (the caller makes that a lost partner for the role machine), again
+ * after each further {@code failures}; the active's own run of failures adds {@code failureWeight}
+ * to its health until a probe answers again.
+ *
+ * <p>A probe of a peer declares nothing until it has answered once for that peer's term: an
+ * endpoint this server never reached (a firewall between the servers, say) is not evidence that the
+ * active stopped serving, and taking over on it would hand the role back and forth.
+ *
+ * <p>Not thread-safe: one thread calls {@link #tick}; {@link #failureWeight} may be read from any.
+ */
+public final class ServiceProbe {
+
+  /**
+   * What to probe.
+   *
+   * @param server the server whose endpoint it is
+   * @param url its OPC UA endpoint URL, as clients reach it
+   * @param self whether it is this server's own endpoint
+   * @param term the term the server announced when it was chosen: a new term is a new target
+   */
+  public record Target(String server, String url, boolean self, long term) {}
+
+  /** Reads an endpoint as a client does. */
+  public interface Prober {
+    /**
+     * @return "" when the endpoint answered within {@code timeoutMillis}, else why not, one line
+     */
+    String check(String url, long timeoutMillis);
+  }
+
+  /** What a run of failures means; called on the probing thread. */
+  public interface Listener {
+    /**
+     * {@code target} failed {@code failures} probes in a row: a multiple of the domain's {@code
+     * failures}, and for a peer only once it had answered.
+     */
+    void failed(Target target, int failures, String error);
+
+    /** {@code target} answered again after {@code failures} failures, at least the domain's. */
+    void recovered(Target target, int failures);
+  }
+
+  /** How long to wait before looking again while there is nothing to probe. */
+  public static final long IDLE_MILLIS = 200;
+
+  private final Supplier<ServiceProbeSpec> spec;
+  private final Supplier<Target> target;
+  private final Prober prober;
+  private final Listener listener;
+
+  private Target current;
+  private boolean answered;
+  private int failures;
+  private long nextDueNanos;
+  private boolean due = true;
+  private volatile int failureWeight;
+
+  /**
+   * @param spec the domain's probe settings in force
+   * @param target what to probe now, null for nothing
+   */
+  public ServiceProbe(
+      Supplier<ServiceProbeSpec> spec, Supplier<Target> target, Prober prober, Listener listener) {
+    this.spec = spec;
+    this.target = target;
+    this.prober = prober;
+    this.listener = listener;
+  }
+
+  /**
+   * Probes when a probe is due (runs the prober on this thread) and says when to call again.
+   *
+   * @param nowNanos the monotonic clock
+   * @return milliseconds until the next call is useful (0 after a probe: at once)
+   */
+  public long tick(long nowNanos) {
+    ServiceProbeSpec s = spec.get();
+    Target t = s.enabled() ? target.get() : null;
+    if (t == null || !t.equals(current)) {
+      switchTo(t);
+    }
+    if (t == null) {
+      return IDLE_MILLIS;
+    }
+    if (!due && nowNanos - nextDueNanos < 0) {
+      return Math.max(1, (nextDueNanos - nowNanos) / 1_000_000);
+    }
+    due = false;
+    nextDueNanos = nowNanos + s.intervalMs() * 1_000_000L;
+    String error = prober.check(t.url(), s.intervalMs());
+    if (error.isEmpty()) {
+      succeeded(t, s);
+    } else {
+      failed(t, s, error);
+    }
+    return 0; // the next call, with the clock read after this probe, knows how long is left
+  }
+
+  /** The failure weight this server adds to its health: its own endpoint does not answer. */
+  public int failureWeight() {
+    return failureWeight;
+  }
+
+  /** How many probes of the current target failed in a row. */
+  public int failures() {
+    return failures;
+  }
+
+  /** What is probed now, null when nothing. */
+  public Target current() {
+    return current;
+  }
+
+  /** A new target starts afresh; a run of failures of the old one ends without a verdict. */
+  private void switchTo(Target t) {
+    current = t;
+    answered = false;
+    failures = 0;
+    failureWeight = 0;
+    due = true;
+  }
+
+  private void succeeded(Target t, ServiceProbeSpec s) {
+    if (failures >= s.failures() && (t.self() || answered)) {
+      listener.recovered(t, failures);
+    }
+    answered = true;
+    failures = 0;
+    failureWeight = 0;
+  }
+
+  private void failed(Target t, ServiceProbeSpec s, String error) {
+    failures++;
+    if (failures % s.failures() != 0 || (!t.self() && !answered)) {
+      return;
+    }
+    if (t.self()) {
+      failureWeight = s.failureWeight();
+    }
+    listener.failed(t, failures, error);
+  }
+}
