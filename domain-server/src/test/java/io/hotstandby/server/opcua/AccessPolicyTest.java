@@ -49,7 +49,8 @@ class AccessPolicyTest {
     for (Action a : Action.values()) {
       assertThat(allowed(p, "vera", a))
           .as("viewer " + a)
-          .isEqualTo(a == Action.DOMAIN_HISTORY || a == Action.SWITCHOVER_HISTORY);
+          .isEqualTo(
+              a == Action.DOMAIN_HISTORY || a == Action.SWITCHOVER_HISTORY || a == Action.EVENTS);
       assertThat(allowed(p, "otto", a))
           .as("operator " + a)
           .isEqualTo(a.needed() != UserRole.ADMINISTRATOR);
@@ -64,6 +65,12 @@ class AccessPolicyTest {
     assertThat(Action.ACTIVATE.needed()).isEqualTo(UserRole.OPERATOR);
     assertThat(Action.DOMAIN_CHANGE.needed()).isEqualTo(UserRole.ADMINISTRATOR);
     assertThat(Action.DOMAIN_SHOW.needed()).isEqualTo(UserRole.ADMINISTRATOR);
+    assertThat(Action.SET_MAINTENANCE.needed()).isEqualTo(UserRole.OPERATOR);
+    assertThat(Action.STOP_DOMAIN.needed()).isEqualTo(UserRole.OPERATOR);
+    assertThat(Action.START_DOMAIN.needed()).isEqualTo(UserRole.OPERATOR);
+    assertThat(Action.ACKNOWLEDGE_EVENTS.needed()).isEqualTo(UserRole.OPERATOR);
+    assertThat(Action.STOP_DOMAIN_FORCED.needed()).isEqualTo(UserRole.ADMINISTRATOR);
+    assertThat(Action.AUDIT.needed()).isEqualTo(UserRole.ADMINISTRATOR);
   }
 
   @Test
