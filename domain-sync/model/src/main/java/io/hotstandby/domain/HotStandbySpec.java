@@ -28,6 +28,8 @@ import java.util.List;
  *     failoverTimeoutMs} while its heartbeats were recently late or either server is in its first
  *     minute; equal to {@code failoverTimeoutMs} keeps it fixed; 0 means the default, {@value
  *     #FAILOVER_TIMEOUT_MAX_FACTOR} times {@code failoverTimeoutMs}
+ * @param virtualIp the address the ACTIVE holds, {@link VirtualIpSpec#NONE} when the domain has
+ *     none
  */
 public record HotStandbySpec(
     boolean enabled,
@@ -43,7 +45,8 @@ public record HotStandbySpec(
     boolean versionMismatchBlocksTakeover,
     int mirrorMaxLagMs,
     String witness,
-    int failoverTimeoutMaxMs) {
+    int failoverTimeoutMaxMs,
+    VirtualIpSpec virtualIp) {
 
   public static final int DEFAULT_HEARTBEAT_MS = 100;
   public static final int DEFAULT_MIRROR_MAX_LAG_MS = 1000;
@@ -54,6 +57,7 @@ public record HotStandbySpec(
   public HotStandbySpec {
     integrity = List.copyOf(integrity);
     witness = witness == null ? "" : witness;
+    virtualIp = virtualIp == null ? VirtualIpSpec.NONE : virtualIp;
     if (failoverTimeoutMaxMs == 0) {
       failoverTimeoutMaxMs = FAILOVER_TIMEOUT_MAX_FACTOR * failoverTimeoutMs;
     }
@@ -88,6 +92,40 @@ public record HotStandbySpec(
         mirrorMaxLagMs,
         "",
         0);
+  }
+
+  /** The settings without a virtual IP address. */
+  public HotStandbySpec(
+      boolean enabled,
+      String main,
+      String backup,
+      int heartbeatMs,
+      int failoverTimeoutMs,
+      List<IntegrityAddress> integrity,
+      boolean activateBackupOnLocalFailure,
+      ReturnPolicy returnToMain,
+      long returnStableMs,
+      StandbyMode standbyMode,
+      boolean versionMismatchBlocksTakeover,
+      int mirrorMaxLagMs,
+      String witness,
+      int failoverTimeoutMaxMs) {
+    this(
+        enabled,
+        main,
+        backup,
+        heartbeatMs,
+        failoverTimeoutMs,
+        integrity,
+        activateBackupOnLocalFailure,
+        returnToMain,
+        returnStableMs,
+        standbyMode,
+        versionMismatchBlocksTakeover,
+        mirrorMaxLagMs,
+        witness,
+        failoverTimeoutMaxMs,
+        VirtualIpSpec.NONE);
   }
 
   /** Whether the domain has a quorum witness. */
