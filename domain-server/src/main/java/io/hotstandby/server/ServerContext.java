@@ -89,7 +89,7 @@ final class ServerContext implements RoleContext {
 
   @Override
   public int health() {
-    return parts.runtime.health();
+    return parts.health();
   }
 
   @Override

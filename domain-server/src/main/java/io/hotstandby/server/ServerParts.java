@@ -19,6 +19,7 @@ import io.hotstandby.server.mirror.StateMirror;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.role.RoleSnapshot;
 import io.hotstandby.server.role.RoleTimings;
+import io.hotstandby.server.vip.VirtualIp;
 import java.nio.file.Path;
 
 /**
@@ -58,6 +59,9 @@ final class ServerParts {
 
   /** How far this server's mirror of the active's state lags; recorded with every takeover. */
   volatile MirrorLagProbe mirrorLag = MirrorLagProbe.NONE;
+
+  /** The domain's virtual IP address on this server, or null when it holds none. */
+  volatile VirtualIp virtualIp;
 
   /** The switchover history and its cluster topic. */
   volatile HistoryTopic history;
@@ -125,13 +129,22 @@ final class ServerParts {
     return runtime.ready() && (p == null || p.projectsMatchActive());
   }
 
+  /**
+   * The failure weight the role machine, the heartbeats and the ServiceLevel go by: the runtime's
+   * and a failure to add or remove the virtual IP address.
+   */
+  int health() {
+    VirtualIp v = virtualIp;
+    return runtime.health() + (v == null ? 0 : v.failureWeight());
+  }
+
   /** What this server announces in its heartbeats. */
   LocalStatus localStatus(RoleSnapshot s) {
     return new LocalStatus(
         s.state(),
         s.term(),
         s.activeSinceMillis(),
-        runtime.health(),
+        health(),
         ready(),
         domain.version(),
         mirror == null ? 0 : mirror.announcedSeq(),

@@ -43,8 +43,7 @@ final class StatusPublisher {
       boolean ready = parts.ready();
       // A standby is offered to clients as ready only once it holds the active's state.
       boolean serviceReady = ready && (s.state() != ServerState.STANDBY || parts.mirrorReady());
-      int level =
-          ServiceLevels.of(s.state(), serviceReady, parts.runtime.health(), s.writesSuspended());
+      int level = ServiceLevels.of(s.state(), serviceReady, parts.health(), s.writesSuspended());
       StatusReport report =
           new StatusReport(
               parts.domain,

@@ -26,6 +26,23 @@ final class EndpointSecurity {
 
   private EndpointSecurity() {}
 
+  /**
+   * The endpoints, from {@code base} (address, path, certificate); with a virtual IP address
+   * ({@code virtualHost} not empty) on every local address, offered at the server's own address and
+   * at the virtual one: the virtual address is on the interface only while the server is ACTIVE,
+   * and a socket cannot be bound to an address that is not there.
+   */
+  static Set<EndpointConfig> endpoints(
+      EndpointConfig.Builder base, boolean anonymousRead, String virtualHost) {
+    if (virtualHost.isEmpty()) {
+      return endpoints(base, anonymousRead);
+    }
+    base.setBindAddress(virtualHost.contains(":") ? "::" : "0.0.0.0");
+    var endpoints = new LinkedHashSet<EndpointConfig>(endpoints(base, anonymousRead));
+    endpoints.addAll(endpoints(base.copy().setHostname(virtualHost), anonymousRead));
+    return endpoints;
+  }
+
   /** The endpoints, from {@code base} (address, path, certificate). */
   static Set<EndpointConfig> endpoints(EndpointConfig.Builder base, boolean anonymousRead) {
     var endpoints = new LinkedHashSet<EndpointConfig>();

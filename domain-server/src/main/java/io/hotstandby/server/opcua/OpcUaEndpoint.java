@@ -107,6 +107,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private DomainAdminCalls domainAdminCalls;
   private volatile Supplier<List<UserSpec>> users = List::of;
   private boolean anonymousRead;
+  private String virtualHost = "";
   private AccessPolicy.Audit audit = AccessPolicy.Audit.none();
   private AccessPolicy access;
   private final Semaphore logins = new Semaphore(1, true);
@@ -345,6 +346,11 @@ public final class OpcUaEndpoint implements AutoCloseable {
     anonymousRead = allow;
   }
 
+  /** Also listens and offers endpoints at the domain's virtual IP {@code address}. Before start. */
+  public synchronized void alsoReachableAt(String address) {
+    virtualHost = address;
+  }
+
   /**
    * Where every action (allowed or refused) of a session is recorded, with the session's user and
    * client address; tag writes and acknowledgements that reach the runtime are recorded by the
@@ -507,7 +513,8 @@ public final class OpcUaEndpoint implements AutoCloseable {
             .setHostname(host)
             .setPath(OpcUaEndpointConfig.PATH)
             .setCertificate(pki.certificate()),
-        anonymousRead);
+        anonymousRead,
+        virtualHost);
   }
 
   /**
