@@ -3,6 +3,7 @@ package io.hotstandby.server.vip;
 import io.hotstandby.domain.VirtualIpSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The commands that put the virtual IP address on this server's interface, take it off and tell the
@@ -58,16 +59,18 @@ record AddressCommands(String address, int prefixLength, String device) {
     if (ipv6()) {
       return List.of("ndsend", address, device);
     }
-    return List.of("arping", "-U", "-c", "2", "-i", "0.2", "-I", device, address);
+    return List.of("arping", "-U", "-c", "2", "-I", device, address);
   }
 
-  /** {@code ip addr add} found the address there already. */
+  /** {@code ip addr add} found the address there already (older and newer iproute2 wording). */
   static boolean alreadyThere(String error) {
-    return error.contains("File exists");
+    return error.contains("File exists")
+        || error.toLowerCase(Locale.ROOT).contains("already assigned");
   }
 
   /** {@code ip addr del} found no such address on the interface. */
   static boolean notThere(String error) {
-    return error.contains("Cannot assign requested address");
+    return error.contains("Cannot assign requested address")
+        || error.toLowerCase(Locale.ROOT).contains("address not found");
   }
 }

@@ -107,8 +107,7 @@ class VirtualIpTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> ip.ran.size() == 3);
     assertThat(ip.present).isTrue();
     assertThat(ip.ran.subList(1, 3))
-        .containsExactly(
-            "ip addr add 10.0.0.100/24 dev eth0", "arping -U -c 2 -i 0.2 -I eth0 10.0.0.100");
+        .containsExactly("ip addr add 10.0.0.100/24 dev eth0", "arping -U -c 2 -I eth0 10.0.0.100");
 
     vip.drop();
     await().atMost(Duration.ofSeconds(5)).until(() -> !ip.present);
@@ -165,6 +164,16 @@ class VirtualIpTest {
     vip.stop();
 
     assertThat(ip.present).isFalse();
+  }
+
+  @Test
+  void bothWordingsOfIpRouteCountAsAlreadyDone() {
+    assertThat(AddressCommands.alreadyThere("RTNETLINK answers: File exists")).isTrue();
+    assertThat(AddressCommands.alreadyThere("Error: ipv4: Address already assigned.")).isTrue();
+    assertThat(AddressCommands.notThere("RTNETLINK answers: Cannot assign requested address"))
+        .isTrue();
+    assertThat(AddressCommands.notThere("Error: ipv4: Address not found.")).isTrue();
+    assertThat(AddressCommands.notThere("Cannot find device \"eth9\"")).isFalse();
   }
 
   @Test

@@ -95,7 +95,10 @@ public final class TestDomain implements AutoCloseable {
       for (String p : PATHS) {
         rec.put(p, new int[] {FreePorts.next(), FreePorts.next()});
       }
-      ports.put(s, new Ports(FreePorts.next(), FreePorts.next(), rec));
+      // Hosts of their own may share a port: one OPC UA port behind a virtual IP.
+      boolean shared = b.lab != null && !b.virtualIp.isEmpty() && !ports.isEmpty();
+      int opcUa = shared ? ports.values().iterator().next().opcUa() : FreePorts.next();
+      ports.put(s, new Ports(FreePorts.next(), opcUa, rec));
     }
     if (b.clusterRelays) {
       for (String s : b.servers) {
