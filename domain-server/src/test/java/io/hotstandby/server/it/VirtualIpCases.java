@@ -131,6 +131,11 @@ public final class VirtualIpCases implements AutoCloseable {
     return (System.nanoTime() - at) / 1_000_000;
   }
 
+  /** Stops the domain's servers; the lab stays for what runs next on the same hosts. */
+  public void stopDomain() {
+    domain.close();
+  }
+
   @Override
   public void close() {
     try {
