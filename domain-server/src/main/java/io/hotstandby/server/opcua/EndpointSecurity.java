@@ -8,6 +8,7 @@ import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.util.HostnameUtil;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 
@@ -41,6 +42,12 @@ final class EndpointSecurity {
     var endpoints = new LinkedHashSet<EndpointConfig>(endpoints(base, anonymousRead));
     endpoints.addAll(endpoints(base.copy().setHostname(virtualHost), anonymousRead));
     return endpoints;
+  }
+
+  /** The host the endpoints name: the bound address, or the host name for a wildcard. */
+  static String advertisedHost(String bindHost) {
+    boolean wildcard = bindHost.isEmpty() || bindHost.equals("0.0.0.0") || bindHost.equals("::");
+    return wildcard ? HostnameUtil.getHostname() : bindHost;
   }
 
   /** The endpoints, from {@code base} (address, path, certificate). */

@@ -118,7 +118,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
 
   public OpcUaEndpoint(OpcUaEndpointConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.host = advertisedHost(config.bindHost());
+    this.host = EndpointSecurity.advertisedHost(config.bindHost());
     // Activate may take seconds: never on a Milo thread, one at a time, and a few waiting at most.
     this.activations = new BoundedQueue("opcua-activate", "activations", MAX_WAITING_ACTIVATIONS);
   }
@@ -593,10 +593,5 @@ public final class OpcUaEndpoint implements AutoCloseable {
     hosts.add(host);
     hosts.add(HostnameUtil.getHostname());
     return hosts;
-  }
-
-  private static String advertisedHost(String bindHost) {
-    boolean wildcard = bindHost.isEmpty() || bindHost.equals("0.0.0.0") || bindHost.equals("::");
-    return wildcard ? HostnameUtil.getHostname() : bindHost;
   }
 }

@@ -30,6 +30,7 @@ final class Keepalived implements AutoCloseable {
   private final int version;
   private final Map<String, Process> daemons = new LinkedHashMap<>();
   private final List<Process> greeters = new ArrayList<>();
+  private final Map<String, Integer> starts = new LinkedHashMap<>();
 
   /**
    * @param advert {@code advert_int}, e.g. "1" or "0.1"
@@ -68,10 +69,25 @@ final class Keepalived implements AutoCloseable {
         + " dev eth0\n  }\n}\n";
   }
 
-  /** Starts keepalived (VRRP only, in the foreground) on {@code host}. */
+  /**
+   * Starts keepalived (VRRP only, in the foreground) on {@code host}, first removing a copy of the
+   * address a killed one left there (keepalived leaves it, as a killed server does; the server
+   * removes it when it starts, so keepalived gets the same help).
+   */
   void start(String host) throws IOException {
     Path d = dir.resolve(host);
     Files.createDirectories(d);
+    try {
+      new ProcessBuilder(lab.command(host, List.of("ip", "addr", "del", cidr, "dev", "eth0")))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // Fresh pid files each start: a killed run's VRRP child may linger unreaped for a moment.
+    int n = starts.merge(host, 1, Integer::sum);
     List<String> argv =
         List.of(
             "keepalived",
@@ -81,9 +97,9 @@ final class Keepalived implements AutoCloseable {
             "-f",
             dir.resolve(host + ".conf").toString(),
             "-p",
-            d.resolve("keepalived.pid").toString(),
+            d.resolve("keepalived-" + n + ".pid").toString(),
             "-r",
-            d.resolve("vrrp.pid").toString());
+            d.resolve("vrrp-" + n + ".pid").toString());
     daemons.put(
         host,
         new ProcessBuilder(lab.command(host, argv))
@@ -92,15 +108,29 @@ final class Keepalived implements AutoCloseable {
             .start());
   }
 
+  /** Whether keepalived on {@code host} entered BACKUP after its latest start. */
+  boolean backupSinceStart(String host) throws IOException {
+    String log = Files.readString(dir.resolve(host).resolve("log"));
+    return log.split("Entering BACKUP STATE", -1).length - 1 >= starts.getOrDefault(host, 0);
+  }
+
   /** SIGKILL of keepalived on {@code host}, its VRRP process first: no goodbye advert. */
   void kill(String host) throws InterruptedException {
     Process p = daemons.remove(host);
     if (p == null) {
       return;
     }
-    p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> children = p.toHandle().descendants().toList();
+    children.forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();
     p.waitFor(10, TimeUnit.SECONDS);
+    for (ProcessHandle c : children) {
+      try {
+        c.onExit().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // gone or unreaped: the next start uses pid files of its own
+      }
+    }
   }
 
   @Override
