@@ -31,6 +31,7 @@ import io.hotstandby.server.opcua.OpcUaEndpointConfig;
 import io.hotstandby.server.opcua.OpcUaEndpointException;
 import io.hotstandby.server.probe.OpcUaProbe;
 import io.hotstandby.server.role.RoleSnapshot;
+import io.hotstandby.server.vip.VirtualIp;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -194,6 +195,16 @@ public final class DomainServer implements AutoCloseable {
           StartupException.RESOURCE, "REC boot numbers: " + e.getMessage(), e);
     }
     parts.rec = PartConfigs.recLink(domain, self, peers, parts.recState);
+    parts.virtualIp =
+        VirtualIp.of(
+            domain.hotStandby().virtualIp(),
+            self,
+            (weight, message, details) -> parts.events.record(weight, "vip", message, details),
+            () -> driver.execute(driver::readinessChanged));
+    if (parts.virtualIp != null) {
+      // A copy a crashed run left goes before the role machine may take the role.
+      lifecycle.start(parts.virtualIp);
+    }
     // Decide what the domain alone decides (maintenance, inactive) before any peer is heard.
     lifecycle.start(driver);
     lifecycle.start(
@@ -306,6 +317,9 @@ public final class DomainServer implements AutoCloseable {
     endpoint.registerUsers(() -> parts.domain.users());
     endpoint.listServers(() -> PartConfigs.listedServers(parts.domain));
     endpoint.allowAnonymousRead(domain.security().anonymousRead());
+    if (parts.virtualIp != null) {
+      endpoint.alsoReachableAt(domain.hotStandby().virtualIp().address());
+    }
     endpoint.registerAudit(
         (user, action, target, value, result) ->
             parts.audit.record(user.name(), user.client(), action, target, value, result));

@@ -150,6 +150,9 @@ final class Reconfiguration {
     if (next.security().anonymousRead() != old.security().anonymousRead()) {
       restart.add("anonymous reading");
     }
+    if (!next.hotStandby().virtualIp().equals(old.hotStandby().virtualIp())) {
+      restart.add("the virtual IP address");
+    }
     if (!next.name().equals(old.name())) {
       restart.add("the domain name");
     }

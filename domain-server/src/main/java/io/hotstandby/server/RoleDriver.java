@@ -17,6 +17,7 @@ import io.hotstandby.server.role.RoleSnapshot;
 import io.hotstandby.server.role.RoleTimings;
 import io.hotstandby.server.role.Takeover;
 import io.hotstandby.server.role.Transition;
+import io.hotstandby.server.vip.VirtualIp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -356,6 +357,8 @@ final class RoleDriver extends AbstractPart {
           deferredTimers.add(t);
         }
       } else if (effect instanceof Effect.ActivateRuntime) {
+        // First, off this thread: the address is added while the runtime activates.
+        holdVirtualIp(true);
         // Before the new state is announced: a client told "ACTIVE" may write at once. The mirror
         // starts its stream first, so the activation's own changes are in it.
         if (parts.mirror != null) {
@@ -364,6 +367,7 @@ final class RoleDriver extends AbstractPart {
         changeRuntime(parts.runtime::activate);
         refreshAlarms = before.state() != ServerState.ACTIVE;
       } else if (effect instanceof Effect.DeactivateRuntime) {
+        holdVirtualIp(false);
         // Writes and alarms stop before STANDBY is announced; a cold standby's device sessions
         // close afterwards, off this thread.
         changeRuntime(parts.runtime::deactivate);
@@ -399,6 +403,16 @@ final class RoleDriver extends AbstractPart {
       // Part 9: a server that takes over tells alarm clients to refresh their conditions. Off the
       // role thread and after the announcement: making the event can take Milo a while.
       onRuntimeThread(endpoint::announceAlarmRefreshRequired);
+    }
+  }
+
+  /** Asks for the virtual IP address to be added or removed; returns at once. */
+  private void holdVirtualIp(boolean hold) {
+    VirtualIp v = parts.virtualIp;
+    if (v != null && hold) {
+      v.hold();
+    } else if (v != null) {
+      v.drop();
     }
   }
 

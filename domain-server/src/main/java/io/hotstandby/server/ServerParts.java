@@ -20,6 +20,7 @@ import io.hotstandby.server.mirror.StateMirror;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
 import io.hotstandby.server.role.RoleSnapshot;
 import io.hotstandby.server.role.RoleTimings;
+import io.hotstandby.server.vip.VirtualIp;
 import java.nio.file.Path;
 
 /**
@@ -63,6 +64,9 @@ final class ServerParts {
 
   /** How far this server's mirror of the active's state lags; recorded with every takeover. */
   volatile MirrorLagProbe mirrorLag = MirrorLagProbe.NONE;
+
+  /** The domain's virtual IP address on this server, or null when it holds none. */
+  volatile VirtualIp virtualIp;
 
   /** The switchover history and its cluster topic. */
   volatile HistoryTopic history;
@@ -134,13 +138,16 @@ final class ServerParts {
   }
 
   /**
-   * This server's failure weight: its runtime's (devices it cannot reach) and, while its own OPC UA
-   * endpoint fails the service probe, the probe's. What heartbeats, ServiceLevel, status and the
-   * role machine go by.
+   * This server's failure weight: its runtime's (devices it cannot reach), while its own OPC UA
+   * endpoint fails the service probe the probe's, and a failure to add or remove the virtual IP
+   * address. What heartbeats, ServiceLevel, status and the role machine go by.
    */
   int health() {
     ServiceProbes p = probes;
-    return runtime.health() + (p == null ? 0 : p.failureWeight());
+    VirtualIp v = virtualIp;
+    return runtime.health()
+        + (p == null ? 0 : p.failureWeight())
+        + (v == null ? 0 : v.failureWeight());
   }
 
   /** What this server announces in its heartbeats. */

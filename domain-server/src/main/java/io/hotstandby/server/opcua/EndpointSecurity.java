@@ -8,6 +8,7 @@ import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.util.HostnameUtil;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 
@@ -25,6 +26,29 @@ final class EndpointSecurity {
           SecurityPolicy.Basic256Sha256);
 
   private EndpointSecurity() {}
+
+  /**
+   * The endpoints, from {@code base} (address, path, certificate); with a virtual IP address
+   * ({@code virtualHost} not empty) on every local address, offered at the server's own address and
+   * at the virtual one: the virtual address is on the interface only while the server is ACTIVE,
+   * and a socket cannot be bound to an address that is not there.
+   */
+  static Set<EndpointConfig> endpoints(
+      EndpointConfig.Builder base, boolean anonymousRead, String virtualHost) {
+    if (virtualHost.isEmpty()) {
+      return endpoints(base, anonymousRead);
+    }
+    base.setBindAddress(virtualHost.contains(":") ? "::" : "0.0.0.0");
+    var endpoints = new LinkedHashSet<EndpointConfig>(endpoints(base, anonymousRead));
+    endpoints.addAll(endpoints(base.copy().setHostname(virtualHost), anonymousRead));
+    return endpoints;
+  }
+
+  /** The host the endpoints name: the bound address, or the host name for a wildcard. */
+  static String advertisedHost(String bindHost) {
+    boolean wildcard = bindHost.isEmpty() || bindHost.equals("0.0.0.0") || bindHost.equals("::");
+    return wildcard ? HostnameUtil.getHostname() : bindHost;
+  }
 
   /** The endpoints, from {@code base} (address, path, certificate). */
   static Set<EndpointConfig> endpoints(EndpointConfig.Builder base, boolean anonymousRead) {

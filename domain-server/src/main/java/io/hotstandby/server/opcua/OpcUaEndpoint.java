@@ -108,6 +108,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private volatile Supplier<List<UserSpec>> users = List::of;
   private volatile Supplier<List<ListedServer>> listed = List::of;
   private boolean anonymousRead;
+  private String virtualHost = "";
   private AccessPolicy.Audit audit = AccessPolicy.Audit.none();
   private AccessPolicy access;
   private final Semaphore logins = new Semaphore(1, true);
@@ -118,7 +119,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
 
   public OpcUaEndpoint(OpcUaEndpointConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.host = advertisedHost(config.bindHost());
+    this.host = EndpointSecurity.advertisedHost(config.bindHost());
     // Activate may take seconds: never on a Milo thread, one at a time, and a few waiting at most.
     this.activations = new BoundedQueue("opcua-activate", "activations", MAX_WAITING_ACTIVATIONS);
   }
@@ -343,6 +344,11 @@ public final class OpcUaEndpoint implements AutoCloseable {
     anonymousRead = allow;
   }
 
+  /** Also listens and offers endpoints at the domain's virtual IP {@code address}. Before start. */
+  public synchronized void alsoReachableAt(String address) {
+    virtualHost = address;
+  }
+
   /**
    * Where every action (allowed or refused) of a session is recorded, with the session's user and
    * client address; tag writes and acknowledgements that reach the runtime are recorded by the
@@ -505,7 +511,8 @@ public final class OpcUaEndpoint implements AutoCloseable {
             .setHostname(host)
             .setPath(OpcUaEndpointConfig.PATH)
             .setCertificate(pki.certificate()),
-        anonymousRead);
+        anonymousRead,
+        virtualHost);
   }
 
   /**
@@ -584,10 +591,5 @@ public final class OpcUaEndpoint implements AutoCloseable {
     hosts.add(host);
     hosts.add(HostnameUtil.getHostname());
     return hosts;
-  }
-
-  private static String advertisedHost(String bindHost) {
-    boolean wildcard = bindHost.isEmpty() || bindHost.equals("0.0.0.0") || bindHost.equals("::");
-    return wildcard ? HostnameUtil.getHostname() : bindHost;
   }
 }

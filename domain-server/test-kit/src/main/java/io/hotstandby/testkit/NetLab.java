@@ -261,6 +261,28 @@ public final class NetLab implements AutoCloseable {
   }
 
   /**
+   * An address of the lab's subnet that no host has ({@code last} above the hosts' and below 254),
+   * e.g. for a virtual IP address; its prefix length is 24.
+   */
+  public String spareAddress(int last) {
+    if (last <= index.size() || last >= 254) {
+      throw new IllegalArgumentException(
+          "spare addresses are " + (index.size() + 1) + "..253, not " + last);
+    }
+    return subnet + last;
+  }
+
+  /** What {@code ip -o addr show} says in {@code host}'s namespace. */
+  public String addresses(String host) {
+    String ns = namespace(host);
+    try {
+      return ip("-n", ns, "-o", "addr", "show");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * The address of the root namespace (where the test JVM runs) in the lab; every host reaches it.
    */
   public String gateway() {

@@ -10,7 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -216,7 +218,7 @@ public final class DomainFileReader {
             "versionMismatchBlocksTakeover",
             "mirrorMaxLagMs",
             "witness"),
-        Set.of("integrity", "probe"),
+        Set.of("integrity", "probe", "virtualIp"),
         false);
     boolean enabled = e.boolAttr("enabled", true);
     String main = e.requiredAttr("main");
@@ -246,7 +248,8 @@ public final class DomainFileReader {
         e.intAttr("mirrorMaxLagMs", HotStandbySpec.DEFAULT_MIRROR_MAX_LAG_MS),
         e.attr("witness").isPresent() ? e.requiredAttr("witness") : "",
         e.intAttr("failoverTimeoutMaxMs", 0),
-        probe(e.optional("probe")));
+        probe(e.optional("probe")),
+        virtualIp(e.optional("virtualIp")));
   }
 
   private static ServiceProbeSpec probe(Optional<XmlElement<DomainFileException>> e)
@@ -259,6 +262,37 @@ public final class DomainFileReader {
         e.get().intAttr("intervalMs", ServiceProbeSpec.DEFAULT_INTERVAL_MS),
         e.get().intAttr("failures", ServiceProbeSpec.DEFAULT_FAILURES),
         e.get().intAttr("failureWeight", ServiceProbeSpec.DEFAULT_FAILURE_WEIGHT));
+  }
+
+  private static VirtualIpSpec virtualIp(Optional<XmlElement<DomainFileException>> o)
+      throws DomainFileException {
+    if (o.isEmpty()) {
+      return VirtualIpSpec.NONE;
+    }
+    XmlElement<DomainFileException> e = o.get();
+    e.expect(Set.of("address", "interface"), Set.of("interface"), false);
+    String raw = e.requiredAttr("address").strip();
+    int slash = raw.indexOf('/');
+    if (slash < 0) {
+      throw e.error(
+          e.field("address"), "give the address with its prefix, e.g. 10.0.0.100/24, not " + raw);
+    }
+    int prefix;
+    try {
+      prefix = Integer.parseInt(raw.substring(slash + 1));
+    } catch (NumberFormatException x) {
+      throw e.error(e.field("address"), "prefix of '" + raw + "' is not a whole number");
+    }
+    Map<String, String> interfaces = new LinkedHashMap<>();
+    for (XmlElement<DomainFileException> i : e.list("interface", "server")) {
+      i.expect(Set.of("server", "name"), NONE, false);
+      String server = i.requiredAttr("server").strip();
+      if (interfaces.put(server, i.requiredAttr("name").strip()) != null) {
+        throw i.error(i.field("server"), "server '" + server + "' is named twice");
+      }
+    }
+    String common = e.attr("interface").isPresent() ? e.requiredAttr("interface").strip() : "";
+    return new VirtualIpSpec(raw.substring(0, slash), prefix, common, interfaces);
   }
 
   private static StandbyMode standbyMode(XmlElement<DomainFileException> e)

@@ -46,6 +46,7 @@ public final class DomainValidator {
     v.checkServers();
     v.checkEndpoints();
     v.checkHotStandby();
+    v.problems.addAll(VirtualIpRules.check(d));
     v.checkProjects();
     v.checkUsers();
     return List.copyOf(v.problems);

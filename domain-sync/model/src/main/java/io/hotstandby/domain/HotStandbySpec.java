@@ -29,6 +29,8 @@ import java.util.List;
  *     minute; equal to {@code failoverTimeoutMs} keeps it fixed; 0 means the default, {@value
  *     #FAILOVER_TIMEOUT_MAX_FACTOR} times {@code failoverTimeoutMs}
  * @param probe the service probe, {@link ServiceProbeSpec#OFF} when the domain has none
+ * @param virtualIp the address the ACTIVE holds, {@link VirtualIpSpec#NONE} when the domain has
+ *     none
  */
 public record HotStandbySpec(
     boolean enabled,
@@ -45,7 +47,8 @@ public record HotStandbySpec(
     int mirrorMaxLagMs,
     String witness,
     int failoverTimeoutMaxMs,
-    ServiceProbeSpec probe) {
+    ServiceProbeSpec probe,
+    VirtualIpSpec virtualIp) {
 
   public static final int DEFAULT_HEARTBEAT_MS = 100;
   public static final int DEFAULT_MIRROR_MAX_LAG_MS = 1000;
@@ -57,12 +60,13 @@ public record HotStandbySpec(
     integrity = List.copyOf(integrity);
     witness = witness == null ? "" : witness;
     probe = probe == null ? ServiceProbeSpec.OFF : probe;
+    virtualIp = virtualIp == null ? VirtualIpSpec.NONE : virtualIp;
     if (failoverTimeoutMaxMs == 0) {
       failoverTimeoutMaxMs = FAILOVER_TIMEOUT_MAX_FACTOR * failoverTimeoutMs;
     }
   }
 
-  /** The settings without a service probe. */
+  /** The settings without a service probe and without a virtual IP address. */
   public HotStandbySpec(
       boolean enabled,
       String main,
@@ -93,7 +97,8 @@ public record HotStandbySpec(
         mirrorMaxLagMs,
         witness,
         failoverTimeoutMaxMs,
-        ServiceProbeSpec.OFF);
+        ServiceProbeSpec.OFF,
+        VirtualIpSpec.NONE);
   }
 
   /** The settings without a quorum witness. */

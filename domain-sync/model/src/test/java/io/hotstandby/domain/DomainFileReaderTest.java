@@ -177,6 +177,72 @@ class DomainFileReaderTest {
   }
 
   @Test
+  void readsTheVirtualIpAndEachServersInterface() throws Exception {
+    Path file = dir.resolve("vip.dom");
+    String servers =
+        """
+          <secret>inline-secret</secret>
+          <servers>
+            <server name="a" host="10.0.0.1"><hazelcast port="1"/><opcua port="2"/>
+              <rec path="lan" port="3"/></server>
+            <server name="b" host="10.0.0.2"><hazelcast port="1"/><opcua port="2"/>
+              <rec path="lan" port="3"/></server>
+          </servers>
+        """;
+    Files.writeString(
+        file,
+        "<domain name=\"v\" version=\"1\">"
+            + servers
+            + "<hotStandby main=\"a\" backup=\"b\">"
+            + "<virtualIp address=\"10.0.0.100/24\" interface=\"eth0\">"
+            + "<interface server=\"b\" name=\"ens3\"/></virtualIp></hotStandby></domain>");
+
+    VirtualIpSpec v = DomainFileReader.read(file).hotStandby().virtualIp();
+
+    assertThat(v.enabled()).isTrue();
+    assertThat(v.cidr()).isEqualTo("10.0.0.100/24");
+    assertThat(v.ipv6()).isFalse();
+    assertThat(v.interfaceOf("a")).contains("eth0");
+    assertThat(v.interfaceOf("b")).contains("ens3");
+
+    Files.writeString(
+        file,
+        "<domain name=\"v\" version=\"1\">"
+            + servers
+            + "<hotStandby main=\"a\" backup=\"b\">"
+            + "<virtualIp address=\"fd00:10::100/64\">"
+            + "<interface server=\"a\" name=\"eth0\"/><interface server=\"b\" name=\"eth1\"/>"
+            + "</virtualIp></hotStandby></domain>");
+
+    v = DomainFileReader.read(file).hotStandby().virtualIp();
+
+    assertThat(v.ipv6()).isTrue();
+    assertThat(v.cidr()).isEqualTo("fd00:10::100/64");
+    assertThat(v.interfaceOf("b")).contains("eth1");
+  }
+
+  @Test
+  void aDomainWithoutVirtualIpHasNone() throws Exception {
+    Path file = dir.resolve("novip.dom");
+    Files.writeString(
+        file,
+        """
+        <domain name="n" version="1">
+          <secret>inline-secret</secret>
+          <servers>
+            <server name="a" host="h1"><hazelcast port="1"/><opcua port="2"/>
+              <rec path="lan" port="3"/></server>
+            <server name="b" host="h2"><hazelcast port="1"/><opcua port="2"/>
+              <rec path="lan" port="3"/></server>
+          </servers>
+          <hotStandby main="a" backup="b"/>
+        </domain>
+        """);
+
+    assertThat(DomainFileReader.read(file).hotStandby().virtualIp()).isEqualTo(VirtualIpSpec.NONE);
+  }
+
+  @Test
   void singleServerWithoutHotStandbyNeedsNoBackup() throws Exception {
     Path file = dir.resolve("solo.dom");
     Files.writeString(

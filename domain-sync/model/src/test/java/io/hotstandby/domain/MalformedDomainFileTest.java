@@ -380,6 +380,56 @@ class MalformedDomainFileTest {
             "unknown attribute (allowed: anonymousRead)",
             "</domain>",
             "<security anonymous=\"true\"/></domain>"),
+        vip(
+            "hotStandby/virtualIp/@address",
+            "give the address with its prefix, e.g. 10.0.0.100/24",
+            "address=\"10.0.0.100\" interface=\"eth0\""),
+        vip(
+            "hotStandby/virtualIp/@address",
+            "prefix of '10.0.0.100/x' is not a whole number",
+            "address=\"10.0.0.100/x\" interface=\"eth0\""),
+        vip(
+            "hotStandby/virtualIp/@address",
+            "'10.0.0.300' is not an IPv4 or IPv6 address",
+            "address=\"10.0.0.300/24\" interface=\"eth0\""),
+        vip(
+            "hotStandby/virtualIp/@address",
+            "'vip.example.com' is not an IPv4 or IPv6 address",
+            "address=\"vip.example.com/24\" interface=\"eth0\""),
+        vip(
+            "hotStandby/virtualIp/@address",
+            "prefix 33 is outside 1..32",
+            "address=\"10.0.0.100/33\" interface=\"eth0\""),
+        vip(
+            "hotStandby/virtualIp/@address",
+            "prefix 129 is outside 1..128",
+            "address=\"fd00::100/129\" interface=\"eth0\""),
+        vip(
+            "hotStandby/virtualIp/@address",
+            "127.0.0.1 is the address of server 'alpha'",
+            "address=\"127.0.0.1/8\" interface=\"eth0\""),
+        vip(
+            "hotStandby/virtualIp/@interface",
+            "server 'beta' has no interface for the address",
+            "address=\"10.0.0.100/24\"><interface server=\"alpha\" name=\"eth0\"/></virtualIp"),
+        vip(
+            "hotStandby/virtualIp/@interface",
+            "'eth0 /' is not a network interface name",
+            "address=\"10.0.0.100/24\" interface=\"eth0 /\""),
+        vip(
+            "hotStandby/virtualIp/interface[@server='gamma']/@server",
+            "unknown server 'gamma'",
+            "address=\"10.0.0.100/24\" interface=\"eth0\">"
+                + "<interface server=\"gamma\" name=\"eth1\"/></virtualIp"),
+        vip(
+            "hotStandby/virtualIp/interface[@server='beta']/@name",
+            "'averyveryverylongname' is not a network interface name",
+            "address=\"10.0.0.100/24\" interface=\"eth0\">"
+                + "<interface server=\"beta\" name=\"averyveryverylongname\"/></virtualIp"),
+        vip(
+            "hotStandby/virtualIp/@netmask",
+            "unknown attribute (allowed: address, interface)",
+            "address=\"10.0.0.100/24\" interface=\"eth0\" netmask=\"255.255.255.0\""),
         row(
             "users/user[@name='ops']/@name",
             "user 'ops' is declared twice",
@@ -428,6 +478,15 @@ class MalformedDomainFileTest {
     assertThat(d.servers().get(0).opcUaPort()).isEqualTo(4840);
     assertThat(d.servers().get(0).opcUaUrl()).isEqualTo("opc.tcp://127.0.0.1:14840/hotstandby");
     assertThat(d.servers().get(1).opcUaUrl()).isEqualTo("opc.tcp://127.0.0.1:4841/hotstandby");
+  }
+
+  /** A row whose {@code <virtualIp ATTRIBUTES/>} is broken; {@code attributes} may close it. */
+  static Arguments vip(String field, String problem, String attributes) {
+    String element =
+        attributes.endsWith("</virtualIp")
+            ? "<virtualIp " + attributes + ">"
+            : "<virtualIp " + attributes + "/>";
+    return row(field, problem, "</hotStandby>", element + "</hotStandby>");
   }
 
   /** A row: expected field and problem, then pairs of text to find once and replace. */

@@ -96,8 +96,10 @@ public final class TestDomain implements AutoCloseable {
       for (String p : PATHS) {
         rec.put(p, new int[] {FreePorts.next(), FreePorts.next()});
       }
-      ports.put(
-          s, new Ports(FreePorts.next(), FreePorts.next(), rec, b.http ? FreePorts.next() : 0));
+      // Hosts of their own may share a port: one OPC UA port behind a virtual IP.
+      boolean shared = b.lab != null && !b.virtualIp.isEmpty() && !ports.isEmpty();
+      int opcUa = shared ? ports.values().iterator().next().opcUa() : FreePorts.next();
+      ports.put(s, new Ports(FreePorts.next(), opcUa, rec, b.http ? FreePorts.next() : 0));
     }
     if (b.clusterRelays) {
       for (String s : b.servers) {
@@ -250,11 +252,6 @@ public final class TestDomain implements AutoCloseable {
   /** {@code domainctl} options that log in as the domain's administrator. */
   public String[] adminLogin() throws IOException {
     return login(ADMIN);
-  }
-
-  /** {@code domainctl} options that log in as the domain's operator. */
-  public String[] operatorLogin() throws IOException {
-    return login(OPERATOR);
   }
 
   /** {@code domainctl} options that log in as the domain's viewer. */

@@ -48,6 +48,7 @@ public final class TestDomainBuilder {
   boolean http;
   String witness = "";
   NetLab lab;
+  String virtualIp = "";
   long version = 1;
   String secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
@@ -119,6 +120,16 @@ public final class TestDomainBuilder {
   public TestDomainBuilder netLab(NetLab lab) {
     this.lab = lab;
     this.relays = false;
+    return this;
+  }
+
+  /**
+   * Gives the domain the virtual IP address {@code cidr} (e.g. {@code 10.200.1.100/24}) on every
+   * server's {@code eth0}; with a {@link #netLab} every server's OPC UA endpoint has the same port,
+   * so a client reaches whichever is ACTIVE at one address and port.
+   */
+  public TestDomainBuilder virtualIp(String cidr) {
+    this.virtualIp = cidr;
     return this;
   }
 

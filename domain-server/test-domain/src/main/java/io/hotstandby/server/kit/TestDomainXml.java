@@ -80,6 +80,9 @@ final class TestDomainXml {
           .append(b.probeFailures)
           .append("\"/>\n");
     }
+    if (!b.virtualIp.isEmpty()) {
+      x.append("    <virtualIp address=\"").append(b.virtualIp).append("\" interface=\"eth0\"/>\n");
+    }
     for (int port : b.integrityPorts) {
       x.append("    <integrity host=\"127.0.0.1\" port=\"").append(port).append("\"/>\n");
     }

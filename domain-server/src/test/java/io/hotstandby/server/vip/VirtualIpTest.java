@@ -1,0 +1,198 @@
+package io.hotstandby.server.vip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hotstandby.domain.VirtualIpSpec;
+import io.hotstandby.events.Weight;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class VirtualIpTest {
+  static final AddressCommands V4 = new AddressCommands("10.0.0.100", 24, "eth0");
+
+  /** An interface in memory: {@code ip addr add/del} as the kernel answers them. */
+  final class FakeIp implements Commands {
+    volatile boolean present;
+    volatile String refuse = "";
+    final List<String> ran = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Result run(List<String> command, long timeoutMillis) {
+      String line = String.join(" ", command);
+      ran.add(line);
+      if (!refuse.isEmpty()) {
+        return new Result(2, refuse);
+      }
+      if (line.startsWith("ip addr add")) {
+        if (present) {
+          return new Result(2, "RTNETLINK answers: File exists");
+        }
+        present = true;
+      } else if (line.startsWith("ip addr del")) {
+        if (!present) {
+          return new Result(2, "RTNETLINK answers: Cannot assign requested address");
+        }
+        present = false;
+      }
+      return new Result(0, "");
+    }
+
+    @Override
+    public CompletableFuture<Result> start(List<String> command, long timeoutMillis) {
+      return CompletableFuture.completedFuture(run(command, timeoutMillis));
+    }
+  }
+
+  record Event(Weight weight, String message) {}
+
+  final FakeIp ip = new FakeIp();
+  final List<Event> events = new CopyOnWriteArrayList<>();
+  final AtomicInteger weightChanges = new AtomicInteger();
+  VirtualIp vip;
+
+  VirtualIp start() throws Exception {
+    vip =
+        new VirtualIp(
+            "alpha",
+            V4,
+            ip,
+            (w, m, d) -> events.add(new Event(w, m)),
+            weightChanges::incrementAndGet,
+            System::nanoTime);
+    vip.start();
+    return vip;
+  }
+
+  @AfterEach
+  void stop() {
+    if (vip != null) {
+      vip.stop();
+    }
+  }
+
+  @Test
+  void aStartRemovesACopyLeftByAnEarlierRun() throws Exception {
+    ip.present = true;
+
+    start();
+
+    assertThat(ip.present).isFalse();
+    assertThat(events)
+        .containsExactly(
+            new Event(
+                Weight.WARNING,
+                "removed virtual IP 10.0.0.100/24 from eth0, left by an earlier run"));
+  }
+
+  @Test
+  void aStartWithoutAStaleCopyReportsNothing() throws Exception {
+    start();
+
+    assertThat(events).isEmpty();
+    assertThat(vip.failureWeight()).isZero();
+  }
+
+  @Test
+  void holdAddsAndAnnouncesDropRemoves() throws Exception {
+    start();
+
+    vip.hold();
+    await().atMost(Duration.ofSeconds(5)).until(() -> ip.ran.size() == 3);
+    assertThat(ip.present).isTrue();
+    assertThat(ip.ran.subList(1, 3))
+        .containsExactly("ip addr add 10.0.0.100/24 dev eth0", "arping -U -c 2 -I eth0 10.0.0.100");
+
+    vip.drop();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !ip.present);
+    assertThat(events)
+        .extracting(Event::message)
+        .containsExactly(
+            "virtual IP 10.0.0.100/24 added on eth0", "virtual IP 10.0.0.100/24 removed from eth0");
+  }
+
+  @Test
+  void aFailedAddIsAnErrorThatWeighsUntilAnAttemptWorks() throws Exception {
+    start();
+    ip.refuse = "RTNETLINK answers: Operation not permitted";
+
+    vip.hold();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> vip.failureWeight() == 50);
+    assertThat(events)
+        .contains(
+            new Event(
+                Weight.ERROR,
+                "cannot add virtual IP 10.0.0.100/24 on eth0: RTNETLINK answers: Operation not"
+                    + " permitted"));
+    assertThat(weightChanges).hasValue(1);
+
+    ip.refuse = "";
+    await("the retry")
+        .atMost(Duration.ofMillis(VirtualIp.RETRY_MILLIS * 3))
+        .until(() -> vip.failureWeight() == 0 && ip.present);
+    assertThat(weightChanges).hasValue(2);
+  }
+
+  @Test
+  void theLastWordWins() throws Exception {
+    start();
+
+    for (int i = 0; i < 20; i++) {
+      vip.hold();
+      vip.drop();
+    }
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> ip.ran.stream().anyMatch(l -> true));
+    vip.stop();
+    assertThat(ip.present).isFalse();
+    assertThat(vip.failureWeight()).isZero();
+  }
+
+  @Test
+  void aStopRemovesTheAddress() throws Exception {
+    start();
+    vip.hold();
+    await().atMost(Duration.ofSeconds(5)).until(() -> ip.present);
+
+    vip.stop();
+
+    assertThat(ip.present).isFalse();
+  }
+
+  @Test
+  void bothWordingsOfIpRouteCountAsAlreadyDone() {
+    assertThat(AddressCommands.alreadyThere("RTNETLINK answers: File exists")).isTrue();
+    assertThat(AddressCommands.alreadyThere("Error: ipv4: Address already assigned.")).isTrue();
+    assertThat(AddressCommands.notThere("RTNETLINK answers: Cannot assign requested address"))
+        .isTrue();
+    assertThat(AddressCommands.notThere("Error: ipv4: Address not found.")).isTrue();
+    assertThat(AddressCommands.notThere("Cannot find device \"eth9\"")).isFalse();
+  }
+
+  @Test
+  void ipv6SkipsDuplicateDetectionAndAnnouncesWithNeighbourAdvertisements() {
+    AddressCommands v6 =
+        AddressCommands.of(new VirtualIpSpec("fd00::100", 64, "eth1", Map.of()), "beta");
+
+    assertThat(v6.add())
+        .containsExactly("ip", "addr", "add", "fd00::100/64", "dev", "eth1", "nodad");
+    assertThat(v6.delete()).containsExactly("ip", "addr", "del", "fd00::100/64", "dev", "eth1");
+    assertThat(v6.announce()).containsExactly("ndsend", "fd00::100", "eth1");
+  }
+
+  @Test
+  void aServerWithoutAnInterfaceHoldsNoAddress() {
+    VirtualIpSpec spec = new VirtualIpSpec("10.0.0.100", 24, "", Map.of("alpha", "eth0"));
+
+    assertThat(VirtualIp.of(spec, "witness", (w, m, d) -> {}, () -> {})).isNull();
+    assertThat(VirtualIp.of(VirtualIpSpec.NONE, "alpha", (w, m, d) -> {}, () -> {})).isNull();
+    assertThat(VirtualIp.of(spec, "alpha", (w, m, d) -> {}, () -> {})).isNotNull();
+  }
+}
