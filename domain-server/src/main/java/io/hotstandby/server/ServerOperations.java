@@ -71,7 +71,8 @@ final class ServerOperations implements DomainAdmin {
       return done(true, "the domain is already stopped on " + parts.self);
     }
     if (role.snapshot().state() != ServerState.ACTIVE) {
-      return stop(user, "");
+      // Not forced: should it have become ACTIVE meanwhile, the role machine refuses the stop.
+      return stop(user, false, "");
     }
     // The hand-over is answered on the role thread; the stop waits for it there, so not on it.
     return switchover
@@ -79,7 +80,7 @@ final class ServerOperations implements DomainAdmin {
         .thenComposeAsync(
             why -> {
               if (why.isEmpty()) {
-                return stop(user, "; " + switchover.activeServer() + " took over first");
+                return stop(user, false, "; " + switchover.activeServer() + " took over first");
               }
               if (!force) {
                 return done(
@@ -93,13 +94,19 @@ final class ServerOperations implements DomainAdmin {
                         + parts.self
                         + " --force");
               }
-              return stop(user, "; forced: " + why + ", so no server runs the application now");
+              return stop(
+                  user, true, "; forced: " + why + ", so no server runs the application now");
             })
         .exceptionally(e -> result(false, "stopping the domain failed: " + e));
   }
 
-  private CompletableFuture<DomainAdminResult> stop(SessionUser user, String note) {
-    if (!parts.stopMark.stopped()) {
+  /**
+   * Records the stop, then asks the role machine; a refusal there (the server runs the application
+   * and the stop is not forced) or a failure takes the record back, so nothing changed.
+   */
+  private CompletableFuture<DomainAdminResult> stop(SessionUser user, boolean force, String note) {
+    boolean marked = !parts.stopMark.stopped();
+    if (marked) {
       try {
         parts.stopMark.stop(user.name());
       } catch (IOException e) {
@@ -113,15 +120,38 @@ final class ServerOperations implements DomainAdmin {
                 + note);
       }
     }
-    return role.submit(new RoleEvent.DomainStopRequested(user.name()))
-        .thenApply(
-            o -> {
+    return role.submit(new RoleEvent.DomainStopRequested(user.name(), force))
+        .handle(
+            (o, e) -> {
+              if (e != null || !o.unmet().isEmpty()) {
+                String why =
+                    e != null ? "stopping the domain failed: " + e : String.join("; ", o.unmet());
+                return result(false, unmark(marked, why));
+              }
               String msg = "domain stopped on " + parts.self + " by " + user.name() + note;
-              parts.events.record(
-                  note.contains("forced") ? Weight.WARNING : Weight.NOTICE, "domain", msg);
+              parts.events.record(force ? Weight.WARNING : Weight.NOTICE, "domain", msg);
               return result(true, msg);
-            })
-        .exceptionally(e -> result(false, "stopping the domain failed: " + e));
+            });
+  }
+
+  /**
+   * Takes back a stop recorded for a request that did not happen; {@code why} and what came of it.
+   */
+  private String unmark(boolean marked, String why) {
+    if (!marked) {
+      return why;
+    }
+    try {
+      parts.stopMark.start();
+      return why;
+    } catch (IOException x) {
+      return why
+          + "; and "
+          + parts.stopMark.file()
+          + " could not be removed ("
+          + x.getMessage()
+          + "): remove it before the next start";
+    }
   }
 
   @Override

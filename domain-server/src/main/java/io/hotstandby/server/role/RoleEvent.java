@@ -78,8 +78,11 @@ public sealed interface RoleEvent {
   /**
    * An operator stopped the domain on this server: it leaves its role (an active has handed over
    * first where it could) and stays out of every role, across restarts, until started again.
+   *
+   * @param force stop even while running the application (an administrator's choice); without it a
+   *     server that is ACTIVE, or handing the role over, refuses
    */
-  record DomainStopRequested(String user) implements RoleEvent {}
+  record DomainStopRequested(String user, boolean force) implements RoleEvent {}
 
   /** An operator started the domain on this server again: it joins as it does at start. */
   record DomainStartRequested(String user) implements RoleEvent {}

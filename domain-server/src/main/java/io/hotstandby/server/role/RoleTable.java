@@ -65,6 +65,22 @@ public final class RoleTable {
     // An operator's StopDomain and StartDomain (an active hands over before it asks to stop).
     Set<Phase> inDomain = EnumSet.complementOf(EnumSet.of(DOMAIN_STOPPED, STOPPED));
     t.add(
+        on(EnumSet.of(ACTIVE, SUSPENDED, HANDING_OVER), event(DomainStopRequested.class))
+            .when(guard("not forced", (m, e) -> !((DomainStopRequested) e).force()))
+            .stay()
+            .with(
+                action(
+                    "unmet: runs the application",
+                    (m, e) ->
+                        m.unmet(
+                            List.of(
+                                "refused: "
+                                    + m.ctx.self()
+                                    + " is "
+                                    + m.phase
+                                    + " and the stop was not forced; nothing changed"))))
+            .done());
+    t.add(
         on(inDomain, event(DomainStopRequested.class))
             .to(DOMAIN_STOPPED)
             .with(ABANDON_SWITCHOVER)

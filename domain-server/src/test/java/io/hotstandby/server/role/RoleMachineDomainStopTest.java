@@ -26,11 +26,22 @@ class RoleMachineDomainStopTest {
   final RoleMachineTest t = new RoleMachineTest();
 
   @Test
+  void anActiveRefusesAStopThatIsNotForced() {
+    t.startAs(DomainRole.MAIN, STARTING, 0);
+
+    Outcome o = t.feed(new DomainStopRequested("olga", false));
+
+    assertThat(t.machine.state()).isEqualTo(ACTIVE);
+    assertThat(o.unmet()).singleElement().asString().contains("was not forced");
+    assertThat(o.effects()).noneMatch(e -> e instanceof Effect.DeactivateRuntime);
+  }
+
+  @Test
   void anActiveStoppedLeavesTheRoleAndReleasesTheRuntime() {
     t.startAs(DomainRole.MAIN, STARTING, 0);
     assertThat(t.machine.state()).isEqualTo(ACTIVE);
 
-    Outcome o = t.feed(new DomainStopRequested("olga"));
+    Outcome o = t.feed(new DomainStopRequested("olga", true));
 
     assertThat(t.machine.state()).isEqualTo(STOPPED);
     assertThat(t.machine.phase()).isEqualTo(Phase.DOMAIN_STOPPED);
@@ -43,7 +54,7 @@ class RoleMachineDomainStopTest {
     t.world.self = "beta";
     t.world.partner = "alpha";
     t.startAs(DomainRole.BACKUP, ACTIVE, 3);
-    t.feed(new DomainStopRequested("olga"));
+    t.feed(new DomainStopRequested("olga", false));
 
     t.feed(new PeerLost("alpha", "lost on all paths for 510 ms"));
     t.runFor(10_000);
@@ -83,7 +94,7 @@ class RoleMachineDomainStopTest {
     t.world.self = "beta";
     t.world.partner = "alpha";
     t.startAs(DomainRole.BACKUP, ACTIVE, 3);
-    t.feed(new DomainStopRequested("olga"));
+    t.feed(new DomainStopRequested("olga", false));
     t.feed(new DomainStartRequested("ines"));
     t.feed(t.peer(ACTIVE, 3));
 
@@ -94,7 +105,7 @@ class RoleMachineDomainStopTest {
   @Test
   void aShutdownOfAStoppedServerEndsIt() {
     t.startAs(DomainRole.MAIN, STARTING, 0);
-    t.feed(new DomainStopRequested("olga"));
+    t.feed(new DomainStopRequested("ines", true));
     t.feed(new Shutdown());
     assertThat(t.machine.phase()).isEqualTo(Phase.STOPPED);
   }
