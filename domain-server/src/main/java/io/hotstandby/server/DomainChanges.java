@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * Changes of the domain file made on this server: an operator's apply or rollback ({@link
@@ -155,6 +156,16 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
    */
   CompletableFuture<DomainAdminResult> change(
       byte[] content, SessionUser user, String source, boolean edit) {
+    return change(current -> content, user, source, edit);
+  }
+
+  /**
+   * As {@link #change(byte[], SessionUser, String, boolean)}, with the new content made from the
+   * version in force when the change's turn comes (so an edit never undoes a change queued before
+   * it); an {@link IllegalArgumentException} from {@code next} refuses the change with its message.
+   */
+  CompletableFuture<DomainAdminResult> change(
+      UnaryOperator<byte[]> next, SessionUser user, String source, boolean edit) {
     if (queued.incrementAndGet() > MAX_QUEUED) {
       queued.decrementAndGet();
       return CompletableFuture.completedFuture(
@@ -167,7 +178,7 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
     synchronized (this) {
       result =
           last.handle((x, e) -> null)
-              .thenComposeAsync(x -> validateAndSwitch(content, user, source, edit), thread)
+              .thenComposeAsync(x -> validateAndSwitch(next, user, source, edit), thread)
               .exceptionally(
                   e ->
                       new DomainAdminResult(
@@ -184,9 +195,17 @@ final class DomainChanges extends AbstractPart implements DomainAdmin {
   }
 
   private CompletableFuture<DomainAdminResult> validateAndSwitch(
-      byte[] content, SessionUser user, String source, boolean edit) {
+      UnaryOperator<byte[]> next, SessionUser user, String source, boolean edit) {
     DomainStore store = parts.store;
     DomainVersion before = store.current();
+    byte[] content;
+    try {
+      content = next.apply(before.content());
+    } catch (IllegalArgumentException e) {
+      return done(
+          new DomainAdminResult(
+              false, "domain " + source + " refused: " + e.getMessage(), before.number()));
+    }
     Proposal p;
     try {
       p = store.propose(content, user.name(), source);

@@ -197,7 +197,12 @@ final class ServerOperations implements DomainAdmin {
     if (Arrays.equals(content, edited)) {
       return done(true, name + " is " + (on ? "already" : "not") + " in maintenance; no change");
     }
-    return changes.change(edited, user, "maintenance " + (on ? "on" : "off") + " " + name, false);
+    // Edited again when its turn comes: a change queued before it is kept, not undone.
+    return changes.change(
+        current -> DomainFileEdit.setMaintenance(current, name, on),
+        user,
+        "maintenance " + (on ? "on" : "off") + " " + name,
+        false);
   }
 
   // ---- events and audit -------------------------------------------------------------------------
