@@ -9,10 +9,12 @@ import java.io.StringWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -37,8 +39,12 @@ public final class Agent {
   public static void main(String[] args) throws Exception {
     Path socket = Path.of(args[0]);
     long idleMillis = TimeUnit.SECONDS.toMillis(idleSeconds(System.getenv()));
-    if (AgentClient.ask(socket, List.of("--version")) != null) {
-      return; // another agent answers already
+    // One agent per socket: the one holding the lock; another started at the same moment leaves.
+    FileChannel lock =
+        FileChannel.open(
+            Path.of(socket + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    if (lock.tryLock() == null) {
+      return;
     }
     Files.deleteIfExists(socket);
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);

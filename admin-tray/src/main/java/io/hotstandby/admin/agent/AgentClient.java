@@ -79,7 +79,8 @@ public final class AgentClient {
       }
       user |= name.equals("--user");
       passwordFile |= name.equals("--password-file");
-      if (command == null && VALUED.contains(name) && !a.contains("=")) {
+      // The top command's options may stand before or after the command (picocli inherits them).
+      if (VALUED.contains(name) && !a.contains("=")) {
         if (i + 1 >= args.length) {
           return null;
         }
@@ -88,7 +89,7 @@ public final class AgentClient {
         out.add(PATHS.contains(name) ? Path.of(value).toAbsolutePath().toString() : value);
         continue;
       }
-      if (command == null && PATHS.contains(name) && a.contains("=")) {
+      if (PATHS.contains(name) && a.contains("=")) {
         String value = a.substring(a.indexOf('=') + 1);
         out.add(name + "=" + Path.of(value).toAbsolutePath());
         continue;
@@ -154,6 +155,8 @@ public final class AgentClient {
             socket.toString()));
     try {
       new ProcessBuilder(command)
+          // Relative paths have been made absolute: any other would be resolved in "/" and fail.
+          .directory(new File("/"))
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(socket + ".log")))

@@ -4,13 +4,18 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where the {@code domainctl} agent listens and how a request and its answer travel: a Unix-domain
@@ -29,19 +34,36 @@ final class AgentSocket {
   static final List<String> ENVIRONMENT =
       List.of("HOTSTANDBY_KNOWN_SERVERS", "HOTSTANDBY_CLIENT_PKI", "HOME", "XDG_CONFIG_HOME");
 
-  /** The socket of the agent for this caller; its folder is made owner-only if it is new. */
+  /**
+   * The socket of the agent for this caller, in a folder made owner-only when new; a folder that is
+   * a link, belongs to someone else or is open to others is refused (in a shared {@code /tmp},
+   * another user could have made it first).
+   */
   static Path path() throws IOException {
-    String runtime = System.getenv("XDG_RUNTIME_DIR");
+    return path(System.getenv("XDG_RUNTIME_DIR"), System.getenv("TMPDIR"));
+  }
+
+  /** As {@link #path()}, for these values of {@code XDG_RUNTIME_DIR} and {@code TMPDIR}. */
+  static Path path(String runtime, String tmp) throws IOException {
     Path base =
         runtime != null && !runtime.isBlank()
             ? Path.of(runtime, "hotstandby")
-            : Path.of(System.getProperty("java.io.tmpdir"), "hotstandby-" + user());
-    if (!Files.isDirectory(base)) {
-      Files.createDirectories(base);
+            : Path.of(
+                tmp != null && !tmp.isBlank() ? tmp : System.getProperty("java.io.tmpdir"),
+                "hotstandby-" + user());
+    Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rwx------");
+    try {
+      Files.createDirectory(base, PosixFilePermissions.asFileAttribute(ownerOnly));
+    } catch (FileAlreadyExistsException e) {
+      // checked below, whoever made it
     }
-    Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx------"));
-    if (!Files.getOwner(base).getName().equals(user())) {
-      throw new IOException(base + " belongs to another user");
+    PosixFileAttributes a =
+        Files.readAttributes(base, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!a.isDirectory() || a.isSymbolicLink() || !a.owner().getName().equals(user())) {
+      throw new IOException(base + " is not a folder of " + user() + "'s own");
+    }
+    if (!a.permissions().equals(ownerOnly)) {
+      throw new IOException(base + " is open to other users; run chmod 700 " + base);
     }
     return base.resolve("domainctl-" + identity() + ".sock");
   }

@@ -29,6 +29,10 @@ class AgentClientTest {
             "T1");
     assertThat(request("--endpoint", "opc.tcp://h:4851/hotstandby", "events", "ack", "--all"))
         .isNotNull();
+    assertThat(request("activate", "beta", "--domain", "plant.dom", "--password-file=pw"))
+        .as("the top command's options after the command")
+        .containsExactly(
+            "activate", "beta", "--domain", cwd + "/plant.dom", "--password-file=" + cwd + "/pw");
   }
 
   @Test
