@@ -93,6 +93,11 @@ final class ServerContext implements RoleContext {
   }
 
   @Override
+  public int localFailureWeight() {
+    return parts.runtime.health();
+  }
+
+  @Override
   public long domainVersion() {
     return parts.domain.version();
   }

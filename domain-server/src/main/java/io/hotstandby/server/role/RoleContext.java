@@ -45,6 +45,16 @@ public interface RoleContext {
   /** The local failure weight; 0 is healthy. */
   int health();
 
+  /**
+   * The part of {@link #health()} that would not follow the active role to the partner (devices
+   * this server cannot reach), which is what a handover on a local failure compares: a weight that
+   * comes with the role (the virtual IP, this server's own endpoint failing its probe) would hand
+   * the role back and forth when both servers fail the same way.
+   */
+  default int localFailureWeight() {
+    return health();
+  }
+
   /** The version of the domain file this server runs. */
   long domainVersion();
 

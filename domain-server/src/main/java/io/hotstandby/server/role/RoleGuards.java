@@ -110,7 +110,7 @@ final class RoleGuards {
               m.ctx.activateBackupOnLocalFailure()
                   && m.partnerUp()
                   && partnerIs(m, ServerState.STANDBY)
-                  && m.ctx.health() > m.partner.health());
+                  && m.ctx.localFailureWeight() > m.partner.health());
 
   static final Guard PARTNER_FOREIGN_KEY =
       guard(

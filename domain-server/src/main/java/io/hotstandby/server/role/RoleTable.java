@@ -421,7 +421,7 @@ public final class RoleTable {
             .because(
                 (m, e) ->
                     "local failure weight "
-                        + m.ctx.health()
+                        + m.ctx.localFailureWeight()
                         + " is worse than "
                         + m.partner.peer()
                         + "'s "

@@ -208,19 +208,16 @@ public final class VirtualIp extends AbstractPart {
               if (!r.ok()) {
                 String what =
                     "cannot announce virtual IP " + address.address() + " with " + command.get(0);
-                if (address.ipv6() && r.exitCode() == -1) {
-                  // ndsend is not packaged everywhere: neighbours then learn the move by NUD.
-                  events.record(
-                      Weight.WARNING,
-                      what + ": " + r.error() + "; neighbours find it when they probe again",
-                      Map.of());
-                } else {
-                  onThread(
-                      () -> {
-                        failed(what, r);
-                        retryLater();
-                      });
-                }
+                // The address is on the interface: neighbours learn the move when their cache
+                // entry runs out or they probe again. A WARNING, no failure weight (the partner
+                // would fail the same way, and a weight would hand the role back and forth).
+                events.record(
+                    Weight.WARNING,
+                    what
+                        + ": "
+                        + (r.error().isEmpty() ? "exit code " + r.exitCode() : r.error())
+                        + "; neighbours find it when they probe again",
+                    Map.of());
               }
             });
   }

@@ -82,6 +82,14 @@ class RoleMachineTest {
       return domainStopped;
     }
 
+    /** The part of {@link #health} that comes with the active role (virtual IP, own endpoint). */
+    int roleWeight;
+
+    @Override
+    public int localFailureWeight() {
+      return health - roleWeight;
+    }
+
     @Override
     public boolean hotStandbyEnabled() {
       return enabled;
@@ -814,6 +822,18 @@ class RoleMachineTest {
     feed(new FactsChanged("test"));
     assertThat(machine.state()).isEqualTo(STANDBY);
     assertThat(machine.snapshot().handoverTo()).isEqualTo("beta");
+  }
+
+  @Test
+  void aWeightThatComesWithTheRoleHandsNothingOver() {
+    world.activateBackupOnLocalFailure = true;
+    startAs(DomainRole.MAIN, STARTING, 0);
+    feed(peer(STANDBY, 0));
+    world.health = 50;
+    world.roleWeight = 50; // e.g. the virtual IP cannot be added: it would fail on beta too
+    feed(new FactsChanged("test"));
+    assertThat(machine.state()).isEqualTo(ACTIVE);
+    assertThat(machine.snapshot().handoverTo()).isEmpty();
   }
 
   @Test
