@@ -9,8 +9,8 @@ import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,8 +34,14 @@ public final class HttpEndpoint implements AutoCloseable {
   /** Threads answering requests; more clients than this wait in the queue. */
   static final int THREADS = 8;
 
-  /** How long the JDK server waits for a request to arrive and for a response to be taken. */
-  static final int REQUEST_SECONDS = 10;
+  /**
+   * How long the JDK server waits for a request to arrive and for a response to be taken: short,
+   * since a probe's request is one line, and a client sending slowly holds one of the threads.
+   */
+  static final int REQUEST_SECONDS = 2;
+
+  /** Requests waiting for a thread beyond which new ones are dropped unanswered. */
+  static final int QUEUE = 64;
 
   static {
     // Read once when the JDK server's classes load; without them a client that sends half a
@@ -106,12 +112,14 @@ public final class HttpEndpoint implements AutoCloseable {
             THREADS,
             30,
             TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
+            new ArrayBlockingQueue<>(QUEUE),
             r -> {
               Thread t = new Thread(r, "http-" + server + "-" + n.incrementAndGet());
               t.setDaemon(true);
               return t;
-            });
+            },
+            // A full queue: this request is dropped and its client sees no answer.
+            new ThreadPoolExecutor.DiscardPolicy());
     pool.allowCoreThreadTimeOut(true);
     MetricsHandler scrape = new MetricsHandler(metrics.registry());
     s.createContext("/", readOnly(this::route));
