@@ -71,7 +71,13 @@ final class StatusPage {
         }
       }
     }
-    o.set("status", parse(s.statusJson()));
+    JsonNode status = parse(s.statusJson());
+    if (status instanceof ObjectNode full && full.has("domainStoppedBy")) {
+      // Who stopped the domain is for operators (domainctl, the tray), not for an open port.
+      full.put("domainStopped", !full.path("domainStoppedBy").asText().isEmpty());
+      full.remove("domainStoppedBy");
+    }
+    o.set("status", status);
     return o.toString();
   }
 

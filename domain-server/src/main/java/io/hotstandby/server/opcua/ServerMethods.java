@@ -181,16 +181,17 @@ final class ServerMethods {
       return CompletableFuture.completedFuture(answer(false, d.refusal()));
     }
     return call.apply(d.user())
-        .thenApply(
-            r -> {
-              access.audit(
-                  d.user(),
-                  action,
-                  target,
-                  value,
-                  (r.accepted() ? "" : "not accepted: ") + r.message());
-              return answer(r.accepted(), r.message());
-            });
+        .whenComplete(
+            (r, e) ->
+                access.audit(
+                    d.user(),
+                    action,
+                    target,
+                    value,
+                    e != null
+                        ? "failed: " + BoundedQueue.unwrap(e).getMessage()
+                        : (r.accepted() ? "" : "not accepted: ") + r.message()))
+        .thenApply(r -> answer(r.accepted(), r.message()));
   }
 
   private SessionUser permit(Optional<Session> session, Action action, String target)

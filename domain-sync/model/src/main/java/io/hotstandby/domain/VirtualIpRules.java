@@ -22,7 +22,8 @@ final class VirtualIpRules {
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   /** Linux interface names: at most 15 bytes, no slash, colon or white space. */
-  static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.@-]{1,15}");
+  static final Pattern INTERFACE =
+      Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9_][A-Za-z0-9_.@-]{0,14}");
 
   private VirtualIpRules() {}
 

@@ -417,6 +417,14 @@ class MalformedDomainFileTest {
             "'eth0 /' is not a network interface name",
             "address=\"10.0.0.100/24\" interface=\"eth0 /\""),
         vip(
+            "hotStandby/virtualIp/@interface",
+            "'-f' is not a network interface name",
+            "address=\"10.0.0.100/24\" interface=\"-f\""),
+        vip(
+            "hotStandby/virtualIp/@interface",
+            "'..' is not a network interface name",
+            "address=\"10.0.0.100/24\" interface=\"..\""),
+        vip(
             "hotStandby/virtualIp/interface[@server='gamma']/@server",
             "unknown server 'gamma'",
             "address=\"10.0.0.100/24\" interface=\"eth0\">"
