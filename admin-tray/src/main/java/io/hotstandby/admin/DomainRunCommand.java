@@ -104,7 +104,29 @@ final class DomainRunCommand {
         ordered.add(active);
       }
       Target last = active;
-      return each(parent, ordered, (c, t) -> c.actions().stopDomain(force || t == last), spec);
+      List<Target> stopped = new ArrayList<>();
+      boolean[] activeStopped = {last == null};
+      int exit =
+          each(
+              parent,
+              ordered,
+              (c, t) -> {
+                ActivateResult r = c.actions().stopDomain(force || t == last);
+                if (r.accepted() && t != last) {
+                  stopped.add(t);
+                }
+                activeStopped[0] |= r.accepted() && t == last;
+                return r;
+              },
+              spec);
+      if (!activeStopped[0] && !stopped.isEmpty()) {
+        // The active kept running: the domain is not half-stopped, the others run again.
+        spec.commandLine()
+            .getErr()
+            .println("domainctl: the active was not stopped; starting the others again");
+        each(parent, stopped, (c, t) -> c.actions().startDomain(), spec);
+      }
+      return exit;
     }
   }
 

@@ -159,6 +159,17 @@ class OperatorToolsIT {
   }
 
   @Test
+  void stoppingTheWholeDomainNeedsAnAdministratorAndLeavesNothingHalfStopped() {
+    Ctl all = as(TestDomain.OPERATOR, "domain", "stop");
+
+    assertThat(all.exit()).isEqualTo(1);
+    assertThat(all.out()).contains("domain stopped on " + standby.name());
+    assertThat(all.err()).contains("Administrator", "starting the others again");
+    domain.awaitState(standby.name(), "STANDBY");
+    assertThat(active.state()).isEqualTo("ACTIVE");
+  }
+
+  @Test
   void eventsAreListedFilteredAndAcknowledgedByOperatorsOnly() throws Exception {
     // Stopping the domain on the standby makes the active report a WARNING: its standby is gone.
     String s = standby.name();
