@@ -66,42 +66,7 @@ public record HotStandbySpec(
     }
   }
 
-  /** The settings without a service probe and without a virtual IP address. */
-  public HotStandbySpec(
-      boolean enabled,
-      String main,
-      String backup,
-      int heartbeatMs,
-      int failoverTimeoutMs,
-      List<IntegrityAddress> integrity,
-      boolean activateBackupOnLocalFailure,
-      ReturnPolicy returnToMain,
-      long returnStableMs,
-      StandbyMode standbyMode,
-      boolean versionMismatchBlocksTakeover,
-      int mirrorMaxLagMs,
-      String witness,
-      int failoverTimeoutMaxMs) {
-    this(
-        enabled,
-        main,
-        backup,
-        heartbeatMs,
-        failoverTimeoutMs,
-        integrity,
-        activateBackupOnLocalFailure,
-        returnToMain,
-        returnStableMs,
-        standbyMode,
-        versionMismatchBlocksTakeover,
-        mirrorMaxLagMs,
-        witness,
-        failoverTimeoutMaxMs,
-        ServiceProbeSpec.OFF,
-        VirtualIpSpec.NONE);
-  }
-
-  /** The settings without a quorum witness. */
+  /** The settings without a quorum witness, a service probe or a virtual IP address. */
   public HotStandbySpec(
       boolean enabled,
       String main,
@@ -129,7 +94,9 @@ public record HotStandbySpec(
         versionMismatchBlocksTakeover,
         mirrorMaxLagMs,
         "",
-        0);
+        0,
+        ServiceProbeSpec.OFF,
+        VirtualIpSpec.NONE);
   }
 
   /** Whether the domain has a quorum witness. */

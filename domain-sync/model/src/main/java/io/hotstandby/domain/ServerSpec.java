@@ -36,48 +36,6 @@ public record ServerSpec(
     opcUaPublicPort = opcUaPublicPort == 0 ? opcUaPort : opcUaPublicPort;
   }
 
-  /** A server whose OPC UA endpoint is reached at the port it binds. */
-  public ServerSpec(
-      String name,
-      String host,
-      int hazelcastPort,
-      int opcUaPort,
-      boolean maintenance,
-      List<RecEndpoint> recPaths,
-      int hazelcastPublicPort,
-      Optional<HttpSpec> http) {
-    this(
-        name,
-        host,
-        hazelcastPort,
-        opcUaPort,
-        maintenance,
-        recPaths,
-        hazelcastPublicPort,
-        http,
-        opcUaPort);
-  }
-
-  /** A server without an HTTP endpoint. */
-  public ServerSpec(
-      String name,
-      String host,
-      int hazelcastPort,
-      int opcUaPort,
-      boolean maintenance,
-      List<RecEndpoint> recPaths,
-      int hazelcastPublicPort) {
-    this(
-        name,
-        host,
-        hazelcastPort,
-        opcUaPort,
-        maintenance,
-        recPaths,
-        hazelcastPublicPort,
-        Optional.empty());
-  }
-
   /** A server whose Hazelcast member is reached at the port it binds. */
   public ServerSpec(
       String name,
@@ -86,7 +44,16 @@ public record ServerSpec(
       int opcUaPort,
       boolean maintenance,
       List<RecEndpoint> recPaths) {
-    this(name, host, hazelcastPort, opcUaPort, maintenance, recPaths, hazelcastPort);
+    this(
+        name,
+        host,
+        hazelcastPort,
+        opcUaPort,
+        maintenance,
+        recPaths,
+        hazelcastPort,
+        Optional.empty(),
+        opcUaPort);
   }
 
   /** The endpoint of the named REC path, if this server has one. */

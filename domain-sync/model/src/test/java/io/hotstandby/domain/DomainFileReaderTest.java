@@ -101,7 +101,9 @@ class DomainFileReaderTest {
                 true,
                 250,
                 "",
-                900));
+                900,
+                ServiceProbeSpec.OFF,
+                VirtualIpSpec.NONE));
     assertThat(d.projects())
         .containsExactly(dir.resolve("conf/plant.prj"), dir.resolve("conf/shared/alarms.prj"));
     assertThat(d.roleOf("beta")).isEqualTo(DomainRole.BACKUP);

@@ -130,7 +130,9 @@ class DomainValidatorTest {
         h.versionMismatchBlocksTakeover(),
         h.mirrorMaxLagMs(),
         witness,
-        failoverTimeoutMaxMs);
+        failoverTimeoutMaxMs,
+        h.probe(),
+        h.virtualIp());
   }
 
   @Test
