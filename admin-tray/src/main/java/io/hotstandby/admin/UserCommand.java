@@ -74,15 +74,19 @@ final class UserCommand {
     }
   }
 
+  /** The content of the domain file version in force on the server. */
+  static byte[] inForce(AdminClient client) throws AdminClientException, UsageException {
+    return client
+        .showDomain("")
+        .orElseThrow(() -> new UsageException("the server has no domain file in force"));
+  }
+
   /** Reads the version in force, edits it, applies it; prints the outcome. */
   int change(CommandSpec spec, Edit edit) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (AdminClient client = parent.connectAny(parent.targets())) {
-      byte[] current =
-          client
-              .showDomain("")
-              .orElseThrow(() -> new UsageException("the server has no domain file in force"));
+      byte[] current = inForce(client);
       byte[] next;
       try {
         next = edit.apply(current);
@@ -146,10 +150,7 @@ final class UserCommand {
       PrintWriter err = spec.commandLine().getErr();
       Domainctl parent = group.parent;
       try (AdminClient client = parent.connectAny(parent.targets())) {
-        byte[] current =
-            client
-                .showDomain("")
-                .orElseThrow(() -> new UsageException("the server has no domain file in force"));
+        byte[] current = inForce(client);
         List<User> users = users(current);
         if (json) {
           ArrayNode a = EventsCommand.JSON.createArrayNode();

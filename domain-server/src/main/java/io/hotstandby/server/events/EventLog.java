@@ -117,7 +117,8 @@ public final class EventLog implements AutoCloseable {
 
   /** The newest sequence number and how many WARNING and ERROR events wait. */
   public synchronized Counts counts() {
-    return new Counts(recent.lastSeq(), recent.unacked("WARNING"), recent.unacked("ERROR"));
+    int[] unacked = recent.unackedWarningsAndErrors();
+    return new Counts(recent.lastSeq(), unacked[0], unacked[1]);
   }
 
   /** See {@link #counts}. */

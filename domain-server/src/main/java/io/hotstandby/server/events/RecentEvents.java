@@ -123,14 +123,12 @@ final class RecentEvents {
     return done;
   }
 
-  /** How many kept events of this weight wait for an acknowledgement. */
-  int unacked(String weight) {
-    int n = 0;
+  /** How many kept WARNING and ERROR events wait for an acknowledgement, in one pass. */
+  int[] unackedWarningsAndErrors() {
+    int[] n = new int[2];
     for (ObjectNode e : events) {
-      if (e.has("acked")
-          && !e.path("acked").asBoolean()
-          && e.path("weight").asText().equals(weight)) {
-        n++;
+      if (e.has("acked") && !e.path("acked").asBoolean()) {
+        n[e.path("weight").asText().equals("ERROR") ? 1 : 0]++;
       }
     }
     return n;
