@@ -38,9 +38,12 @@ final class EndpointSecurity {
     if (virtualHost.isEmpty()) {
       return endpoints(base, anonymousRead);
     }
-    base.setBindAddress(virtualHost.contains(":") ? "::" : "0.0.0.0");
+    boolean ipv6 = virtualHost.contains(":");
+    base.setBindAddress(ipv6 ? "::" : "0.0.0.0");
     var endpoints = new LinkedHashSet<EndpointConfig>(endpoints(base, anonymousRead));
-    endpoints.addAll(endpoints(base.copy().setHostname(virtualHost), anonymousRead));
+    // The endpoint URL is made as scheme://host:port/path: an IPv6 address needs its brackets.
+    String host = ipv6 ? "[" + virtualHost + "]" : virtualHost;
+    endpoints.addAll(endpoints(base.copy().setHostname(host), anonymousRead));
     return endpoints;
   }
 

@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * The commands that put the virtual IP address on this server's interface, take it off and tell the
- * neighbours where it now is: {@code ip} from iproute2 (Java has no netlink), {@code arping} from
- * iputils for IPv4 and {@code ndsend} for IPv6 where it is installed.
+ * neighbours where it now is: {@code ip} from iproute2 (Java has no netlink) and {@code arping}
+ * from iputils for IPv4. An IPv6 address is announced by the kernel ({@link NeighbourAdvert}).
  *
  * @param address the address, e.g. {@code 10.0.0.100}
  * @param prefixLength its prefix length
@@ -34,12 +34,14 @@ record AddressCommands(String address, int prefixLength, String device) {
   }
 
   /**
-   * Adds the address. An IPv6 address skips duplicate address detection ({@code nodad}): it would
-   * hold the address back for a second, and the old holder is the very duplicate being replaced.
+   * Adds the address. {@code nodad} (IPv6 only) skips duplicate address detection, which would hold
+   * the address back for a second (the old holder is the very duplicate being replaced), but the
+   * kernel then sends no neighbour advertisement for it either: the fallback when {@link
+   * NeighbourAdvert} cannot switch detection off for a moment.
    */
-  List<String> add() {
+  List<String> add(boolean nodad) {
     List<String> c = new ArrayList<>(List.of("ip", "addr", "add", cidr(), "dev", device));
-    if (ipv6()) {
+    if (nodad && ipv6()) {
       c.add("nodad");
     }
     return c;
@@ -51,14 +53,11 @@ record AddressCommands(String address, int prefixLength, String device) {
   }
 
   /**
-   * Tells the neighbours that the address moved here: gratuitous ARP requests (which every Linux,
-   * Windows and switch updates an existing cache entry from), two of them in case one is lost; for
-   * IPv6 unsolicited neighbour advertisements.
+   * Tells the neighbours that an IPv4 address moved here: gratuitous ARP requests (which every
+   * Linux, Windows and switch updates an existing cache entry from), two of them in case one is
+   * lost.
    */
   List<String> announce() {
-    if (ipv6()) {
-      return List.of("ndsend", address, device);
-    }
     return List.of("arping", "-U", "-c", "2", "-I", device, address);
   }
 

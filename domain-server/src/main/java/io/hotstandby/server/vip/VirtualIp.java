@@ -4,6 +4,7 @@ import io.hotstandby.domain.VirtualIpSpec;
 import io.hotstandby.events.Weight;
 import io.hotstandby.server.StartupException;
 import io.hotstandby.server.lifecycle.AbstractPart;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +36,9 @@ public final class VirtualIp extends AbstractPart {
   static final long RETRY_MILLIS = 5000;
   static final long COMMAND_TIMEOUT_MILLIS = 5000;
 
+  /** How long an added IPv6 address may stay tentative before the advertisement is given up. */
+  static final long ADVERT_TIMEOUT_MILLIS = 3000;
+
   /** Where the part reports; the server's event log. */
   public interface Events {
     void record(Weight weight, String message, Map<String, Object> details);
@@ -43,6 +47,7 @@ public final class VirtualIp extends AbstractPart {
   private final String server;
   private final AddressCommands address;
   private final Commands commands;
+  private final NeighbourAdvert advert;
   private final Events events;
   private final Runnable weightChanged;
   private final LongSupplier nanos;
@@ -61,6 +66,7 @@ public final class VirtualIp extends AbstractPart {
       String server,
       AddressCommands address,
       Commands commands,
+      NeighbourAdvert advert,
       Events events,
       Runnable weightChanged,
       LongSupplier nanos) {
@@ -68,6 +74,7 @@ public final class VirtualIp extends AbstractPart {
     this.server = server;
     this.address = address;
     this.commands = commands;
+    this.advert = advert;
     this.events = events;
     this.weightChanged = weightChanged;
     this.nanos = nanos;
@@ -86,6 +93,7 @@ public final class VirtualIp extends AbstractPart {
         server,
         AddressCommands.of(spec, server),
         Commands.PROCESSES,
+        NeighbourAdvert.kernel(),
         events,
         weightChanged,
         System::nanoTime);
@@ -165,8 +173,7 @@ public final class VirtualIp extends AbstractPart {
       return;
     }
     long since = wantedSince;
-    Commands.Result r =
-        commands.run(hold ? address.add() : address.delete(), COMMAND_TIMEOUT_MILLIS);
+    Commands.Result r = hold ? add() : commands.run(address.delete(), COMMAND_TIMEOUT_MILLIS);
     boolean done =
         r.ok()
             || (hold && AddressCommands.alreadyThere(r.error()))
@@ -185,7 +192,7 @@ public final class VirtualIp extends AbstractPart {
     }
     held = hold;
     long micros = (nanos.getAsLong() - since) / 1000;
-    if (hold) {
+    if (hold && !address.ipv6()) {
       announce();
     }
     events.record(
@@ -198,7 +205,59 @@ public final class VirtualIp extends AbstractPart {
     setWeight(0);
   }
 
-  /** Gratuitous ARP (or unsolicited NA) in the background: the thread is free for a drop. */
+  /**
+   * Adds the address. An IPv6 one is added so that the kernel advertises it to the neighbours at
+   * once ({@link NeighbourAdvert}); this waits for that, a few milliseconds.
+   */
+  private Commands.Result add() {
+    if (!address.ipv6()) {
+      return commands.run(address.add(false), COMMAND_TIMEOUT_MILLIS);
+    }
+    NeighbourAdvert.Prepared prepared;
+    try {
+      prepared = advert.prepare(address.device());
+    } catch (IOException e) {
+      unannounced("cannot switch duplicate address detection off for a moment: " + e);
+      return commands.run(address.add(true), COMMAND_TIMEOUT_MILLIS);
+    }
+    try {
+      Commands.Result r = commands.run(address.add(false), COMMAND_TIMEOUT_MILLIS);
+      if (r.ok()
+          && !advert.awaitAdvertised(address.address(), address.device(), ADVERT_TIMEOUT_MILLIS)) {
+        unannounced("still tentative after " + ADVERT_TIMEOUT_MILLIS + " ms");
+      }
+      return r;
+    } catch (IOException e) {
+      unannounced("cannot read the address's state: " + e);
+      return new Commands.Result(0, "");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Commands.Result(0, "");
+    } finally {
+      try {
+        advert.restore(prepared);
+      } catch (IOException e) {
+        events.record(
+            Weight.WARNING,
+            "cannot put accept_dad of " + address.device() + " back: " + e,
+            Map.of());
+      }
+    }
+  }
+
+  /** The IPv6 address is on the interface, but no neighbour advertisement went out for it. */
+  private void unannounced(String why) {
+    events.record(
+        Weight.WARNING,
+        "virtual IP "
+            + address.address()
+            + " not advertised to the neighbours ("
+            + why
+            + "); they find it when they probe again",
+        Map.of());
+  }
+
+  /** Gratuitous ARP in the background: the thread is free for a drop. */
   private void announce() {
     List<String> command = address.announce();
     commands

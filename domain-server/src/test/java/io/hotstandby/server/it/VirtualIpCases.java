@@ -26,24 +26,39 @@ public final class VirtualIpCases implements AutoCloseable {
   private final NetLab lab;
   private final TestDomain domain;
   private final String vip;
+  private final int prefixLength;
   private volatile String lastFailure = "";
 
-  private VirtualIpCases(NetLab lab, TestDomain domain, String vip) {
+  private VirtualIpCases(NetLab lab, TestDomain domain, String vip, int prefixLength) {
     this.lab = lab;
     this.domain = domain;
     this.vip = vip;
+    this.prefixLength = prefixLength;
   }
 
   /** Makes the lab (namespaces prefixed {@code prefix}) and starts the domain in it. */
   public static VirtualIpCases start(String prefix, boolean defaultJvm) throws Exception {
+    return start(prefix, defaultJvm, false);
+  }
+
+  /**
+   * Makes the lab (namespaces prefixed {@code prefix}) and starts the domain in it; with {@code
+   * ipv6} the hosts have IPv6 addresses too and the virtual IP address is an IPv6 one.
+   */
+  public static VirtualIpCases start(String prefix, boolean defaultJvm, boolean ipv6)
+      throws Exception {
     NetLab lab = NetLab.create(prefix, List.of("alpha", "beta"));
     try {
-      String vip = lab.spareAddress(VIP_HOST);
-      var b = TestDomain.builder().name("vip").netLab(lab).virtualIp(vip + "/24");
+      if (ipv6) {
+        lab.addIpv6();
+      }
+      String vip = ipv6 ? lab.spareAddress6(VIP_HOST) : lab.spareAddress(VIP_HOST);
+      int prefixLength = ipv6 ? 64 : 24;
+      var b = TestDomain.builder().name("vip").netLab(lab).virtualIp(vip + "/" + prefixLength);
       if (defaultJvm) {
         b.defaultJvmOptions();
       }
-      return new VirtualIpCases(lab, b.build().startAll(), vip);
+      return new VirtualIpCases(lab, b.build().startAll(), vip, prefixLength);
     } catch (Exception | Error e) {
       lab.close();
       throw e;
@@ -63,10 +78,16 @@ public final class VirtualIpCases implements AutoCloseable {
     return vip;
   }
 
+  /** The virtual IP address with its prefix length, as the domain file gives it. */
+  public String cidr() {
+    return vip + "/" + prefixLength;
+  }
+
   /** The OPC UA URL at the virtual IP address (every server listens on the same port). */
   public String url() {
     String own = domain.server("alpha").endpoint();
-    return own.replaceFirst("//[^:/]+:", "//" + vip + ":");
+    String host = vip.contains(":") ? "[" + vip + "]" : vip;
+    return own.replaceFirst("//[^:/]+:", "//" + host + ":");
   }
 
   /**

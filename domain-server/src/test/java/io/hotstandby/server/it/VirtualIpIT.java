@@ -93,7 +93,7 @@ class VirtualIpIT {
   private static JsonNode lastAdded(ServerProcess server) {
     JsonNode found = null;
     for (JsonNode e : server.events()) {
-      if (e.path("message").asText().startsWith("virtual IP " + v.address() + "/24 added")) {
+      if (e.path("message").asText().startsWith("virtual IP " + v.cidr() + " added")) {
         found = e;
       }
     }

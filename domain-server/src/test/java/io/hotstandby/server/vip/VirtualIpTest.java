@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.hotstandby.domain.VirtualIpSpec;
 import io.hotstandby.events.Weight;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VirtualIpTest {
   static final AddressCommands V4 = new AddressCommands("10.0.0.100", 24, "eth0");
@@ -21,6 +24,7 @@ class VirtualIpTest {
   final class FakeIp implements Commands {
     volatile boolean present;
     volatile String refuse = "";
+    volatile Runnable onAdd = () -> {};
     final List<String> ran = new CopyOnWriteArrayList<>();
 
     @Override
@@ -34,6 +38,7 @@ class VirtualIpTest {
         if (present) {
           return new Result(2, "RTNETLINK answers: File exists");
         }
+        onAdd.run();
         present = true;
       } else if (line.startsWith("ip addr del")) {
         if (!present) {
@@ -57,12 +62,20 @@ class VirtualIpTest {
   final AtomicInteger weightChanges = new AtomicInteger();
   VirtualIp vip;
 
+  @TempDir Path proc;
+
   VirtualIp start() throws Exception {
+    return start(V4);
+  }
+
+  VirtualIp start(AddressCommands address) throws Exception {
     vip =
         new VirtualIp(
             "alpha",
-            V4,
+            address,
             ip,
+            new NeighbourAdvert(
+                proc.resolve("if_inet6"), proc.resolve("conf"), System::currentTimeMillis),
             (w, m, d) -> events.add(new Event(w, m)),
             weightChanges::incrementAndGet,
             System::nanoTime);
@@ -177,14 +190,85 @@ class VirtualIpTest {
   }
 
   @Test
-  void ipv6SkipsDuplicateDetectionAndAnnouncesWithNeighbourAdvertisements() {
+  void ipv6AddsWithOrWithoutDuplicateDetection() {
     AddressCommands v6 =
         AddressCommands.of(new VirtualIpSpec("fd00::100", 64, "eth1", Map.of()), "beta");
 
-    assertThat(v6.add())
+    assertThat(v6.add(false)).containsExactly("ip", "addr", "add", "fd00::100/64", "dev", "eth1");
+    assertThat(v6.add(true))
         .containsExactly("ip", "addr", "add", "fd00::100/64", "dev", "eth1", "nodad");
     assertThat(v6.delete()).containsExactly("ip", "addr", "del", "fd00::100/64", "dev", "eth1");
-    assertThat(v6.announce()).containsExactly("ndsend", "fd00::100", "eth1");
+    assertThat(V4.add(true)).containsExactly("ip", "addr", "add", "10.0.0.100/24", "dev", "eth0");
+  }
+
+  static final AddressCommands V6 = new AddressCommands("fd00::100", 64, "eth1");
+
+  /** {@code /proc} as the kernel shows an interface eth1 with duplicate address detection on. */
+  void procWithEth1() throws Exception {
+    Path eth1 = Files.createDirectories(proc.resolve("conf/eth1"));
+    Files.writeString(eth1.resolve("accept_dad"), "1\n");
+    Files.writeString(eth1.resolve("ndisc_notify"), "0\n");
+    // What the fake ip's add leaves: the address, no longer tentative (flags 0x80, permanent).
+    Files.writeString(
+        proc.resolve("if_inet6"),
+        NeighbourAdvert.hex("fd00::100")
+            + " 08 40 00 80     eth1\n"
+            + NeighbourAdvert.hex("fe80::1")
+            + " 08 40 20 c0     eth1\n");
+  }
+
+  @Test
+  void anIpv6AddressIsAdvertisedByTheKernelWithDetectionOffForTheMoment() throws Exception {
+    procWithEth1();
+    start(V6);
+    List<String> duringAdd = new CopyOnWriteArrayList<>();
+    ip.onAdd =
+        () -> duringAdd.add(read("conf/eth1/accept_dad") + "/" + read("conf/eth1/ndisc_notify"));
+
+    vip.hold();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 1);
+    assertThat(ip.ran)
+        .containsExactly("ip addr del fd00::100/64 dev eth1", "ip addr add fd00::100/64 dev eth1");
+    assertThat(duringAdd).as("accept_dad/ndisc_notify while adding").containsExactly("0/1");
+    assertThat(read("conf/eth1/accept_dad")).as("accept_dad put back").isEqualTo("1");
+    assertThat(read("conf/eth1/ndisc_notify")).isEqualTo("1");
+    assertThat(events)
+        .containsExactly(new Event(Weight.NOTICE, "virtual IP fd00::100/64 added on eth1"));
+  }
+
+  @Test
+  void withoutTheSettingsAnIpv6AddressIsAddedUnadvertised() throws Exception {
+    start(V6);
+
+    vip.hold();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> ip.present && events.size() == 2);
+    assertThat(ip.ran).endsWith("ip addr add fd00::100/64 dev eth1 nodad");
+    assertThat(events.get(0).weight()).isEqualTo(Weight.WARNING);
+    assertThat(events.get(0).message())
+        .startsWith("virtual IP fd00::100 not advertised to the neighbours (cannot switch")
+        .endsWith("they find it when they probe again");
+    assertThat(vip.failureWeight()).isZero();
+  }
+
+  @Test
+  void theKernelsAddressListIsReadAsItWritesIt() throws Exception {
+    assertThat(NeighbourAdvert.hex("fd00::100")).isEqualTo("fd000000000000000000000000000100");
+    procWithEth1();
+    NeighbourAdvert advert =
+        new NeighbourAdvert(proc.resolve("if_inet6"), proc.resolve("conf"), () -> 0L);
+
+    assertThat(advert.awaitAdvertised("fd00::100", "eth1", 0)).isTrue();
+    assertThat(advert.awaitAdvertised("fe80::1", "eth1", 0)).as("tentative").isFalse();
+  }
+
+  private String read(String file) {
+    try {
+      return Files.readString(proc.resolve(file)).strip();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -272,6 +272,35 @@ public final class NetLab implements AutoCloseable {
     return subnet + last;
   }
 
+  /**
+   * Gives every host and the root namespace an IPv6 address too, in a unique-local /64 made from
+   * the lab's IPv4 subnet ({@code fd0a:X:Y::N}, N as in the IPv4 address). Without duplicate
+   * address detection, so the addresses work at once. {@link #cut} covers IPv4 only.
+   */
+  public void addIpv6() throws IOException {
+    for (String host : index.keySet()) {
+      ip("-n", namespace(host), "addr", "add", address6(host) + "/64", "dev", HOST_LINK, "nodad");
+    }
+    ip("addr", "add", subnet6() + "254/64", "dev", prefix + "-gw", "nodad");
+  }
+
+  /** The IPv6 address of {@code host} once {@link #addIpv6} ran, as text. */
+  public String address6(String host) {
+    return subnet6() + number(host);
+  }
+
+  /** Like {@link #spareAddress}, in the IPv6 /64 of {@link #addIpv6}. */
+  public String spareAddress6(int last) {
+    String v4 = spareAddress(last);
+    return subnet6() + v4.substring(v4.lastIndexOf('.') + 1);
+  }
+
+  /** "fd0a:X:Y::" for the subnet 10.X.Y.0/24. */
+  private String subnet6() {
+    String[] octets = subnet.split("\\.");
+    return "fd0a:" + octets[1] + ":" + octets[2] + "::";
+  }
+
   /** What {@code ip -o addr show} says in {@code host}'s namespace. */
   public String addresses(String host) {
     String ns = namespace(host);
