@@ -2,6 +2,8 @@ package io.hotstandby.server.vip;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
@@ -24,9 +26,23 @@ interface Commands {
   /** Starts {@code command} and returns at once; the future completes when it exits. */
   CompletableFuture<Result> start(List<String> command, long timeoutMillis);
 
+  /** Whether the interface has the address now. */
+  boolean present(AddressCommands address) throws IOException;
+
   /** Real processes. */
   Commands PROCESSES =
       new Commands() {
+        @Override
+        public boolean present(AddressCommands address) throws IOException {
+          // The process's own network namespace, asked through the JDK: no process started.
+          NetworkInterface device = NetworkInterface.getByName(address.device());
+          if (device == null) {
+            return false;
+          }
+          InetAddress wanted = InetAddress.getByName(address.address());
+          return device.inetAddresses().anyMatch(wanted::equals);
+        }
+
         @Override
         public Result run(List<String> command, long timeoutMillis) {
           return start(command, timeoutMillis).join();

@@ -34,6 +34,10 @@ public final class VirtualIp extends AbstractPart {
   public static final int FAILURE_WEIGHT = 50;
 
   static final long RETRY_MILLIS = 5000;
+
+  /** How often the interface is checked for an address added or removed by something else. */
+  static final long CHECK_MILLIS = 2000;
+
   static final long COMMAND_TIMEOUT_MILLIS = 5000;
 
   /** How long an added IPv6 address may stay tentative before the advertisement is given up. */
@@ -107,6 +111,7 @@ public final class VirtualIp extends AbstractPart {
     // A retry still waiting when the server stops is dropped, not waited for.
     t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     thread = t;
+    t.scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
     Commands.Result r = commands.run(address.delete(), COMMAND_TIMEOUT_MILLIS);
     if (r.ok()) {
       events.record(
@@ -255,6 +260,38 @@ public final class VirtualIp extends AbstractPart {
             + why
             + "); they find it when they probe again",
         Map.of());
+  }
+
+  /**
+   * Puts back what something else changed: an address removed by hand (or by a network manager
+   * reconfiguring the interface) while this server is ACTIVE, or added while it is not. The vip
+   * thread only; skipped while an attempt failed (the retry deals with it) or a wish is pending.
+   */
+  private void check() {
+    boolean hold = wanted;
+    if (hold != held || failureWeight != 0) {
+      return;
+    }
+    boolean present;
+    try {
+      present = commands.present(address);
+    } catch (IOException | RuntimeException e) {
+      log.debug("cannot read the addresses of {}", address.device(), e);
+      return;
+    }
+    if (present == hold) {
+      return;
+    }
+    events.record(
+        Weight.WARNING,
+        "virtual IP "
+            + address.cidr()
+            + (hold
+                ? " was removed from " + address.device() + " by something else; adding it again"
+                : " is on " + address.device() + " though this server is not ACTIVE; removing it"),
+        Map.of());
+    held = present;
+    reconcile();
   }
 
   /** Gratuitous ARP in the background: the thread is free for a drop. */

@@ -8,6 +8,7 @@ import io.hotstandby.server.kit.ServerProcess;
 import io.hotstandby.server.kit.TestDomain;
 import io.hotstandby.testkit.NetLab;
 import io.hotstandby.testkit.Timing;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,28 @@ class VirtualIpIT {
           .isEqualTo(standby.name());
     }
     assertThat(v.holds(standby)).isTrue();
+
+    // Removed by hand from the active: put back within a few seconds.
+    Process del =
+        new ProcessBuilder(
+                v.lab()
+                    .command(standby.name(), List.of("ip", "addr", "del", v.cidr(), "dev", "eth0")))
+            .inheritIO()
+            .start();
+    assertThat(del.waitFor()).isZero();
+    await("the address back on the active")
+        .atMost(Timing.seconds(20))
+        .until(() -> v.holds(standby));
+    assertThat(standby.events())
+        .anyMatch(
+            e ->
+                e.path("message")
+                    .asText()
+                    .equals(
+                        "virtual IP "
+                            + v.cidr()
+                            + " was removed from eth0 by something else; adding it again"));
+    assertThat(v.nextAnswer()).isEqualTo(standby.name());
   }
 
   private static String neigh() {

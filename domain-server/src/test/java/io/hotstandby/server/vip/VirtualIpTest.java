@@ -50,6 +50,11 @@ class VirtualIpTest {
     }
 
     @Override
+    public boolean present(AddressCommands address) {
+      return present;
+    }
+
+    @Override
     public CompletableFuture<Result> start(List<String> command, long timeoutMillis) {
       return CompletableFuture.completedFuture(run(command, timeoutMillis));
     }
@@ -165,6 +170,40 @@ class VirtualIpTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> ip.ran.stream().anyMatch(l -> true));
     vip.stop();
     assertThat(ip.present).isFalse();
+    assertThat(vip.failureWeight()).isZero();
+  }
+
+  @Test
+  void anAddressRemovedByHandFromTheActiveIsAddedAgain() throws Exception {
+    start();
+    vip.hold();
+    await().atMost(Duration.ofSeconds(5)).until(() -> ip.present);
+
+    ip.present = false;
+
+    await()
+        .atMost(Duration.ofMillis(VirtualIp.CHECK_MILLIS * 5))
+        .until(() -> ip.present && events.size() == 3);
+    assertThat(events.get(1))
+        .isEqualTo(
+            new Event(
+                Weight.WARNING,
+                "virtual IP 10.0.0.100/24 was removed from eth0 by something else; adding it"
+                    + " again"));
+    assertThat(ip.ran)
+        .endsWith("ip addr add 10.0.0.100/24 dev eth0", "arping -U -c 2 -I eth0 10.0.0.100");
+  }
+
+  @Test
+  void anAddressAddedByHandOnAServerNotActiveIsRemoved() throws Exception {
+    start();
+
+    ip.present = true;
+
+    await().atMost(Duration.ofMillis(VirtualIp.CHECK_MILLIS * 5)).until(() -> !ip.present);
+    assertThat(events.get(0).message())
+        .isEqualTo(
+            "virtual IP 10.0.0.100/24 is on eth0 though this server is not ACTIVE; removing it");
     assertThat(vip.failureWeight()).isZero();
   }
 
