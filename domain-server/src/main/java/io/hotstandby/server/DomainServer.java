@@ -215,16 +215,24 @@ public final class DomainServer implements AutoCloseable {
     lifecycle.start(
         Parts.of(
             "OPC UA endpoint",
-            () -> parts.opcUa = startOpcUa(parts, switchover, changes),
+            () -> parts.opcUa = startOpcUa(parts, switchover, changes, secrets),
             () -> Parts.closeQuietly("OPC UA endpoint", parts.opcUa)));
     lifecycle.start(
         Parts.of(
             "HTTP endpoint",
             () -> parts.http = startHttp(parts, httpMetrics),
             () -> Parts.closeQuietly("HTTP endpoint", parts.http)));
-    ServiceProbes probes = new ServiceProbes(parts, driver, new OpcUaProbe());
+    OpcUaProbe prober = new OpcUaProbe(secrets::probeKey);
+    ServiceProbes probes = new ServiceProbes(parts, driver, prober);
     parts.probes = probes;
-    lifecycle.start(Parts.of("service probe", probes::start, probes::close));
+    lifecycle.start(
+        Parts.of(
+            "service probe",
+            probes::start,
+            () -> {
+              probes.close();
+              prober.close(); // its thread has stopped
+            }));
     lifecycle.start(
         new ClusterMembership(parts, peers, secrets, switchover, replicator, this::terminate));
     driver.startTimers();
@@ -292,7 +300,8 @@ public final class DomainServer implements AutoCloseable {
     }
   }
 
-  private OpcUaEndpoint startOpcUa(ServerParts parts, Switchover switchover, DomainChanges changes)
+  private OpcUaEndpoint startOpcUa(
+      ServerParts parts, Switchover switchover, DomainChanges changes, SecretRotation secrets)
       throws StartupException {
     Domain domain = parts.domain;
     ServerSpec me = domain.server(self).orElseThrow();
@@ -315,6 +324,7 @@ public final class DomainServer implements AutoCloseable {
     }
     endpoint.registerDomainAdmin(new ServerOperations(parts, role, switchover, changes));
     endpoint.registerUsers(() -> parts.domain.users());
+    endpoint.acceptProbeLogins(secrets::acceptedProbeKeys);
     endpoint.listServers(() -> PartConfigs.listedServers(parts.domain));
     endpoint.allowAnonymousRead(domain.security().anonymousRead());
     if (parts.virtualIp != null) {

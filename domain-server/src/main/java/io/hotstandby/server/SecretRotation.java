@@ -5,6 +5,7 @@ import io.hotstandby.domain.Domain;
 import io.hotstandby.domain.ServerSpec;
 import io.hotstandby.events.Weight;
 import io.hotstandby.rec.RecLink;
+import io.hotstandby.server.probe.ProbeLogin;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -130,6 +131,17 @@ final class SecretRotation {
     return old != null
         ? new ClusterMember.TopicKeys(old, List.of(current, old))
         : new ClusterMember.TopicKeys(current, List.of(current));
+  }
+
+  /** The key this server's service probe makes its one-time passwords with ({@link ProbeLogin}). */
+  byte[] probeKey() {
+    return ProbeLogin.key(parts.domain.name(), topicKeys().signing());
+  }
+
+  /** The probe keys whose one-time passwords this server accepts now. */
+  List<byte[]> acceptedProbeKeys() {
+    String domain = parts.domain.name();
+    return topicKeys().accepted().stream().map(s -> ProbeLogin.key(domain, s)).toList();
   }
 
   private void apply() {

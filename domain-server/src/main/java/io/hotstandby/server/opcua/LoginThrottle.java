@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 import org.eclipse.milo.opcua.sdk.server.Session;
 import org.eclipse.milo.opcua.sdk.server.identity.AbstractUsernameIdentityValidator;
@@ -146,11 +145,16 @@ public final class LoginThrottle {
     audit.refused(user, address, "refused: wrong user name or password");
   }
 
+  /** Checks the password of a login the throttle let through. */
+  public interface PasswordCheck {
+    boolean check(Session session, String user, String password);
+  }
+
   /**
    * A Milo identity validator for user name and password that asks this throttle first and {@code
-   * passwordCheck} (user, password) only when allowed.
+   * passwordCheck} only when allowed.
    */
-  public AbstractUsernameIdentityValidator validator(BiPredicate<String, String> passwordCheck) {
+  public AbstractUsernameIdentityValidator validator(PasswordCheck passwordCheck) {
     Objects.requireNonNull(passwordCheck, "passwordCheck");
     return new AbstractUsernameIdentityValidator() {
       @Override
@@ -164,7 +168,7 @@ public final class LoginThrottle {
           discard(session);
           return null;
         }
-        boolean ok = passwordCheck.test(user, password);
+        boolean ok = passwordCheck.check(session, user, password);
         result(user, address, ok);
         if (!ok) {
           discard(session);

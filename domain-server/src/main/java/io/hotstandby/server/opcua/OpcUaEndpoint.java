@@ -1,6 +1,5 @@
 package io.hotstandby.server.opcua;
 
-import io.hotstandby.domain.PasswordHash;
 import io.hotstandby.domain.UserSpec;
 import io.hotstandby.opcua.ApplicationPki;
 import io.hotstandby.server.opcua.app.ApplicationNamespace;
@@ -17,7 +16,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -105,17 +103,13 @@ public final class OpcUaEndpoint implements AutoCloseable {
   private DomainAdmin domainAdmin;
   private Duration domainChangeTimeout = DEFAULT_DOMAIN_CHANGE_TIMEOUT;
   private DomainAdminCalls domainAdminCalls;
-  private volatile Supplier<List<UserSpec>> users = List::of;
   private volatile Supplier<List<ListedServer>> listed = List::of;
   private boolean anonymousRead;
   private String virtualHost = "";
   private AccessPolicy.Audit audit = AccessPolicy.Audit.none();
   private AccessPolicy access;
-  private final Semaphore logins = new Semaphore(1, true);
+  private final Passwords passwords = new Passwords();
   private final LoginThrottle loginThrottle = new LoginThrottle(System::nanoTime);
-
-  /** Checked against for an unknown user name, so it takes as long as a known one. */
-  private static final String NO_SUCH_USER = PasswordHash.create("no such user".toCharArray());
 
   public OpcUaEndpoint(OpcUaEndpointConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -189,7 +183,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
     domainAdminCalls =
         new DomainAdminCalls(
             domainAdmin, domainChangeTimeout, DOMAIN_QUERY_TIMEOUT, this::publishedDomainVersion);
-    access = new AccessPolicy(() -> users.get(), anonymousRead, audit);
+    access = new AccessPolicy(passwords::users, anonymousRead, audit);
     var newAdmin = new AdminNamespace(server, this::activate, domainAdminCalls, access);
     newAdmin.startup();
     synchronized (valueLock) {
@@ -325,7 +319,15 @@ public final class OpcUaEndpoint implements AutoCloseable {
    * can log in.
    */
   public void registerUsers(Supplier<List<UserSpec>> users) {
-    this.users = Objects.requireNonNull(users, "users");
+    passwords.registerUsers(users);
+  }
+
+  /**
+   * Lets the service probe of the other servers log in ({@link
+   * io.hotstandby.server.probe.ProbeLogin}) with the probe keys in force, read at each login.
+   */
+  public void acceptProbeLogins(Supplier<List<byte[]>> keys) {
+    passwords.acceptProbeLogins(keys);
   }
 
   /** The servers of the domain FindServers lists (read at each request); only itself without. */
@@ -359,41 +361,6 @@ public final class OpcUaEndpoint implements AutoCloseable {
       throw new IllegalStateException("register the audit log before the endpoint starts");
     }
     this.audit = Objects.requireNonNull(audit, "audit");
-  }
-
-  /**
-   * Checks one login. One check at a time (a PBKDF2 check is deliberately slow, and a flood of
-   * logins must not starve the role thread of CPU), and an unknown user costs as much as a known
-   * one, so timing does not tell which names exist.
-   */
-  private boolean authenticate(String user, String password) {
-    boolean ok = false;
-    try {
-      if (!logins.tryAcquire(5, TimeUnit.SECONDS)) {
-        log.warn("login of '{}' refused: too many logins at once", user);
-        return false;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-    try {
-      String hash =
-          users.get().stream()
-              .filter(u -> u.name().equals(user))
-              .map(UserSpec::passwordHash)
-              .findFirst()
-              .orElse(null);
-      boolean matches =
-          PasswordHash.verify(hash != null ? hash : NO_SUCH_USER, password.toCharArray());
-      ok = hash != null && matches;
-    } finally {
-      logins.release();
-    }
-    if (!ok) {
-      log.warn("login refused for user '{}'", user);
-    }
-    return ok;
   }
 
   /** Delays and locks out repeated failed logins; see {@link LoginThrottle} for the rule. */
@@ -499,7 +466,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
 
   private IdentityValidator identityValidator() {
     // Throttled per user and address before the password is checked at all.
-    return EndpointSecurity.identities(anonymousRead, loginThrottle.validator(this::authenticate));
+    return EndpointSecurity.identities(anonymousRead, loginThrottle.validator(passwords));
   }
 
   private Set<EndpointConfig> endpoints() {

@@ -3,35 +3,71 @@ package io.hotstandby.server.probe;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
 import io.hotstandby.opcua.OpcUaErrorText;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;
 import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
+import org.eclipse.milo.opcua.sdk.client.identity.IdentityProvider;
+import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The service probe as a client: a new connection every time, as a client that just arrived would
- * make. It asks the endpoint for its endpoints (GetEndpoints on a channel without security, which
- * every server answers to anyone); when the server offers anonymous reading it also opens an
- * anonymous session and reads {@code Server/ServiceLevel}. It never logs in: the probe has no
- * credentials and the servers accept no identity made for it.
+ * The service probe as a client. Each probe asks the endpoint for its endpoints on a new connection
+ * (GetEndpoints on a channel without security, which every server answers to anyone), as a client
+ * that just arrived would, then reads {@code Server/ServiceLevel} in a session the probe keeps open
+ * between probes: an anonymous session where the server offers anonymous reading, else one of
+ * {@link ProbeLogin} over the strongest encrypted endpoint, with a client certificate made in
+ * memory. Opening that session costs RSA work on both sides, so it is done once and again only
+ * after a read failed for another reason than a late answer (a closed channel, a session the server
+ * no longer knows), with up to {@link #OPEN_MILLIS} for it; a read has the probe's own timeout. The
+ * server's certificate is not checked: the one-time password is bound to it, and the probe only
+ * reads. The probing thread only.
  */
-public final class OpcUaProbe implements ServiceProbe.Prober {
+public final class OpcUaProbe implements ServiceProbe.Prober, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OpcUaProbe.class);
 
   /** The application URI the probe announces in its sessions (shown in the server's audit). */
   public static final String APPLICATION_URI = "urn:hotstandby:service-probe";
+
+  /** How long opening the session may take at most (an RSA handshake on a loaded machine). */
+  static final long OPEN_MILLIS = 5000;
+
+  /** The password is bound to the certificate the probe sees; nothing else rests on it. */
+  private static final CertificateValidator ANY_SERVER = (chain, uri, hosts) -> {};
+
+  private final Supplier<byte[]> key;
+  private KeyPair keyPair;
+  private X509Certificate certificate;
+  private OpcUaClient client;
+  private String clientUrl = "";
+
+  /**
+   * @param key the probe key in force ({@link ProbeLogin#key}); read at each login
+   */
+  public OpcUaProbe(Supplier<byte[]> key) {
+    this.key = key;
+  }
 
   @Override
   public String check(String url, long timeoutMillis) {
@@ -48,28 +84,17 @@ public final class OpcUaProbe implements ServiceProbe.Prober {
     if (endpoints == null || endpoints.isEmpty()) {
       return "GetEndpoints: no endpoints";
     }
-    Optional<EndpointDescription> open =
-        endpoints.stream().filter(OpcUaProbe::anonymous).findFirst();
-    return open.isEmpty() ? "" : readServiceLevel(url, open.get(), timeoutMillis, deadline);
-  }
-
-  private static String readServiceLevel(
-      String url, EndpointDescription open, long timeoutMillis, long deadline) {
-    OpcUaClient client = null;
+    if (!url.equals(clientUrl)) {
+      close();
+    }
+    if (client == null) {
+      String error = open(url, endpoints, Math.max(timeoutMillis, OPEN_MILLIS));
+      if (!error.isEmpty()) {
+        return error;
+      }
+      deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    }
     try {
-      // The server announces its own idea of its address; the probe goes where clients go.
-      EndpointDescription endpoint =
-          EndpointUtil.updateUrl(open, EndpointUtil.getHost(url), EndpointUtil.getPort(url));
-      OpcUaClientConfig config =
-          OpcUaClientConfig.builder()
-              .setEndpoint(endpoint)
-              .setApplicationName(LocalizedText.english("hotstandby service probe"))
-              .setApplicationUri(APPLICATION_URI)
-              .setRequestTimeout(uint(timeoutMillis))
-              .setIdentityProvider(new AnonymousProvider())
-              .build();
-      client = OpcUaClient.create(config, t -> t.setConnectTimeout(uint(timeoutMillis)));
-      await(client.connectAsync(), deadline);
       DataValue v =
           await(
                   client.readValuesAsync(
@@ -77,23 +102,111 @@ public final class OpcUaProbe implements ServiceProbe.Prober {
                   deadline)
               .get(0);
       if (v.statusCode() != null && v.statusCode().isBad()) {
+        close();
         return "ServiceLevel: " + OpcUaErrorText.status(v.statusCode());
       }
       return "";
     } catch (Exception e) {
+      // Late or failed: a session whose channel stalled may never answer again. Opened anew at
+      // the next probe, with the longer time allowed for that.
+      close();
       return "read ServiceLevel: " + OpcUaErrorText.describe(e, timeoutMillis);
-    } finally {
-      if (client != null) {
-        client.disconnectAsync(); // not waited for: a wedged server must not hold the probe
-      }
     }
   }
 
-  private static boolean anonymous(EndpointDescription e) {
-    return SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri())
+  /** Opens the session on {@code url}; "" when done, else why not. */
+  private String open(String url, List<EndpointDescription> endpoints, long timeoutMillis) {
+    Optional<EndpointDescription> open =
+        endpoints.stream().filter(e -> offers(e, UserTokenType.Anonymous)).findFirst();
+    // The server lists its strongest policy first.
+    Optional<EndpointDescription> secure =
+        endpoints.stream()
+            .filter(e -> e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt)
+            .filter(e -> offers(e, UserTokenType.UserName))
+            .findFirst();
+    if (open.isEmpty() && secure.isEmpty()) {
+      return "GetEndpoints: neither an anonymous nor an encrypted user-name endpoint";
+    }
+    OpcUaClient made = null;
+    try {
+      // The server announces its own idea of its address; the probe goes where clients go.
+      EndpointDescription offered = open.orElseGet(secure::get);
+      EndpointDescription endpoint =
+          EndpointUtil.updateUrl(offered, EndpointUtil.getHost(url), EndpointUtil.getPort(url));
+      var config =
+          OpcUaClientConfig.builder()
+              .setEndpoint(endpoint)
+              .setApplicationName(LocalizedText.english("hotstandby service probe"))
+              .setApplicationUri(APPLICATION_URI)
+              .setRequestTimeout(uint(timeoutMillis))
+              .setIdentityProvider(open.isPresent() ? new AnonymousProvider() : login());
+      if (open.isEmpty()) {
+        makeCertificate();
+        config
+            .setKeyPair(keyPair)
+            .setCertificate(certificate)
+            .setCertificateChain(new X509Certificate[] {certificate})
+            .setCertificateValidator(ANY_SERVER);
+      }
+      made = OpcUaClient.create(config.build(), t -> t.setConnectTimeout(uint(timeoutMillis)));
+      await(made.connectAsync(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+      client = made;
+      clientUrl = url;
+      return "";
+    } catch (Exception e) {
+      if (made != null) {
+        made.disconnectAsync(); // not waited for: a wedged server must not hold the probe
+      }
+      return "open a session: " + OpcUaErrorText.describe(e, timeoutMillis);
+    }
+  }
+
+  /** Logs in as {@link ProbeLogin#USER} with the password for the session's nonce. */
+  private IdentityProvider login() {
+    return (endpoint, nonce) ->
+        new UsernameProvider(
+                ProbeLogin.USER,
+                ProbeLogin.password(
+                    key.get(),
+                    nonce.bytesOrEmpty(),
+                    endpoint.getServerCertificate().bytesOrEmpty()),
+                ANY_SERVER)
+            .getIdentityToken(endpoint, nonce);
+  }
+
+  /** The probe's client certificate, made once, in memory. */
+  private void makeCertificate() throws Exception {
+    if (certificate != null) {
+      return;
+    }
+    KeyPair pair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
+    certificate =
+        new SelfSignedCertificateBuilder(pair)
+            .setCommonName("hotstandby service probe")
+            .setOrganization("hotstandby")
+            .setApplicationUri(APPLICATION_URI)
+            .addDnsName("localhost")
+            .build();
+    keyPair = pair;
+    log.debug("made the service probe's client certificate");
+  }
+
+  /** Closes the kept session, without waiting; the probing thread, or once it stopped. */
+  @Override
+  public void close() {
+    OpcUaClient c = client;
+    client = null;
+    clientUrl = "";
+    if (c != null) {
+      c.disconnectAsync();
+    }
+  }
+
+  private static boolean offers(EndpointDescription e, UserTokenType type) {
+    boolean none = SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri());
+    return (type == UserTokenType.Anonymous) == none
         && e.getUserIdentityTokens() != null
-        && Stream.of(e.getUserIdentityTokens())
-            .anyMatch(p -> p.getTokenType() == UserTokenType.Anonymous);
+        && Stream.of(e.getUserIdentityTokens()).anyMatch(p -> p.getTokenType() == type);
   }
 
   private static <T> T await(Future<T> f, long deadlineNanos) throws Exception {

@@ -1,15 +1,22 @@
 package io.hotstandby.server.it;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hotstandby.admin.client.DomainChange;
+import io.hotstandby.domain.Domain;
+import io.hotstandby.domain.DomainFileReader;
 import io.hotstandby.server.kit.ServerProcess;
 import io.hotstandby.server.kit.TestDomain;
+import io.hotstandby.server.probe.OpcUaProbe;
+import io.hotstandby.server.probe.ProbeLogin;
 import io.hotstandby.testkit.TcpRelay;
 import io.hotstandby.testkit.Timing;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -186,6 +193,43 @@ class ServiceProbeIT {
       }
     }
     assertThat(probeEvents()).as("probe failures reported").isEqualTo(probeEvents);
+  }
+
+  @Test
+  void theProbeReadsThroughALoginOnlyTheDomainSecretMakes() throws Exception {
+    ServerProcess active = domain.awaitRoles().active();
+    Domain d = DomainFileReader.read(domain.domainFile(active.name()));
+    byte[] key = ProbeLogin.key(d.name(), d.secret());
+    byte[] otherKey = ProbeLogin.key(d.name(), "not the domain's secret".getBytes(UTF_8));
+
+    // This domain offers no anonymous reading: without the login the probe would reach no session.
+    try (OpcUaProbe right = new OpcUaProbe(() -> key)) {
+      assertThat(right.check(active.endpoint(), 10_000)).isEmpty();
+      assertThat(right.check(active.endpoint(), 10_000)).as("the session kept").isEmpty();
+    }
+    String refused;
+    try (OpcUaProbe wrong = new OpcUaProbe(() -> otherKey)) {
+      refused = wrong.check(active.endpoint(), 10_000);
+    }
+
+    assertThat(refused).startsWith("open a session: ").contains("Bad_");
+    Path audit = active.dataDir().resolve("audit.jsonl");
+    await("the refused login audited")
+        .atMost(Timing.seconds(10))
+        .until(
+            () ->
+                Files.readAllLines(audit).stream()
+                    .anyMatch(
+                        l ->
+                            l.contains("\"user\":\"" + ProbeLogin.USER + "\"")
+                                && l.contains("refused: wrong user name or password")));
+    // The refusal delays the next login of the name from this address (all of the test's servers
+    // share it): the standby's own probe may miss a beat, no more than that.
+    try (OpcUaProbe again = new OpcUaProbe(() -> key)) {
+      await("the right key logs in again")
+          .atMost(Timing.seconds(30))
+          .until(() -> again.check(active.endpoint(), 10_000).isEmpty());
+    }
   }
 
   static long probeEvents() {

@@ -352,8 +352,12 @@ public final class DomainFileReader {
       } catch (IllegalArgumentException x) {
         throw u.error(u.field("role"), "not viewer, operator or administrator: '" + role + "'");
       }
-      users.add(
-          new UserSpec(u.requiredAttr("name").strip(), r, u.requiredAttr("password").strip()));
+      String name = u.requiredAttr("name").strip();
+      if (name.startsWith("#")) {
+        throw u.error(
+            u.field("name"), "'" + name + "': names starting with # are the servers' own logins");
+      }
+      users.add(new UserSpec(name, r, u.requiredAttr("password").strip()));
     }
     return users;
   }

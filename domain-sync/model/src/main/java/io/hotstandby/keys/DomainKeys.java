@@ -15,7 +15,9 @@ public enum DomainKeys {
    * (domain versions with user hashes and an inline secret), the project topic (project files) and
    * the admin topic each have their own key.
    */
-  TOPIC("hotstandby/topic/v1/");
+  TOPIC("hotstandby/topic/v1/"),
+  /** HMAC-SHA256 of the service probe's one-time passwords (a session's nonce and certificate). */
+  SERVICE_PROBE("hotstandby/service-probe/v1");
 
   /** Bytes of every derived key. */
   public static final int KEY_BYTES = 32;

@@ -331,6 +331,11 @@ class MalformedDomainFileTest {
             "</domain>",
             "<users><user name=\"ops\" role=\"root\" password=\"pbkdf2-sha256:100000:c2FsdHNhbHQ=:aGFzaGhhc2hoYXNoaGFzaA==\"/></users></domain>"),
         row(
+            "users/user[@name='#service-probe']/@name",
+            "'#service-probe': names starting with # are the servers' own logins",
+            "</domain>",
+            "<users><user name=\"#service-probe\" role=\"viewer\" password=\"pbkdf2-sha256:100000:c2FsdHNhbHQ=:aGFzaGhhc2hoYXNoaGFzaA==\"/></users></domain>"),
+        row(
             "users/user[@name='ops']/@password",
             "not a password hash",
             "</domain>",
