@@ -41,26 +41,17 @@ class VirtualIpBenchmark {
     Path out;
     try (VirtualIpCases v = VirtualIpCases.start("hsvb", true)) {
       out = v.domain().root().getParent().getParent().resolve("benchmarks");
-      List<Long> product = new ArrayList<>();
-      List<Long> added = new ArrayList<>();
-      for (int i = 0; i < CYCLES; i++) {
-        TestDomain.Roles roles = v.domain().awaitRoles();
-        v.awaitAnsweredBy(roles.active());
-        product.add(v.killAndReconnect(roles.active(), roles.standby()));
-        added.add(lastAddMicros(roles.standby()));
-        roles.active().restart();
-        await()
-            .atMost(Timing.seconds(60))
-            .until(() -> roles.active().loggedState().equals("STANDBY"));
-      }
-      report.append(line("hotstandby (100 ms heartbeats, 500 ms timeout)", product));
-      report.append(line("  of which ACTIVE -> address added (us)", added));
+      report.append(cycles(v, "hotstandby (100 ms heartbeats, 500 ms timeout)"));
       System.out.print(report);
       v.stopDomain();
       NetLab lab = v.lab();
       String cidr = lab.spareAddress(VirtualIpCases.VIP_HOST + 1) + "/24";
       report.append(keepalived(lab, out, cidr, "1", 2, "keepalived VRRPv2, 1 s adverts"));
       report.append(keepalived(lab, out, cidr, "0.1", 3, "keepalived VRRPv3, 100 ms adverts"));
+    }
+    // The same with an IPv6 address, which the kernel announces with a neighbour advertisement.
+    try (VirtualIpCases v = VirtualIpCases.start("hsvb6", true, true)) {
+      report.append(cycles(v, "hotstandby, IPv6 address " + v.cidr()));
     }
     String text =
         String.format(
@@ -73,6 +64,23 @@ class VirtualIpBenchmark {
     System.out.print(text);
     Files.createDirectories(out);
     Files.writeString(out.resolve("virtual-ip.txt"), text);
+  }
+
+  /** {@link #CYCLES} kill -9 cycles: the figures of the product, as report lines. */
+  private static String cycles(VirtualIpCases v, String name) throws Exception {
+    List<Long> product = new ArrayList<>();
+    List<Long> added = new ArrayList<>();
+    for (int i = 0; i < CYCLES; i++) {
+      TestDomain.Roles roles = v.domain().awaitRoles();
+      v.awaitAnsweredBy(roles.active());
+      product.add(v.killAndReconnect(roles.active(), roles.standby()));
+      added.add(lastAddMicros(roles.standby()));
+      roles.active().restart();
+      await()
+          .atMost(Timing.seconds(60))
+          .until(() -> roles.active().loggedState().equals("STANDBY"));
+    }
+    return line(name, product) + line("  of which ACTIVE -> address added (us)", added);
   }
 
   private static long lastAddMicros(ServerProcess s) {
