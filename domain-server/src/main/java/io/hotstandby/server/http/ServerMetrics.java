@@ -65,6 +65,20 @@ public final class ServerMetrics {
         "hotstandby_mirror_lag_entries",
         "Entries the mirror is behind; -1 before its first snapshot",
         s -> s.mirrorLagEntries());
+    gauge(
+        "hotstandby_probe_enabled",
+        "1 when the domain's service probe (hotStandby/probe) is on",
+        s -> bit(s.probe().enabled()));
+    gauge(
+        "hotstandby_probe_failures_in_row",
+        "Service probes that failed in a row: of the active's endpoint on a standby, of its own"
+            + " on the active; 0 while the endpoint answers or nothing is probed",
+        s -> s.probe().failuresInRow());
+    gauge(
+        "hotstandby_probe_failure_threshold",
+        "Failures in a row at which the service probe takes its target for failed"
+            + " (hotStandby/probe/@failures); 0 when the probe is off",
+        s -> s.probe().threshold());
     CounterWithCallback.builder()
         .name("hotstandby_failovers")
         .help("Failovers in the switchover history this server keeps (the newest 500 entries)")

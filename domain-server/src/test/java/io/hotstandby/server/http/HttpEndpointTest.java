@@ -41,6 +41,11 @@ class HttpEndpointTest {
   }
 
   static StatusSnapshot snapshot(String state, int health, boolean mirrorReady, long ageMs) {
+    return snapshot(state, health, mirrorReady, ageMs, StatusSnapshot.Probe.OFF);
+  }
+
+  static StatusSnapshot snapshot(
+      String state, int health, boolean mirrorReady, long ageMs, StatusSnapshot.Probe probe) {
     return new StatusSnapshot(
         System.nanoTime() - ageMs * 1_000_000,
         "alpha",
@@ -55,6 +60,7 @@ class HttpEndpointTest {
         3,
         mirrorReady ? 0 : 4000,
         mirrorReady ? 0 : 12,
+        probe,
         List.of(
             new StatusSnapshot.Member(
                 "alpha", "main", "opc.tcp://127.0.0.1:4840/hotstandby", false),
@@ -168,6 +174,25 @@ class HttpEndpointTest {
     assertThat(m.get("hotstandby_heartbeat_age_seconds{path=\"lan\",peer=\"beta\"}"))
         .isBetween(0.03, 5.0);
     assertThat(m.get("hotstandby_heartbeat_age_seconds{path=\"cable\",peer=\"beta\"}")).isNaN();
+  }
+
+  @Test
+  void theProbeGaugesShowAFailingProbeAndItsThreshold() throws Exception {
+    endpoint.publish(snapshot("STANDBY", 0, true, 0));
+    assertThat(PrometheusText.parse(get("/metrics").body()))
+        .containsEntry("hotstandby_probe_enabled", 0.0)
+        .containsEntry("hotstandby_probe_failures_in_row", 0.0)
+        .containsEntry("hotstandby_probe_failure_threshold", 0.0);
+
+    endpoint.publish(snapshot("STANDBY", 0, true, 0, new StatusSnapshot.Probe(true, 2, 3)));
+    String text = get("/metrics").body();
+    assertThat(PrometheusText.parse(text))
+        .containsEntry("hotstandby_probe_enabled", 1.0)
+        .containsEntry("hotstandby_probe_failures_in_row", 2.0)
+        .containsEntry("hotstandby_probe_failure_threshold", 3.0);
+    assertThat(text)
+        .contains("# TYPE hotstandby_probe_failures_in_row gauge")
+        .contains("# HELP hotstandby_probe_failures_in_row Service probes that failed in a row");
   }
 
   @Test
