@@ -24,8 +24,9 @@ public final class ServerMetrics {
 
   /**
    * @param status the latest picture of the server, null before the first
-   * @param switchovers how many failovers and switchovers the kept history records, by kind
-   *     ("failover", "switchover"); read on the scraping thread
+   * @param switchovers how many failovers and switchovers the switchover history has taken in, by
+   *     kind ("failover", "switchover"), never fewer than at the last scrape; read on the scraping
+   *     thread
    */
   public ServerMetrics(Supplier<StatusSnapshot> status, Supplier<Map<String, Long>> switchovers) {
     this.status = status;
@@ -81,13 +82,16 @@ public final class ServerMetrics {
         s -> s.probe().threshold());
     CounterWithCallback.builder()
         .name("hotstandby_failovers")
-        .help("Failovers in the switchover history this server keeps (the newest 500 entries)")
+        .help(
+            "Failovers this server has recorded or been sent, since its data directory was made"
+                + " (kept across restarts)")
         .callback(cb -> cb.call(switchovers.get().getOrDefault("failover", 0L)))
         .register(registry);
     CounterWithCallback.builder()
         .name("hotstandby_switchovers")
         .help(
-            "Planned switchovers in the switchover history this server keeps (the newest 500 entries)")
+            "Planned switchovers this server has recorded or been sent, since its data directory"
+                + " was made (kept across restarts)")
         .callback(cb -> cb.call(switchovers.get().getOrDefault("switchover", 0L)))
         .register(registry);
     GaugeWithCallback.builder()
