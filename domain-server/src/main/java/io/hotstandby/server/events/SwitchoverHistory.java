@@ -100,6 +100,7 @@ public final class SwitchoverHistory implements AutoCloseable {
     }
     try {
       out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+      out.force(); // on the disk before the totals that count them: the totals are never ahead
     } catch (IOException x) {
       log.error("cannot write the switchover history: {}", x.toString());
     }

@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * How many entries of each kind a {@link SwitchoverHistory} has taken in since its data directory
  * was made, those trimmed from memory and rotated out of its file included: what the failover and
  * switchover counters report, so they never go down. Kept in {@value #FILE} beside the history,
- * replaced atomically after each batch of new entries, with the key of the last entry counted: a
- * crash after the entries were appended and before the totals were saved is made good at the next
- * start by counting the history's lines after that key. Without the file (a history older than the
- * totals) every line is counted.
+ * replaced atomically after each batch of new entries is on the disk, with the key of the last
+ * entry counted: a crash after the entries were appended and before the totals were saved is made
+ * good at the next start by counting the history's lines after that key. Without the file (a
+ * history older than the totals) every line is counted.
  *
  * <p>Not thread-safe: the history calls it under its lock; {@link #snapshot} may be read from any
  * thread.
@@ -57,8 +57,8 @@ final class SwitchoverTotals {
       try {
         t.read(JSON.readTree(Files.readString(file)));
         from = lastIndexOf(lines, t.lastKey) + 1;
-        // Not found: the line of the last entry counted was lost (not forced to disk before a
-        // power cut) or rotated away; what the file says is the best known.
+        // Not found: the line of the last entry counted is gone (it could not be written, or was
+        // rotated away while the totals could not be saved); what the file says is the best known.
         from = from == 0 ? lines.size() : from;
       } catch (IOException | IllegalArgumentException e) {
         t.counts.clear();
