@@ -88,8 +88,8 @@ final class StatusCommand implements Callable<Integer> {
 
   /**
    * The status as text: the table, the witness, and a line for each thing an operator must act on
-   * (a domain file conflict, foreign heartbeats, project files out of step, a stopped domain,
-   * events waiting for an acknowledgement).
+   * (a domain file conflict, foreign heartbeats, project files out of step, a stopped domain, a
+   * failing service probe, events waiting for an acknowledgement).
    */
   static String text(List<ServerStatus> statuses) {
     StringBuilder out = new StringBuilder(DomainView.table(statuses));
@@ -134,6 +134,7 @@ final class StatusCommand implements Callable<Integer> {
             .append(name)
             .append(")\n");
       }
+      probe(name, j.path("probe"), out);
       int errors = j.path("unackedErrors").asInt();
       int warnings = j.path("unackedWarnings").asInt();
       if (errors + warnings > 0) {
@@ -146,6 +147,34 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * A line while the service probe of {@code name} is failing, nothing otherwise: what it probes,
+   * how many failures in a row against the domain's threshold, and why the last failed.
+   */
+  private static void probe(String name, JsonNode probe, StringBuilder out) {
+    int failures = probe.path("failuresInRow").asInt();
+    if (!probe.path("enabled").asBoolean() || failures == 0) {
+      return;
+    }
+    boolean self = probe.path("self").asBoolean();
+    out.append(name)
+        .append(": service probe of ")
+        .append(self ? "its own endpoint" : probe.path("target").asText())
+        .append(" failed ")
+        .append(failures)
+        .append(" times in a row (threshold ")
+        .append(probe.path("threshold").asInt())
+        .append(')');
+    String why = probe.path("lastFailure").asText("");
+    if (!why.isEmpty()) {
+      out.append(": ").append(why);
+    }
+    if (!self && probe.path("lastOkAt").isNull()) {
+      out.append("; it has not answered in this term, so it is not taken for failed");
+    }
+    out.append('\n');
   }
 
   static JsonNode parse(String text) {

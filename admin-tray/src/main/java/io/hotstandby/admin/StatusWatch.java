@@ -16,9 +16,10 @@ import java.util.function.Function;
 /**
  * {@code domainctl status --watch}: one subscription to each server's status, and the domain's
  * table printed again whenever what an operator reads in it changes (state, term, ServiceLevel,
- * domain version, mirror readiness, links up or down, reachable or not); round-trip times and
- * sequence numbers alone do not reprint it. A server that stops answering is shown UNREACHABLE
- * within a second and reconnected to once it is back.
+ * domain version, mirror readiness, links up or down, reachable or not, a service probe starting to
+ * fail or reaching its threshold); round-trip times, sequence numbers and each further probe
+ * failure alone do not reprint it. A server that stops answering is shown UNREACHABLE within a
+ * second and reconnected to once it is back.
  */
 final class StatusWatch {
   /** How often the status is sampled on the server and published to the watch. */
@@ -152,6 +153,7 @@ final class StatusWatch {
         b.append(',').append(j.path("mirror").path("ready").asText());
         b.append(',').append(j.path("domainStoppedBy").asText());
         b.append(',').append(j.path("unackedErrors").asText());
+        b.append(',').append(probeKey(j.path("probe")));
         b.append(',').append(j.path("domainConflict").asText());
         for (JsonNode link : j.path("links")) {
           b.append(',').append(link.path("peer").asText()).append(link.path("liveness").asText());
@@ -163,5 +165,17 @@ final class StatusWatch {
       b.append(';');
     }
     return b.toString();
+  }
+
+  /**
+   * Whether the service probe is failing, and whether as often as its threshold: not the count
+   * itself, or a probe of a peer that never answers would reprint the table every interval.
+   */
+  private static String probeKey(JsonNode probe) {
+    int failures = probe.path("failuresInRow").asInt();
+    if (failures == 0) {
+      return "";
+    }
+    return failures < probe.path("threshold").asInt() ? "probe failing" : "probe failed";
   }
 }

@@ -175,4 +175,65 @@ class DomainctlCommandsTest {
         .contains(
             "beta: 2 ERROR and 1 WARNING events not acknowledged (domainctl events --unacked)");
   }
+
+  static ServerStatus withProbe(String probe) throws Exception {
+    Target t = new Target("beta", "opc.tcp://127.0.0.1:4852/hotstandby");
+    return new ServerStatus(
+        t,
+        JSON.readTree(
+            """
+            {"name":"beta","state":"STANDBY","term":7,"serviceLevel":199,"domainVersion":4,
+             "probe":%s,"links":[]}
+            """
+                .formatted(probe)),
+        null);
+  }
+
+  @Test
+  void theStatusTextNamesAFailingServiceProbeAndSaysNothingOtherwise() throws Exception {
+    String failing =
+        """
+        {"enabled":true,"target":"alpha","self":false,"failuresInRow":2,"threshold":3,
+         "lastOkAt":"2026-03-01T08:00:00Z","lastFailureAt":"2026-03-01T08:00:02Z",
+         "lastFailure":"GetEndpoints: connection refused"}
+        """;
+    assertThat(StatusCommand.text(List.of(withProbe(failing))))
+        .contains(
+            "beta: service probe of alpha failed 2 times in a row (threshold 3):"
+                + " GetEndpoints: connection refused\n");
+    assertThat(
+            StatusCommand.text(
+                List.of(
+                    withProbe(
+                        failing
+                            .replace("\"alpha\",\"self\":false", "\"beta\",\"self\":true")
+                            .replace("\"2026-03-01T08:00:00Z\"", "null")))))
+        .contains("beta: service probe of its own endpoint failed 2 times in a row (threshold 3)")
+        .doesNotContain("not taken for failed");
+    assertThat(
+            StatusCommand.text(
+                List.of(withProbe(failing.replace("\"2026-03-01T08:00:00Z\"", "null")))))
+        .contains(
+            "connection refused; it has not answered in this term, so it is not taken for failed");
+
+    String answering = failing.replace("\"failuresInRow\":2", "\"failuresInRow\":0");
+    for (String quiet : List.of(answering, "{\"enabled\":false}")) {
+      assertThat(StatusCommand.text(List.of(withProbe(quiet)))).doesNotContain("probe");
+    }
+    // A server older than the probe's status says nothing either.
+    assertThat(StatusCommand.text(List.of(withProbe("null")))).doesNotContain("probe");
+  }
+
+  @Test
+  void theWatchReprintsWhenTheProbeStartsFailingAndAtItsThresholdOnly() throws Exception {
+    String probe = "{\"enabled\":true,\"target\":\"alpha\",\"failuresInRow\":%d,\"threshold\":3}";
+    List<String> keys = new ArrayList<>();
+    for (int failures : new int[] {0, 1, 2, 3, 4}) {
+      keys.add(StatusWatch.key(List.of(withProbe(probe.formatted(failures)))));
+    }
+    assertThat(keys.get(0)).isNotEqualTo(keys.get(1));
+    assertThat(keys.get(1)).isEqualTo(keys.get(2));
+    assertThat(keys.get(2)).isNotEqualTo(keys.get(3));
+    assertThat(keys.get(3)).isEqualTo(keys.get(4));
+  }
 }

@@ -18,7 +18,6 @@ import io.hotstandby.runtime.StandbyMode;
 import io.hotstandby.runtime.driver.DefaultDrivers;
 import io.hotstandby.server.events.AuditLog;
 import io.hotstandby.server.events.EventLog;
-import io.hotstandby.server.events.SwitchoverEntry;
 import io.hotstandby.server.events.SwitchoverHistory;
 import io.hotstandby.server.http.HttpEndpoint;
 import io.hotstandby.server.http.ServerMetrics;
@@ -39,7 +38,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
 /**
  * One domain server: the event and audit logs, the runtime, the integrity check, the role thread,
@@ -357,10 +355,7 @@ public final class DomainServer implements AutoCloseable {
     }
     ServerMetrics metrics =
         new ServerMetrics(
-            () -> parts.http == null ? null : parts.http.latest(),
-            () ->
-                switchovers.newest(SwitchoverHistory.KEPT).stream()
-                    .collect(Collectors.groupingBy(SwitchoverEntry::kind, Collectors.counting())));
+            () -> parts.http == null ? null : parts.http.latest(), switchovers::totals);
     parts.runtime.addTagListener((path, value) -> metrics.tagUpdated());
     parts.runtime.addHealthListener(e -> metrics.driverConnected(e.driver(), e.up()));
     return metrics;

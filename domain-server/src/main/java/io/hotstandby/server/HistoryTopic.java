@@ -8,6 +8,7 @@ import io.hotstandby.server.events.SwitchoverHistory;
 import io.hotstandby.server.role.Takeover;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -144,13 +145,15 @@ final class HistoryTopic implements AutoCloseable {
     switch (head[0]) {
       case "request" -> sendNewest();
       case "entries" -> {
+        List<SwitchoverEntry> entries = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
           try {
-            history.add(SwitchoverEntry.parse(lines[i]));
+            entries.add(SwitchoverEntry.parse(lines[i]));
           } catch (IllegalArgumentException e) {
             garbage("entry from " + head[1] + ": " + e.getMessage());
           }
         }
+        history.addAll(entries); // one write of the file and the totals for a whole catch-up
       }
       default -> garbage("unknown message kind from " + head[1]);
     }

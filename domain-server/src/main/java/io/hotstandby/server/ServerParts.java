@@ -18,6 +18,7 @@ import io.hotstandby.server.http.HttpEndpoint;
 import io.hotstandby.server.mirror.MirrorStatus;
 import io.hotstandby.server.mirror.StateMirror;
 import io.hotstandby.server.opcua.OpcUaEndpoint;
+import io.hotstandby.server.probe.ServiceProbe;
 import io.hotstandby.server.role.RoleSnapshot;
 import io.hotstandby.server.role.RoleTimings;
 import io.hotstandby.server.vip.VirtualIp;
@@ -148,6 +149,12 @@ final class ServerParts {
     return runtime.health()
         + (p == null ? 0 : p.failureWeight())
         + (v == null ? 0 : v.failureWeight());
+  }
+
+  /** What the service probe is doing, {@link ServiceProbe.Status#OFF} before it starts. */
+  ServiceProbe.Status probeStatus() {
+    ServiceProbes p = probes;
+    return p == null ? ServiceProbe.Status.OFF : p.status();
   }
 
   /** What this server announces in its heartbeats. */

@@ -10,6 +10,7 @@ import io.hotstandby.rec.ServerState;
 import io.hotstandby.server.probe.ServiceProbe;
 import io.hotstandby.server.role.RoleEvent;
 import io.hotstandby.server.role.RoleSnapshot;
+import java.time.InstantSource;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,7 +36,8 @@ final class ServiceProbes implements AutoCloseable {
   ServiceProbes(ServerParts parts, RoleDriver role, ServiceProbe.Prober prober) {
     this.parts = parts;
     this.role = role;
-    this.probe = new ServiceProbe(this::spec, this::target, prober, new Verdicts());
+    this.probe =
+        new ServiceProbe(this::spec, this::target, prober, new Verdicts(), InstantSource.system());
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -52,6 +54,11 @@ final class ServiceProbes implements AutoCloseable {
   /** The failure weight of this server's own endpoint, 0 while it answers; any thread. */
   int failureWeight() {
     return probe.failureWeight();
+  }
+
+  /** What the probe is doing, for the status; any thread. */
+  ServiceProbe.Status status() {
+    return probe.status();
   }
 
   private void next(long delayMillis) {

@@ -64,7 +64,8 @@ final class StatusPublisher {
               parts.mirror == null ? MirrorStatus.IDLE : parts.mirror.status(),
               parts.witnessLease(),
               parts.stopMark.stoppedBy(),
-              parts.events.counts());
+              parts.events.counts(),
+              parts.probeStatus());
       if (opcUa != null) {
         opcUa.setServiceLevel(level);
         opcUa.publish(report.adminStatus());

@@ -19,7 +19,9 @@ import io.hotstandby.server.events.EventLog;
 import io.hotstandby.server.http.StatusSnapshot;
 import io.hotstandby.server.mirror.MirrorStatus;
 import io.hotstandby.server.opcua.AdminStatus;
+import io.hotstandby.server.probe.ServiceProbe;
 import io.hotstandby.server.role.RoleSnapshot;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,6 +49,7 @@ final class StatusReport {
   private final WitnessLease witness;
   private final String domainStoppedBy;
   private final EventLog.Counts events;
+  private final ServiceProbe.Status probe;
 
   /** The failure weight: the runtime's and the service probe's of this server's own endpoint. */
   private final int health;
@@ -68,7 +71,8 @@ final class StatusReport {
       MirrorStatus mirror,
       WitnessLease witness,
       String domainStoppedBy,
-      EventLog.Counts events) {
+      EventLog.Counts events,
+      ServiceProbe.Status probe) {
     this.domain = domain;
     this.self = self;
     this.productVersion = productVersion;
@@ -86,6 +90,7 @@ final class StatusReport {
     this.witness = witness;
     this.domainStoppedBy = domainStoppedBy;
     this.events = events;
+    this.probe = probe;
   }
 
   ObjectNode json() {
@@ -114,6 +119,7 @@ final class StatusReport {
     o.put("unackedWarnings", events.unackedWarnings());
     o.put("unackedErrors", events.unackedErrors());
     o.set("integrity", integrity());
+    o.set("probe", probeJson(probe));
     o.put("productVersion", productVersion);
     o.put("takeoverRequest", role.takeoverRequest());
     o.put("handoverTo", role.handoverTo());
@@ -150,6 +156,33 @@ final class StatusReport {
     w.put("leaseHolder", witness.holder(now));
     w.put("leaseHeld", witness.held(now));
     w.put("leaseLeftMs", (witness.validUntil(now) - now) / 1_000_000);
+  }
+
+  /**
+   * The service probe: only {@code enabled: false} when the domain has none; else what it probes
+   * (target null: nothing, as on an INACTIVE server or a standby that hears no active) and how it
+   * goes. A peer with {@code lastOkAt} null has not answered in its term and is not taken for
+   * failed however often it fails.
+   */
+  static ObjectNode probeJson(ServiceProbe.Status probe) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("enabled", probe.enabled());
+    if (!probe.enabled()) {
+      return o;
+    }
+    ServiceProbe.Target t = probe.target();
+    o.put("target", t == null ? null : t.server());
+    o.put("self", t != null && t.self());
+    o.put("failuresInRow", probe.failuresInRow());
+    o.put("threshold", probe.threshold());
+    o.put("lastOkAt", text(probe.lastOkAt()));
+    o.put("lastFailureAt", text(probe.lastFailureAt()));
+    o.put("lastFailure", probe.lastFailure());
+    return o;
+  }
+
+  private static String text(Instant t) {
+    return t == null ? null : t.toString();
   }
 
   private ObjectNode projectFiles() {
@@ -291,6 +324,7 @@ final class StatusReport {
         domain.version(),
         mirror.lagMillis(),
         mirror.lagEntries(),
+        new StatusSnapshot.Probe(probe.enabled(), probe.failuresInRow(), probe.threshold()),
         members,
         peers,
         json().toString());

@@ -2,6 +2,8 @@ package io.hotstandby.server.events;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,6 +27,7 @@ final class RotatingFile implements AutoCloseable {
   private final Path file;
   private final long maxBytes;
   private final int keep;
+  private FileChannel channel;
   private OutputStream out;
   private long size;
 
@@ -49,9 +52,17 @@ final class RotatingFile implements AutoCloseable {
     size += bytes.length;
   }
 
+  /** Forces what was written to the disk, for a file that must be there before what follows. */
+  void force() throws IOException {
+    channel.force(false);
+  }
+
   private void open() throws IOException {
-    out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    size = Files.size(file);
+    channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    out = Channels.newOutputStream(channel);
+    size = channel.size();
   }
 
   private void rotate() throws IOException {

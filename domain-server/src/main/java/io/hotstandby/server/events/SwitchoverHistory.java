@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * of one {@link SwitchoverEntry} a line ({@code switchovers.jsonl}, rotated by size) and the newest
  * {@value #KEPT} in memory, oldest first. An entry is kept once however often it arrives (by the
  * new active and its term). A line of the file that cannot be read (cut short by a crash, garbled)
- * is skipped with a warning; the rest is kept. Thread-safe.
+ * is skipped with a warning; the rest is kept. How many entries of each kind it ever took in is
+ * kept beside it ({@link SwitchoverTotals}), so {@link #totals} goes on rising once entries are
+ * trimmed or rotated away, and across restarts. Thread-safe.
  */
 public final class SwitchoverHistory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SwitchoverHistory.class);
@@ -39,12 +42,19 @@ public final class SwitchoverHistory implements AutoCloseable {
   private final List<SwitchoverEntry> entries = new ArrayList<>(); // oldest first
   private final Set<String> keys = new HashSet<>();
   private final List<String> skipped = new ArrayList<>();
+  private final SwitchoverTotals totals;
 
-  /** Opens (or creates) the history in {@code file} and reads what it holds. */
+  /**
+   * Opens (or creates) the history in {@code file} and reads what it holds, with the totals beside
+   * it ({@value SwitchoverTotals#FILE}).
+   */
   public SwitchoverHistory(Path file) {
     try {
-      load(file.resolveSibling(file.getFileName() + ".1"));
-      load(file);
+      List<SwitchoverEntry> lines = new ArrayList<>();
+      read(file.resolveSibling(file.getFileName() + ".1"), lines);
+      read(file, lines);
+      lines.forEach(this::remember);
+      totals = SwitchoverTotals.load(file.resolveSibling(SwitchoverTotals.FILE), lines, skipped);
       endWithLineBreak(file);
       out = new RotatingFile(file, MAX_BYTES, 2);
     } catch (IOException e) {
@@ -52,7 +62,10 @@ public final class SwitchoverHistory implements AutoCloseable {
     }
   }
 
-  /** One line per line of the file that could not be read: file, line number and why. */
+  /**
+   * One line per line of the file that could not be read (file, line number and why), and one when
+   * the totals could not be.
+   */
   public synchronized List<String> skipped() {
     return List.copyOf(skipped);
   }
@@ -62,16 +75,46 @@ public final class SwitchoverHistory implements AutoCloseable {
    *
    * @return whether it was new
    */
-  public synchronized boolean add(SwitchoverEntry e) {
-    if (!remember(e)) {
-      return false;
+  public boolean add(SwitchoverEntry e) {
+    return addAll(List.of(e)) == 1;
+  }
+
+  /**
+   * Adds the entries that are not known, appends them to the file and saves the totals, once for
+   * them all.
+   *
+   * @return how many were new
+   */
+  public synchronized int addAll(List<SwitchoverEntry> list) {
+    StringBuilder lines = new StringBuilder();
+    int added = 0;
+    for (SwitchoverEntry e : list) {
+      if (remember(e)) {
+        lines.append(e.toJson()).append('\n');
+        totals.count(e);
+        added++;
+      }
+    }
+    if (added == 0) {
+      return 0;
     }
     try {
-      out.write((e.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+      out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+      out.force(); // on the disk before the totals that count them: the totals are never ahead
     } catch (IOException x) {
       log.error("cannot write the switchover history: {}", x.toString());
     }
-    return true;
+    totals.save();
+    return added;
+  }
+
+  /**
+   * How many entries of each kind ("failover", "switchover", "start") this history has taken in,
+   * those no longer kept included, across restarts; a kind never seen is absent. Never lower than
+   * an earlier answer of this instance. Any thread; takes no lock.
+   */
+  public Map<String, Long> totals() {
+    return totals.snapshot();
   }
 
   /** The newest {@code max} entries, oldest first. */
@@ -118,7 +161,8 @@ public final class SwitchoverHistory implements AutoCloseable {
     return true;
   }
 
-  private void load(Path file) throws IOException {
+  /** Adds the entries of {@code file}'s lines to {@code entries}, in the file's order. */
+  private void read(Path file, List<SwitchoverEntry> entries) throws IOException {
     if (!Files.exists(file)) {
       return;
     }
@@ -130,7 +174,7 @@ public final class SwitchoverHistory implements AutoCloseable {
         continue;
       }
       try {
-        remember(SwitchoverEntry.parse(line));
+        entries.add(SwitchoverEntry.parse(line));
       } catch (IllegalArgumentException e) {
         String why = file + ": line " + (i + 1) + ": skipped: " + e.getMessage();
         log.warn(why);

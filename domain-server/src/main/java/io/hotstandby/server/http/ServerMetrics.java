@@ -24,8 +24,9 @@ public final class ServerMetrics {
 
   /**
    * @param status the latest picture of the server, null before the first
-   * @param switchovers how many failovers and switchovers the kept history records, by kind
-   *     ("failover", "switchover"); read on the scraping thread
+   * @param switchovers how many failovers and switchovers the switchover history has taken in, by
+   *     kind ("failover", "switchover"), never fewer than at the last scrape; read on the scraping
+   *     thread
    */
   public ServerMetrics(Supplier<StatusSnapshot> status, Supplier<Map<String, Long>> switchovers) {
     this.status = status;
@@ -65,15 +66,32 @@ public final class ServerMetrics {
         "hotstandby_mirror_lag_entries",
         "Entries the mirror is behind; -1 before its first snapshot",
         s -> s.mirrorLagEntries());
+    gauge(
+        "hotstandby_probe_enabled",
+        "1 when the domain's service probe (hotStandby/probe) is on",
+        s -> bit(s.probe().enabled()));
+    gauge(
+        "hotstandby_probe_failures_in_row",
+        "Service probes that failed in a row: of the active's endpoint on a standby, of its own"
+            + " on the active; 0 while the endpoint answers or nothing is probed",
+        s -> s.probe().failuresInRow());
+    gauge(
+        "hotstandby_probe_failure_threshold",
+        "Failures in a row at which the service probe takes its target for failed"
+            + " (hotStandby/probe/@failures); 0 when the probe is off",
+        s -> s.probe().threshold());
     CounterWithCallback.builder()
         .name("hotstandby_failovers")
-        .help("Failovers in the switchover history this server keeps (the newest 500 entries)")
+        .help(
+            "Failovers this server has recorded or been sent, since its data directory was made"
+                + " (kept across restarts)")
         .callback(cb -> cb.call(switchovers.get().getOrDefault("failover", 0L)))
         .register(registry);
     CounterWithCallback.builder()
         .name("hotstandby_switchovers")
         .help(
-            "Planned switchovers in the switchover history this server keeps (the newest 500 entries)")
+            "Planned switchovers this server has recorded or been sent, since its data directory"
+                + " was made (kept across restarts)")
         .callback(cb -> cb.call(switchovers.get().getOrDefault("switchover", 0L)))
         .register(registry);
     GaugeWithCallback.builder()

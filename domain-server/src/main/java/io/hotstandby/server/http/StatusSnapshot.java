@@ -21,6 +21,7 @@ import java.util.List;
  * @param domainVersion the version of the domain file in force
  * @param mirrorLagMillis how long its mirror of the active's state has been behind (0 when not)
  * @param mirrorLagEntries how many entries the mirror is behind; -1 before its first snapshot
+ * @param probe the service probe's state
  * @param members every server of the domain, in the file's order
  * @param peers every peer as its heartbeats announce it
  * @param statusJson the server's status document ({@code domainctl status --json} of this server)
@@ -39,6 +40,7 @@ public record StatusSnapshot(
     long domainVersion,
     long mirrorLagMillis,
     long mirrorLagEntries,
+    Probe probe,
     List<Member> members,
     List<Peer> peers,
     String statusJson) {
@@ -46,6 +48,19 @@ public record StatusSnapshot(
   public StatusSnapshot {
     members = List.copyOf(members);
     peers = List.copyOf(peers);
+  }
+
+  /**
+   * The service probe of this server.
+   *
+   * @param enabled whether the domain's probe is on
+   * @param failuresInRow probes of its current target that failed in a row, 0 with none
+   * @param threshold failures in a row that make a verdict, 0 when off
+   */
+  public record Probe(boolean enabled, int failuresInRow, int threshold) {
+
+    /** The domain has no probe. */
+    public static final Probe OFF = new Probe(false, 0, 0);
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.hotstandby.server.probe;
 
 import io.hotstandby.domain.ServiceProbeSpec;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.function.Supplier;
 
 /**
@@ -15,7 +17,8 @@ import java.util.function.Supplier;
  * endpoint this server never reached (a firewall between the servers, say) is not evidence that the
  * active stopped serving, and taking over on it would hand the role back and forth.
  *
- * <p>Not thread-safe: one thread calls {@link #tick}; {@link #failureWeight} may be read from any.
+ * <p>Not thread-safe: one thread calls {@link #tick}; {@link #failureWeight} and {@link #status}
+ * may be read from any.
  */
 public final class ServiceProbe {
 
@@ -49,6 +52,33 @@ public final class ServiceProbe {
     void recovered(Target target, int failures);
   }
 
+  /**
+   * What the probe is doing, as the server's status shows it: one immutable picture, replaced at
+   * every {@link #tick}. The times and the failure belong to the current target and start afresh
+   * with a new one.
+   *
+   * @param enabled whether the domain's probe is on
+   * @param target what is probed, null for nothing
+   * @param failuresInRow probes of the target that failed in a row, 0 once it answers
+   * @param threshold the domain's {@code failures}: failures in a row that make a verdict (0: off)
+   * @param lastOkAt when the target last answered, null when it has not (a peer that has not is
+   *     never declared failed)
+   * @param lastFailureAt when a probe of the target last failed, null when none has
+   * @param lastFailure why that probe failed, one line, null when none has
+   */
+  public record Status(
+      boolean enabled,
+      Target target,
+      int failuresInRow,
+      int threshold,
+      Instant lastOkAt,
+      Instant lastFailureAt,
+      String lastFailure) {
+
+    /** Before the first tick, and whenever the domain has no probe. */
+    public static final Status OFF = new Status(false, null, 0, 0, null, null, null);
+  }
+
   /** How long to wait before looking again while there is nothing to probe. */
   public static final long IDLE_MILLIS = 200;
 
@@ -56,24 +86,34 @@ public final class ServiceProbe {
   private final Supplier<Target> target;
   private final Prober prober;
   private final Listener listener;
+  private final InstantSource wall;
 
   private Target current;
-  private boolean answered;
   private int failures;
   private long nextDueNanos;
   private boolean due = true;
+  private Instant lastOkAt; // null until the target answers: then a peer's failures count
+  private Instant lastFailureAt;
+  private String lastFailure;
   private volatile int failureWeight;
+  private volatile Status status = Status.OFF;
 
   /**
    * @param spec the domain's probe settings in force
    * @param target what to probe now, null for nothing
+   * @param wall the wall clock the status gives its times by
    */
   public ServiceProbe(
-      Supplier<ServiceProbeSpec> spec, Supplier<Target> target, Prober prober, Listener listener) {
+      Supplier<ServiceProbeSpec> spec,
+      Supplier<Target> target,
+      Prober prober,
+      Listener listener,
+      InstantSource wall) {
     this.spec = spec;
     this.target = target;
     this.prober = prober;
     this.listener = listener;
+    this.wall = wall;
   }
 
   /**
@@ -84,6 +124,20 @@ public final class ServiceProbe {
    */
   public long tick(long nowNanos) {
     ServiceProbeSpec s = spec.get();
+    long wait = probeWhenDue(s, nowNanos);
+    status =
+        new Status(
+            s.enabled(),
+            current,
+            failures,
+            s.enabled() ? s.failures() : 0,
+            lastOkAt,
+            lastFailureAt,
+            lastFailure);
+    return wait;
+  }
+
+  private long probeWhenDue(ServiceProbeSpec s, long nowNanos) {
     Target t = s.enabled() ? target.get() : null;
     if (t == null || !t.equals(current)) {
       switchTo(t);
@@ -110,6 +164,11 @@ public final class ServiceProbe {
     return failureWeight;
   }
 
+  /** What the probe is doing, as of the last {@link #tick}; any thread. */
+  public Status status() {
+    return status;
+  }
+
   /** How many probes of the current target failed in a row. */
   public int failures() {
     return failures;
@@ -123,24 +182,28 @@ public final class ServiceProbe {
   /** A new target starts afresh; a run of failures of the old one ends without a verdict. */
   private void switchTo(Target t) {
     current = t;
-    answered = false;
     failures = 0;
     failureWeight = 0;
     due = true;
+    lastOkAt = null;
+    lastFailureAt = null;
+    lastFailure = null;
   }
 
   private void succeeded(Target t, ServiceProbeSpec s) {
-    if (failures >= s.failures() && (t.self() || answered)) {
+    if (failures >= s.failures() && (t.self() || lastOkAt != null)) {
       listener.recovered(t, failures);
     }
-    answered = true;
     failures = 0;
     failureWeight = 0;
+    lastOkAt = wall.instant();
   }
 
   private void failed(Target t, ServiceProbeSpec s, String error) {
     failures++;
-    if (failures % s.failures() != 0 || (!t.self() && !answered)) {
+    lastFailureAt = wall.instant();
+    lastFailure = error;
+    if (failures % s.failures() != 0 || (!t.self() && lastOkAt == null)) {
       return;
     }
     if (t.self()) {

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,9 +54,7 @@ class SwitchoverHistoryTest {
   @Test
   void onlyTheNewestFiveHundredAreKeptInMemory() {
     try (SwitchoverHistory h = new SwitchoverHistory(dir.resolve("switchovers.jsonl"))) {
-      for (int t = 1; t <= SwitchoverHistory.KEPT + 20; t++) {
-        h.add(entry(t * 1000L, "failover", "alpha", "beta", t));
-      }
+      h.addAll(failovers(1, SwitchoverHistory.KEPT + 20));
       List<SwitchoverEntry> all = h.newest(Integer.MAX_VALUE);
       assertThat(all).hasSize(SwitchoverHistory.KEPT);
       assertThat(all.get(0).term()).isEqualTo(21);
@@ -128,5 +128,114 @@ class SwitchoverHistoryTest {
     assertThatThrownBy(() -> SwitchoverEntry.parse("[1]")).hasMessage("not a JSON object");
     assertThatThrownBy(() -> entry(1, "start", "", "", 1))
         .hasMessage("to must name the new active");
+  }
+
+  static List<SwitchoverEntry> failovers(int fromTerm, int count) {
+    List<SwitchoverEntry> list = new ArrayList<>();
+    for (int t = fromTerm; t < fromTerm + count; t++) {
+      list.add(entry(t * 1000L, "failover", "alpha", "beta", t));
+    }
+    return list;
+  }
+
+  /** The totals a history opened on {@code file} starts from. */
+  static Map<String, Long> totalsWhenOpened(Path file) {
+    try (SwitchoverHistory h = new SwitchoverHistory(file)) {
+      return h.totals();
+    }
+  }
+
+  @Test
+  void theTotalsCountEveryEntryTakenInOnceAndKeepRisingPastWhatIsKept() {
+    try (SwitchoverHistory h = new SwitchoverHistory(dir.resolve("switchovers.jsonl"))) {
+      assertThat(h.totals()).isEmpty();
+      h.add(entry(500, "start", "", "alpha", 1));
+      assertThat(h.addAll(failovers(2, SwitchoverHistory.KEPT + 100)))
+          .isEqualTo(SwitchoverHistory.KEPT + 100);
+      // Sent again by another server: kept or older than all kept, not counted again.
+      assertThat(h.addAll(failovers(2, SwitchoverHistory.KEPT + 100))).isZero();
+      h.add(entry(10_000_000, "switchover", "beta", "alpha", 9999));
+
+      assertThat(h.newest(Integer.MAX_VALUE)).hasSize(SwitchoverHistory.KEPT);
+      assertThat(h.totals())
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of("start", 1L, "failover", SwitchoverHistory.KEPT + 100L, "switchover", 1L));
+    }
+  }
+
+  @Test
+  void theTotalsSurviveARestartAndTheRotationOfTheFile() throws Exception {
+    Path file = dir.resolve("switchovers.jsonl");
+    // Enough for the file to be rotated twice: the oldest lines are gone from the disk too.
+    int n =
+        (int)
+            (3 * SwitchoverHistory.MAX_BYTES / entry(1, "failover", "a", "b", 1).toJson().length());
+    try (SwitchoverHistory h = new SwitchoverHistory(file)) {
+      for (int from = 1; from <= n; from += 1000) {
+        assertThat(h.addAll(failovers(from, Math.min(1000, n - from + 1)))).isPositive();
+      }
+      assertThat(h.totals()).containsEntry("failover", (long) n);
+    }
+    long onDisk =
+        Files.readAllLines(file).size()
+            + Files.readAllLines(file.resolveSibling("switchovers.jsonl.1")).size();
+    assertThat(onDisk).isLessThan(n);
+    try (SwitchoverHistory h = new SwitchoverHistory(file)) {
+      assertThat(h.totals()).containsEntry("failover", (long) n);
+      h.add(entry((n + 1) * 1000L, "failover", "beta", "alpha", n + 1));
+      assertThat(h.totals()).containsEntry("failover", n + 1L);
+    }
+    try (SwitchoverHistory h = new SwitchoverHistory(file)) {
+      assertThat(h.totals()).containsEntry("failover", n + 1L);
+      assertThat(h.skipped()).isEmpty();
+    }
+  }
+
+  @Test
+  void entriesAppendedButNotYetCountedOnDiskAreCountedAtTheNextStart() throws Exception {
+    Path file = dir.resolve("switchovers.jsonl");
+    Path totals = dir.resolve("switchover-totals.json");
+    byte[] before;
+    try (SwitchoverHistory h = new SwitchoverHistory(file)) {
+      h.addAll(failovers(1, 3));
+      before = Files.readAllBytes(totals);
+      h.addAll(failovers(4, 2));
+      h.add(entry(9000, "switchover", "beta", "alpha", 9));
+    }
+    // A crash after the lines were appended and before the totals were replaced.
+    Files.write(totals, before);
+    assertThat(totalsWhenOpened(file))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("failover", 5L, "switchover", 1L));
+  }
+
+  @Test
+  void withoutTheTotalsFileEveryLineOfTheHistoryIsCounted() throws Exception {
+    Path file = dir.resolve("switchovers.jsonl");
+    Files.writeString(
+        file,
+        entry(1000, "start", "", "alpha", 1).toJson()
+            + "\n"
+            + entry(2000, "failover", "alpha", "beta", 2).toJson()
+            + "\n");
+    assertThat(totalsWhenOpened(file))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("start", 1L, "failover", 1L));
+  }
+
+  @Test
+  void anUnreadableTotalsFileIsReportedAndTheLinesAreCountedAgain() throws Exception {
+    Path file = dir.resolve("switchovers.jsonl");
+    try (SwitchoverHistory h = new SwitchoverHistory(file)) {
+      h.addAll(failovers(1, 4));
+    }
+    Path totals = dir.resolve("switchover-totals.json");
+    Files.writeString(totals, "{\"kinds\":{\"failover\":-3},\"lastKey\":\"beta\\n4\"}\n");
+    try (SwitchoverHistory h = new SwitchoverHistory(file)) {
+      assertThat(h.totals()).containsExactlyInAnyOrderEntriesOf(Map.of("failover", 4L));
+      assertThat(h.skipped())
+          .containsExactly(
+              totals
+                  + ": unreadable, the failovers and switchovers are counted again from the"
+                  + " history's lines: bad count failover: -3");
+    }
   }
 }

@@ -3,6 +3,8 @@ package io.hotstandby.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hotstandby.server.events.SwitchoverEntry;
+import io.hotstandby.server.events.SwitchoverHistory;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -10,13 +12,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The HTTP endpoint on a loopback port, answering from snapshots the test publishes. */
 class HttpEndpointTest {
@@ -25,11 +31,13 @@ class HttpEndpointTest {
   private HttpEndpoint endpoint;
   private ServerMetrics metrics;
   private String base;
+  private Supplier<Map<String, Long>> switchovers = () -> Map.of("failover", 2L, "switchover", 1L);
+
+  @TempDir Path dir;
 
   @BeforeEach
   void start() throws Exception {
-    metrics =
-        new ServerMetrics(() -> endpoint.latest(), () -> Map.of("failover", 2L, "switchover", 1L));
+    metrics = new ServerMetrics(() -> endpoint.latest(), () -> switchovers.get());
     endpoint = new HttpEndpoint("127.0.0.1", 0, "alpha", metrics);
     endpoint.start();
     base = "http://127.0.0.1:" + endpoint.boundPort();
@@ -41,6 +49,11 @@ class HttpEndpointTest {
   }
 
   static StatusSnapshot snapshot(String state, int health, boolean mirrorReady, long ageMs) {
+    return snapshot(state, health, mirrorReady, ageMs, StatusSnapshot.Probe.OFF);
+  }
+
+  static StatusSnapshot snapshot(
+      String state, int health, boolean mirrorReady, long ageMs, StatusSnapshot.Probe probe) {
     return new StatusSnapshot(
         System.nanoTime() - ageMs * 1_000_000,
         "alpha",
@@ -55,6 +68,7 @@ class HttpEndpointTest {
         3,
         mirrorReady ? 0 : 4000,
         mirrorReady ? 0 : 12,
+        probe,
         List.of(
             new StatusSnapshot.Member(
                 "alpha", "main", "opc.tcp://127.0.0.1:4840/hotstandby", false),
@@ -168,6 +182,55 @@ class HttpEndpointTest {
     assertThat(m.get("hotstandby_heartbeat_age_seconds{path=\"lan\",peer=\"beta\"}"))
         .isBetween(0.03, 5.0);
     assertThat(m.get("hotstandby_heartbeat_age_seconds{path=\"cable\",peer=\"beta\"}")).isNaN();
+  }
+
+  @Test
+  void theProbeGaugesShowAFailingProbeAndItsThreshold() throws Exception {
+    endpoint.publish(snapshot("STANDBY", 0, true, 0));
+    assertThat(PrometheusText.parse(get("/metrics").body()))
+        .containsEntry("hotstandby_probe_enabled", 0.0)
+        .containsEntry("hotstandby_probe_failures_in_row", 0.0)
+        .containsEntry("hotstandby_probe_failure_threshold", 0.0);
+
+    endpoint.publish(snapshot("STANDBY", 0, true, 0, new StatusSnapshot.Probe(true, 2, 3)));
+    String text = get("/metrics").body();
+    assertThat(PrometheusText.parse(text))
+        .containsEntry("hotstandby_probe_enabled", 1.0)
+        .containsEntry("hotstandby_probe_failures_in_row", 2.0)
+        .containsEntry("hotstandby_probe_failure_threshold", 3.0);
+    assertThat(text)
+        .contains("# TYPE hotstandby_probe_failures_in_row gauge")
+        .contains("# HELP hotstandby_probe_failures_in_row Service probes that failed in a row");
+  }
+
+  @Test
+  void theTakeoverCountersKeepRisingPastTheKeptHistoryAndAcrossItsReopening() throws Exception {
+    endpoint.publish(snapshot("ACTIVE", 0, true, 0));
+    Path file = dir.resolve("switchovers.jsonl");
+    int failovers = SwitchoverHistory.KEPT + 30;
+    try (SwitchoverHistory history = new SwitchoverHistory(file)) {
+      switchovers = history::totals;
+      List<SwitchoverEntry> entries = new ArrayList<>();
+      for (int t = 1; t <= failovers; t++) {
+        entries.add(new SwitchoverEntry(t * 1000L, "failover", "a", "b", "lost", 5, t, 0, 0));
+      }
+      history.addAll(entries);
+      history.add(new SwitchoverEntry(1_000_000_000L, "switchover", "b", "a", "", 5, 9999, 0, 0));
+      assertThat(history.newest(Integer.MAX_VALUE)).hasSize(SwitchoverHistory.KEPT);
+      assertThat(PrometheusText.parse(get("/metrics").body()))
+          .containsEntry("hotstandby_failovers_total", (double) failovers)
+          .containsEntry("hotstandby_switchovers_total", 1.0);
+    }
+    try (SwitchoverHistory history = new SwitchoverHistory(file)) {
+      switchovers = history::totals;
+      assertThat(PrometheusText.parse(get("/metrics").body()))
+          .containsEntry("hotstandby_failovers_total", (double) failovers)
+          .containsEntry("hotstandby_switchovers_total", 1.0);
+      history.add(
+          new SwitchoverEntry(2_000_000_000L, "failover", "a", "b", "lost", 5, 10_000, 0, 0));
+      assertThat(PrometheusText.parse(get("/metrics").body()))
+          .containsEntry("hotstandby_failovers_total", failovers + 1.0);
+    }
   }
 
   @Test

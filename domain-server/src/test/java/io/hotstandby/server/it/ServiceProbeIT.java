@@ -132,6 +132,21 @@ class ServiceProbeIT {
         .atMost(Timing.seconds(20))
         .until(
             () -> standby.loggedState().equals("ACTIVE") && active.loggedState().equals("STANDBY"));
+    // The status says what each probes now: the new active itself, the old one the new active.
+    await("each server's status shows its probe answered")
+        .atMost(Timing.seconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode own = standby.status().path("probe");
+              assertThat(own.path("target").asText()).isEqualTo(standby.name());
+              assertThat(own.path("self").asBoolean()).isTrue();
+              assertThat(own.path("failuresInRow").asInt()).isZero();
+              assertThat(own.path("threshold").asInt()).isEqualTo(FAILURES);
+              JsonNode peer = active.status().path("probe");
+              assertThat(peer.path("target").asText()).isEqualTo(standby.name());
+              assertThat(peer.path("self").asBoolean()).isFalse();
+              assertThat(peer.path("lastOkAt").isTextual()).isTrue();
+            });
   }
 
   @Test
@@ -148,6 +163,8 @@ class ServiceProbeIT {
           .until(() -> transitions() == before);
       assertThat(roles.active().loggedState()).isEqualTo("ACTIVE");
       assertThat(roles.standby().loggedState()).isEqualTo("STANDBY");
+      assertThat(roles.standby().status().path("probe").toString())
+          .isEqualTo("{\"enabled\":false}");
     } finally {
       domain.opcUaRelay(domain.servers().get(0).name()).thaw();
       domain.opcUaRelay(domain.servers().get(1).name()).thaw();

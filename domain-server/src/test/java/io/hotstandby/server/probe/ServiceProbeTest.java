@@ -3,6 +3,7 @@ package io.hotstandby.server.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotstandby.domain.ServiceProbeSpec;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,6 +21,7 @@ class ServiceProbeTest {
   ServiceProbeSpec spec = SPEC;
   ServiceProbe.Target target = ALPHA;
   long now = 1_000_000_000L;
+  static final Instant BOOT = Instant.parse("2026-03-01T08:00:00Z");
   final Deque<String> answers = new ArrayDeque<>();
   final List<String> probed = new ArrayList<>();
   final List<String> verdicts = new ArrayList<>();
@@ -42,7 +44,13 @@ class ServiceProbeTest {
             public void recovered(ServiceProbe.Target t, int failures) {
               verdicts.add("recovered " + t.server() + " " + failures);
             }
-          });
+          },
+          this::wall);
+
+  /** The wall clock, moving with the monotonic one. */
+  Instant wall() {
+    return BOOT.plusNanos(now);
+  }
 
   /** One probe per interval: ticks until the next probe ran, moving the clock. */
   void probeOnce(String answer) {
@@ -160,5 +168,46 @@ class ServiceProbeTest {
     now += 5_000_000_000L;
     probe.tick(now);
     assertThat(probed).hasSize(1);
+  }
+
+  @Test
+  void theStatusShowsTheRunOfFailuresAndWhenTheTargetLastAnswered() {
+    assertThat(probe.status()).isEqualTo(ServiceProbe.Status.OFF);
+    probeOnce("");
+    Instant answered = wall();
+    probeOnce("no answer within 1000 ms");
+    probeOnce("x");
+    probeOnce("GetEndpoints: connection refused");
+    assertThat(probe.status())
+        .isEqualTo(
+            new ServiceProbe.Status(
+                true, ALPHA, 3, 3, answered, wall(), "GetEndpoints: connection refused"));
+    probeOnce("");
+    assertThat(probe.status().failuresInRow()).isZero();
+    assertThat(probe.status().lastOkAt()).isEqualTo(wall());
+    // What failed last stays visible after the target answers again.
+    assertThat(probe.status().lastFailure()).isEqualTo("GetEndpoints: connection refused");
+  }
+
+  @Test
+  void aNewTargetStartsAfreshInTheStatus() {
+    probeOnce("");
+    probeOnce("x");
+    target = SELF;
+    probeOnce("Bad_Timeout");
+    assertThat(probe.status())
+        .isEqualTo(new ServiceProbe.Status(true, SELF, 1, 3, null, wall(), "Bad_Timeout"));
+    target = null;
+    probe.tick(now);
+    assertThat(probe.status())
+        .isEqualTo(new ServiceProbe.Status(true, null, 0, 3, null, null, null));
+  }
+
+  @Test
+  void offTheStatusSaysSoAndNamesNoTarget() {
+    probeOnce("x");
+    spec = ServiceProbeSpec.OFF;
+    probe.tick(now);
+    assertThat(probe.status()).isEqualTo(ServiceProbe.Status.OFF);
   }
 }
