@@ -104,6 +104,16 @@ class ServiceProbeIT {
     ServerProcess active = roles.active();
     ServerProcess standby = roles.standby();
     TcpRelay relay = domain.opcUaRelay(active.name());
+    // A standby takes an active for failed only once it has answered in its term.
+    await(standby.name() + "'s probe answered by " + active.name())
+        .atMost(Timing.seconds(30))
+        .until(
+            () -> {
+              JsonNode p = standby.status().path("probe");
+              return p.path("target").asText().equals(active.name())
+                  && !p.path("lastOkAt").isNull()
+                  && p.path("failuresInRow").asInt() == 0;
+            });
 
     long t0 = System.nanoTime();
     relay.freeze();
