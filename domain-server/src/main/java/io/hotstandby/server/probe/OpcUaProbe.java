@@ -191,6 +191,11 @@ public final class OpcUaProbe implements ServiceProbe.Prober, AutoCloseable {
     log.debug("made the service probe's client certificate");
   }
 
+  @Override
+  public void idle() {
+    close();
+  }
+
   /** Closes the kept session, without waiting; the probing thread, or once it stopped. */
   @Override
   public void close() {

@@ -38,6 +38,9 @@ public final class ServiceProbe {
      * @return "" when the endpoint answered within {@code timeoutMillis}, else why not, one line
      */
     String check(String url, long timeoutMillis);
+
+    /** Nothing is probed any more (for now): lets go of what a check keeps open. */
+    default void idle() {}
   }
 
   /** What a run of failures means; called on the probing thread. */
@@ -181,6 +184,9 @@ public final class ServiceProbe {
 
   /** A new target starts afresh; a run of failures of the old one ends without a verdict. */
   private void switchTo(Target t) {
+    if (t == null && current != null) {
+      prober.idle();
+    }
     current = t;
     failures = 0;
     failureWeight = 0;

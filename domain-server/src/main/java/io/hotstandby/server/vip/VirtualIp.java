@@ -268,6 +268,15 @@ public final class VirtualIp extends AbstractPart {
    * thread only; skipped while an attempt failed (the retry deals with it) or a wish is pending.
    */
   private void check() {
+    try {
+      compare();
+    } catch (RuntimeException e) {
+      // An exception would end the periodic check for good.
+      log.warn("cannot compare the interface with the role: {}", e.toString());
+    }
+  }
+
+  private void compare() {
     boolean hold = wanted;
     if (hold != held || failureWeight != 0) {
       return;

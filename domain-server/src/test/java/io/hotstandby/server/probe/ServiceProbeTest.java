@@ -64,6 +64,42 @@ class ServiceProbeTest {
   }
 
   @Test
+  void nothingToProbeLetsGoOfTheKeptSessionOnce() {
+    List<String> calls = new ArrayList<>();
+    ServiceProbe p =
+        new ServiceProbe(
+            () -> spec,
+            () -> target,
+            new ServiceProbe.Prober() {
+              @Override
+              public String check(String url, long timeoutMillis) {
+                calls.add("check " + url);
+                return "";
+              }
+
+              @Override
+              public void idle() {
+                calls.add("idle");
+              }
+            },
+            new ServiceProbe.Listener() {
+              @Override
+              public void failed(ServiceProbe.Target t, int failures, String error) {}
+
+              @Override
+              public void recovered(ServiceProbe.Target t, int failures) {}
+            },
+            this::wall);
+    p.tick(now);
+
+    target = null; // the standby became INACTIVE, say, or the probe was switched off
+    p.tick(now + 1);
+    p.tick(now + 2);
+
+    assertThat(calls).containsExactly("check " + ALPHA.url(), "idle");
+  }
+
+  @Test
   void offByDefaultNeverProbes() {
     spec = ServiceProbeSpec.OFF;
     for (int i = 0; i < 10; i++) {
