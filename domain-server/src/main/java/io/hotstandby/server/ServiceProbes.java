@@ -127,6 +127,9 @@ final class ServiceProbes implements AutoCloseable {
   private final class Verdicts implements ServiceProbe.Listener {
     @Override
     public void failed(ServiceProbe.Target t, int failures, String error) {
+      if (Thread.currentThread().isInterrupted()) {
+        return; // the probe was cut short by the server stopping: no verdict
+      }
       String what = t.self() ? "this server's own endpoint " + t.url() : t.server() + " " + t.url();
       if (failures == spec().failures()) {
         parts.events.record(

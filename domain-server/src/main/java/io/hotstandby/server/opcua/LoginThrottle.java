@@ -1,5 +1,6 @@
 package io.hotstandby.server.opcua;
 
+import io.hotstandby.server.probe.ProbeLogin;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -41,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * comes from; the administrator logs in from his own. The price is that a guesser with many
  * addresses gets {@link #MAX_FAILURES} tries per address and lockout; the PBKDF2 cost of each try
  * and the password policy have to carry that. Clients behind one NAT address share its count.
+ *
+ * <p>The service probe's login ({@link ProbeLogin}) is neither delayed nor locked nor counted: its
+ * one-time password cannot be guessed (an HMAC under a key derived from the domain secret), and a
+ * lock set by other logins failing from the partner's address would make the partner take a healthy
+ * active for failed. Its refusals are audited like every other.
  *
  * <p>A refusal during a delay or a lock is answered at once and checks no password: Milo calls the
  * identity validator on its own threads, which must not wait out a delay, and a locked flood then
@@ -164,12 +170,22 @@ public final class LoginThrottle {
           return null;
         }
         String address = addressOf(session);
-        if (check(user, address) != null) {
+        // The service probe's one-time password cannot be guessed, and other logins failing from
+        // the partner's address must not lock the partner's probe out (it would take the active
+        // for failed): checked without the locks, a refusal audited but not counted.
+        boolean probe = user.equals(ProbeLogin.USER);
+        if (!probe && check(user, address) != null) {
           discard(session);
           return null;
         }
         boolean ok = passwordCheck.check(session, user, password);
-        result(user, address, ok);
+        if (probe) {
+          if (!ok) {
+            audit.refused(user, address, "refused: wrong user name or password");
+          }
+        } else {
+          result(user, address, ok);
+        }
         if (!ok) {
           discard(session);
         }

@@ -5,6 +5,8 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 import io.hotstandby.opcua.OpcUaErrorText;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Future;
@@ -18,6 +20,8 @@ import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.IdentityProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
@@ -50,6 +54,9 @@ public final class OpcUaProbe implements ServiceProbe.Prober, AutoCloseable {
   /** The application URI the probe announces in its sessions (shown in the server's audit). */
   public static final String APPLICATION_URI = "urn:hotstandby:service-probe";
 
+  /** How long the server keeps a session of the probe that is not closed. */
+  static final long SESSION_TIMEOUT_MILLIS = 30_000;
+
   /** How long opening the session may take at most (an RSA handshake on a loaded machine). */
   static final long OPEN_MILLIS = 5000;
 
@@ -57,10 +64,20 @@ public final class OpcUaProbe implements ServiceProbe.Prober, AutoCloseable {
   private static final CertificateValidator ANY_SERVER = (chain, uri, hosts) -> {};
 
   private final Supplier<byte[]> key;
+
+  /** Reads in one login session before the next probe opens a new one. */
+  static final int REOPEN_EVERY = 10;
+
+  /** {@link #open}'s answer when the server refused the login: it answered, so it serves. */
+  private static final String ANSWERED = new String("answered");
+
   private KeyPair keyPair;
   private X509Certificate certificate;
-  private OpcUaClient client;
-  private String clientUrl = "";
+  // Written by the probing thread; volatile for close() once that thread is gone.
+  private volatile OpcUaClient client;
+  private volatile String clientUrl = "";
+  private int readsLeft;
+  private String refused = "";
 
   /**
    * @param key the probe key in force ({@link ProbeLogin#key}); read at each login
@@ -87,23 +104,35 @@ public final class OpcUaProbe implements ServiceProbe.Prober, AutoCloseable {
     if (!url.equals(clientUrl)) {
       close();
     }
-    if (client == null) {
-      String error = open(url, endpoints, Math.max(timeoutMillis, OPEN_MILLIS));
+    OpcUaClient c = client;
+    if (c == null) {
+      boolean anonymous = endpoints.stream().anyMatch(e -> offers(e, UserTokenType.Anonymous));
+      String error =
+          open(url, endpoints, anonymous ? timeoutMillis : Math.max(timeoutMillis, OPEN_MILLIS));
+      if (error == ANSWERED) {
+        return "";
+      }
       if (!error.isEmpty()) {
         return error;
       }
+      // An anonymous session costs little: a new one every probe, as a client arriving makes.
+      readsLeft = anonymous ? 1 : REOPEN_EVERY;
+      c = client;
       deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
     try {
       DataValue v =
           await(
-                  client.readValuesAsync(
+                  c.readValuesAsync(
                       0.0, TimestampsToReturn.Neither, List.of(NodeIds.Server_ServiceLevel)),
                   deadline)
               .get(0);
       if (v.statusCode() != null && v.statusCode().isBad()) {
         close();
         return "ServiceLevel: " + OpcUaErrorText.status(v.statusCode());
+      }
+      if (--readsLeft <= 0) {
+        close(); // the next probe opens a session again, so a server that opens none is found
       }
       return "";
     } catch (Exception e) {
@@ -139,6 +168,8 @@ public final class OpcUaProbe implements ServiceProbe.Prober, AutoCloseable {
               .setApplicationName(LocalizedText.english("hotstandby service probe"))
               .setApplicationUri(APPLICATION_URI)
               .setRequestTimeout(uint(timeoutMillis))
+              // A session whose close did not reach the server is dropped there soon.
+              .setSessionTimeout(uint(SESSION_TIMEOUT_MILLIS))
               .setIdentityProvider(open.isPresent() ? new AnonymousProvider() : login());
       if (open.isEmpty()) {
         makeCertificate();
@@ -152,13 +183,37 @@ public final class OpcUaProbe implements ServiceProbe.Prober, AutoCloseable {
       await(made.connectAsync(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
       client = made;
       clientUrl = url;
+      refused = "";
       return "";
     } catch (Exception e) {
       if (made != null) {
         made.disconnectAsync(); // not waited for: a wedged server must not hold the probe
       }
-      return "open a session: " + OpcUaErrorText.describe(e, timeoutMillis);
+      String why = "open a session: " + OpcUaErrorText.describe(e, timeoutMillis);
+      if (loginRefused(e)) {
+        // The server answered, so it serves; its refusal (a secret rotation not yet complete on
+        // both servers, a domain file that differs) is no failure of the service.
+        if (!why.equals(refused)) {
+          log.warn(
+              "{} refused the service probe's login ({}); its answer counts as alive", url, why);
+          refused = why;
+        }
+        return ANSWERED;
+      }
+      return why;
     }
+  }
+
+  private static boolean loginRefused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UaException u) {
+        long code = u.getStatusCode().value();
+        return code == StatusCodes.Bad_UserAccessDenied
+            || code == StatusCodes.Bad_IdentityTokenRejected
+            || code == StatusCodes.Bad_IdentityTokenInvalid;
+      }
+    }
+    return false;
   }
 
   /** Logs in as {@link ProbeLogin#USER} with the password for the session's nonce. */
@@ -176,7 +231,9 @@ public final class OpcUaProbe implements ServiceProbe.Prober, AutoCloseable {
 
   /** The probe's client certificate, made once, in memory. */
   private void makeCertificate() throws Exception {
-    if (certificate != null) {
+    // Made again a day before it runs out (a self-signed certificate is valid for three years).
+    if (certificate != null
+        && certificate.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(1)))) {
       return;
     }
     KeyPair pair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
@@ -189,6 +246,16 @@ public final class OpcUaProbe implements ServiceProbe.Prober, AutoCloseable {
             .build();
     keyPair = pair;
     log.debug("made the service probe's client certificate");
+  }
+
+  /** Whether a session is kept open for the next probe (for tests and diagnostics). */
+  public boolean sessionOpen() {
+    return client != null;
+  }
+
+  /** Why the last login was refused, "" when the last one succeeded or none was tried. */
+  public String lastRefusal() {
+    return refused;
   }
 
   @Override

@@ -46,8 +46,8 @@ public final class ProbeLogin {
 
   /**
    * Whether {@code password} is the one for this session under one of {@code keys} (two during a
-   * secret rotation). An empty nonce or certificate never matches: a channel without security has
-   * neither.
+   * secret rotation). An empty nonce or certificate never matches. (What keeps the login off
+   * unencrypted channels is that user-name tokens are offered on SignAndEncrypt endpoints only.)
    */
   public static boolean verify(
       List<byte[]> keys, byte[] nonce, byte[] certificate, String password) {

@@ -1,5 +1,6 @@
 package io.hotstandby.server.vip;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -54,11 +55,19 @@ final class NeighbourAdvert {
    * @throws IOException when a setting cannot be read or written (no CAP_NET_ADMIN, no IPv6)
    */
   Prepared prepare(String device) throws IOException {
+    // Detection is skipped only when both the interface's setting and "all" are below 1.
+    String all = read(settings.resolve("all").resolve("accept_dad"));
+    if (Integer.parseInt(all) > 0) {
+      throw new IOException(
+          "net.ipv6.conf.all.accept_dad is "
+              + all
+              + ", so detection cannot be skipped for a moment");
+    }
     Path dir = settings.resolve(device);
-    String acceptDad = Files.readString(dir.resolve("accept_dad"), StandardCharsets.US_ASCII);
+    String acceptDad = read(dir.resolve("accept_dad"));
     write(dir.resolve("ndisc_notify"), "1");
     write(dir.resolve("accept_dad"), "0");
-    return new Prepared(device, acceptDad.strip());
+    return new Prepared(device, acceptDad);
   }
 
   /**
@@ -91,7 +100,11 @@ final class NeighbourAdvert {
       // address, interface index, prefix length, scope, flags, name
       String[] f = line.trim().split("\\s+");
       if (f.length == 6 && f[0].equals(hex) && f[5].equals(device)) {
-        return (Integer.parseInt(f[4], 16) & IFA_F_TENTATIVE) != 0;
+        try {
+          return (Integer.parseInt(f[4], 16) & IFA_F_TENTATIVE) != 0;
+        } catch (NumberFormatException e) {
+          throw new IOException(addresses + ": flags '" + f[4] + "'", e);
+        }
       }
     }
     return false;
@@ -103,7 +116,21 @@ final class NeighbourAdvert {
     return HexFormat.of().formatHex(InetAddress.getByName(address).getAddress());
   }
 
+  private static String read(Path setting) throws IOException {
+    String value = Files.readString(setting, StandardCharsets.US_ASCII).strip();
+    if (!value.matches("-?[0-9]{1,9}")) {
+      throw new IOException(setting + ": not a number: '" + value + "'");
+    }
+    return value;
+  }
+
+  /**
+   * A stream, not a channel: an interrupt (the server stopping mid-add) must not keep a setting
+   * from being put back.
+   */
   private static void write(Path setting, String value) throws IOException {
-    Files.writeString(setting, value + "\n", StandardCharsets.US_ASCII);
+    try (FileOutputStream out = new FileOutputStream(setting.toFile())) {
+      out.write((value + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
   }
 }

@@ -173,6 +173,18 @@ public final class VirtualIp extends AbstractPart {
 
   /** Brings the interface to what is wanted now. The vip thread only. */
   private void reconcile() {
+    try {
+      bringToWish();
+    } catch (RuntimeException e) {
+      // Nothing would try again: the periodic check waits for a settled wish.
+      failed(
+          "cannot bring virtual IP " + address.cidr() + " to the role",
+          new Commands.Result(-1, e.toString()));
+      retryLater();
+    }
+  }
+
+  private void bringToWish() {
     boolean hold = wanted;
     if (hold == held && failureWeight == 0) {
       return;

@@ -244,6 +244,8 @@ class VirtualIpTest {
 
   /** {@code /proc} as the kernel shows an interface eth1 with duplicate address detection on. */
   void procWithEth1() throws Exception {
+    Path all = Files.createDirectories(proc.resolve("conf/all"));
+    Files.writeString(all.resolve("accept_dad"), "0\n");
     Path eth1 = Files.createDirectories(proc.resolve("conf/eth1"));
     Files.writeString(eth1.resolve("accept_dad"), "1\n");
     Files.writeString(eth1.resolve("ndisc_notify"), "0\n");
@@ -289,6 +291,20 @@ class VirtualIpTest {
         .startsWith("virtual IP fd00::100 not advertised to the neighbours (cannot switch")
         .endsWith("they find it when they probe again");
     assertThat(vip.failureWeight()).isZero();
+  }
+
+  @Test
+  void whereDetectionIsOnForAllInterfacesTheAddressIsAddedUnadvertised() throws Exception {
+    procWithEth1();
+    Files.writeString(proc.resolve("conf/all/accept_dad"), "1\n");
+    start(V6);
+
+    vip.hold();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> ip.present && events.size() == 2);
+    assertThat(ip.ran).endsWith("ip addr add fd00::100/64 dev eth1 nodad");
+    assertThat(events.get(0).message()).contains("net.ipv6.conf.all.accept_dad is 1");
+    assertThat(read("conf/eth1/accept_dad")).as("untouched").isEqualTo("1");
   }
 
   @Test
