@@ -150,7 +150,8 @@ public final class OpcUaEndpoint implements AutoCloseable {
               config.applicationUri(),
               config.productName() + " " + config.domain() + "/" + config.server(),
               certificateHosts(),
-              new ClientCertificateCheck());
+              new ClientCertificateCheck(),
+              virtualHost.isEmpty() ? Set.of() : Set.of(virtualHost));
     } catch (Exception e) {
       close();
       throw new OpcUaEndpointException(

@@ -8,9 +8,12 @@ import io.hotstandby.server.kit.TestDomain;
 import io.hotstandby.testkit.NetLab;
 import io.hotstandby.testkit.Timing;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,11 @@ class VirtualIpV6IT {
         .extracting(EndpointDescription::getEndpointUrl)
         .as("endpoint URLs at the virtual address, bracketed")
         .anyMatch(u -> u.startsWith("opc.tcp://[" + v.address() + "]:"));
+    X509Certificate certificate =
+        CertificateUtil.decodeCertificate(endpoints.get(0).getServerCertificate().bytesOrEmpty());
+    assertThat(CertificateUtil.getSanIpAddresses(certificate))
+        .as("the certificate names the virtual address, so clients checking host names accept it")
+        .anyMatch(VirtualIpV6IT::sameAddress);
 
     active.kill();
     await("the standby holds the address").atMost(Timing.seconds(20)).until(() -> v.holds(standby));
@@ -74,6 +82,14 @@ class VirtualIpV6IT {
         .until(() -> active.loggedState().equals("STANDBY"));
     assertThat(v.holds(active)).as("the restarted server removed its stale copy").isFalse();
     assertThat(v.nextAnswer()).isEqualTo(standby.name());
+  }
+
+  private static boolean sameAddress(String literal) {
+    try {
+      return InetAddress.getByName(literal).equals(InetAddress.getByName(v.address()));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** The root namespace's neighbour entry for the virtual address. */

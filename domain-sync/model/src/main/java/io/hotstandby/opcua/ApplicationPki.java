@@ -4,14 +4,18 @@ import io.hotstandby.host.PrivateFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
@@ -75,6 +79,25 @@ public final class ApplicationPki implements Closeable {
       Set<String> hosts,
       CertificateValidator clientValidator)
       throws Exception {
+    return open(dir, applicationUri, commonName, hosts, clientValidator, Set.of());
+  }
+
+  /**
+   * As {@link #open(Path, String, String, Set, CertificateValidator)}; a stored certificate that
+   * does not name every address of {@code mustName} (e.g. a virtual IP address added to the domain)
+   * is replaced by a new one naming {@code hosts} and {@code mustName}, with a WARNING in the log:
+   * clients that recorded the old certificate must accept the new one.
+   */
+  public static ApplicationPki open(
+      Path dir,
+      String applicationUri,
+      String commonName,
+      Set<String> hosts,
+      CertificateValidator clientValidator,
+      Set<String> mustName)
+      throws Exception {
+    Set<String> named = new LinkedHashSet<>(hosts);
+    named.addAll(mustName);
     CryptoProviders.install();
     warnIfLoose(PrivateFiles.ownerOnlyDir(dir));
     Path keyStore = dir.resolve("application.pfx");
@@ -86,7 +109,7 @@ public final class ApplicationPki implements Closeable {
     FileBasedTrustListManager trustList = FileBasedTrustListManager.createAndInitialize(dir);
     try {
       var quarantine = FileBasedCertificateQuarantine.create(dir.resolve("rejected"));
-      var factory = new SelfSignedFactory(applicationUri, commonName, hosts);
+      var factory = new SelfSignedFactory(applicationUri, commonName, named);
       // Creates and stores the certificate when the store has none.
       var group =
           DefaultApplicationGroup.createAndInitialize(
@@ -98,7 +121,16 @@ public final class ApplicationPki implements Closeable {
                   : new DefaultServerCertificateValidator(trustList, quarantine));
       X509Certificate certificate = group.getCertificateChain(RSA_SHA256).orElseThrow()[0];
       // A renamed server or domain must not keep announcing the old URI: clients check it.
-      if (!CertificateUtil.getSanUri(certificate).equals(Optional.of(applicationUri))) {
+      List<String> unnamed = unnamed(certificate, mustName);
+      if (!unnamed.isEmpty()) {
+        log.warn(
+            "{}: the application certificate does not name {}: making a new one; clients that"
+                + " recorded the old one must accept the new one",
+            keyStore,
+            unnamed);
+      }
+      if (!CertificateUtil.getSanUri(certificate).equals(Optional.of(applicationUri))
+          || !unnamed.isEmpty()) {
         KeyPair keyPair = factory.createKeyPair(RSA_SHA256);
         group.updateCertificate(
             RSA_SHA256, keyPair, factory.createCertificateChain(RSA_SHA256, keyPair));
@@ -111,6 +143,36 @@ public final class ApplicationPki implements Closeable {
     } catch (Exception e) {
       trustList.close();
       throw e;
+    }
+  }
+
+  /** The addresses of {@code hosts} the certificate's subject alternative names lack. */
+  static List<String> unnamed(X509Certificate certificate, Set<String> hosts) {
+    List<String> missing = new ArrayList<>();
+    for (String host : hosts) {
+      boolean ip = host.matches("[0-9.]+") || host.contains(":");
+      boolean found;
+      if (ip) {
+        found =
+            CertificateUtil.getSanIpAddresses(certificate).stream()
+                .anyMatch(a -> sameAddress(a, host));
+      } else {
+        found =
+            CertificateUtil.getSanDnsNames(certificate).stream().anyMatch(host::equalsIgnoreCase);
+      }
+      if (!found) {
+        missing.add(host);
+      }
+    }
+    return missing;
+  }
+
+  /** Two address literals for the same address (IPv6 has many spellings); no name is looked up. */
+  private static boolean sameAddress(String a, String b) {
+    try {
+      return InetAddress.getByName(a).equals(InetAddress.getByName(b));
+    } catch (UnknownHostException e) {
+      return a.equalsIgnoreCase(b);
     }
   }
 

@@ -56,6 +56,31 @@ class ApplicationPkiTest {
   }
 
   @Test
+  void aCertificateThatDoesNotNameAVirtualAddressIsReplacedOnce() throws Exception {
+    Path dir = tmp.resolve("pki");
+    byte[] first;
+    try (ApplicationPki pki = open(dir)) {
+      first = pki.certificate().getEncoded();
+      assertThat(ApplicationPki.unnamed(pki.certificate(), Set.of("fd00::100"))).hasSize(1);
+    }
+    byte[] second;
+    try (ApplicationPki pki = withVirtual(dir, "fd00:0:0::100")) {
+      second = pki.certificate().getEncoded();
+      assertThat(second).isNotEqualTo(first);
+      assertThat(ApplicationPki.unnamed(pki.certificate(), Set.of("127.0.0.1", "fd00::100")))
+          .as("names its own address and the virtual one, however written")
+          .isEmpty();
+    }
+    try (ApplicationPki pki = withVirtual(dir, "fd00::100")) {
+      assertThat(pki.certificate().getEncoded()).as("kept from then on").isEqualTo(second);
+    }
+  }
+
+  static ApplicationPki withVirtual(Path dir, String address) throws Exception {
+    return ApplicationPki.open(dir, URI, "pki test", Set.of("127.0.0.1"), null, Set.of(address));
+  }
+
+  @Test
   void aStoreUnderTheFormerBuiltInPasswordIsReencryptedKeepingItsCertificate() throws Exception {
     Path dir = tmp.resolve("pki");
     byte[] first;
