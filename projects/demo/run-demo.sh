@@ -10,7 +10,7 @@ work="${DEMO_DIR:-$top/run/demo}"
 
 cd "$top"
 # Build when there is no distribution yet, or a source file is newer than the server's jar.
-jar=$(ls "$dist"/lib/domain-server-*.jar 2>/dev/null | head -1)
+jar=$(ls "$dist"/lib/domain-server-*.jar 2>/dev/null | head -1 || true)
 if [ -z "$jar" ] || [ -n "$(find . \( -path ./run -o -path '*/target' -o -path ./.git \) -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.xml' \) -newer "$jar" -print -quit 2>/dev/null)" ]; then
   echo "Building the distribution (mvn -B -q package -DskipTests)..."
   mvn -B -q package -DskipTests
