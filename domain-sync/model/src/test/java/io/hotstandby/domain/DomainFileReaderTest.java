@@ -148,6 +148,7 @@ class DomainFileReaderTest {
     assertThat(d.hotStandby().hasWitness()).isFalse();
     assertThat(d.hotStandby().probe()).isEqualTo(ServiceProbeSpec.OFF);
     assertThat(d.hotStandby().probe().enabled()).isFalse();
+    assertThat(d.hotStandby().virtualIp()).isEqualTo(VirtualIpSpec.NONE);
     assertThat(new String(d.secret(), StandardCharsets.UTF_8)).isEqualTo("inline-secret");
     assertThat(d.projects()).isEmpty();
   }
@@ -221,27 +222,6 @@ class DomainFileReaderTest {
     assertThat(v.ipv6()).isTrue();
     assertThat(v.cidr()).isEqualTo("fd00:10::100/64");
     assertThat(v.interfaceOf("b")).contains("eth1");
-  }
-
-  @Test
-  void aDomainWithoutVirtualIpHasNone() throws Exception {
-    Path file = dir.resolve("novip.dom");
-    Files.writeString(
-        file,
-        """
-        <domain name="n" version="1">
-          <secret>inline-secret</secret>
-          <servers>
-            <server name="a" host="h1"><hazelcast port="1"/><opcua port="2"/>
-              <rec path="lan" port="3"/></server>
-            <server name="b" host="h2"><hazelcast port="1"/><opcua port="2"/>
-              <rec path="lan" port="3"/></server>
-          </servers>
-          <hotStandby main="a" backup="b"/>
-        </domain>
-        """);
-
-    assertThat(DomainFileReader.read(file).hotStandby().virtualIp()).isEqualTo(VirtualIpSpec.NONE);
   }
 
   @Test
